@@ -1,0 +1,125 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { CatalogSource } from './bedrock/catalog.js';
+import { type BedrockClients, createBedrockClients } from './bedrock/clients.js';
+import { PriceBook } from './bedrock/pricing.js';
+import { CompareService } from './compare/service.js';
+import type { Config } from './config.js';
+import { type Logger, slackLogger } from './logger.js';
+import { operationsRoutes } from './ops/http-routes.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { WorkTracker } from './ops/work-tracker.js';
+import { CompareFlow } from './slack/compare-flow.js';
+import { registerCompareCommand } from './slack/listeners/commands/compare.js';
+import { countRequests, dropRedeliveredEvents } from './slack/middleware.js';
+import { webClientOptions } from './slack/web-client-options.js';
+import { openStore } from './store/store.js';
+import type { Store } from './store/types.js';
+import { UsageGuard } from './usage/guard.js';
+
+export interface BedrockSlackApp {
+  bolt: App;
+  store: Store;
+  bedrock: BedrockClients;
+  metrics: Metrics;
+  work: WorkTracker;
+  /** Starts listening; in HTTP mode resolves to the port actually bound. */
+  start(): Promise<number | undefined>;
+  /** Stops taking requests, lets in-flight work finish within the grace period, then closes everything. */
+  stop(): Promise<void>;
+}
+
+export interface AppOverrides {
+  /** Milliseconds between streaming updates of one message (tests shorten it). */
+  updateIntervalMs?: number;
+}
+
+/** The composition root: every client, store and service is built here, once, and wired to Slack. */
+export async function createBedrockSlackApp(
+  config: Config,
+  logger: Logger,
+  overrides: AppOverrides = {},
+): Promise<BedrockSlackApp> {
+  const store = await openStore(config.redisUrl);
+  logger.info(
+    { store: store.kind, mode: config.mode },
+    store.kind === 'embedded'
+      ? 'REDIS_URL is not set: using the embedded store (state is lost on restart; run one replica only)'
+      : 'using Redis for state',
+  );
+  const bedrock = createBedrockClients(config.awsRegion);
+  const metrics = createMetrics();
+  const work = new WorkTracker((error) => logger.error({ err: error }, 'background work failed'));
+  const boltLogger = slackLogger(logger);
+
+  const receiver: Receiver =
+    config.mode === 'socket'
+      ? new SocketModeReceiver({ appToken: config.slack.appToken!, logger: boltLogger })
+      : new HTTPReceiver({
+          signingSecret: config.slack.signingSecret!,
+          logger: boltLogger,
+          customRoutes: operationsRoutes(store, metrics),
+        });
+  const bolt = new App({
+    token: config.slack.botToken,
+    receiver,
+    logger: boltLogger,
+    clientOptions: webClientOptions(config.slack.apiUrl, boltLogger),
+  });
+  bolt.error(async (error) => {
+    logger.error({ err: error }, 'unhandled error in a Slack listener');
+  });
+  bolt.use(countRequests(metrics));
+  bolt.use(dropRedeliveredEvents(store, logger));
+
+  const catalog = new CatalogSource(bedrock.control, store, config.awsRegion, config.catalogCacheSeconds);
+  const guard = new UsageGuard(store, config.limits);
+  const compare = new CompareService({
+    runtime: bedrock.runtime,
+    store,
+    prices: PriceBook.fromFile(config.pricesFile),
+    metrics,
+    modelTimeoutMs: config.compare.modelTimeoutMs,
+    defaultMaxTokens: config.compare.defaultMaxTokens,
+  });
+  const compareFlow = new CompareFlow({
+    client: bolt.client,
+    catalog,
+    service: compare,
+    guard,
+    preferences: store,
+    defaultModels: config.compare.defaultModels,
+    maxModels: config.compare.maxModels,
+    logger,
+    updateIntervalMs: overrides.updateIntervalMs,
+  });
+  registerCompareCommand(bolt, compareFlow, work, logger);
+
+  return {
+    bolt,
+    store,
+    bedrock,
+    metrics,
+    work,
+    async start() {
+      if (config.mode === 'socket') {
+        await bolt.start();
+        logger.info('connected to Slack in socket mode');
+        return undefined;
+      }
+      const server = (await bolt.start(config.slack.port)) as Server;
+      const port = (server.address() as AddressInfo).port;
+      logger.info({ port }, 'listening for Slack in HTTP mode (POST /slack/events, GET /healthz, GET /metrics)');
+      return port;
+    },
+    async stop() {
+      await bolt.stop().catch((error: unknown) => logger.warn({ err: error }, 'stopping the receiver failed'));
+      const drained = await work.drain(config.shutdownGraceMs);
+      if (!drained) logger.warn({ unfinished: work.size }, 'shutdown grace period ended with work unfinished');
+      await store.close();
+      bedrock.runtime.destroy();
+      bedrock.control.destroy();
+    },
+  };
+}

@@ -1,0 +1,256 @@
+import {
+  type BedrockClient,
+  type FoundationModelSummary,
+  type InferenceProfileSummary,
+  ListFoundationModelsCommand,
+  paginateListInferenceProfiles,
+} from '@aws-sdk/client-bedrock';
+import type { DocumentStore } from '../store/types.js';
+
+/** One foundation model as the app needs it, plain data so it can be cached in the store. */
+export interface CatalogModel {
+  modelId: string;
+  modelArn: string;
+  name: string;
+  provider: string;
+  inputModalities: string[];
+  outputModalities: string[];
+  streaming: boolean;
+  lifecycle: 'ACTIVE' | 'LEGACY';
+  onDemand: boolean;
+  customizations: string[];
+  /** The inference profile to call when the model cannot be invoked on demand in this region. */
+  profileId?: string;
+  /** Every inference profile that routes to this model. */
+  profileIds: string[];
+  /** Words users may type for this model, derived from its ID and name. */
+  aliases: string[];
+}
+
+export interface ResolvedModel {
+  model: CatalogModel;
+  /** What to pass to Converse: the profile when one is required or was asked for, else the model ID. */
+  invokeId: string;
+}
+
+export type Resolution =
+  | { ok: true; resolved: ResolvedModel }
+  | { ok: false; input: string; suggestions: string[] };
+
+// Source: "Supported models and model features" in the Bedrock user guide (Converse API): these
+// model families answer a system prompt with a ValidationException.
+const NO_SYSTEM_PROMPT_PREFIXES = [
+  'amazon.titan-text',
+  'cohere.command-text',
+  'cohere.command-light-text',
+  'mistral.mistral-7b-instruct',
+  'mistral.mixtral-8x7b-instruct',
+  'ai21.j2',
+];
+
+export function acceptsSystemPrompt(model: CatalogModel): boolean {
+  return !NO_SYSTEM_PROMPT_PREFIXES.some((prefix) => model.modelId.startsWith(prefix));
+}
+
+export function acceptsImages(model: CatalogModel): boolean {
+  return model.inputModalities.includes('IMAGE');
+}
+
+export function producesText(model: CatalogModel): boolean {
+  return model.outputModalities.includes('TEXT');
+}
+
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/(\d)[-_ ](\d)(?!\d)/g, '$1.$2')
+    .replace(/[^a-z0-9.]+/g, '-')
+    .replace(/^-|-$/g, '');
+
+/** `anthropic.claude-3-5-sonnet-20241022-v2:0` → `claude-3.5-sonnet`. */
+function familyOf(modelId: string): string {
+  const bare = modelId.replace(/^[a-z0-9-]+\./, '');
+  return slug(
+    bare
+      .replace(/(:\d+)+(:[a-z0-9]+)?$/i, '')
+      .replace(/-v\d+$/, '')
+      .replace(/-\d{8}$/, ''),
+  );
+}
+
+function aliasesFor(summary: { modelId: string; name: string }): string[] {
+  const family = familyOf(summary.modelId);
+  const aliases = new Set([summary.modelId.toLowerCase(), family, slug(summary.name)]);
+  aliases.add(family.replace(/-instruct$/, ''));
+  // Claude's tier names (`sonnet`, `haiku`, `opus`) are what people say; the newest wins (see `rank`).
+  const tier = family.match(/^claude-[\d.]+-(sonnet|haiku|opus)$/)?.[1];
+  if (tier) aliases.add(tier);
+  return [...aliases].filter(Boolean);
+}
+
+/** Newer first: active before legacy, then by the date stamp and version in the ID. */
+function rank(a: CatalogModel, b: CatalogModel): number {
+  if (a.lifecycle !== b.lifecycle) return a.lifecycle === 'ACTIVE' ? -1 : 1;
+  const stamp = (model: CatalogModel) => {
+    const family = familyOf(model.modelId);
+    const version = family.match(/(\d+(?:\.\d+)?)/)?.[1] ?? '0';
+    const date = model.modelId.match(/-(\d{8})-/)?.[1] ?? '0';
+    const revision = model.modelId.match(/-v(\d+)/)?.[1] ?? '0';
+    return [Number(version), Number(date), Number(revision)];
+  };
+  const [left, right] = [stamp(a), stamp(b)];
+  for (let index = 0; index < left.length; index++) {
+    const difference = (right[index] ?? 0) - (left[index] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return a.modelId.localeCompare(b.modelId);
+}
+
+/** `us-east-1` → `us`, `eu-west-3` → `eu`, `ap-south-1` → `apac`: the prefix of system-defined profiles. */
+function geographyOf(region: string): string {
+  const area = region.split('-')[0] ?? '';
+  if (area === 'ap') return 'apac';
+  if (area === 'ca' || area === 'sa') return 'us';
+  return area;
+}
+
+function chooseProfile(profiles: InferenceProfileSummary[], region: string): string | undefined {
+  const geography = geographyOf(region);
+  const ids = profiles.map((profile) => profile.inferenceProfileId ?? '').filter(Boolean);
+  return (
+    ids.find((id) => id.startsWith(`${geography}.`)) ?? ids.find((id) => id.startsWith('global.')) ?? ids[0]
+  );
+}
+
+export function buildCatalog(
+  summaries: FoundationModelSummary[],
+  profiles: InferenceProfileSummary[],
+  region: string,
+): CatalogModel[] {
+  return summaries
+    .filter((summary) => summary.modelId && summary.modelArn)
+    .map((summary) => {
+      const modelId = summary.modelId!;
+      const routing = profiles.filter((profile) =>
+        (profile.models ?? []).some((entry) => entry.modelArn?.endsWith(`foundation-model/${modelId}`)),
+      );
+      const onDemand = (summary.inferenceTypesSupported ?? []).includes('ON_DEMAND');
+      const name = summary.modelName ?? modelId;
+      return {
+        modelId,
+        modelArn: summary.modelArn!,
+        name,
+        provider: summary.providerName ?? modelId.split('.')[0] ?? 'Unknown',
+        inputModalities: summary.inputModalities ?? [],
+        outputModalities: summary.outputModalities ?? [],
+        streaming: summary.responseStreamingSupported ?? false,
+        lifecycle: summary.modelLifecycle?.status === 'LEGACY' ? 'LEGACY' : 'ACTIVE',
+        onDemand,
+        customizations: summary.customizationsSupported ?? [],
+        profileId: onDemand ? undefined : chooseProfile(routing, region),
+        profileIds: routing.map((profile) => profile.inferenceProfileId ?? '').filter(Boolean),
+        aliases: aliasesFor({ modelId, name }),
+      } satisfies CatalogModel;
+    });
+}
+
+/** Levenshtein distance, for "did you mean" suggestions on a handful of short names. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+export class Catalog {
+  constructor(readonly models: CatalogModel[]) {}
+
+  /** An alias, a model ID or an inference profile ID; the newest model wins when an alias fits several. */
+  resolve(input: string): Resolution {
+    const wanted = input.trim().toLowerCase();
+    const byProfile = this.models.find((model) => model.profileIds.some((id) => id.toLowerCase() === wanted));
+    if (byProfile) {
+      const invokeId = byProfile.profileIds.find((id) => id.toLowerCase() === wanted)!;
+      return { ok: true, resolved: { model: byProfile, invokeId } };
+    }
+    const matches = this.models.filter(
+      (model) => model.aliases.includes(wanted) || model.aliases.includes(slug(wanted)),
+    );
+    const [best] = matches.sort(rank);
+    if (best) return { ok: true, resolved: { model: best, invokeId: best.profileId ?? best.modelId } };
+    return { ok: false, input, suggestions: this.suggest(wanted) };
+  }
+
+  /** True when the word could only be a model name, so the parser can tell models from the prompt. */
+  isModel(input: string): boolean {
+    return this.resolve(input).ok;
+  }
+
+  suggest(wanted: string, count = 3): string[] {
+    const scored = this.models
+      .filter((model) => model.lifecycle === 'ACTIVE' && producesText(model))
+      .map((model) => {
+        const alias = familyOf(model.modelId);
+        const contains = alias.includes(wanted) || wanted.includes(alias);
+        return { alias, score: contains ? 0 : distance(wanted, alias) };
+      })
+      .filter((entry) => entry.score <= Math.max(3, Math.floor(wanted.length / 2)))
+      .sort((a, b) => a.score - b.score || a.alias.localeCompare(b.alias));
+    return [...new Set(scored.map((entry) => entry.alias))].slice(0, count);
+  }
+
+  /** Text-output models that can be called, for pickers: active first, grouped by provider. */
+  invocableTextModels(): CatalogModel[] {
+    return this.models
+      .filter((model) => producesText(model) && (model.onDemand || model.profileId))
+      .sort((a, b) => a.provider.localeCompare(b.provider) || rank(a, b));
+  }
+
+  /** The short name shown to people: the family alias, e.g. `claude-3.5-sonnet`. */
+  static shortName(model: CatalogModel): string {
+    return familyOf(model.modelId);
+  }
+}
+
+const CACHE_KEY = 'catalog:v1';
+
+/** Reads the live catalog (both list calls, paginated) at most once per TTL across all replicas. */
+export class CatalogSource {
+  constructor(
+    private readonly bedrock: BedrockClient,
+    private readonly store: DocumentStore,
+    private readonly region: string,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  async load(): Promise<Catalog> {
+    const cached = await this.store.getJson<CatalogModel[]>(CACHE_KEY);
+    if (cached) return new Catalog(cached);
+    const [models, profiles] = await Promise.all([this.fetchModels(), this.fetchProfiles()]);
+    const catalog = buildCatalog(models, profiles, this.region);
+    await this.store.setJson(CACHE_KEY, catalog, this.ttlSeconds);
+    return new Catalog(catalog);
+  }
+
+  private async fetchModels(): Promise<FoundationModelSummary[]> {
+    const answer = await this.bedrock.send(new ListFoundationModelsCommand({}));
+    return answer.modelSummaries ?? [];
+  }
+
+  private async fetchProfiles(): Promise<InferenceProfileSummary[]> {
+    const profiles: InferenceProfileSummary[] = [];
+    for await (const page of paginateListInferenceProfiles({ client: this.bedrock }, { maxResults: 1000 })) {
+      profiles.push(...(page.inferenceProfileSummaries ?? []));
+    }
+    return profiles;
+  }
+}

@@ -1,0 +1,68 @@
+/** What went wrong with a model call, in words a Slack user can act on. */
+export type FailureKind =
+  | 'throttled'
+  | 'access-denied'
+  | 'needs-profile'
+  | 'validation'
+  | 'not-found'
+  | 'timeout'
+  | 'not-ready'
+  | 'model-error'
+  | 'unavailable'
+  | 'network';
+
+export interface ModelFailure {
+  kind: FailureKind;
+  /** One friendly sentence for Slack; never a stack trace, never credentials. */
+  message: string;
+  /** Bedrock's own message, shortened, for people who need the detail. */
+  detail?: string;
+}
+
+const KIND_BY_ERROR: Record<string, FailureKind> = {
+  ThrottlingException: 'throttled',
+  ServiceQuotaExceededException: 'throttled',
+  AccessDeniedException: 'access-denied',
+  UnrecognizedClientException: 'access-denied',
+  ValidationException: 'validation',
+  ResourceNotFoundException: 'not-found',
+  ModelTimeoutException: 'timeout',
+  TimeoutError: 'timeout',
+  AbortError: 'timeout',
+  ModelNotReadyException: 'not-ready',
+  ModelErrorException: 'model-error',
+  ModelStreamErrorException: 'model-error',
+  InternalServerException: 'unavailable',
+  ServiceUnavailableException: 'unavailable',
+};
+
+const MESSAGES: Record<FailureKind, string> = {
+  throttled: 'Bedrock is throttling this model right now (too many requests). Try again in a minute.',
+  'access-denied':
+    'This AWS account cannot use this model. Enable it under "Model access" in the Bedrock console, and check that the app’s IAM role allows bedrock:InvokeModelWithResponseStream.',
+  'needs-profile':
+    'This model can only be called through an inference profile, and none was found for this region.',
+  validation: 'Bedrock rejected the request for this model.',
+  'not-found': 'Bedrock does not know this model in this region.',
+  timeout: 'The model did not finish in time.',
+  'not-ready': 'The model is still warming up. Try again in a moment.',
+  'model-error': 'The model failed while answering. Try again, or rephrase the prompt.',
+  unavailable: 'Bedrock is unavailable for this model right now. Try again shortly.',
+  network: 'Could not reach Bedrock.',
+};
+
+export function failureMessage(kind: FailureKind): string {
+  return MESSAGES[kind];
+}
+
+export function classifyBedrockError(error: unknown): ModelFailure {
+  const name = error instanceof Error ? error.name : 'Error';
+  const raw = error instanceof Error ? error.message : String(error);
+  const detail = raw.replace(/\s+/g, ' ').slice(0, 300) || undefined;
+  if (/inference profile/i.test(raw) && name === 'ValidationException') {
+    return { kind: 'needs-profile', message: MESSAGES['needs-profile'], detail };
+  }
+  const kind =
+    KIND_BY_ERROR[name] ?? (/ECONNREFUSED|ENOTFOUND|socket|network/i.test(raw) ? 'network' : 'unavailable');
+  return { kind, message: MESSAGES[kind], detail };
+}

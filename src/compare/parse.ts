@@ -1,0 +1,122 @@
+/** What the text after `/compare` asks for. Pure: the catalog is consulted through `classify`. */
+export type CompareCommand =
+  | { kind: 'help' }
+  | { kind: 'modal' }
+  | { kind: 'leaderboard' }
+  | { kind: 'error'; message: string }
+  | { kind: 'unknown-model'; word: string }
+  | { kind: 'run'; models: string[]; prompt: string; options: CompareOptions };
+
+export interface CompareOptions {
+  maxTokens?: number;
+  temperature?: number;
+  system?: string;
+  blind: boolean;
+  maxLatencyMs?: number;
+  maxCostUsd?: number;
+}
+
+/** How a leading word reads: a model the catalog knows, something shaped like a model name, or prose. */
+export type WordKind = 'model' | 'unknown-model' | 'text';
+
+// Slack turns straight quotes into curly ones on some clients; both delimit a quoted option value.
+const QUOTES: Record<string, string> = { '"': '"', '“': '”', '”': '”', "'": "'", '‘': '’' };
+
+function takeValue(text: string): { value: string; rest: string } | undefined {
+  const trimmed = text.trimStart();
+  const open = trimmed[0];
+  const close = open ? QUOTES[open] : undefined;
+  if (open && close) {
+    const end = trimmed.indexOf(close, 1);
+    if (end < 0) return undefined;
+    return { value: trimmed.slice(1, end), rest: trimmed.slice(end + 1) };
+  }
+  const match = trimmed.match(/^(\S+)([\s\S]*)$/);
+  return match ? { value: match[1] ?? '', rest: match[2] ?? '' } : undefined;
+}
+
+function parseDuration(value: string): number | undefined {
+  const match = value.match(/^(\d+(?:\.\d+)?)(ms|s)?$/);
+  if (!match) return undefined;
+  const amount = Number(match[1]);
+  return match[2] === 'ms' ? amount : amount * 1000;
+}
+
+const OPTIONS: Record<string, (value: string, options: CompareOptions) => string | undefined> = {
+  '--max-tokens': (value, options) => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1 || number > 64_000)
+      return '--max-tokens takes a whole number from 1 to 64000';
+    options.maxTokens = number;
+  },
+  '--temperature': (value, options) => {
+    const number = Number(value);
+    if (!Number.isFinite(number) || number < 0 || number > 1)
+      return '--temperature takes a number from 0 to 1';
+    options.temperature = number;
+  },
+  '--system': (value, options) => {
+    if (!value.trim()) return '--system takes a prompt in quotes, e.g. --system "Answer in one sentence"';
+    options.system = value.trim();
+  },
+  '--max-latency': (value, options) => {
+    const ms = parseDuration(value);
+    if (ms === undefined || ms <= 0) return '--max-latency takes a duration such as 2s or 800ms';
+    options.maxLatencyMs = ms;
+  },
+  '--max-cost': (value, options) => {
+    const number = Number(value.replace(/^\$/, ''));
+    if (!Number.isFinite(number) || number <= 0) return '--max-cost takes a dollar amount such as 0.01';
+    options.maxCostUsd = number;
+  },
+};
+
+export function parseCompareText(text: string, classify: (word: string) => WordKind): CompareCommand {
+  let rest = text.trim();
+  if (rest === '') return { kind: 'modal' };
+  if (/^(help|-h|--help|\?)$/i.test(rest)) return { kind: 'help' };
+  if (/^leaderboard$/i.test(rest)) return { kind: 'leaderboard' };
+
+  const options: CompareOptions = { blind: false };
+  const models: string[] = [];
+  while (rest !== '') {
+    const word = rest.match(/^\S+/)?.[0] ?? '';
+    const afterWord = rest.slice(word.length);
+    if (word === '--blind') {
+      options.blind = true;
+      rest = afterWord.trimStart();
+      continue;
+    }
+    if (word.startsWith('--')) {
+      const apply = OPTIONS[word];
+      if (!apply) return { kind: 'error', message: `Unknown option \`${word}\`. See \`/compare help\`.` };
+      const taken = takeValue(afterWord);
+      if (!taken) return { kind: 'error', message: `${word} needs a value. See \`/compare help\`.` };
+      const problem = apply(taken.value, options);
+      if (problem) return { kind: 'error', message: problem };
+      rest = taken.rest.trimStart();
+      continue;
+    }
+    // A comma-joined list is always models; a single word is one only when the catalog says so.
+    const parts = word.split(',').filter(Boolean);
+    const kinds = parts.map(classify);
+    const isList = parts.length > 1 || word.endsWith(',');
+    if (isList || kinds[0] !== 'text') {
+      const unknown = parts.find((_, index) => kinds[index] !== 'model');
+      if (unknown) return { kind: 'unknown-model', word: unknown };
+      models.push(...parts);
+      rest = afterWord.replace(/^\s*,?\s*/, '');
+      continue;
+    }
+    break;
+  }
+  const prompt = rest.trim();
+  if (prompt === '') {
+    return {
+      kind: 'error',
+      message:
+        'Add a prompt after the models, e.g. `/compare nova-micro sonnet What are the top AWS services?`',
+    };
+  }
+  return { kind: 'run', models, prompt, options };
+}

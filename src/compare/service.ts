@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import {
+  acceptsImages,
+  acceptsSystemPrompt,
+  Catalog,
+  producesText,
+  type ResolvedModel,
+} from '../bedrock/catalog.js';
+import { classifyBedrockError } from '../bedrock/errors.js';
+import type { PriceBook } from '../bedrock/pricing.js';
+import { streamConverse } from '../bedrock/runtime.js';
+import type { Metrics } from '../ops/metrics.js';
+import type { DocumentStore } from '../store/types.js';
+import type { CompareOptions } from './parse.js';
+import type { CompareRun, ModelRun } from './types.js';
+
+export interface CompareInput {
+  teamId: string;
+  userId: string;
+  prompt: string;
+  models: ResolvedModel[];
+  options: CompareOptions;
+  /** Images the user attached; models that cannot see them answer from the text alone, with a note. */
+  imageCount?: number;
+}
+
+export interface CompareDeps {
+  runtime: BedrockRuntimeClient;
+  store: DocumentStore;
+  prices: PriceBook;
+  metrics: Metrics;
+  modelTimeoutMs: number;
+  defaultMaxTokens: number;
+}
+
+/** Compare runs are kept for a week: long enough for "Run again", "Show full answer" and votes. */
+export const RUN_TTL_SECONDS = 7 * 86_400;
+
+const runKey = (id: string) => `compare:${id}`;
+
+function planModel({ model, invokeId }: ResolvedModel, input: CompareInput): ModelRun {
+  const notes: string[] = [];
+  const run: ModelRun = {
+    label: Catalog.shortName(model),
+    name: model.name,
+    modelId: model.modelId,
+    invokeId,
+    status: 'waiting',
+    text: '',
+    notes,
+  };
+  if (!producesText(model)) {
+    notes.push(
+      `${model.name} generates ${model.outputModalities.join(' and ').toLowerCase()}, not text, so it was not asked.`,
+    );
+    return { ...run, status: 'skipped' };
+  }
+  if ((input.imageCount ?? 0) > 0 && !acceptsImages(model)) {
+    notes.push(`${model.name} cannot see images: the image was ignored and it answered from the text alone.`);
+  }
+  if (input.options.system && !acceptsSystemPrompt(model)) {
+    notes.push(`${model.name} does not take a system prompt: it answered without it.`);
+    run.omitSystemPrompt = true;
+  }
+  if (model.lifecycle === 'LEGACY') {
+    notes.push(`${model.name} is a legacy model that AWS is retiring; consider a newer one.`);
+  }
+  return run;
+}
+
+export class CompareService {
+  constructor(private readonly deps: CompareDeps) {}
+
+  /** A run with one waiting part per model and its notes, before any model is called. */
+  plan(input: CompareInput): CompareRun {
+    return {
+      id: randomUUID(),
+      teamId: input.teamId,
+      userId: input.userId,
+      prompt: input.prompt,
+      options: input.options,
+      maxTokens: input.options.maxTokens ?? this.deps.defaultMaxTokens,
+      imageCount: input.imageCount ?? 0,
+      models: input.models.map((model) => planModel(model, input)),
+      startedAt: Date.now(),
+    };
+  }
+
+  /**
+   * Calls every model at once and resolves when the slowest is done. `onChange` fires after each
+   * streamed piece; the caller decides how often to show it.
+   */
+  async execute(run: CompareRun, onChange: (run: CompareRun) => void): Promise<CompareRun> {
+    await this.save(run);
+    await Promise.all(
+      run.models.map((model) =>
+        model.status === 'waiting' ? this.callModel(run, model, onChange) : undefined,
+      ),
+    );
+    run.finishedAt = Date.now();
+    await this.save(run);
+    return run;
+  }
+
+  load(id: string): Promise<CompareRun | undefined> {
+    return this.deps.store.getJson<CompareRun>(runKey(id));
+  }
+
+  private save(run: CompareRun): Promise<void> {
+    return this.deps.store.setJson(runKey(run.id), run, RUN_TTL_SECONDS);
+  }
+
+  private async callModel(
+    run: CompareRun,
+    model: ModelRun,
+    onChange: (run: CompareRun) => void,
+  ): Promise<void> {
+    const { metrics } = this.deps;
+    const started = performance.now();
+    const timeout = AbortSignal.timeout(this.deps.modelTimeoutMs);
+    try {
+      const events = streamConverse(
+        this.deps.runtime,
+        {
+          invokeId: model.invokeId,
+          messages: [{ role: 'user', content: [{ text: run.prompt }] }],
+          system: model.omitSystemPrompt ? undefined : run.options.system,
+          maxTokens: run.maxTokens,
+          temperature: run.options.temperature,
+        },
+        timeout,
+      );
+      for await (const event of events) {
+        if (event.type === 'delta') {
+          if (model.firstTokenMs === undefined) {
+            model.firstTokenMs = performance.now() - started;
+            metrics.modelFirstToken.observe({ model: model.modelId }, model.firstTokenMs / 1000);
+          }
+          model.status = 'streaming';
+          model.text += event.text;
+        } else if (event.type === 'stop') {
+          model.stopReason = event.reason;
+        } else {
+          model.inputTokens = event.inputTokens;
+          model.outputTokens = event.outputTokens;
+          model.bedrockLatencyMs = event.bedrockLatencyMs;
+        }
+        onChange(run);
+      }
+      this.finish(run, model, performance.now() - started);
+    } catch (error) {
+      model.status = 'failed';
+      model.failure = classifyBedrockError(
+        timeout.aborted ? Object.assign(new Error('timed out'), { name: 'TimeoutError' }) : error,
+      );
+      model.latencyMs = performance.now() - started;
+      metrics.errors.inc({ where: 'bedrock', kind: model.failure.kind });
+    }
+    onChange(run);
+  }
+
+  private finish(run: CompareRun, model: ModelRun, latencyMs: number): void {
+    const { metrics, prices } = this.deps;
+    model.status = 'done';
+    model.latencyMs = latencyMs;
+    const output = model.outputTokens ?? 0;
+    const streamingMs = latencyMs - (model.firstTokenMs ?? 0);
+    model.tokensPerSecond = output > 0 && streamingMs > 0 ? output / (streamingMs / 1000) : undefined;
+    model.costUsd = prices.cost([model.invokeId, model.modelId], model.inputTokens ?? 0, output);
+    metrics.modelLatency.observe({ model: model.modelId }, latencyMs / 1000);
+    metrics.modelTokens.inc({ model: model.modelId, direction: 'input' }, model.inputTokens ?? 0);
+    metrics.modelTokens.inc({ model: model.modelId, direction: 'output' }, output);
+    const { maxLatencyMs, maxCostUsd } = run.options;
+    if (maxLatencyMs !== undefined || maxCostUsd !== undefined) {
+      model.withinCriteria = {
+        latency: maxLatencyMs === undefined ? undefined : latencyMs <= maxLatencyMs,
+        cost:
+          maxCostUsd === undefined || model.costUsd === undefined ? undefined : model.costUsd <= maxCostUsd,
+      };
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import type { CompareRun, CompareSummary, ModelRun } from './types.js';
+
+function best(runs: ModelRun[], value: (run: ModelRun) => number | undefined, lowest: boolean) {
+  let winner: ModelRun | undefined;
+  for (const run of runs) {
+    const candidate = value(run);
+    if (candidate === undefined) continue;
+    const current = winner ? value(winner) : undefined;
+    if (current === undefined || (lowest ? candidate < current : candidate > current)) winner = run;
+  }
+  return winner;
+}
+
+export function summarize(run: CompareRun): CompareSummary {
+  const done = run.models.filter((model) => model.status === 'done');
+  return {
+    fastestFirstToken: best(done, (model) => model.firstTokenMs, true),
+    fastestOverall: best(done, (model) => model.latencyMs, true),
+    cheapest: best(done, (model) => model.costUsd, true),
+    longest: best(done, (model) => model.outputTokens, false),
+    totalCostUsd: run.models.reduce((sum, model) => sum + (model.costUsd ?? 0), 0),
+    costIncomplete: done.some((model) => model.costUsd === undefined),
+  };
+}

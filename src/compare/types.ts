@@ -1,0 +1,54 @@
+import type { ModelFailure } from '../bedrock/errors.js';
+import type { CompareOptions } from './parse.js';
+
+export type ModelRunStatus = 'waiting' | 'streaming' | 'done' | 'failed' | 'skipped';
+
+/** One model's part of a compare, as it stands now. Plain data: it is stored and rendered. */
+export interface ModelRun {
+  /** Short name people type and read, e.g. `nova-micro`. */
+  label: string;
+  name: string;
+  modelId: string;
+  invokeId: string;
+  status: ModelRunStatus;
+  text: string;
+  /** What the user should know about this model for this input (an ignored image, a legacy model…). */
+  notes: string[];
+  /** Set at planning when the model rejects system prompts, so it is called without one. */
+  omitSystemPrompt?: boolean;
+  stopReason?: string;
+  firstTokenMs?: number;
+  latencyMs?: number;
+  bedrockLatencyMs?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  tokensPerSecond?: number;
+  /** Undefined while running or when no price is known: shown as "price unknown", never $0. */
+  costUsd?: number;
+  failure?: ModelFailure;
+  /** Whether the figures meet the user's --max-latency / --max-cost, when given. */
+  withinCriteria?: { latency?: boolean; cost?: boolean };
+}
+
+export interface CompareRun {
+  id: string;
+  teamId: string;
+  userId: string;
+  prompt: string;
+  options: CompareOptions;
+  maxTokens: number;
+  imageCount: number;
+  models: ModelRun[];
+  startedAt: number;
+  finishedAt?: number;
+}
+
+export interface CompareSummary {
+  fastestFirstToken?: ModelRun;
+  fastestOverall?: ModelRun;
+  cheapest?: ModelRun;
+  longest?: ModelRun;
+  totalCostUsd: number;
+  /** True when some finished model has no known price, so the total is a lower bound. */
+  costIncomplete: boolean;
+}

@@ -1,0 +1,202 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the app reads, validated once at start-up. Each problem becomes one
+ * line that names the variable and says where its value comes from, because the person reading it
+ * is setting the app up for the first time.
+ */
+
+const blankToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
+
+function integer(name: string, fallback: number, min: number, max: number) {
+  return z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: `${name} must be a whole number between ${min} and ${max}` })
+      .int(`${name} must be a whole number between ${min} and ${max}`)
+      .min(min, `${name} must be a whole number between ${min} and ${max}`)
+      .max(max, `${name} must be a whole number between ${min} and ${max}`)
+      .default(fallback),
+  );
+}
+
+function decimal(name: string, fallback: number) {
+  return z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: `${name} must be a number` })
+      .nonnegative(`${name} must be zero or more`)
+      .default(fallback),
+  );
+}
+
+function list(fallback: string[]) {
+  return z.preprocess(
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(/[\s,]+/)
+            .map((item) => item.trim())
+            .filter(Boolean)
+        : value,
+    z.array(z.string()).default(fallback),
+  );
+}
+
+const schema = z.object({
+  SLACK_BOT_TOKEN: z.preprocess(
+    blankToUndefined,
+    z
+      .string({
+        error:
+          'SLACK_BOT_TOKEN is missing: install the app from manifest.yml and copy its Bot User OAuth Token (xoxb-…) from "OAuth & Permissions"',
+      })
+      .startsWith(
+        'xoxb-',
+        'SLACK_BOT_TOKEN must be a bot token starting with xoxb-: copy the Bot User OAuth Token from "OAuth & Permissions"',
+      ),
+  ),
+  SLACK_APP_TOKEN: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .startsWith(
+        'xapp-',
+        'SLACK_APP_TOKEN must be an app-level token starting with xapp-: create one with the connections:write scope under "Basic Information"',
+      )
+      .optional(),
+  ),
+  SLACK_SIGNING_SECRET: optionalString,
+  PORT: integer('PORT', 3000, 0, 65535),
+  SLACK_API_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .url({ error: 'SLACK_API_URL must be a URL such as https://slack.com/api/' })
+      .transform((url) => (url.endsWith('/') ? url : `${url}/`))
+      .optional(),
+  ),
+  AWS_REGION: z.preprocess(
+    blankToUndefined,
+    z
+      .string({
+        error: 'AWS_REGION is missing: set it to the region where Bedrock models are enabled, e.g. us-east-1',
+      })
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'AWS_REGION must be a region code such as us-east-1'),
+  ),
+  REDIS_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(
+        /^rediss?:\/\/.+/,
+        'REDIS_URL must start with redis:// or rediss://, e.g. redis://localhost:6379',
+      )
+      .optional(),
+  ),
+  FINETUNE_POLL_SECONDS: integer('FINETUNE_POLL_SECONDS', 60, 1, 86_400),
+  COMPARE_DEFAULT_MODELS: list(['nova-micro', 'claude-3.5-haiku']),
+  COMPARE_MAX_MODELS: integer('COMPARE_MAX_MODELS', 6, 2, 6),
+  COMPARE_MODEL_TIMEOUT_SECONDS: integer('COMPARE_MODEL_TIMEOUT_SECONDS', 120, 1, 900),
+  COMPARE_DEFAULT_MAX_TOKENS: integer('COMPARE_DEFAULT_MAX_TOKENS', 1024, 1, 64_000),
+  CHAT_DEFAULT_MODEL: z.preprocess(blankToUndefined, z.string().default('claude-3.5-haiku')),
+  CONVERSATION_TTL_DAYS: integer('CONVERSATION_TTL_DAYS', 7, 1, 365),
+  RATE_LIMIT_USER_PER_MINUTE: integer('RATE_LIMIT_USER_PER_MINUTE', 10, 1, 10_000),
+  RATE_LIMIT_TEAM_PER_MINUTE: integer('RATE_LIMIT_TEAM_PER_MINUTE', 60, 1, 100_000),
+  DAILY_SPEND_CAP_USD: decimal('DAILY_SPEND_CAP_USD', 5),
+  PRICES_FILE: optionalString,
+  CATALOG_CACHE_SECONDS: integer('CATALOG_CACHE_SECONDS', 3600, 1, 86_400),
+  SHUTDOWN_GRACE_SECONDS: integer('SHUTDOWN_GRACE_SECONDS', 25, 1, 600),
+  LOG_LEVEL: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+  ),
+});
+
+type Env = z.infer<typeof schema>;
+
+export interface Config {
+  slack: {
+    botToken: string;
+    /** Present in socket mode; absent in HTTP mode. */
+    appToken?: string;
+    signingSecret?: string;
+    apiUrl?: string;
+    port: number;
+  };
+  mode: 'socket' | 'http';
+  awsRegion: string;
+  redisUrl?: string;
+  finetunePollSeconds: number;
+  compare: {
+    defaultModels: string[];
+    maxModels: number;
+    modelTimeoutMs: number;
+    defaultMaxTokens: number;
+  };
+  chat: { defaultModel: string; conversationTtlSeconds: number };
+  limits: { userPerMinute: number; teamPerMinute: number; dailySpendCapUsd: number };
+  pricesFile?: string;
+  catalogCacheSeconds: number;
+  shutdownGraceMs: number;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  const env = { ...source, AWS_REGION: source.AWS_REGION || source.AWS_DEFAULT_REGION };
+  const parsed = schema.safeParse(env);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
+  const data = parsed.data;
+  if (data && !data.SLACK_APP_TOKEN && !data.SLACK_SIGNING_SECRET) {
+    problems.push(
+      'SLACK_SIGNING_SECRET is missing: HTTP mode needs the Signing Secret from "Basic Information" (or set SLACK_APP_TOKEN for socket mode)',
+    );
+  }
+  if (!data || problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    slack: {
+      botToken: data.SLACK_BOT_TOKEN,
+      appToken: data.SLACK_APP_TOKEN,
+      signingSecret: data.SLACK_SIGNING_SECRET,
+      apiUrl: data.SLACK_API_URL,
+      port: data.PORT,
+    },
+    mode: data.SLACK_APP_TOKEN ? 'socket' : 'http',
+    awsRegion: data.AWS_REGION,
+    redisUrl: data.REDIS_URL,
+    finetunePollSeconds: data.FINETUNE_POLL_SECONDS,
+    compare: {
+      defaultModels: data.COMPARE_DEFAULT_MODELS,
+      maxModels: data.COMPARE_MAX_MODELS,
+      modelTimeoutMs: data.COMPARE_MODEL_TIMEOUT_SECONDS * 1000,
+      defaultMaxTokens: data.COMPARE_DEFAULT_MAX_TOKENS,
+    },
+    chat: {
+      defaultModel: data.CHAT_DEFAULT_MODEL,
+      conversationTtlSeconds: data.CONVERSATION_TTL_DAYS * 86_400,
+    },
+    limits: {
+      userPerMinute: data.RATE_LIMIT_USER_PER_MINUTE,
+      teamPerMinute: data.RATE_LIMIT_TEAM_PER_MINUTE,
+      dailySpendCapUsd: data.DAILY_SPEND_CAP_USD,
+    },
+    pricesFile: data.PRICES_FILE,
+    catalogCacheSeconds: data.CATALOG_CACHE_SECONDS,
+    shutdownGraceMs: data.SHUTDOWN_GRACE_SECONDS * 1000,
+    logLevel: data.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,204 @@
+import type { RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Catalog, CatalogSource, ResolvedModel } from '../bedrock/catalog.js';
+import { classifyBedrockError } from '../bedrock/errors.js';
+import { type CompareCommand, parseCompareText, type WordKind } from '../compare/parse.js';
+import type { CompareService } from '../compare/service.js';
+import type { CompareRun } from '../compare/types.js';
+import type { Logger } from '../logger.js';
+import type { PreferenceStore } from '../store/types.js';
+import { StoreUnavailableError } from '../store/types.js';
+import type { UsageGuard } from '../usage/guard.js';
+import { compareMessage, type SlackMessage } from './blocks/compare.js';
+import { compareHelp, notice, unknownModelNotice } from './blocks/notices.js';
+import { ThrottledMessage } from './throttled-message.js';
+
+export interface CompareRequester {
+  teamId: string;
+  userId: string;
+  channelId: string;
+}
+
+export interface CompareFlowDeps {
+  client: WebClient;
+  catalog: CatalogSource;
+  service: CompareService;
+  guard: UsageGuard;
+  preferences: PreferenceStore;
+  defaultModels: string[];
+  maxModels: number;
+  logger: Logger;
+  updateIntervalMs?: number;
+}
+
+// Shaped like a model name (`nova-mikro`, `anthropic.claude-x`), so a typo is reported, not sent as prose.
+const MODEL_SHAPED = /^[a-z0-9]+(?:[.:_-][a-z0-9]+)+$/i;
+
+/** Errors Slack gives when the bot may not post in a channel; the answer then goes via response_url. */
+const NOT_IN_CHANNEL = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
+
+function catalogFailure(error: unknown): string {
+  const { kind } = classifyBedrockError(error);
+  if (kind === 'access-denied') {
+    return 'I couldn’t read the Bedrock model catalog: the app’s AWS role needs bedrock:ListFoundationModels and bedrock:ListInferenceProfiles.';
+  }
+  return 'I couldn’t read the Bedrock model catalog: Bedrock did not answer. Please try again in a minute.';
+}
+
+export function describeFailure(error: unknown): string {
+  if (error instanceof StoreUnavailableError) {
+    return 'The app’s state store (Redis) is unreachable, so I can’t run this now. Please try again in a minute; if it persists, tell whoever runs this app.';
+  }
+  return 'Something went wrong on my side and this request did not finish. Please try again.';
+}
+
+/** /compare from a Slack command to a streamed Block Kit message. Knows Slack; the service does not. */
+export class CompareFlow {
+  constructor(private readonly deps: CompareFlowDeps) {}
+
+  async handleCommand(text: string, requester: CompareRequester, respond: RespondFn): Promise<void> {
+    const ephemeral = (message: SlackMessage) => respond({ response_type: 'ephemeral', ...message });
+    let catalog: Catalog;
+    try {
+      catalog = await this.deps.catalog.load();
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
+      this.deps.logger.warn({ err: error }, 'model catalog unavailable');
+      await ephemeral(notice(catalogFailure(error)));
+      return;
+    }
+    const command = parseCompareText(text, (word) => this.classify(catalog, word));
+    const resolved = await this.interpret(command, catalog, requester);
+    if ('message' in resolved) {
+      await ephemeral(resolved.message);
+      return;
+    }
+    const decision = await this.deps.guard.admit(requester.teamId, requester.userId);
+    if (!decision.allowed) {
+      await ephemeral(notice(decision.reason, ':hourglass:'));
+      return;
+    }
+    const run = this.deps.service.plan({
+      teamId: requester.teamId,
+      userId: requester.userId,
+      prompt: resolved.prompt,
+      models: resolved.models,
+      options: resolved.options,
+    });
+    await this.stream(run, requester, respond);
+  }
+
+  private classify(catalog: Catalog, word: string): WordKind {
+    if (catalog.isModel(word)) return 'model';
+    return MODEL_SHAPED.test(word) && catalog.suggest(word.toLowerCase()).length > 0
+      ? 'unknown-model'
+      : 'text';
+  }
+
+  private async interpret(
+    command: CompareCommand,
+    catalog: Catalog,
+    requester: CompareRequester,
+  ): Promise<
+    | { message: SlackMessage }
+    | {
+        models: ResolvedModel[];
+        prompt: string;
+        options: Extract<CompareCommand, { kind: 'run' }>['options'];
+      }
+  > {
+    const { maxModels, defaultModels } = this.deps;
+    switch (command.kind) {
+      case 'help':
+      case 'modal':
+      case 'leaderboard':
+        return { message: compareHelp(maxModels, defaultModels) };
+      case 'error':
+        return { message: notice(command.message) };
+      case 'unknown-model':
+        return { message: unknownModelNotice(command.word, catalog.suggest(command.word.toLowerCase())) };
+      case 'run': {
+        let names = command.models;
+        if (names.length === 0) {
+          const saved = (await this.deps.preferences.getPreferences(requester.teamId, requester.userId))
+            .compareModels;
+          names = saved?.length ? saved : defaultModels;
+        }
+        const models: ResolvedModel[] = [];
+        for (const name of names) {
+          const resolution = catalog.resolve(name);
+          if (!resolution.ok) return { message: unknownModelNotice(name, resolution.suggestions) };
+          if (!models.some((model) => model.invokeId === resolution.resolved.invokeId))
+            models.push(resolution.resolved);
+        }
+        if (models.length < 2) {
+          return {
+            message: notice(
+              `A compare needs at least 2 different models; ${models.length === 1 ? `only \`${names[0]}\` was named` : 'none were named'}. Example: \`/compare nova-micro sonnet ${command.prompt.slice(0, 60)}\``,
+            ),
+          };
+        }
+        if (models.length > maxModels) {
+          return {
+            message: notice(
+              `That’s ${models.length} models; a compare takes at most ${maxModels} so the answers stay readable side by side.`,
+            ),
+          };
+        }
+        return { models, prompt: command.prompt, options: command.options };
+      }
+    }
+  }
+
+  /** Posts placeholders, streams every model into the message, and ends with the full figures. */
+  private async stream(run: CompareRun, requester: CompareRequester, respond: RespondFn): Promise<void> {
+    const { client, service } = this.deps;
+    let ts: string | undefined;
+    try {
+      const posted = await client.chat.postMessage({ channel: requester.channelId, ...compareMessage(run) });
+      ts = posted.ts;
+    } catch (error) {
+      const code = (error as { data?: { error?: string } }).data?.error;
+      if (!code || !NOT_IN_CHANNEL.has(code)) throw error;
+    }
+    if (!ts) {
+      // The bot cannot post here: answer once, through the command's response_url, when all are done.
+      await respond({
+        response_type: 'ephemeral',
+        ...notice(
+          'I’m not a member of this channel, so the compare will appear here when it finishes. Invite me with `/invite @Bedrock` to see answers stream in.',
+          ':information_source:',
+        ),
+      });
+      const final = await service.execute(run, () => {});
+      await respond({ response_type: 'in_channel', ...compareMessage(final) });
+      await this.deps.guard.recordSpend(run.teamId, run.userId, costOf(final));
+      return;
+    }
+    const channel = requester.channelId;
+    const messageTs = ts;
+    const live = new ThrottledMessage(
+      async (message) => {
+        await client.chat.update({ channel, ts: messageTs, ...message });
+      },
+      (error) => this.deps.logger.warn({ err: error }, 'compare streaming update failed'),
+      this.deps.updateIntervalMs,
+    );
+    const final = await service.execute(run, (current) => live.update(() => compareMessage(current)));
+    await withRetries(() => live.finish(compareMessage(final)), 3);
+    await this.deps.guard.recordSpend(run.teamId, run.userId, costOf(final));
+  }
+}
+
+async function withRetries(attempt: () => Promise<void>, times: number): Promise<void> {
+  for (let tried = 1; ; tried++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tried >= times) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * tried));
+    }
+  }
+}
+
+const costOf = (run: CompareRun) => run.models.reduce((sum, model) => sum + (model.costUsd ?? 0), 0);

@@ -1,0 +1,33 @@
+import type { Logger, RetryOptions, WebClientOptions } from '@slack/web-api';
+
+/**
+ * The Web API client's default policy retries every failed call, including a `chat.postMessage`
+ * whose answer was lost after Slack had taken it, which posts the message twice. Only a 429 is
+ * certain to have been refused, so only that is retried (after the client has waited Retry-After);
+ * any other failure goes back to the caller, which knows whether its call is safe to repeat.
+ */
+const RATE_LIMITED = /^A rate limit was exceeded/;
+
+export function isRateLimitRetry(error: Error): boolean {
+  return RATE_LIMITED.test(error.message);
+}
+
+// The client hands retryConfig to p-retry, which honours onFailedAttempt (throwing there stops the
+// retries); the published RetryOptions type only lists node-retry's fields, hence the widening.
+const onlyRateLimits: RetryOptions & { onFailedAttempt: (error: Error) => void } = {
+  retries: 5,
+  minTimeout: 0,
+  maxTimeout: 0,
+  onFailedAttempt: (error) => {
+    if (!isRateLimitRetry(error)) throw error;
+  },
+};
+
+export function webClientOptions(apiUrl: string | undefined, logger: Logger): WebClientOptions {
+  return {
+    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+    logger,
+    timeout: 15_000,
+    retryConfig: onlyRateLimits,
+  };
+}

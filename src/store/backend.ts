@@ -1,0 +1,28 @@
+/**
+ * The few atomic primitives the domain stores need. Redis does each in one command or Lua script;
+ * the embedded backend does them synchronously in one process. Everything above this line is
+ * written once (store.ts), so the two can never drift apart in behaviour.
+ */
+export interface StoreBackend {
+  readonly kind: 'redis' | 'embedded';
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** SET NX PX: true when the key was absent and is now `value`. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Resets the expiry only while the key still holds `value`. */
+  extendIfEquals(key: string, value: string, ttlMs: number): Promise<boolean>;
+  deleteIfEquals(key: string, value: string): Promise<boolean>;
+  /** Increments a counter whose expiry is set by the first hit; returns the count and seconds left. */
+  countInWindow(key: string, windowSeconds: number): Promise<{ count: number; ttlSeconds: number }>;
+  /** Adds to a float total whose expiry is set when it is created. */
+  addFloat(key: string, amount: number, ttlSeconds: number): Promise<number>;
+  hashSet(key: string, field: string, value: string): Promise<boolean>;
+  hashDelete(key: string, field: string): Promise<boolean>;
+  hashGetAll(key: string): Promise<Record<string, string>>;
+  hashIncrement(key: string, field: string, by: number): Promise<number>;
+  /** Sets `field` to `next` only when it currently holds `expected` (absent when undefined). */
+  hashCompareAndSet(key: string, field: string, expected: string | undefined, next: string): Promise<boolean>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,147 @@
+import { Redis } from 'ioredis';
+import type { StoreBackend } from './backend.js';
+import { StoreUnavailableError } from './types.js';
+
+// Each script reads and writes in one step on the server, so replicas racing on the same key agree.
+const SCRIPTS = {
+  extendIfEquals: {
+    numberOfKeys: 1,
+    lua: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`,
+  },
+  deleteIfEquals: {
+    numberOfKeys: 1,
+    lua: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`,
+  },
+  countInWindow: {
+    numberOfKeys: 1,
+    lua: `local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return {count, redis.call('TTL', KEYS[1])}`,
+  },
+  addFloat: {
+    numberOfKeys: 1,
+    lua: `local total = redis.call('INCRBYFLOAT', KEYS[1], ARGV[1])
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return total`,
+  },
+  hashCompareAndSet: {
+    numberOfKeys: 1,
+    lua: `local current = redis.call('HGET', KEYS[1], ARGV[1])
+local expected = ARGV[2]
+if (current == false and expected == '') or current == expected then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+  return 1
+end
+return 0`,
+  },
+} as const;
+
+type ScriptName = keyof typeof SCRIPTS;
+type ScriptedRedis = Redis &
+  Record<ScriptName, (key: string, ...args: (string | number)[]) => Promise<unknown>>;
+
+export class RedisBackend implements StoreBackend {
+  readonly kind = 'redis' as const;
+  private readonly redis: ScriptedRedis;
+
+  constructor(url: string) {
+    this.redis = new Redis(url, {
+      // Fail fast while disconnected: a user waiting in Slack should hear "store down", not wait forever.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 3000,
+      lazyConnect: true,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    }) as ScriptedRedis;
+    // ioredis emits 'error' for every failed reconnect; health checks and callers report it instead.
+    this.redis.on('error', () => {});
+    for (const [name, script] of Object.entries(SCRIPTS)) this.redis.defineCommand(name, script);
+  }
+
+  async connect(): Promise<void> {
+    await this.redis.connect().catch(() => {
+      // Not fatal: ioredis keeps reconnecting, /healthz answers 503 and users are told meanwhile.
+    });
+  }
+
+  private async run<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw new StoreUnavailableError(error);
+    }
+  }
+
+  get(key: string) {
+    return this.run(async () => (await this.redis.get(key)) ?? undefined);
+  }
+
+  set(key: string, value: string, ttlSeconds: number) {
+    return this.run(async () => {
+      await this.redis.set(key, value, 'EX', ttlSeconds);
+    });
+  }
+
+  delete(key: string) {
+    return this.run(async () => {
+      await this.redis.del(key);
+    });
+  }
+
+  setIfAbsent(key: string, value: string, ttlMs: number) {
+    return this.run(async () => (await this.redis.set(key, value, 'PX', ttlMs, 'NX')) === 'OK');
+  }
+
+  extendIfEquals(key: string, value: string, ttlMs: number) {
+    return this.run(async () => Number(await this.redis.extendIfEquals(key, value, ttlMs)) === 1);
+  }
+
+  deleteIfEquals(key: string, value: string) {
+    return this.run(async () => Number(await this.redis.deleteIfEquals(key, value)) === 1);
+  }
+
+  countInWindow(key: string, windowSeconds: number) {
+    return this.run(async () => {
+      const [count, ttl] = (await this.redis.countInWindow(key, windowSeconds)) as [number, number];
+      return { count, ttlSeconds: Math.max(1, ttl) };
+    });
+  }
+
+  addFloat(key: string, amount: number, ttlSeconds: number) {
+    return this.run(async () => Number(await this.redis.addFloat(key, amount, ttlSeconds)));
+  }
+
+  hashSet(key: string, field: string, value: string) {
+    return this.run(async () => (await this.redis.hset(key, field, value)) === 1);
+  }
+
+  hashDelete(key: string, field: string) {
+    return this.run(async () => (await this.redis.hdel(key, field)) === 1);
+  }
+
+  hashGetAll(key: string) {
+    return this.run(() => this.redis.hgetall(key));
+  }
+
+  hashIncrement(key: string, field: string, by: number) {
+    return this.run(() => this.redis.hincrby(key, field, by));
+  }
+
+  hashCompareAndSet(key: string, field: string, expected: string | undefined, next: string) {
+    return this.run(
+      async () => Number(await this.redis.hashCompareAndSet(key, field, expected ?? '', next)) === 1,
+    );
+  }
+
+  async ping() {
+    try {
+      return (await this.redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close() {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The state the app keeps between requests, and across replicas when Redis backs it. Every service
+ * talks to these interfaces; `redis.ts` and `memory.ts` implement all of them and pass one contract
+ * suite (test/store.contract.test.ts).
+ */
+
+export interface RateLimitResult {
+  allowed: boolean;
+  /** Seconds until the current window ends and the limit resets. */
+  retryAfterSeconds: number;
+}
+
+/** Slack retries an event it thinks was lost; the first delivery claims it, the others are dropped. */
+export interface DedupeStore {
+  /** True for the first claim of `key` within `ttlSeconds`, false for every later one. */
+  claimOnce(key: string, ttlSeconds: number): Promise<boolean>;
+}
+
+export interface RateLimitStore {
+  /** Counts one hit in a fixed window; refuses once `limit` hits fell in the current window. */
+  hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult>;
+  /** Adds to a running total that expires `ttlSeconds` after it was first written; returns the new total. */
+  addToTotal(key: string, amount: number, ttlSeconds: number): Promise<number>;
+  readTotal(key: string): Promise<number>;
+}
+
+/** Values that may be cached or kept for a while: the model catalog, compare runs, conversations. */
+export interface DocumentStore {
+  getJson<T>(key: string): Promise<T | undefined>;
+  setJson(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface ConversationTurn {
+  role: 'user' | 'assistant';
+  text: string;
+  /** Display name of the person who said it, for threads with several people. */
+  author?: string;
+  ts?: string;
+}
+
+export interface Conversation {
+  modelId: string;
+  systemPrompt?: string;
+  turns: ConversationTurn[];
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export interface ConversationStore {
+  getConversation(id: string): Promise<Conversation | undefined>;
+  saveConversation(id: string, conversation: Conversation, ttlSeconds: number): Promise<void>;
+}
+
+export interface UserPreferences {
+  compareModels?: string[];
+  chatModel?: string;
+}
+
+export interface PreferenceStore {
+  getPreferences(teamId: string, userId: string): Promise<UserPreferences>;
+  setPreferences(teamId: string, userId: string, preferences: UserPreferences): Promise<void>;
+}
+
+export interface JobWatch {
+  jobArn: string;
+  teamId: string;
+  channelId: string;
+  threadTs: string;
+  userId: string;
+  /** The last status (and stage) already announced, so each change is posted once. */
+  lastSeen?: string;
+}
+
+export interface WatchStore {
+  /** False when this job was already watched in this channel. */
+  addWatch(watch: JobWatch): Promise<boolean>;
+  removeWatch(jobArn: string, channelId: string): Promise<boolean>;
+  listWatches(): Promise<JobWatch[]>;
+  /** Moves `lastSeen` from `expected` to `next` atomically; false when another poller already did. */
+  advanceWatch(
+    jobArn: string,
+    channelId: string,
+    expected: string | undefined,
+    next: string,
+  ): Promise<boolean>;
+}
+
+export interface LockStore {
+  acquireLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Extends the lock only while `owner` still holds it. */
+  renewLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  releaseLock(name: string, owner: string): Promise<boolean>;
+}
+
+export interface CounterStore {
+  increment(key: string, field: string, by: number): Promise<number>;
+  readCounters(key: string): Promise<Record<string, number>>;
+}
+
+export interface Store
+  extends DedupeStore,
+    RateLimitStore,
+    DocumentStore,
+    ConversationStore,
+    PreferenceStore,
+    WatchStore,
+    LockStore,
+    CounterStore {
+  readonly kind: 'redis' | 'embedded';
+  /** True when the backing store answers; what /healthz reports. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Raised when the store cannot be reached; listeners turn it into a friendly message. */
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('The state store is unreachable', { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}

@@ -1,0 +1,371 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { EventStreamCodec } from '@smithy/eventstream-codec';
+import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+
+/**
+ * Amazon Bedrock on loopback, speaking the wire protocols the real SDK clients speak: the runtime
+ * over HTTP/2 cleartext (Converse, ConverseStream as application/vnd.amazon.eventstream frames), the
+ * control plane over HTTP/1.1 (catalog, inference profiles, customization jobs). Per-model scripts set
+ * the answer, time to first token, token rate and failures.
+ */
+
+export interface ModelScript {
+  answer?: string;
+  /** Delay before the first token, in ms. */
+  firstTokenMs?: number;
+  /** Output pacing; words stand in for tokens. */
+  tokensPerSecond?: number;
+  /** Words sent per contentBlockDelta frame. */
+  wordsPerChunk?: number;
+  inputTokens?: number;
+  stopReason?: string;
+  /** Answer the next `times` calls with this error instead (default: every call). */
+  failure?: { type: string; status: number; message?: string; times?: number; inStream?: boolean };
+}
+
+export interface EmulatedModel {
+  modelId: string;
+  modelName: string;
+  providerName: string;
+  inputModalities: string[];
+  outputModalities: string[];
+  inferenceTypesSupported: string[];
+  customizationsSupported?: string[];
+  lifecycle?: 'ACTIVE' | 'LEGACY';
+  /** Geography-prefixed system profiles routing to this model, e.g. ['us']. */
+  profiles?: string[];
+}
+
+export interface ReceivedCall {
+  operation: 'Converse' | 'ConverseStream';
+  invokedId: string;
+  modelId: string;
+  body: {
+    messages: { role: string; content: Record<string, unknown>[] }[];
+    system?: { text: string }[];
+    inferenceConfig?: { maxTokens?: number; temperature?: number };
+  };
+  authorization: string;
+  receivedAt: number;
+  firstTokenSentAt?: number;
+}
+
+const REGION = 'us-east-1';
+const ACCOUNT = '123456789012';
+
+export const DEFAULT_MODELS: EmulatedModel[] = [
+  {
+    modelId: 'amazon.nova-micro-v1:0',
+    modelName: 'Nova Micro',
+    providerName: 'Amazon',
+    inputModalities: ['TEXT'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['ON_DEMAND', 'INFERENCE_PROFILE'],
+    customizationsSupported: ['FINE_TUNING', 'DISTILLATION'],
+    profiles: ['us'],
+  },
+  {
+    modelId: 'amazon.nova-lite-v1:0',
+    modelName: 'Nova Lite',
+    providerName: 'Amazon',
+    inputModalities: ['TEXT', 'IMAGE', 'VIDEO'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['ON_DEMAND', 'INFERENCE_PROFILE'],
+    customizationsSupported: ['FINE_TUNING', 'DISTILLATION'],
+    profiles: ['us'],
+  },
+  {
+    modelId: 'amazon.nova-reel-v1:0',
+    modelName: 'Nova Reel',
+    providerName: 'Amazon',
+    inputModalities: ['TEXT', 'IMAGE'],
+    outputModalities: ['VIDEO'],
+    inferenceTypesSupported: ['ON_DEMAND'],
+  },
+  {
+    modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0',
+    modelName: 'Claude 3.5 Haiku',
+    providerName: 'Anthropic',
+    inputModalities: ['TEXT'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['INFERENCE_PROFILE'],
+    customizationsSupported: [],
+    profiles: ['us'],
+  },
+  {
+    modelId: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
+    modelName: 'Claude 3.5 Sonnet',
+    providerName: 'Anthropic',
+    inputModalities: ['TEXT', 'IMAGE'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['ON_DEMAND', 'INFERENCE_PROFILE'],
+    lifecycle: 'LEGACY',
+    profiles: ['us'],
+  },
+  {
+    modelId: 'anthropic.claude-3-5-sonnet-20241022-v2:0',
+    modelName: 'Claude 3.5 Sonnet v2',
+    providerName: 'Anthropic',
+    inputModalities: ['TEXT', 'IMAGE'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['INFERENCE_PROFILE'],
+    profiles: ['us'],
+  },
+  {
+    modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+    modelName: 'Claude 3 Haiku',
+    providerName: 'Anthropic',
+    inputModalities: ['TEXT', 'IMAGE'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['ON_DEMAND'],
+    customizationsSupported: ['FINE_TUNING'],
+  },
+  {
+    modelId: 'meta.llama3-70b-instruct-v1:0',
+    modelName: 'Llama 3 70B Instruct',
+    providerName: 'Meta',
+    inputModalities: ['TEXT'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['ON_DEMAND'],
+  },
+  {
+    modelId: 'mistral.mistral-large-2402-v1:0',
+    modelName: 'Mistral Large (24.02)',
+    providerName: 'Mistral AI',
+    inputModalities: ['TEXT'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['ON_DEMAND'],
+  },
+  {
+    modelId: 'mistral.mistral-7b-instruct-v0:2',
+    modelName: 'Mistral 7B Instruct',
+    providerName: 'Mistral AI',
+    inputModalities: ['TEXT'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['ON_DEMAND'],
+  },
+];
+
+const codec = new EventStreamCodec(toUtf8, fromUtf8);
+
+function frame(eventType: string, payload: Record<string, unknown>): Uint8Array {
+  return codec.encode({
+    headers: {
+      ':event-type': { type: 'string', value: eventType },
+      ':content-type': { type: 'string', value: 'application/json' },
+      ':message-type': { type: 'string', value: 'event' },
+    },
+    // Real frames carry random padding `p` that clients ignore; sending it proves we ignore it too.
+    body: fromUtf8(JSON.stringify({ ...payload, p: 'abcdefghij'.slice(0, 1 + Math.floor(Math.random() * 9)) })),
+  });
+}
+
+function exceptionFrame(type: string, message: string): Uint8Array {
+  return codec.encode({
+    headers: {
+      ':exception-type': { type: 'string', value: type.charAt(0).toLowerCase() + type.slice(1) },
+      ':content-type': { type: 'string', value: 'application/json' },
+      ':message-type': { type: 'string', value: 'exception' },
+    },
+    body: fromUtf8(JSON.stringify({ message })),
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const modelArn = (modelId: string) => `arn:aws:bedrock:${REGION}::foundation-model/${modelId}`;
+
+export class BedrockEmulator {
+  readonly calls: ReceivedCall[] = [];
+  private readonly scripts = new Map<string, ModelScript>();
+  private runtime?: http2.Http2Server;
+  private control?: http.Server;
+  runtimeUrl = '';
+  controlUrl = '';
+
+  constructor(readonly models: EmulatedModel[] = DEFAULT_MODELS) {}
+
+  script(modelId: string, script: ModelScript): void {
+    this.scripts.set(modelId, script);
+  }
+
+  callsFor(modelId: string): ReceivedCall[] {
+    return this.calls.filter((call) => call.modelId === modelId);
+  }
+
+  async start(): Promise<void> {
+    this.runtime = http2.createServer();
+    this.runtime.on('stream', (stream, headers) => {
+      void this.handleRuntime(stream, headers);
+    });
+    this.control = http.createServer((request, response) => this.handleControl(request, response));
+    await Promise.all([
+      new Promise<void>((resolve) => this.runtime!.listen(0, '127.0.0.1', resolve)),
+      new Promise<void>((resolve) => this.control!.listen(0, '127.0.0.1', resolve)),
+    ]);
+    this.runtimeUrl = `http://127.0.0.1:${(this.runtime.address() as AddressInfo).port}`;
+    this.controlUrl = `http://127.0.0.1:${(this.control.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([
+      new Promise((resolve) => this.runtime?.close(resolve) ?? resolve(undefined)),
+      new Promise((resolve) => {
+        this.control?.closeAllConnections();
+        this.control?.close(resolve) ?? resolve(undefined);
+      }),
+    ]);
+  }
+
+  /** The environment that points the real SDK clients here. */
+  env(): Record<string, string> {
+    return {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'AKIAEMULATOR00000000',
+      AWS_SECRET_ACCESS_KEY: 'emulator-secret-key-not-real',
+      AWS_ENDPOINT_URL_BEDROCK: this.controlUrl,
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: this.runtimeUrl,
+    };
+  }
+
+  private resolveInvoked(invokedId: string): EmulatedModel | undefined {
+    const bare = invokedId.replace(/^(us|eu|apac|global)\./, '');
+    return this.models.find((model) => model.modelId === bare);
+  }
+
+  private async handleRuntime(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): Promise<void> {
+    const path = String(headers[':path'] ?? '');
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const match = path.match(/^\/model\/([^/]+)\/(converse-stream|converse)$/);
+    const fail = (status: number, type: string, message: string) => {
+      stream.respond({
+        ':status': status,
+        'content-type': 'application/json',
+        'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+        'x-amzn-requestid': randomUUID(),
+      });
+      stream.end(JSON.stringify({ message }));
+    };
+    if (!match) return fail(404, 'UnknownOperationException', 'Unknown operation');
+    const invokedId = decodeURIComponent(match[1] ?? '');
+    const model = this.resolveInvoked(invokedId);
+    const call: ReceivedCall = {
+      operation: match[2] === 'converse' ? 'Converse' : 'ConverseStream',
+      invokedId,
+      modelId: model?.modelId ?? invokedId,
+      body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'),
+      authorization: String(headers.authorization ?? ''),
+      receivedAt: performance.now(),
+    };
+    this.calls.push(call);
+    if (!model) return fail(400, 'ValidationException', 'The provided model identifier is invalid.');
+    const viaProfile = invokedId !== model.modelId;
+    if (!viaProfile && !model.inferenceTypesSupported.includes('ON_DEMAND')) {
+      return fail(
+        400,
+        'ValidationException',
+        `Invocation of model ID ${model.modelId} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
+      );
+    }
+    const script = this.scripts.get(model.modelId) ?? {};
+    const failure = script.failure;
+    if (failure && (failure.times === undefined || failure.times > 0)) {
+      if (failure.times !== undefined) failure.times -= 1;
+      if (!failure.inStream) return fail(failure.status, failure.type, failure.message ?? `${failure.type} from the emulator`);
+    }
+    const answer = script.answer ?? `This is ${model.modelName} answering: ${'lorem ipsum '.repeat(8).trim()}.`;
+    const words = answer.split(/(?<=\s)/);
+    const inputTokens = script.inputTokens ?? Math.max(1, Math.ceil(JSON.stringify(call.body.messages).length / 8));
+    const outputTokens = words.length;
+    const started = performance.now();
+    if (call.operation === 'Converse') {
+      await sleep(script.firstTokenMs ?? 0);
+      stream.respond({ ':status': 200, 'content-type': 'application/json' });
+      stream.end(
+        JSON.stringify({
+          output: { message: { role: 'assistant', content: [{ text: answer }] } },
+          stopReason: script.stopReason ?? 'end_turn',
+          usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+          metrics: { latencyMs: Math.round(performance.now() - started) },
+        }),
+      );
+      return;
+    }
+    stream.respond({
+      ':status': 200,
+      'content-type': 'application/vnd.amazon.eventstream',
+      'x-amzn-requestid': randomUUID(),
+    });
+    stream.write(frame('messageStart', { role: 'assistant' }));
+    await sleep(script.firstTokenMs ?? 0);
+    if (failure?.inStream && stream.writable) {
+      stream.end(exceptionFrame(failure.type, failure.message ?? `${failure.type} from the emulator`));
+      return;
+    }
+    const perChunk = script.wordsPerChunk ?? 1;
+    const gapMs = script.tokensPerSecond ? (1000 * perChunk) / script.tokensPerSecond : 0;
+    for (let index = 0; index < words.length && !stream.destroyed; index += perChunk) {
+      if (index > 0 && gapMs > 0) await sleep(gapMs);
+      call.firstTokenSentAt ??= performance.now();
+      stream.write(frame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: words.slice(index, index + perChunk).join('') } }));
+    }
+    if (stream.destroyed) return;
+    stream.write(frame('contentBlockStop', { contentBlockIndex: 0 }));
+    stream.write(frame('messageStop', { stopReason: script.stopReason ?? 'end_turn' }));
+    stream.end(
+      frame('metadata', {
+        usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+        metrics: { latencyMs: Math.round(performance.now() - started) },
+      }),
+    );
+  }
+
+  private handleControl(request: http.IncomingMessage, response: http.ServerResponse): void {
+    const url = new URL(request.url ?? '/', this.controlUrl);
+    const send = (status: number, body: unknown, errorType?: string) => {
+      response.writeHead(status, {
+        'content-type': 'application/json',
+        ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+      });
+      response.end(JSON.stringify(body));
+    };
+    if (request.method === 'GET' && url.pathname === '/foundation-models') {
+      return send(200, {
+        modelSummaries: this.models.map((model) => ({
+          modelArn: modelArn(model.modelId),
+          modelId: model.modelId,
+          modelName: model.modelName,
+          providerName: model.providerName,
+          inputModalities: model.inputModalities,
+          outputModalities: model.outputModalities,
+          responseStreamingSupported: true,
+          customizationsSupported: model.customizationsSupported ?? [],
+          inferenceTypesSupported: model.inferenceTypesSupported,
+          modelLifecycle: { status: model.lifecycle ?? 'ACTIVE' },
+        })),
+      });
+    }
+    if (request.method === 'GET' && url.pathname === '/inference-profiles') {
+      const summaries = this.models.flatMap((model) =>
+        (model.profiles ?? []).map((geography) => ({
+          inferenceProfileName: `${geography.toUpperCase()} ${model.modelName}`,
+          inferenceProfileId: `${geography}.${model.modelId}`,
+          inferenceProfileArn: `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/${geography}.${model.modelId}`,
+          models: ['us-east-1', 'us-west-2'].map((region) => ({
+            modelArn: `arn:aws:bedrock:${region}::foundation-model/${model.modelId}`,
+          })),
+          status: 'ACTIVE',
+          type: 'SYSTEM_DEFINED',
+          createdAt: '2024-11-01T00:00:00Z',
+          updatedAt: '2024-11-01T00:00:00Z',
+        })),
+      );
+      return send(200, { inferenceProfileSummaries: summaries });
+    }
+    send(404, { message: `No route for ${request.method} ${url.pathname}` }, 'ResourceNotFoundException');
+  }
+}

@@ -1,0 +1,22 @@
+/** Reading what a user would see in recorded Block Kit, for assertions. */
+
+type Block = { type: string; text?: { text?: string }; elements?: { action_id?: string; value?: string; text?: unknown }[] };
+
+export function buttonValue(blocks: unknown, actionId: string): string {
+  for (const block of (blocks as Block[]) ?? []) {
+    const button = block.elements?.find((element) => element.action_id === actionId);
+    if (button?.value !== undefined) return button.value;
+  }
+  throw new Error(`no button ${actionId} in the message`);
+}
+
+export function actionIds(blocks: unknown): string[] {
+  return ((blocks as Block[]) ?? []).flatMap((block) =>
+    block.type === 'actions' ? (block.elements ?? []).map((element) => element.action_id ?? '') : [],
+  );
+}
+
+/** All text of a message as one string, without the zero-width spaces mrkdwn conversion adds. */
+export function visibleText(blocks: unknown): string {
+  return JSON.stringify(blocks ?? []).replace(/\u200b/g, '');
+}

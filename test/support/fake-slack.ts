@@ -1,0 +1,226 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * Slack's Web API on loopback (SLACK_API_URL points here). It records every call, answers in Slack's
+ * shapes, can answer 429 with Retry-After or fail on demand, rejects messages Slack would reject
+ * (`invalid_blocks`, `msg_blocks_too_long`, `msg_too_long`), and receives `response_url` posts.
+ */
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  /** What the fake answered, when it answered 200. */
+  response?: Record<string, unknown>;
+  at: number;
+}
+
+type Block = Record<string, unknown> & { type?: string };
+
+const textOf = (value: unknown): string =>
+  value && typeof value === 'object' && 'text' in value ? String((value as { text: unknown }).text ?? '') : '';
+
+/** Slack's Block Kit limits as Slack enforces them; returns Slack's error code, or undefined. */
+export function blockKitError(args: Record<string, unknown>, surface: 'message' | 'modal' = 'message'): string | undefined {
+  const text = typeof args.text === 'string' ? args.text : '';
+  if (text.length > 40_000) return 'msg_too_long';
+  const blocks = args.blocks as Block[] | undefined;
+  if (blocks === undefined) return undefined;
+  if (!Array.isArray(blocks)) return 'invalid_blocks_format';
+  if (blocks.length > (surface === 'modal' ? 100 : 50)) return 'invalid_blocks';
+  let total = 0;
+  const buttonOk = (element: Record<string, unknown>) =>
+    textOf(element).length <= 75 &&
+    String(element.action_id ?? '').length <= 255 &&
+    String(element.value ?? '').length <= 2000;
+  const actionIds = new Set<string>();
+  for (const block of blocks) {
+    switch (block.type) {
+      case 'section': {
+        const body = textOf(block.text);
+        if (body.length === 0 && !block.fields) return 'invalid_blocks';
+        if (body.length > 3000) return 'invalid_blocks';
+        total += body.length;
+        const accessory = block.accessory as Record<string, unknown> | undefined;
+        if (accessory?.type === 'button' && !buttonOk(accessory)) return 'invalid_blocks';
+        break;
+      }
+      case 'header': {
+        const body = textOf(block.text);
+        if (body.length === 0 || body.length > 150) return 'invalid_blocks';
+        total += body.length;
+        break;
+      }
+      case 'context': {
+        const elements = (block.elements as Record<string, unknown>[]) ?? [];
+        if (elements.length === 0 || elements.length > 10) return 'invalid_blocks';
+        for (const element of elements) {
+          const body = String(element.text ?? '');
+          if (element.type !== 'image' && (body.length === 0 || body.length > 3000)) return 'invalid_blocks';
+          total += body.length;
+        }
+        break;
+      }
+      case 'actions': {
+        const elements = (block.elements as Record<string, unknown>[]) ?? [];
+        if (elements.length === 0 || elements.length > 25) return 'invalid_blocks';
+        for (const element of elements) {
+          if (element.type === 'button' && !buttonOk(element)) return 'invalid_blocks';
+          const id = String(element.action_id ?? '');
+          if (id && actionIds.has(id)) return 'invalid_blocks';
+          actionIds.add(id);
+        }
+        break;
+      }
+      case 'markdown': {
+        const body = String(block.text ?? '');
+        if (body.length > 12_000) return 'invalid_blocks';
+        total += body.length;
+        break;
+      }
+      case 'divider':
+      case 'input':
+      case 'image':
+      case 'rich_text':
+        break;
+      default:
+        return 'invalid_blocks';
+    }
+  }
+  if (total > 13_200) return 'msg_blocks_too_long';
+  return undefined;
+}
+
+export class FakeSlack {
+  readonly calls: RecordedCall[] = [];
+  readonly responses: { path: string; body: Record<string, unknown>; at: number }[] = [];
+  /** Channels the bot is not a member of: posting there answers `not_in_channel`. */
+  readonly channelsWithoutBot = new Set<string>();
+  private readonly queued = new Map<string, { status: number; retryAfter?: number; error?: string }[]>();
+  private server?: http.Server;
+  private nextTs = 1_700_000_000_000_100;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = http.createServer((request, response) => void this.handle(request, response));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve) ?? resolve(undefined));
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  responseUrl(id: string): string {
+    return `${this.url}/response/${id}`;
+  }
+
+  /** The next call(s) of `method` answer 429 with Retry-After. */
+  rateLimitNext(method: string, retryAfterSeconds: number, times = 1): void {
+    this.queue(method, { status: 429, retryAfter: retryAfterSeconds }, times);
+  }
+
+  /** The next call(s) of `method` fail with an HTTP status, or with `{ok: false, error}` when given. */
+  failNext(method: string, failure: { status?: number; error?: string }, times = 1): void {
+    this.queue(method, { status: failure.status ?? 200, error: failure.error }, times);
+  }
+
+  private queue(method: string, entry: { status: number; retryAfter?: number; error?: string }, times: number) {
+    const list = this.queued.get(method) ?? [];
+    for (let index = 0; index < times; index++) list.push(entry);
+    this.queued.set(method, list);
+  }
+
+  callsOf(method: string): RecordedCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  async waitFor<T>(find: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = find();
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error('timed out waiting for a Slack call');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      response.writeHead(status, { 'content-type': 'application/json', ...headers });
+      response.end(JSON.stringify(body));
+    };
+    const path = request.url ?? '/';
+    if (path.startsWith('/response/')) {
+      this.responses.push({ path, body: JSON.parse(raw || '{}'), at: performance.now() });
+      return json(200, { ok: true });
+    }
+    const method = path.replace(/^\/api\//, '').split('?')[0] ?? '';
+    const args = parseArgs(raw, String(request.headers['content-type'] ?? ''));
+    const call: RecordedCall = { method, args, at: performance.now() };
+    this.calls.push(call);
+    const queued = this.queued.get(method)?.shift();
+    if (queued?.status === 429) return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(queued.retryAfter ?? 1) });
+    if (queued && queued.status !== 200) return json(queued.status, { ok: false, error: 'internal_error' });
+    if (queued?.error) return json(200, { ok: false, error: queued.error });
+    call.response = this.answer(method, args);
+    json(200, call.response);
+  }
+
+  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(args.channel ?? '');
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'bedrock', team_id: 'T0001', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'chat.postMessage':
+      case 'chat.update':
+      case 'chat.postEphemeral': {
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        if (this.channelsWithoutBot.has(channel)) return { ok: false, error: 'not_in_channel' };
+        if (!args.text && !args.blocks && !args.markdown_text) return { ok: false, error: 'no_text' };
+        const invalid = blockKitError(args);
+        if (invalid) return { ok: false, error: invalid };
+        if (method === 'chat.postEphemeral') return { ok: true, message_ts: String(this.nextTs++ / 1e6) };
+        const ts = method === 'chat.update' ? String(args.ts) : (this.nextTs++ / 1e6).toFixed(6);
+        return { ok: true, channel, ts, message: { text: args.text, blocks: args.blocks, ts } };
+      }
+      case 'views.open':
+      case 'views.update':
+      case 'views.push':
+      case 'views.publish': {
+        const view = args.view as Record<string, unknown> | undefined;
+        const invalid = view ? blockKitError(view, 'modal') : 'invalid_arguments';
+        if (invalid) return { ok: false, error: invalid };
+        return { ok: true, view: { id: `V${this.calls.length}`, ...view } };
+      }
+      default:
+        return { ok: true };
+    }
+  }
+}
+
+/** The Web API client sends form-encoded bodies with JSON inside some fields; Slack accepts JSON too. */
+function parseArgs(raw: string, contentType: string): Record<string, unknown> {
+  if (contentType.includes('application/json')) return JSON.parse(raw || '{}');
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    args[key] = /^[[{]/.test(value) ? safeJson(value) : value;
+  }
+  return args;
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}

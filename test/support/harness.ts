@@ -1,0 +1,76 @@
+import { Writable } from 'node:stream';
+import { type AppOverrides, type BedrockSlackApp, createBedrockSlackApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { BedrockEmulator } from './bedrock-emulator.js';
+import { FakeSlack } from './fake-slack.js';
+import { RedisServer } from './redis-server.js';
+import { SlackSender } from './slack-requests.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+export const BOT_TOKEN = 'xoxb-1111-2222-testtokenvalue';
+
+/** Every line the app logged, for assertions (nothing secret in them, for one). */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString().split('\n').filter(Boolean));
+    done();
+  }
+}
+
+export interface Bench {
+  slack: FakeSlack;
+  bedrock: BedrockEmulator;
+  redis?: RedisServer;
+  app: BedrockSlackApp;
+  sender: SlackSender;
+  logs: LogCapture;
+  appUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole app in HTTP mode, configured only through its environment, against the fake Slack, the
+ * Bedrock emulator and (unless `redis: false`) a real redis-server.
+ */
+export async function startBench(
+  options: { redis?: boolean; env?: Record<string, string>; overrides?: AppOverrides; bedrock?: BedrockEmulator } = {},
+): Promise<Bench> {
+  const slack = new FakeSlack();
+  const bedrock = options.bedrock ?? new BedrockEmulator();
+  const redis = options.redis === false ? undefined : new RedisServer();
+  await Promise.all([slack.start(), bedrock.start(), redis?.start()]);
+  // The AWS SDK reads its endpoint overrides and credentials from the process environment itself.
+  Object.assign(process.env, bedrock.env());
+  const env: Record<string, string | undefined> = {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: '0',
+    REDIS_URL: redis?.url,
+    LOG_LEVEL: 'debug',
+    ...bedrock.env(),
+    ...options.env,
+  };
+  const logs = new LogCapture();
+  const app = await createBedrockSlackApp(loadConfig(env), createLogger('debug', logs), {
+    updateIntervalMs: 50,
+    ...options.overrides,
+  });
+  const port = await app.start();
+  const appUrl = `http://127.0.0.1:${port}`;
+  return {
+    slack,
+    bedrock,
+    redis,
+    app,
+    logs,
+    appUrl,
+    sender: new SlackSender(appUrl, SIGNING_SECRET, (id) => slack.responseUrl(id)),
+    async stop() {
+      await app.stop();
+      await Promise.all([slack.stop(), bedrock.stop(), redis?.stop()]);
+    },
+  };
+}

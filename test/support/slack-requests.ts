@@ -1,0 +1,84 @@
+import { createHmac } from 'node:crypto';
+
+/**
+ * Sends requests to the app's HTTP receiver in the exact form Slack does: form-encoded slash commands
+ * with a response_url, Events API envelopes (with X-Slack-Retry-Num on redelivery), interactivity
+ * payloads; all signed with `v0:` HMAC-SHA256.
+ */
+export class SlackSender {
+  constructor(
+    private readonly appUrl: string,
+    private readonly signingSecret: string,
+    private readonly responseUrl: (id: string) => string,
+  ) {}
+
+  sign(body: string, timestamp: number, secret = this.signingSecret): string {
+    return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  }
+
+  async post(
+    body: string,
+    contentType: string,
+    options: { timestamp?: number; secret?: string; signature?: string; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; body: string }> {
+    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+    const response = await fetch(`${this.appUrl}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': contentType,
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': options.signature ?? this.sign(body, timestamp, options.secret),
+        ...options.headers,
+      },
+      body,
+    });
+    return { status: response.status, body: await response.text() };
+  }
+
+  command(
+    command: string,
+    text: string,
+    who: { userId?: string; channelId?: string; teamId?: string; responseId?: string } = {},
+    options: Parameters<SlackSender['post']>[2] = {},
+  ) {
+    const body = new URLSearchParams({
+      token: 'deprecated-verification-token',
+      team_id: who.teamId ?? 'T0001',
+      team_domain: 'example',
+      channel_id: who.channelId ?? 'C0001',
+      channel_name: 'general',
+      user_id: who.userId ?? 'U0001',
+      user_name: 'ada',
+      command,
+      text,
+      api_app_id: 'A0001',
+      is_enterprise_install: 'false',
+      response_url: this.responseUrl(who.responseId ?? 'r1'),
+      trigger_id: '1234.5678.abcdef',
+    }).toString();
+    return this.post(body, 'application/x-www-form-urlencoded', options);
+  }
+
+  event(event: Record<string, unknown>, options: { eventId?: string; retryNum?: number; teamId?: string } = {}) {
+    const body = JSON.stringify({
+      token: 'deprecated-verification-token',
+      team_id: options.teamId ?? 'T0001',
+      api_app_id: 'A0001',
+      event,
+      type: 'event_callback',
+      event_id: options.eventId ?? `Ev${Math.random().toString(36).slice(2, 12)}`,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: options.teamId ?? 'T0001', user_id: 'UBOT', is_bot: true }],
+    });
+    const headers: Record<string, string> =
+      options.retryNum === undefined
+        ? {}
+        : { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' };
+    return this.post(body, 'application/json', { headers });
+  }
+
+  action(payload: Record<string, unknown>) {
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    return this.post(body, 'application/x-www-form-urlencoded');
+  }
+}
