@@ -110,13 +110,19 @@ export async function createBedrockSlackApp(
       }
       const server = (await bolt.start(config.slack.port)) as Server;
       const port = (server.address() as AddressInfo).port;
-      logger.info({ port }, 'listening for Slack in HTTP mode (POST /slack/events, GET /healthz, GET /metrics)');
+      logger.info(
+        { port },
+        'listening for Slack in HTTP mode (POST /slack/events, GET /healthz, GET /metrics)',
+      );
       return port;
     },
     async stop() {
-      await bolt.stop().catch((error: unknown) => logger.warn({ err: error }, 'stopping the receiver failed'));
+      await bolt
+        .stop()
+        .catch((error: unknown) => logger.warn({ err: error }, 'stopping the receiver failed'));
       const drained = await work.drain(config.shutdownGraceMs);
-      if (!drained) logger.warn({ unfinished: work.size }, 'shutdown grace period ended with work unfinished');
+      if (!drained)
+        logger.warn({ unfinished: work.size }, 'shutdown grace period ended with work unfinished');
       await store.close();
       bedrock.runtime.destroy();
       bedrock.control.destroy();

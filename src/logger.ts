@@ -16,7 +16,7 @@ const SECRET_PATTERNS: RegExp[] = [
 export function redactSecrets(text: string): string {
   return SECRET_PATTERNS.reduce(
     (result, pattern) =>
-      result.replace(pattern, (match, prefix?: unknown) =>
+      result.replace(pattern, (_match, prefix?: unknown) =>
         typeof prefix === 'string' ? `${prefix}[redacted]` : '[redacted]',
       ),
     text,

@@ -1,7 +1,7 @@
 import { config as loadDotEnv } from 'dotenv';
 import { createBedrockSlackApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger, redactSecrets } from './logger.js';
 
 loadDotEnv({ quiet: true });
 
@@ -37,6 +37,8 @@ async function main(): Promise<void> {
 }
 
 void main().catch((error: unknown) => {
-  process.stderr.write(`bedrock-slack: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `bedrock-slack: could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

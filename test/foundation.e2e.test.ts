@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonValue, visibleText } from './support/blocks.js';
-import { BOT_TOKEN, type Bench, SIGNING_SECRET, startBench } from './support/harness.js';
+import { type Bench, BOT_TOKEN, SIGNING_SECRET, startBench } from './support/harness.js';
 
 const run = promisify(execFile);
 
@@ -19,13 +19,18 @@ describe.each([
   let bench: Bench;
   beforeAll(async () => {
     bench = await startBench({ redis });
-    bench.bedrock.script('amazon.nova-micro-v1:0', { answer: 'EC2, S3, Lambda and RDS are the top AWS services.' });
+    bench.bedrock.script('amazon.nova-micro-v1:0', {
+      answer: 'EC2, S3, Lambda and RDS are the top AWS services.',
+    });
     bench.bedrock.script('meta.llama3-70b-instruct-v1:0', { answer: 'S3 first, then **EC2**.' });
   });
   afterAll(() => bench.stop());
 
   it('posts a Block Kit message carrying the answers Bedrock streamed, and keeps the run in the store', async () => {
-    const ack = await bench.sender.command('/compare', 'nova-micro llama3-70b What are the top AWS services?');
+    const ack = await bench.sender.command(
+      '/compare',
+      'nova-micro llama3-70b What are the top AWS services?',
+    );
     expect(ack.status).toBe(200);
 
     const posted = await bench.slack.waitFor(() => bench.slack.callsOf('chat.postMessage')[0]);
@@ -39,7 +44,9 @@ describe.each([
     // The emulator was reached through the real SDK client, signed for the `bedrock` service.
     const call = bench.bedrock.callsFor('amazon.nova-micro-v1:0')[0];
     expect(call?.operation).toBe('ConverseStream');
-    expect(call?.authorization).toMatch(/Credential=AKIAEMULATOR00000000\/\d{8}\/us-east-1\/bedrock\/aws4_request/);
+    expect(call?.authorization).toMatch(
+      /Credential=AKIAEMULATOR00000000\/\d{8}\/us-east-1\/bedrock\/aws4_request/,
+    );
     expect(call?.body.messages[0]?.content[0]).toEqual({ text: 'What are the top AWS services?' });
 
     // The run's state is where the replicas would find it.
@@ -60,8 +67,18 @@ describe.each([
   it('answers 401 to a bad or stale signature and posts and stores nothing', async () => {
     const postsBefore = bench.slack.calls.length;
     const callsBefore = bench.bedrock.calls.length;
-    const forged = await bench.sender.command('/compare', 'nova-micro sonnet hi', {}, { secret: 'not-the-secret' });
-    const stale = await bench.sender.command('/compare', 'nova-micro sonnet hi', {}, { timestamp: Math.floor(Date.now() / 1000) - 600 });
+    const forged = await bench.sender.command(
+      '/compare',
+      'nova-micro sonnet hi',
+      {},
+      { secret: 'not-the-secret' },
+    );
+    const stale = await bench.sender.command(
+      '/compare',
+      'nova-micro sonnet hi',
+      {},
+      { timestamp: Math.floor(Date.now() / 1000) - 600 },
+    );
     expect(forged.status).toBe(401);
     expect(stale.status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -75,7 +92,9 @@ describe.each([
     expect(health.status).toBe(200);
     const metrics = await (await fetch(`${bench.appUrl}/metrics`)).text();
     expect(metrics).toContain('bedrock_slack_requests_total{kind="command",name="/compare"}');
-    expect(metrics).toMatch(/bedrock_slack_model_tokens_total\{model="amazon.nova-micro-v1:0",direction="output"\} \d+/);
+    expect(metrics).toMatch(
+      /bedrock_slack_model_tokens_total\{model="amazon.nova-micro-v1:0",direction="output"\} \d+/,
+    );
   });
 
   it('never writes a token or secret to its logs', () => {
@@ -103,7 +122,12 @@ describe('/healthz with Redis down', () => {
 describe('start-up', () => {
   it('stops with one clear line naming a missing token, and a non-zero exit', async () => {
     const failure = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { PATH: process.env.PATH, SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: 'x', AWS_REGION: 'us-east-1' },
+      env: {
+        PATH: process.env.PATH,
+        SLACK_BOT_TOKEN: '',
+        SLACK_SIGNING_SECRET: 'x',
+        AWS_REGION: 'us-east-1',
+      },
     }).then(
       () => undefined,
       (error: { code: number; stderr: string }) => error,

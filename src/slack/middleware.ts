@@ -33,8 +33,11 @@ export function countRequests(metrics: Metrics): Middleware<AnyMiddlewareArgs> {
   return async ({ body, next }) => {
     const record = body as Record<string, unknown>;
     const event = record.event as { type?: string } | undefined;
-    const kind = typeof record.command === 'string' ? 'command' : event ? 'event' : String(record.type ?? 'other');
-    const name = String(record.command ?? event?.type ?? (record.view as { callback_id?: string })?.callback_id ?? '');
+    const kind =
+      typeof record.command === 'string' ? 'command' : event ? 'event' : String(record.type ?? 'other');
+    const name = String(
+      record.command ?? event?.type ?? (record.view as { callback_id?: string })?.callback_id ?? '',
+    );
     metrics.requests.inc({ kind, name });
     await next();
   };

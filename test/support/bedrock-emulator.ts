@@ -159,7 +159,9 @@ function frame(eventType: string, payload: Record<string, unknown>): Uint8Array 
       ':message-type': { type: 'string', value: 'event' },
     },
     // Real frames carry random padding `p` that clients ignore; sending it proves we ignore it too.
-    body: fromUtf8(JSON.stringify({ ...payload, p: 'abcdefghij'.slice(0, 1 + Math.floor(Math.random() * 9)) })),
+    body: fromUtf8(
+      JSON.stringify({ ...payload, p: 'abcdefghij'.slice(0, 1 + Math.floor(Math.random() * 9)) }),
+    ),
   });
 }
 
@@ -236,7 +238,10 @@ export class BedrockEmulator {
     return this.models.find((model) => model.modelId === bare);
   }
 
-  private async handleRuntime(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): Promise<void> {
+  private async handleRuntime(
+    stream: http2.ServerHttp2Stream,
+    headers: http2.IncomingHttpHeaders,
+  ): Promise<void> {
     const path = String(headers[':path'] ?? '');
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
@@ -275,11 +280,14 @@ export class BedrockEmulator {
     const failure = script.failure;
     if (failure && (failure.times === undefined || failure.times > 0)) {
       if (failure.times !== undefined) failure.times -= 1;
-      if (!failure.inStream) return fail(failure.status, failure.type, failure.message ?? `${failure.type} from the emulator`);
+      if (!failure.inStream)
+        return fail(failure.status, failure.type, failure.message ?? `${failure.type} from the emulator`);
     }
-    const answer = script.answer ?? `This is ${model.modelName} answering: ${'lorem ipsum '.repeat(8).trim()}.`;
+    const answer =
+      script.answer ?? `This is ${model.modelName} answering: ${'lorem ipsum '.repeat(8).trim()}.`;
     const words = answer.split(/(?<=\s)/);
-    const inputTokens = script.inputTokens ?? Math.max(1, Math.ceil(JSON.stringify(call.body.messages).length / 8));
+    const inputTokens =
+      script.inputTokens ?? Math.max(1, Math.ceil(JSON.stringify(call.body.messages).length / 8));
     const outputTokens = words.length;
     const started = performance.now();
     if (call.operation === 'Converse') {
@@ -311,7 +319,12 @@ export class BedrockEmulator {
     for (let index = 0; index < words.length && !stream.destroyed; index += perChunk) {
       if (index > 0 && gapMs > 0) await sleep(gapMs);
       call.firstTokenSentAt ??= performance.now();
-      stream.write(frame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: words.slice(index, index + perChunk).join('') } }));
+      stream.write(
+        frame('contentBlockDelta', {
+          contentBlockIndex: 0,
+          delta: { text: words.slice(index, index + perChunk).join('') },
+        }),
+      );
     }
     if (stream.destroyed) return;
     stream.write(frame('contentBlockStop', { contentBlockIndex: 0 }));
@@ -334,7 +347,7 @@ export class BedrockEmulator {
       response.end(JSON.stringify(body));
     };
     if (request.method === 'GET' && url.pathname === '/foundation-models') {
-      return send(200, {
+      send(200, {
         modelSummaries: this.models.map((model) => ({
           modelArn: modelArn(model.modelId),
           modelId: model.modelId,
@@ -348,6 +361,7 @@ export class BedrockEmulator {
           modelLifecycle: { status: model.lifecycle ?? 'ACTIVE' },
         })),
       });
+      return;
     }
     if (request.method === 'GET' && url.pathname === '/inference-profiles') {
       const summaries = this.models.flatMap((model) =>
@@ -364,7 +378,8 @@ export class BedrockEmulator {
           updatedAt: '2024-11-01T00:00:00Z',
         })),
       );
-      return send(200, { inferenceProfileSummaries: summaries });
+      send(200, { inferenceProfileSummaries: summaries });
+      return;
     }
     send(404, { message: `No route for ${request.method} ${url.pathname}` }, 'ResourceNotFoundException');
   }

@@ -1,6 +1,10 @@
 /** Reading what a user would see in recorded Block Kit, for assertions. */
 
-type Block = { type: string; text?: { text?: string }; elements?: { action_id?: string; value?: string; text?: unknown }[] };
+type Block = {
+  type: string;
+  text?: { text?: string };
+  elements?: { action_id?: string; value?: string; text?: unknown }[];
+};
 
 export function buttonValue(blocks: unknown, actionId: string): string {
   for (const block of (blocks as Block[]) ?? []) {

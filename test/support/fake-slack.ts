@@ -18,10 +18,15 @@ export interface RecordedCall {
 type Block = Record<string, unknown> & { type?: string };
 
 const textOf = (value: unknown): string =>
-  value && typeof value === 'object' && 'text' in value ? String((value as { text: unknown }).text ?? '') : '';
+  value && typeof value === 'object' && 'text' in value
+    ? String((value as { text: unknown }).text ?? '')
+    : '';
 
 /** Slack's Block Kit limits as Slack enforces them; returns Slack's error code, or undefined. */
-export function blockKitError(args: Record<string, unknown>, surface: 'message' | 'modal' = 'message'): string | undefined {
+export function blockKitError(
+  args: Record<string, unknown>,
+  surface: 'message' | 'modal' = 'message',
+): string | undefined {
   const text = typeof args.text === 'string' ? args.text : '';
   if (text.length > 40_000) return 'msg_too_long';
   const blocks = args.blocks as Block[] | undefined;
@@ -130,7 +135,11 @@ export class FakeSlack {
     this.queue(method, { status: failure.status ?? 200, error: failure.error }, times);
   }
 
-  private queue(method: string, entry: { status: number; retryAfter?: number; error?: string }, times: number) {
+  private queue(
+    method: string,
+    entry: { status: number; retryAfter?: number; error?: string },
+    times: number,
+  ) {
     const list = this.queued.get(method) ?? [];
     for (let index = 0; index < times; index++) list.push(entry);
     this.queued.set(method, list);
@@ -168,7 +177,12 @@ export class FakeSlack {
     const call: RecordedCall = { method, args, at: performance.now() };
     this.calls.push(call);
     const queued = this.queued.get(method)?.shift();
-    if (queued?.status === 429) return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(queued.retryAfter ?? 1) });
+    if (queued?.status === 429)
+      return json(
+        429,
+        { ok: false, error: 'ratelimited' },
+        { 'retry-after': String(queued.retryAfter ?? 1) },
+      );
     if (queued && queued.status !== 200) return json(queued.status, { ok: false, error: 'internal_error' });
     if (queued?.error) return json(200, { ok: false, error: queued.error });
     call.response = this.answer(method, args);
@@ -179,7 +193,15 @@ export class FakeSlack {
     const channel = String(args.channel ?? '');
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'bedrock', team_id: 'T0001', user_id: 'UBOT', bot_id: 'BBOT' };
+        return {
+          ok: true,
+          url: 'https://example.slack.com/',
+          team: 'Example',
+          user: 'bedrock',
+          team_id: 'T0001',
+          user_id: 'UBOT',
+          bot_id: 'BBOT',
+        };
       case 'chat.postMessage':
       case 'chat.update':
       case 'chat.postEphemeral': {

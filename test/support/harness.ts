@@ -35,7 +35,12 @@ export interface Bench {
  * Bedrock emulator and (unless `redis: false`) a real redis-server.
  */
 export async function startBench(
-  options: { redis?: boolean; env?: Record<string, string>; overrides?: AppOverrides; bedrock?: BedrockEmulator } = {},
+  options: {
+    redis?: boolean;
+    env?: Record<string, string>;
+    overrides?: AppOverrides;
+    bedrock?: BedrockEmulator;
+  } = {},
 ): Promise<Bench> {
   const slack = new FakeSlack();
   const bedrock = options.bedrock ?? new BedrockEmulator();

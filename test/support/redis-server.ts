@@ -20,13 +20,19 @@ export class RedisServer {
 
   async start(): Promise<void> {
     this.port = await freePort();
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.process = child;
     await new Promise<void>((resolve, reject) => {
       let output = '';
-      child.once('error', (error) => reject(new Error(`redis-server could not start (is it installed?): ${error.message}`)));
+      child.once('error', (error) =>
+        reject(new Error(`redis-server could not start (is it installed?): ${error.message}`)),
+      );
       child.stdout?.on('data', (chunk: Buffer) => {
         output += chunk.toString();
         if (output.includes('Ready to accept connections')) resolve();

@@ -19,7 +19,12 @@ export class SlackSender {
   async post(
     body: string,
     contentType: string,
-    options: { timestamp?: number; secret?: string; signature?: string; headers?: Record<string, string> } = {},
+    options: {
+      timestamp?: number;
+      secret?: string;
+      signature?: string;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<{ status: number; body: string }> {
     const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
     const response = await fetch(`${this.appUrl}/slack/events`, {
@@ -59,7 +64,10 @@ export class SlackSender {
     return this.post(body, 'application/x-www-form-urlencoded', options);
   }
 
-  event(event: Record<string, unknown>, options: { eventId?: string; retryNum?: number; teamId?: string } = {}) {
+  event(
+    event: Record<string, unknown>,
+    options: { eventId?: string; retryNum?: number; teamId?: string } = {},
+  ) {
     const body = JSON.stringify({
       token: 'deprecated-verification-token',
       team_id: options.teamId ?? 'T0001',

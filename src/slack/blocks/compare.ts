@@ -107,12 +107,10 @@ function modelBlocks(
   if (model.notes.length > 0) {
     blocks.push({
       type: 'context',
-      elements: model.notes
-        .slice(0, LIMITS.contextElements)
-        .map((note) => ({
-          type: 'mrkdwn' as const,
-          text: clip(`:information_source: ${escapeMrkdwn(note)}`, 500),
-        })),
+      elements: model.notes.slice(0, LIMITS.contextElements).map((note) => ({
+        type: 'mrkdwn' as const,
+        text: clip(`:information_source: ${escapeMrkdwn(note)}`, 500),
+      })),
     });
   }
   if (final && model.status === 'done') {
