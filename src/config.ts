@@ -160,7 +160,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
   const data = parsed.data;
-  if (data && !data.SLACK_APP_TOKEN && !data.SLACK_SIGNING_SECRET) {
+  if (!source.SLACK_APP_TOKEN?.trim() && !source.SLACK_SIGNING_SECRET?.trim()) {
     problems.push(
       'SLACK_SIGNING_SECRET is missing: HTTP mode needs the Signing Secret from "Basic Information" (or set SLACK_APP_TOKEN for socket mode)',
     );

@@ -37,8 +37,7 @@ async function main(): Promise<void> {
 }
 
 void main().catch((error: unknown) => {
-  process.stderr.write(
-    `bedrock-slack: could not start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
+  const reason = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`bedrock-slack: could not start: ${redactSecrets(reason)}\n`);
   process.exit(1);
 });
