@@ -1,7 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { summarize } from '../../compare/summary.js';
 import type { CompareRun, ModelRun } from '../../compare/types.js';
-import { clip, clipMrkdwn, escapeMrkdwn, LIMITS, toMrkdwn } from './limits.js';
+import { clip, escapeMrkdwn, LIMITS, renderClipped } from './limits.js';
 
 export const COMPARE_ACTIONS = {
   runAgain: 'compare_run_again',
@@ -76,7 +76,7 @@ function answerText(model: ModelRun, budget: number): { text: string; clipped: b
   }
   if (model.status === 'skipped') return { text: '_Not asked._', clipped: false };
   if (model.text === '') return { text: '_…_', clipped: false };
-  const rendered = clipMrkdwn(toMrkdwn(model.text), budget);
+  const rendered = renderClipped(model.text, budget);
   return model.status === 'streaming' ? { text: `${rendered.text} ▌`, clipped: rendered.clipped } : rendered;
 }
 

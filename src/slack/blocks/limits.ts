@@ -36,10 +36,26 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** A model's Markdown as Slack shows it: bold, lists, links and code blocks in mrkdwn. */
+// `<!channel>`, `<!here>`, `<!everyone>`, `<!subteam^…>`: a model's answer must never notify people.
+const BROADCAST = /<!(channel|here|everyone|subteam\^[A-Z0-9]+)(?:\|[^>]*)?>/gi;
+
+/**
+ * A model's Markdown as Slack shows it: bold, lists, links and code blocks in mrkdwn, with Slack's
+ * broadcast mentions defused.
+ */
 export function toMrkdwn(markdown: string): string {
   if (markdown.trim() === '') return '';
-  return slackifyMarkdown(markdown).trimEnd();
+  return slackifyMarkdown(markdown).trimEnd().replace(BROADCAST, '@$1');
+}
+
+/**
+ * `toMrkdwn` then `clipMrkdwn`, converting only the part of a long answer that can be shown: a
+ * streaming update re-renders every answer, and converting 20,000 characters to show 1,500 is waste.
+ */
+export function renderClipped(markdown: string, max: number): { text: string; clipped: boolean } {
+  const visible = markdown.length > max * 2 ? markdown.slice(0, max * 2) : markdown;
+  const rendered = clipMrkdwn(toMrkdwn(visible), max);
+  return { text: rendered.text, clipped: rendered.clipped || visible.length < markdown.length };
 }
 
 /**
