@@ -82,6 +82,8 @@ function aliasesFor(summary: { modelId: string; name: string }): string[] {
   const family = familyOf(summary.modelId);
   const aliases = new Set([summary.modelId.toLowerCase(), family, slug(summary.name)]);
   aliases.add(family.replace(/-instruct$/, ''));
+  // Mistral and others stamp a YYMM release (`mistral-large-2402`); the bare family names the newest.
+  aliases.add(family.replace(/-\d{4}$/, ''));
   // Claude's tier names (`sonnet`, `haiku`, `opus`) are what people say; the newest wins (see `rank`).
   const tier = family.match(/^claude-[\d.]+-(sonnet|haiku|opus)$/)?.[1];
   if (tier) aliases.add(tier);

@@ -6,7 +6,9 @@ import type { Logger, RetryOptions, WebClientOptions } from '@slack/web-api';
  * certain to have been refused, so only that is retried (after the client has waited Retry-After);
  * any other failure goes back to the caller, which knows whether its call is safe to repeat.
  */
-const RATE_LIMITED = /^A rate limit was exceeded/;
+// The client throws this after waiting out a 429's Retry-After, wrapped in a WebAPIRequestError
+// ("A request error occurred: A rate limit was exceeded (url: …)"); no other failure says it.
+const RATE_LIMITED = /A rate limit was exceeded \(url: /;
 
 export function isRateLimitRetry(error: Error): boolean {
   return RATE_LIMITED.test(error.message);
