@@ -11,6 +11,7 @@ import { operationsRoutes } from './ops/http-routes.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { WorkTracker } from './ops/work-tracker.js';
 import { CompareFlow } from './slack/compare-flow.js';
+import { registerCompareButtons } from './slack/listeners/actions/compare-buttons.js';
 import { registerCompareCommand } from './slack/listeners/commands/compare.js';
 import { countRequests, dropRedeliveredEvents } from './slack/middleware.js';
 import { webClientOptions } from './slack/web-client-options.js';
@@ -89,12 +90,16 @@ export async function createBedrockSlackApp(
     service: compare,
     guard,
     preferences: store,
+    votes: store,
+    conversations: store,
+    conversationTtlSeconds: config.chat.conversationTtlSeconds,
     defaultModels: config.compare.defaultModels,
     maxModels: config.compare.maxModels,
     logger,
     updateIntervalMs: overrides.updateIntervalMs,
   });
   registerCompareCommand(bolt, compareFlow, work, logger);
+  registerCompareButtons(bolt, compareFlow, work, logger);
 
   return {
     bolt,

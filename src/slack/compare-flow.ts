@@ -4,10 +4,11 @@ import type { Catalog, CatalogSource, ResolvedModel } from '../bedrock/catalog.j
 import { classifyBedrockError } from '../bedrock/errors.js';
 import { type CompareCommand, parseCompareText, type WordKind } from '../compare/parse.js';
 import type { CompareService } from '../compare/service.js';
-import type { CompareRun } from '../compare/types.js';
+import { RUN_TTL_SECONDS } from '../compare/service.js';
+import type { CompareRun, ModelRun } from '../compare/types.js';
 import type { Logger } from '../logger.js';
-import type { PreferenceStore } from '../store/types.js';
-import { StoreUnavailableError } from '../store/types.js';
+import type { ConversationStore, CounterStore, DedupeStore, PreferenceStore } from '../store/types.js';
+import { conversationId, StoreUnavailableError } from '../store/types.js';
 import type { UsageGuard } from '../usage/guard.js';
 import { compareMessage, type SlackMessage } from './blocks/compare.js';
 import { compareHelp, notice, unknownModelNotice } from './blocks/notices.js';
@@ -25,6 +26,10 @@ export interface CompareFlowDeps {
   service: CompareService;
   guard: UsageGuard;
   preferences: PreferenceStore;
+  /** Votes, one per person per run, and the workspace leaderboard. */
+  votes: CounterStore & DedupeStore;
+  conversations: ConversationStore;
+  conversationTtlSeconds: number;
   defaultModels: string[];
   maxModels: number;
   logger: Logger;
@@ -86,6 +91,108 @@ export class CompareFlow {
       options: resolved.options,
     });
     await this.stream(run, requester, respond);
+  }
+
+  /** "Run again": the same prompt, models and options, as a new message. */
+  async rerun(runId: string, requester: CompareRequester, respond: RespondFn): Promise<void> {
+    const previous = await this.deps.service.load(runId);
+    if (!previous) {
+      await respond({ response_type: 'ephemeral', ...notice(EXPIRED_RUN) });
+      return;
+    }
+    const catalog = await this.deps.catalog.load();
+    const models: ResolvedModel[] = [];
+    for (const model of previous.models) {
+      const resolution = catalog.resolve(model.invokeId);
+      if (resolution.ok) models.push(resolution.resolved);
+    }
+    const decision = await this.deps.guard.admit(requester.teamId, requester.userId);
+    if (!decision.allowed) {
+      await respond({ response_type: 'ephemeral', ...notice(decision.reason, ':hourglass:') });
+      return;
+    }
+    const run = this.deps.service.plan({
+      teamId: requester.teamId,
+      userId: requester.userId,
+      prompt: previous.prompt,
+      models,
+      options: previous.options,
+    });
+    await this.stream(run, requester, respond);
+  }
+
+  /** "Best answer": one vote per person per run, counted for the run and the workspace leaderboard. */
+  async vote(
+    runId: string,
+    index: number,
+    voter: CompareRequester & { messageTs: string },
+    respond: RespondFn,
+  ): Promise<void> {
+    const run = await this.deps.service.load(runId);
+    const model = run?.models[index];
+    if (!run || !model) {
+      await respond({ response_type: 'ephemeral', ...notice(EXPIRED_RUN) });
+      return;
+    }
+    const { votes } = this.deps;
+    if (!(await votes.claimOnce(`vote:${runId}:${voter.userId}`, RUN_TTL_SECONDS))) {
+      await respond({
+        response_type: 'ephemeral',
+        ...notice('You have already voted on this compare.', ':ballot_box_with_ballot:'),
+      });
+      return;
+    }
+    await votes.increment(`votes:${runId}`, String(index), 1);
+    await votes.increment(`leaderboard:${run.teamId}:wins`, model.modelId, 1);
+    const tally = await votes.readCounters(`votes:${runId}`);
+    await this.deps.client.chat.update({
+      channel: voter.channelId,
+      ts: voter.messageTs,
+      ...compareMessage(run, { votes: tally }),
+    });
+  }
+
+  /** The whole answer of one model, for "Show full answer". */
+  async fullAnswer(runId: string, index: number): Promise<ModelRun | undefined> {
+    return (await this.deps.service.load(runId))?.models[index];
+  }
+
+  /**
+   * "Continue with <model>": a conversation in the compare message's thread whose history already
+   * holds the prompt and that model's answer, so mentioning the bot there carries on.
+   */
+  async continueWith(
+    runId: string,
+    index: number,
+    where: CompareRequester & { messageTs: string },
+  ): Promise<string | undefined> {
+    const run = await this.deps.service.load(runId);
+    const model = run?.models[index];
+    if (!run || !model) return undefined;
+    await this.deps.conversations.saveConversation(
+      conversationId(where.teamId, where.channelId, where.messageTs),
+      {
+        modelId: model.invokeId,
+        systemPrompt: run.options.system,
+        turns: [
+          { role: 'user', text: run.prompt },
+          { role: 'assistant', text: model.text },
+        ],
+        inputTokens: model.inputTokens ?? 0,
+        outputTokens: model.outputTokens ?? 0,
+        costUsd: model.costUsd ?? 0,
+      },
+      this.deps.conversationTtlSeconds,
+    );
+    await this.deps.client.chat.postMessage({
+      channel: where.channelId,
+      thread_ts: where.messageTs,
+      ...notice(
+        `<@${where.userId}> is continuing with *${model.name}* in this thread. Mention me here to go on; I remember the prompt and its answer.`,
+        ':speech_balloon:',
+      ),
+    });
+    return model.name;
   }
 
   private classify(catalog: Catalog, word: string): WordKind {
@@ -200,5 +307,8 @@ async function withRetries(attempt: () => Promise<void>, times: number): Promise
     }
   }
 }
+
+export const EXPIRED_RUN =
+  'That compare is too old to act on (runs are kept for 7 days). Run it again with `/compare`.';
 
 const costOf = (run: CompareRun) => run.models.reduce((sum, model) => sum + (model.costUsd ?? 0), 0);

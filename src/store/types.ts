@@ -121,3 +121,8 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError';
   }
 }
+
+/** One conversation per Slack thread; /compare's "Continue with" and thread mentions share this key. */
+export function conversationId(teamId: string, channelId: string, threadTs: string): string {
+  return `${teamId}:${channelId}:${threadTs}`;
+}

@@ -80,7 +80,7 @@ export function splitMrkdwn(text: string, max: number): string[] {
   while (rest.length > max) {
     const window = rest.slice(0, max);
     let cut = -1;
-    for (const separator of ['\n\n', '\n']) {
+    for (const separator of ['\n\n', '\n', ' ']) {
       let at = window.lastIndexOf(separator);
       while (at > 0 && (window.slice(0, at).match(/```/g)?.length ?? 0) % 2 === 1) {
         at = window.lastIndexOf(separator, at - 1);

@@ -1,0 +1,84 @@
+import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
+import type { Logger } from '../../../logger.js';
+import type { WorkTracker } from '../../../ops/work-tracker.js';
+import { COMPARE_ACTIONS } from '../../blocks/compare.js';
+import { fullAnswerModal } from '../../blocks/full-answer.js';
+import { notice } from '../../blocks/notices.js';
+import { type CompareFlow, describeFailure, EXPIRED_RUN } from '../../compare-flow.js';
+
+/** A per-model button's value: the run and the model's place in it. */
+function target(value: string | undefined): { run: string; model: number } | undefined {
+  try {
+    const parsed = JSON.parse(value ?? '') as { run?: unknown; model?: unknown };
+    return typeof parsed.run === 'string' && typeof parsed.model === 'number'
+      ? { run: parsed.run, model: parsed.model }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function where(body: BlockButtonAction) {
+  return {
+    teamId: body.team?.id ?? body.user.team_id ?? '',
+    userId: body.user.id,
+    channelId: body.channel?.id ?? '',
+    messageTs: body.message?.ts ?? '',
+  };
+}
+
+/** The compare message's buttons: ack at once, then act detached, answering failures privately. */
+export function registerCompareButtons(app: App, flow: CompareFlow, work: WorkTracker, logger: Logger): void {
+  const button = (
+    prefix: string,
+    act: (body: BlockButtonAction, value: string, respond: RespondFn) => Promise<unknown>,
+  ) => {
+    app.action<BlockButtonAction>(
+      new RegExp(`^${prefix}(_\\d+)?$`),
+      async ({ ack, body, action, respond }) => {
+        await ack();
+        // Answers to a click go to the clicker alone and never replace the compare message itself.
+        const privately: RespondFn = (message) =>
+          respond({
+            ...(typeof message === 'string' ? { text: message } : message),
+            replace_original: false,
+          });
+        work.run(async () => {
+          try {
+            await act(body, action.value ?? '', privately);
+          } catch (error) {
+            logger.error({ err: error, action: prefix }, 'compare button failed');
+            await privately({ response_type: 'ephemeral', ...notice(describeFailure(error)) });
+          }
+        });
+      },
+    );
+  };
+
+  button(COMPARE_ACTIONS.runAgain, (body, value, respond) => flow.rerun(value, where(body), respond));
+
+  button(COMPARE_ACTIONS.vote, async (body, value, respond) => {
+    const picked = target(value);
+    if (picked) await flow.vote(picked.run, picked.model, where(body), respond);
+  });
+
+  button(COMPARE_ACTIONS.continueWith, async (body, value) => {
+    const picked = target(value);
+    if (picked) await flow.continueWith(picked.run, picked.model, where(body));
+  });
+
+  // The modal must open within 3 s of the click (trigger_id), so this one is not detached.
+  app.action<BlockButtonAction>(
+    new RegExp(`^${COMPARE_ACTIONS.showFull}_\\d+$`),
+    async ({ ack, body, action, client, respond }) => {
+      await ack();
+      const picked = target(action.value);
+      const model = picked ? await flow.fullAnswer(picked.run, picked.model) : undefined;
+      if (!model) {
+        await respond({ response_type: 'ephemeral', replace_original: false, ...notice(EXPIRED_RUN) });
+        return;
+      }
+      await client.views.open({ trigger_id: body.trigger_id, view: fullAnswerModal(model) });
+    },
+  );
+}
