@@ -51,6 +51,7 @@ export interface ReceivedCall {
   authorization: string;
   receivedAt: number;
   firstTokenSentAt?: number;
+  finishedAt?: number;
 }
 
 const REGION = 'us-east-1';
@@ -335,6 +336,7 @@ export class BedrockEmulator {
         metrics: { latencyMs: Math.round(performance.now() - started) },
       }),
     );
+    call.finishedAt = performance.now();
   }
 
   private handleControl(request: http.IncomingMessage, response: http.ServerResponse): void {
