@@ -75,11 +75,9 @@ describe('/compare end to end', () => {
     expect(updates.filter((call) => call.method === 'chat.postMessage')).toHaveLength(1);
     expect(updates.length).toBeGreaterThan(2);
     for (const call of updates) expect(call.response?.ok, JSON.stringify(call.response)).toBe(true);
-    // The harness sets 50 ms between streaming updates of one message; none came closer (allowing
-    // timer slack). The first goes out at once after the post, the final one a tenth of that after.
-    const gaps = updates.slice(1).map((call, index) => call.at - (updates[index]?.at ?? 0));
-    const streamingGaps = gaps.slice(1, -1);
-    for (const gap of streamingGaps) expect(gap).toBeGreaterThanOrEqual(45);
+    // Nova streams 10 words at 100 words/s (≈ 100 ms); with 50 ms between updates they are coalesced,
+    // far fewer updates than tokens. The spacing itself is specified in throttled-message.test.ts.
+    expect(updates.length).toBeLessThan(10);
   });
 
   it('runs the models at the same time, not one after another', async () => {
