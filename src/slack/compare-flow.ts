@@ -218,13 +218,16 @@ export class CompareFlow {
     switch (command.kind) {
       case 'help':
       case 'modal':
-      case 'leaderboard':
         return { message: compareHelp(maxModels, defaultModels) };
+      case 'leaderboard':
+        return { message: notice(NOT_YET.leaderboard, ':construction:') };
       case 'error':
         return { message: notice(command.message) };
       case 'unknown-model':
         return { message: unknownModelNotice(command.word, catalog.suggest(command.word.toLowerCase())) };
       case 'run': {
+        // Showing names in a run asked to be blind would spoil it: refuse until blind mode is built.
+        if (command.options.blind) return { message: notice(NOT_YET.blind, ':construction:') };
         let names = command.models;
         if (names.length === 0) {
           const saved = (await this.deps.preferences.getPreferences(requester.teamId, requester.userId))
@@ -307,6 +310,13 @@ async function withRetries(attempt: () => Promise<void>, times: number): Promise
     }
   }
 }
+
+const NOT_YET = {
+  blind:
+    'Blind mode is not available yet, so I did not run this compare (it would show the model names). Run it without `--blind`.',
+  leaderboard:
+    'The leaderboard is not available yet. Votes (“Best answer”) are already being counted for it.',
+};
 
 export const EXPIRED_RUN =
   'That compare is too old to act on (runs are kept for 7 days). Run it again with `/compare`.';
