@@ -177,24 +177,31 @@ export class Catalog {
   constructor(readonly models: CatalogModel[]) {}
 
   /** An alias, a model ID or an inference profile ID; the newest model wins when an alias fits several. */
-  resolve(input: string): Resolution {
+  find(input: string): ResolvedModel | undefined {
     const wanted = input.trim().toLowerCase();
     const byProfile = this.models.find((model) => model.profileIds.some((id) => id.toLowerCase() === wanted));
     if (byProfile) {
       const invokeId = byProfile.profileIds.find((id) => id.toLowerCase() === wanted)!;
-      return { ok: true, resolved: { model: byProfile, invokeId } };
+      return { model: byProfile, invokeId };
     }
     const matches = this.models.filter(
       (model) => model.aliases.includes(wanted) || model.aliases.includes(slug(wanted)),
     );
     const [best] = matches.sort(rank);
-    if (best) return { ok: true, resolved: { model: best, invokeId: best.profileId ?? best.modelId } };
-    return { ok: false, input, suggestions: this.suggest(wanted) };
+    return best ? { model: best, invokeId: best.profileId ?? best.modelId } : undefined;
+  }
+
+  /** `find`, with the closest names when nothing fits. */
+  resolve(input: string): Resolution {
+    const resolved = this.find(input);
+    return resolved
+      ? { ok: true, resolved }
+      : { ok: false, input, suggestions: this.suggest(input.trim().toLowerCase()) };
   }
 
   /** True when the word could only be a model name, so the parser can tell models from the prompt. */
   isModel(input: string): boolean {
-    return this.resolve(input).ok;
+    return this.find(input) !== undefined;
   }
 
   suggest(wanted: string, count = 3): string[] {

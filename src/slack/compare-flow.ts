@@ -3,8 +3,9 @@ import type { WebClient } from '@slack/web-api';
 import type { Catalog, CatalogSource, ResolvedModel } from '../bedrock/catalog.js';
 import { classifyBedrockError } from '../bedrock/errors.js';
 import { type CompareCommand, parseCompareText, type WordKind } from '../compare/parse.js';
-import type { CompareService } from '../compare/service.js';
+import type { CompareInput, CompareService } from '../compare/service.js';
 import { RUN_TTL_SECONDS } from '../compare/service.js';
+import { summarize } from '../compare/summary.js';
 import type { CompareRun, ModelRun } from '../compare/types.js';
 import type { Logger } from '../logger.js';
 import type { ConversationStore, CounterStore, DedupeStore, PreferenceStore } from '../store/types.js';
@@ -78,19 +79,7 @@ export class CompareFlow {
       await ephemeral(resolved.message);
       return;
     }
-    const decision = await this.deps.guard.admit(requester.teamId, requester.userId);
-    if (!decision.allowed) {
-      await ephemeral(notice(decision.reason, ':hourglass:'));
-      return;
-    }
-    const run = this.deps.service.plan({
-      teamId: requester.teamId,
-      userId: requester.userId,
-      prompt: resolved.prompt,
-      models: resolved.models,
-      options: resolved.options,
-    });
-    await this.stream(run, requester, respond);
+    await this.admitAndStream(resolved, requester, respond);
   }
 
   /** "Run again": the same prompt, models and options, as a new message. */
@@ -106,18 +95,25 @@ export class CompareFlow {
       const resolution = catalog.resolve(model.invokeId);
       if (resolution.ok) models.push(resolution.resolved);
     }
+    await this.admitAndStream(
+      { models, prompt: previous.prompt, options: previous.options },
+      requester,
+      respond,
+    );
+  }
+
+  /** Counts the request against the user's limits, then plans and streams the compare. */
+  private async admitAndStream(
+    input: Pick<CompareInput, 'models' | 'prompt' | 'options'>,
+    requester: CompareRequester,
+    respond: RespondFn,
+  ): Promise<void> {
     const decision = await this.deps.guard.admit(requester.teamId, requester.userId);
     if (!decision.allowed) {
       await respond({ response_type: 'ephemeral', ...notice(decision.reason, ':hourglass:') });
       return;
     }
-    const run = this.deps.service.plan({
-      teamId: requester.teamId,
-      userId: requester.userId,
-      prompt: previous.prompt,
-      models,
-      options: previous.options,
-    });
+    const run = this.deps.service.plan({ ...input, teamId: requester.teamId, userId: requester.userId });
     await this.stream(run, requester, respond);
   }
 
@@ -282,7 +278,7 @@ export class CompareFlow {
       });
       const final = await service.execute(run, () => {});
       await respond({ response_type: 'in_channel', ...compareMessage(final) });
-      await this.deps.guard.recordSpend(run.teamId, run.userId, costOf(final));
+      await this.deps.guard.recordSpend(run.teamId, run.userId, summarize(final).totalCostUsd);
       return;
     }
     const channel = requester.channelId;
@@ -296,7 +292,7 @@ export class CompareFlow {
     );
     const final = await service.execute(run, (current) => live.update(() => compareMessage(current)));
     await withRetries(() => live.finish(compareMessage(final)), 3);
-    await this.deps.guard.recordSpend(run.teamId, run.userId, costOf(final));
+    await this.deps.guard.recordSpend(run.teamId, run.userId, summarize(final).totalCostUsd);
   }
 }
 
@@ -320,5 +316,3 @@ const NOT_YET = {
 
 export const EXPIRED_RUN =
   'That compare is too old to act on (runs are kept for 7 days). Run it again with `/compare`.';
-
-const costOf = (run: CompareRun) => run.models.reduce((sum, model) => sum + (model.costUsd ?? 0), 0);
