@@ -4,16 +4,20 @@ import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bol
 import { CatalogSource } from './bedrock/catalog.js';
 import { type BedrockClients, createBedrockClients } from './bedrock/clients.js';
 import { PriceBook } from './bedrock/pricing.js';
+import { ChatService } from './chat/service.js';
 import { CompareService } from './compare/service.js';
 import type { Config } from './config.js';
 import { type Logger, slackLogger } from './logger.js';
 import { operationsRoutes } from './ops/http-routes.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { WorkTracker } from './ops/work-tracker.js';
+import { ChatFlow } from './slack/chat-flow.js';
 import { CompareFlow } from './slack/compare-flow.js';
 import { registerCompareButtons } from './slack/listeners/actions/compare-buttons.js';
 import { registerCompareCommand } from './slack/listeners/commands/compare.js';
+import { registerChatEvents } from './slack/listeners/events/chat.js';
 import { countRequests, dropRedeliveredEvents } from './slack/middleware.js';
+import { UserNames } from './slack/user-names.js';
 import { webClientOptions } from './slack/web-client-options.js';
 import { openStore } from './store/store.js';
 import type { Store } from './store/types.js';
@@ -76,10 +80,11 @@ export async function createBedrockSlackApp(
 
   const catalog = new CatalogSource(bedrock.control, store, config.awsRegion, config.catalogCacheSeconds);
   const guard = new UsageGuard(store, config.limits);
+  const prices = PriceBook.fromFile(config.pricesFile);
   const compare = new CompareService({
     runtime: bedrock.runtime,
     store,
-    prices: PriceBook.fromFile(config.pricesFile),
+    prices,
     metrics,
     modelTimeoutMs: config.compare.modelTimeoutMs,
     defaultMaxTokens: config.compare.defaultMaxTokens,
@@ -100,6 +105,32 @@ export async function createBedrockSlackApp(
   });
   registerCompareCommand(bolt, compareFlow, work, logger);
   registerCompareButtons(bolt, compareFlow, work, logger);
+
+  const chat = new ChatService({
+    runtime: bedrock.runtime,
+    conversations: store,
+    locks: store,
+    prices,
+    metrics,
+    modelTimeoutMs: config.compare.modelTimeoutMs,
+    maxTokens: config.compare.defaultMaxTokens,
+    ttlSeconds: config.chat.conversationTtlSeconds,
+  });
+  const chatFlow = new ChatFlow({
+    client: bolt.client,
+    botToken: config.slack.botToken,
+    slackApiUrl: config.slack.apiUrl,
+    catalog,
+    service: chat,
+    guard,
+    preferences: store,
+    limits: store,
+    names: new UserNames(bolt.client, store),
+    defaultModel: config.chat.defaultModel,
+    logger,
+    updateIntervalMs: overrides.updateIntervalMs,
+  });
+  registerChatEvents(bolt, chatFlow, work, logger);
 
   return {
     bolt,

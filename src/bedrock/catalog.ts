@@ -52,6 +52,18 @@ export function acceptsSystemPrompt(model: CatalogModel): boolean {
   return !NO_SYSTEM_PROMPT_PREFIXES.some((prefix) => model.modelId.startsWith(prefix));
 }
 
+// Source: the same table, "Document chat" column: these take no document content blocks.
+const NO_DOCUMENT_PREFIXES = [
+  'amazon.nova-micro',
+  'amazon.titan-text-premier',
+  'ai21.jamba-instruct',
+  'ai21.j2',
+];
+
+export function acceptsDocuments(model: CatalogModel): boolean {
+  return !NO_DOCUMENT_PREFIXES.some((prefix) => model.modelId.startsWith(prefix));
+}
+
 export function acceptsImages(model: CatalogModel): boolean {
   return model.inputModalities.includes('IMAGE');
 }
@@ -208,9 +220,15 @@ export class Catalog {
     const scored = this.models
       .filter((model) => model.lifecycle === 'ACTIVE' && producesText(model))
       .map((model) => {
-        const alias = familyOf(model.modelId);
-        const contains = alias.includes(wanted) || wanted.includes(alias);
-        return { alias, score: contains ? 0 : distance(wanted, alias) };
+        // Scored against every short name of the model (`mistral-large` as well as `mistral-large-2402`).
+        const names = model.aliases.filter((alias) => !alias.includes(':'));
+        const best = names
+          .map((alias) => {
+            const contains = alias.includes(wanted) || wanted.includes(alias);
+            return { alias, score: contains ? 0 : distance(wanted, alias) };
+          })
+          .sort((a, b) => a.score - b.score || a.alias.length - b.alias.length)[0];
+        return best ?? { alias: familyOf(model.modelId), score: Number.POSITIVE_INFINITY };
       })
       .filter((entry) => entry.score <= Math.max(3, Math.floor(wanted.length / 2)))
       .sort((a, b) => a.score - b.score || a.alias.localeCompare(b.alias));

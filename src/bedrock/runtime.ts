@@ -2,6 +2,7 @@ import {
   type BedrockRuntimeClient,
   type ContentBlock,
   ConverseStreamCommand,
+  type ConverseStreamCommandOutput,
   type Message,
   type SystemContentBlock,
 } from '@aws-sdk/client-bedrock-runtime';
@@ -25,18 +26,61 @@ export type ModelEvent =
   | { type: 'stop'; reason: string }
   | { type: 'usage'; inputTokens: number; outputTokens: number; bedrockLatencyMs?: number };
 
+/** In-stream errors worth another try: the SDK retries these when they are the HTTP answer, not mid-stream. */
+const RETRYABLE_IN_STREAM = new Set([
+  'ThrottlingException',
+  'ServiceUnavailableException',
+  'InternalServerException',
+  'ModelNotReadyException',
+]);
+
+export interface StreamRetry {
+  attempts: number;
+  /** Delay before the second attempt; doubled for each one after it. */
+  baseDelayMs: number;
+}
+
+const DEFAULT_RETRY: StreamRetry = { attempts: 3, baseDelayMs: 500 };
+
 /**
  * Calls ConverseStream and yields normalized events. Errors, whether sent as the HTTP answer or as an
  * exception frame inside the stream, are thrown as the SDK's typed exceptions; `classifyBedrockError`
- * turns them into words.
+ * turns them into words. A throttling or service error that arrives in the stream before the first
+ * token is retried with backoff; after a token has been shown, retrying would repeat it, so it throws.
  */
 export async function* streamConverse(
   client: BedrockRuntimeClient,
   request: ModelRequest,
   signal?: AbortSignal,
+  retry: StreamRetry = DEFAULT_RETRY,
 ): AsyncGenerator<ModelEvent> {
+  for (let attempt = 1; ; attempt++) {
+    // Errors of the HTTP answer itself were already retried by the SDK's retry strategy.
+    const answer = await openStream(client, request, signal);
+    let yielded = false;
+    try {
+      for await (const event of readStream(answer)) {
+        yielded = true;
+        yield event;
+      }
+      return;
+    } catch (error) {
+      const name = error instanceof Error ? error.name : '';
+      if (yielded || attempt >= retry.attempts || !RETRYABLE_IN_STREAM.has(name) || signal?.aborted) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, retry.baseDelayMs * 2 ** (attempt - 1)));
+    }
+  }
+}
+
+function openStream(
+  client: BedrockRuntimeClient,
+  request: ModelRequest,
+  signal?: AbortSignal,
+): Promise<ConverseStreamCommandOutput> {
   const system: SystemContentBlock[] | undefined = request.system ? [{ text: request.system }] : undefined;
-  const answer = await client.send(
+  return client.send(
     new ConverseStreamCommand({
       modelId: request.invokeId,
       messages: request.messages as Message[],
@@ -45,6 +89,9 @@ export async function* streamConverse(
     }),
     { abortSignal: signal },
   );
+}
+
+async function* readStream(answer: ConverseStreamCommandOutput): AsyncGenerator<ModelEvent> {
   for await (const event of answer.stream ?? []) {
     const text = event.contentBlockDelta?.delta?.text;
     if (text) yield { type: 'delta', text };

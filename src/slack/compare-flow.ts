@@ -13,7 +13,7 @@ import { conversationId, StoreUnavailableError } from '../store/types.js';
 import type { UsageGuard } from '../usage/guard.js';
 import { compareMessage, type SlackMessage } from './blocks/compare.js';
 import { compareHelp, notice, unknownModelNotice } from './blocks/notices.js';
-import { ThrottledMessage } from './throttled-message.js';
+import { ThrottledMessage, withRetries } from './throttled-message.js';
 
 export interface CompareRequester {
   teamId: string;
@@ -293,17 +293,6 @@ export class CompareFlow {
     const final = await service.execute(run, (current) => live.update(() => compareMessage(current)));
     await withRetries(() => live.finish(compareMessage(final)), 3);
     await this.deps.guard.recordSpend(run.teamId, run.userId, summarize(final).totalCostUsd);
-  }
-}
-
-async function withRetries(attempt: () => Promise<void>, times: number): Promise<void> {
-  for (let tried = 1; ; tried++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (tried >= times) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500 * tried));
-    }
   }
 }
 

@@ -64,3 +64,15 @@ export class ThrottledMessage {
     await this.send(message);
   }
 }
+
+/** Tries an idempotent Slack call (an update) up to `times`, backing off between attempts. */
+export async function withRetries(attempt: () => Promise<void>, times: number): Promise<void> {
+  for (let tried = 1; ; tried++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tried >= times) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * tried));
+    }
+  }
+}

@@ -177,6 +177,21 @@ function exceptionFrame(type: string, message: string): Uint8Array {
   });
 }
 
+/** The checks Bedrock makes before calling a model, with its own wording. */
+function requestProblem(body: ReceivedCall['body'], model: EmulatedModel): string | undefined {
+  const messages = body.messages ?? [];
+  if (messages[0]?.role !== 'user')
+    return 'A conversation must start with a user message. Try again with a conversation that starts with a user message.';
+  for (let index = 1; index < messages.length; index++) {
+    if (messages[index]?.role === messages[index - 1]?.role)
+      return 'A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.';
+  }
+  const images = messages.some((message) => message.content.some((block) => 'image' in block));
+  if (images && !model.inputModalities.includes('IMAGE'))
+    return "This model doesn't support the image content block that you provided. Try again with a different model.";
+  return undefined;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const modelArn = (modelId: string) => `arn:aws:bedrock:${REGION}::foundation-model/${modelId}`;
@@ -277,6 +292,8 @@ export class BedrockEmulator {
         `Invocation of model ID ${model.modelId} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
       );
     }
+    const invalid = requestProblem(call.body, model);
+    if (invalid) return fail(400, 'ValidationException', invalid);
     const script = this.scripts.get(model.modelId) ?? {};
     const failure = script.failure;
     if (failure && (failure.times === undefined || failure.times > 0)) {

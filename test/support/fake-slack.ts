@@ -96,8 +96,26 @@ export function blockKitError(
   return undefined;
 }
 
+/** A message as conversations.replies returns it. */
+export interface StoredMessage {
+  ts: string;
+  thread_ts?: string;
+  user?: string;
+  bot_id?: string;
+  text: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
+  /** Every message in every channel: what people said (seeded by tests) and what the bot posted. */
+  readonly messages = new Map<string, StoredMessage[]>();
+  /** Display names users.info answers with. */
+  readonly users = new Map<string, string>();
+  /** The bot token files must be fetched with; anything else gets Slack's sign-in page. */
+  botToken = '';
+  private readonly files = new Map<string, { mimetype: string; bytes: Buffer }>();
+  private lastRepliesAt = Number.NEGATIVE_INFINITY;
   readonly responses: { path: string; body: Record<string, unknown>; at: number }[] = [];
   /** Channels the bot is not a member of: posting there answers `not_in_channel`. */
   readonly channelsWithoutBot = new Set<string>();
@@ -145,6 +163,28 @@ export class FakeSlack {
     this.queued.set(method, list);
   }
 
+  /** A message a person posted, as Slack would hold it (tests send the matching event themselves). */
+  seedMessage(channel: string, message: StoredMessage): void {
+    const list = this.messages.get(channel) ?? [];
+    list.push(message);
+    this.messages.set(channel, list);
+  }
+
+  /** A file as Slack hosts it; returns the file object an event's `files` carries. */
+  addFile(name: string, mimetype: string, bytes: Buffer) {
+    const id = `F${this.files.size + 1}`;
+    this.files.set(id, { mimetype, bytes });
+    const url = `${this.url}/files-pri/T0001-${id}/${encodeURIComponent(name)}`;
+    return { id, name, mimetype, size: bytes.length, url_private: url, url_private_download: url };
+  }
+
+  /** The messages of one thread, parent first, as the channel holds them now. */
+  thread(channel: string, threadTs: string): StoredMessage[] {
+    return (this.messages.get(channel) ?? [])
+      .filter((message) => message.ts === threadTs || message.thread_ts === threadTs)
+      .sort((a, b) => Number(a.ts) - Number(b.ts));
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((call) => call.method === method);
   }
@@ -172,6 +212,18 @@ export class FakeSlack {
       this.responses.push({ path, body: JSON.parse(raw || '{}'), at: performance.now() });
       return json(200, { ok: true });
     }
+    if (path.startsWith('/files-pri/')) {
+      const file = this.files.get(path.split('/')[2]?.split('-')[1] ?? '');
+      if (!file) return json(404, { ok: false, error: 'file_not_found' });
+      if (request.headers.authorization !== `Bearer ${this.botToken}`) {
+        response.writeHead(200, { 'content-type': 'text/html' });
+        response.end('<html>Sign in to Slack</html>');
+        return;
+      }
+      response.writeHead(200, { 'content-type': file.mimetype });
+      response.end(file.bytes);
+      return;
+    }
     const method = path.replace(/^\/api\//, '').split('?')[0] ?? '';
     const args = parseArgs(raw, String(request.headers['content-type'] ?? ''));
     const call: RecordedCall = { method, args, at: performance.now() };
@@ -185,6 +237,12 @@ export class FakeSlack {
       );
     if (queued && queued.status !== 200) return json(queued.status, { ok: false, error: 'internal_error' });
     if (queued?.error) return json(200, { ok: false, error: queued.error });
+    if (method === 'conversations.replies') {
+      // Slack's limit for new apps distributed outside the Marketplace: one call a minute.
+      if (performance.now() - this.lastRepliesAt < 60_000)
+        return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '60' });
+      this.lastRepliesAt = performance.now();
+    }
     call.response = this.answer(method, args);
     json(200, call.response);
   }
@@ -212,6 +270,7 @@ export class FakeSlack {
         if (invalid) return { ok: false, error: invalid };
         if (method === 'chat.postEphemeral') return { ok: true, message_ts: String(this.nextTs++ / 1e6) };
         const ts = method === 'chat.update' ? String(args.ts) : (this.nextTs++ / 1e6).toFixed(6);
+        this.remember(channel, ts, args);
         return { ok: true, channel, ts, message: { text: args.text, blocks: args.blocks, ts } };
       }
       case 'views.open':
@@ -223,9 +282,45 @@ export class FakeSlack {
         if (invalid) return { ok: false, error: invalid };
         return { ok: true, view: { id: `V${this.calls.length}`, ...view } };
       }
+      case 'users.info': {
+        const name = this.users.get(String(args.user));
+        if (!name) return { ok: false, error: 'user_not_found' };
+        return {
+          ok: true,
+          user: { id: args.user, name: name.toLowerCase(), real_name: name, profile: { display_name: name } },
+        };
+      }
+      case 'conversations.replies': {
+        const limit = Number(args.limit ?? 1000);
+        const messages = this.thread(channel, String(args.ts)).slice(0, limit);
+        const withMetadata = String(args.include_all_metadata) === 'true';
+        return {
+          ok: true,
+          messages: messages.map(({ metadata, ...message }) =>
+            withMetadata ? { ...message, metadata } : message,
+          ),
+          has_more: false,
+        };
+      }
       default:
         return { ok: true };
     }
+  }
+
+  /** Keeps what the bot posted or updated, so conversations.replies can return it. */
+  private remember(channel: string, ts: string, args: Record<string, unknown>): void {
+    const list = this.messages.get(channel) ?? [];
+    const existing = list.find((message) => message.ts === ts);
+    const fields = {
+      text: String(args.text ?? ''),
+      metadata: args.metadata as StoredMessage['metadata'],
+    };
+    if (existing) Object.assign(existing, fields);
+    else {
+      const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
+      list.push({ ts, thread_ts: threadTs, user: 'UBOT', bot_id: 'BBOT', ...fields });
+    }
+    this.messages.set(channel, list);
   }
 }
 

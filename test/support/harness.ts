@@ -43,6 +43,7 @@ export async function startBench(
   } = {},
 ): Promise<Bench> {
   const slack = new FakeSlack();
+  slack.botToken = BOT_TOKEN;
   const bedrock = options.bedrock ?? new BedrockEmulator();
   const redis = options.redis === false ? undefined : new RedisServer();
   await Promise.all([slack.start(), bedrock.start(), redis?.start()]);

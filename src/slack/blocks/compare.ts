@@ -18,6 +18,8 @@ export interface CompareView {
 export interface SlackMessage {
   text: string;
   blocks: KnownBlock[];
+  /** Slack message metadata: how the bot later recognises its own answers in a thread. */
+  metadata?: { event_type: string; event_payload: Record<string, string | number> };
 }
 
 /** Room for answers once headers, figures, notes and buttons are counted, shared by all models. */

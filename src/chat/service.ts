@@ -1,0 +1,189 @@
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import {
+  acceptsDocuments,
+  acceptsImages,
+  acceptsSystemPrompt,
+  type ResolvedModel,
+} from '../bedrock/catalog.js';
+import { contextWindowOf } from '../bedrock/context-windows.js';
+import { classifyBedrockError, type ModelFailure } from '../bedrock/errors.js';
+import type { PriceBook } from '../bedrock/pricing.js';
+import { streamConverse } from '../bedrock/runtime.js';
+import type { Metrics } from '../ops/metrics.js';
+import type { Conversation, ConversationStore, ConversationTurn, LockStore } from '../store/types.js';
+import { withLock } from '../store/with-lock.js';
+import { TEXT_DOCUMENT_FORMATS } from './attachments.js';
+import { type Attachment, attachmentTokens, estimateTokens, fitToWindow, toMessages } from './history.js';
+
+export interface ChatDeps {
+  runtime: BedrockRuntimeClient;
+  conversations: ConversationStore;
+  locks: LockStore;
+  prices: PriceBook;
+  metrics: Metrics;
+  modelTimeoutMs: number;
+  maxTokens: number;
+  ttlSeconds: number;
+}
+
+export interface ChatRequest {
+  conversationId: string;
+  /** The conversation as loaded under the lock, or a fresh one. */
+  conversation: Conversation;
+  model: ResolvedModel;
+  turn: ConversationTurn;
+  attachments: Attachment[];
+}
+
+export type ChatReply =
+  | {
+      ok: true;
+      text: string;
+      stopReason: string;
+      inputTokens: number;
+      outputTokens: number;
+      /** Undefined when no price is known for the model. */
+      costUsd?: number;
+      conversation: Conversation;
+      /** Older turns left out to fit the model's context window. */
+      droppedTurns: number;
+      /** Attachments the model could not take, by file name. */
+      unseenImages: string[];
+      unseenDocuments: string[];
+    }
+  | { ok: false; failure: ModelFailure };
+
+/** The most turns kept per conversation; older ones could never fit a context window anyway. */
+const MAX_STORED_TURNS = 200;
+// Stored user turns note their attachments by name: the bytes are not kept, the fact is.
+const INLINE_DOCUMENT_CHARS = 100_000;
+
+export function emptyConversation(modelId: string): Conversation {
+  return { modelId, turns: [], inputTokens: 0, outputTokens: 0, costUsd: 0 };
+}
+
+/** Thread conversations with a model: history, context window, streaming, cost. Knows nothing of Slack. */
+export class ChatService {
+  constructor(private readonly deps: ChatDeps) {}
+
+  load(id: string): Promise<Conversation | undefined> {
+    return this.deps.conversations.getConversation(id);
+  }
+
+  save(id: string, conversation: Conversation): Promise<void> {
+    return this.deps.conversations.saveConversation(id, conversation, this.deps.ttlSeconds);
+  }
+
+  /**
+   * Runs `work` as the only turn in progress for this conversation, across replicas, so two mentions
+   * in one thread are answered one after the other and the second sees the first's answer.
+   */
+  exclusive<T>(id: string, work: () => Promise<T>): Promise<T> {
+    return withLock(
+      this.deps.locks,
+      `conversation:${id}`,
+      { ttlMs: 30_000, waitMs: this.deps.modelTimeoutMs + 30_000 },
+      work,
+    );
+  }
+
+  /** Answers one user turn, streaming the text so far to `onText`; saves both turns when it succeeds. */
+  async reply(request: ChatRequest, onText: (textSoFar: string) => void): Promise<ChatReply> {
+    const { model, invokeId } = request.model;
+    const unseenImages: string[] = [];
+    const unseenDocuments: string[] = [];
+    const sent: Attachment[] = [];
+    let turnText = request.turn.text;
+    for (const file of request.attachments) {
+      if (file.kind === 'image' && !acceptsImages(model)) unseenImages.push(file.name);
+      else if (file.kind === 'document' && !acceptsDocuments(model)) {
+        if (TEXT_DOCUMENT_FORMATS.has(file.format)) {
+          const content = Buffer.from(file.bytes).toString('utf8').slice(0, INLINE_DOCUMENT_CHARS);
+          turnText += `\n\n${file.name}:\n\`\`\`\n${content}\n\`\`\``;
+        } else unseenDocuments.push(file.name);
+      } else sent.push(file);
+    }
+    const newTurn: ConversationTurn = { ...request.turn, text: turnText || '(see the attached files)' };
+    const system = acceptsSystemPrompt(model) ? request.conversation.systemPrompt : undefined;
+    const budget =
+      contextWindowOf(model.modelId) -
+      this.deps.maxTokens -
+      estimateTokens(system ?? '') -
+      attachmentTokens(sent);
+    const window = fitToWindow([...request.conversation.turns, newTurn], budget);
+    if (!window.fits) {
+      return {
+        ok: false,
+        failure: {
+          kind: 'validation',
+          message: `That message is too long for ${model.name}’s context window (about ${contextWindowOf(model.modelId).toLocaleString('en-US')} tokens). Shorten it, or switch to a model with a larger window.`,
+        },
+      };
+    }
+
+    const started = performance.now();
+    let text = '';
+    let stopReason = 'end_turn';
+    let inputTokens = 0;
+    let outputTokens = 0;
+    const timeout = AbortSignal.timeout(this.deps.modelTimeoutMs);
+    try {
+      const events = streamConverse(
+        this.deps.runtime,
+        { invokeId, messages: toMessages(window.turns, sent), system, maxTokens: this.deps.maxTokens },
+        timeout,
+      );
+      for await (const event of events) {
+        if (event.type === 'delta') {
+          if (text === '') {
+            this.deps.metrics.modelFirstToken.observe(
+              { model: model.modelId },
+              (performance.now() - started) / 1000,
+            );
+          }
+          text += event.text;
+          onText(text);
+        } else if (event.type === 'stop') stopReason = event.reason;
+        else ({ inputTokens, outputTokens } = event);
+      }
+    } catch (error) {
+      const failure = classifyBedrockError(
+        timeout.aborted ? Object.assign(new Error('timed out'), { name: 'TimeoutError' }) : error,
+      );
+      this.deps.metrics.errors.inc({ where: 'bedrock', kind: failure.kind });
+      return { ok: false, failure };
+    }
+    this.deps.metrics.modelLatency.observe({ model: model.modelId }, (performance.now() - started) / 1000);
+    this.deps.metrics.modelTokens.inc({ model: model.modelId, direction: 'input' }, inputTokens);
+    this.deps.metrics.modelTokens.inc({ model: model.modelId, direction: 'output' }, outputTokens);
+
+    const costUsd = this.deps.prices.cost([invokeId, model.modelId], inputTokens, outputTokens);
+    const attachedNames = request.attachments.map((file) => file.name);
+    const storedTurn: ConversationTurn = attachedNames.length
+      ? { ...newTurn, text: `${newTurn.text}\n[attached: ${attachedNames.join(', ')}]` }
+      : newTurn;
+    const conversation: Conversation = {
+      ...request.conversation,
+      modelId: invokeId,
+      turns: [...request.conversation.turns, storedTurn, { role: 'assistant' as const, text }].slice(
+        -MAX_STORED_TURNS,
+      ),
+      inputTokens: request.conversation.inputTokens + inputTokens,
+      outputTokens: request.conversation.outputTokens + outputTokens,
+      costUsd: request.conversation.costUsd + (costUsd ?? 0),
+    };
+    await this.save(request.conversationId, conversation);
+    return {
+      ok: true,
+      text,
+      stopReason,
+      inputTokens,
+      outputTokens,
+      costUsd,
+      conversation,
+      droppedTurns: window.dropped,
+      unseenImages,
+      unseenDocuments,
+    };
+  }
+}

@@ -1,0 +1,94 @@
+import type { KnownBlock } from '@slack/types';
+import type { ModelFailure } from '../../bedrock/errors.js';
+import { dollars, type SlackMessage } from './compare.js';
+import { clip, escapeMrkdwn, LIMITS, renderClipped, splitMrkdwn, toMrkdwn } from './limits.js';
+
+/**
+ * Marks the bot's answers in a thread, so that when history is rebuilt from Slack only real answers
+ * become assistant turns, never placeholders, errors or notices.
+ */
+export const ANSWER_EVENT = 'bedrock_slack_answer';
+
+/** Room per message for answer text, leaving space for the notes and the figures line. */
+const PART_CHARS = LIMITS.messageText - 1_000;
+
+export interface AnswerFooter {
+  modelName: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd?: number;
+  conversationCostUsd: number;
+  stopReason: string;
+  notes: string[];
+}
+
+const sections = (mrkdwn: string): KnownBlock[] =>
+  splitMrkdwn(mrkdwn, LIMITS.sectionText).map((text) => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text },
+  }));
+
+const contextLine = (text: string): KnownBlock => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: clip(text, LIMITS.sectionText) }],
+});
+
+export function thinkingMessage(modelName: string): SlackMessage {
+  const text = `${escapeMrkdwn(modelName)} is thinking…`;
+  return { text, blocks: [contextLine(`:hourglass_flowing_sand: _${text}_`)] };
+}
+
+/** The answer so far, while it streams: as much as one message holds, with a cursor. */
+export function streamingMessage(modelName: string, textSoFar: string): SlackMessage {
+  const { text, clipped } = renderClipped(textSoFar, PART_CHARS);
+  const more = clipped ? '\n_…the rest follows when the answer is complete._' : ' ▌';
+  return {
+    text: clip(textSoFar, LIMITS.fallbackText),
+    blocks: [...sections(`${text}${more}`), contextLine(`_${escapeMrkdwn(modelName)} is writing…_`)],
+  };
+}
+
+/**
+ * The final answer as one or more thread messages, split at paragraph or code-block boundaries; the
+ * last carries the notes and the figures. Each is marked as an answer (see ANSWER_EVENT).
+ */
+export function answerMessages(answer: string, footer: AnswerFooter): SlackMessage[] {
+  const rendered = toMrkdwn(answer) || '_(The model returned an empty answer.)_';
+  const parts = splitMrkdwn(rendered, PART_CHARS);
+  const figures = [
+    `*${escapeMrkdwn(footer.modelName)}*`,
+    `${footer.inputTokens} in / ${footer.outputTokens} out tokens`,
+    dollars(footer.costUsd),
+    `this thread so far ${dollars(footer.conversationCostUsd)}`,
+  ];
+  if (footer.stopReason === 'max_tokens') figures.push('*cut off at the max tokens limit*');
+  return parts.map((part, index) => {
+    const blocks = sections(part);
+    if (index === parts.length - 1) {
+      for (const note of footer.notes.slice(0, 5)) blocks.push(contextLine(`:information_source: ${note}`));
+      blocks.push(contextLine(figures.join(' · ')));
+    }
+    return {
+      // The plain text is what a rebuilt history reads back, so it is the answer itself.
+      text: part,
+      blocks,
+      metadata: { event_type: ANSWER_EVENT, event_payload: { part: index + 1, of: parts.length } },
+    };
+  });
+}
+
+export function chatFailureMessage(modelName: string, failure: ModelFailure): SlackMessage {
+  const detail = failure.detail ? `\n>${escapeMrkdwn(clip(failure.detail, 300))}` : '';
+  const text = `${escapeMrkdwn(modelName)} could not answer: ${failure.message}`;
+  return { text, blocks: sections(clip(`:warning: ${text}${detail}`, LIMITS.sectionText)) };
+}
+
+export function chatHelp(modelName: string): SlackMessage {
+  const text = [
+    `*Talk with a Bedrock model here.* Mention me with a question and I answer in a thread; mention me again in that thread to go on. In a direct message, just write. This thread uses *${escapeMrkdwn(modelName)}*.`,
+    '• `@Bedrock use claude-3.5-haiku` switches this thread to another model (any name `/compare` accepts)',
+    '• `@Bedrock model` tells which model this thread uses',
+    '• Attach images (PNG, JPEG, GIF, WebP) or documents (PDF, CSV, DOCX, XLSX, HTML, TXT, MD) to a message and the model reads them, where it can.',
+  ].join('\n');
+  return { text: 'How to talk with a Bedrock model here', blocks: sections(text) };
+}

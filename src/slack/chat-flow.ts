@@ -1,0 +1,356 @@
+import type { WebClient } from '@slack/web-api';
+import {
+  acceptsDocuments,
+  acceptsImages,
+  Catalog,
+  type CatalogSource,
+  producesText,
+  type ResolvedModel,
+} from '../bedrock/catalog.js';
+import { type AcceptedFile, ATTACHMENT_LIMITS, checkAttachments } from '../chat/attachments.js';
+import type { Attachment } from '../chat/history.js';
+import { type ChatService, emptyConversation } from '../chat/service.js';
+import type { Logger } from '../logger.js';
+import type { Conversation, ConversationTurn, PreferenceStore, RateLimitStore } from '../store/types.js';
+import { conversationId } from '../store/types.js';
+import { LockTimeoutError } from '../store/with-lock.js';
+import type { UsageGuard } from '../usage/guard.js';
+import {
+  answerMessages,
+  chatFailureMessage,
+  chatHelp,
+  streamingMessage,
+  thinkingMessage,
+} from './blocks/chat.js';
+import type { SlackMessage } from './blocks/compare.js';
+import { notice, unknownModelNotice } from './blocks/notices.js';
+import { describeFailure } from './compare-flow.js';
+import { downloadSlackFile, FileDownloadError, type SlackFile } from './slack-files.js';
+import { rebuildThreadHistory, withoutBotMention } from './thread-history.js';
+import { ThrottledMessage, withRetries } from './throttled-message.js';
+import type { UserNames } from './user-names.js';
+
+/** A message that speaks to the bot: a mention in a channel, or anything in a DM with it. */
+export interface ChatEvent {
+  teamId: string;
+  channelId: string;
+  userId: string;
+  text: string;
+  ts: string;
+  /** Set when the message is itself in a thread. */
+  threadTs?: string;
+  directMessage: boolean;
+  files: SlackFile[];
+  botUserId?: string;
+}
+
+export interface ChatFlowDeps {
+  client: WebClient;
+  botToken: string;
+  slackApiUrl?: string;
+  catalog: CatalogSource;
+  service: ChatService;
+  guard: UsageGuard;
+  preferences: PreferenceStore;
+  limits: RateLimitStore;
+  names: UserNames;
+  defaultModel: string;
+  logger: Logger;
+  updateIntervalMs?: number;
+}
+
+type ChatCommand =
+  | { kind: 'use'; model: string }
+  | { kind: 'which-model' }
+  | { kind: 'forget' }
+  | { kind: 'help' }
+  | { kind: 'turn'; text: string };
+
+export function parseChatCommand(text: string, hasFiles: boolean): ChatCommand {
+  const use = text.match(/^(?:use|switch to)\s+`?([^\s`]+)`?\s*$/i);
+  if (use?.[1]) return { kind: 'use', model: use[1] };
+  if (/^(?:model|which model)\??$/i.test(text)) return { kind: 'which-model' };
+  if (/^(?:forget|reset|start over)$/i.test(text)) return { kind: 'forget' };
+  if (/^help$/i.test(text) || (text === '' && !hasFiles)) return { kind: 'help' };
+  return { kind: 'turn', text };
+}
+
+/** Where a message's reply goes and which conversation it belongs to. */
+function placeOf(event: ChatEvent) {
+  // A channel mention opens a thread on itself; a top-level DM is one running conversation.
+  const threadTs = event.threadTs ?? (event.directMessage ? undefined : event.ts);
+  return {
+    threadTs,
+    id: conversationId(event.teamId, event.channelId, threadTs ?? 'dm'),
+    /** True when earlier messages may exist in Slack that the store could have lost. */
+    continuesThread: event.threadTs !== undefined && event.threadTs !== event.ts,
+  };
+}
+
+/** Conversations with a model in a thread or DM: from a Slack message to a streamed reply. */
+export class ChatFlow {
+  constructor(private readonly deps: ChatFlowDeps) {}
+
+  async handle(event: ChatEvent): Promise<void> {
+    const place = placeOf(event);
+    const post = async (message: SlackMessage) =>
+      (
+        await this.deps.client.chat.postMessage({
+          channel: event.channelId,
+          thread_ts: place.threadTs,
+          ...message,
+        })
+      ).ts;
+    const tell = async (message: SlackMessage) => {
+      if (event.directMessage) await post(message);
+      else
+        await this.deps.client.chat.postEphemeral({
+          channel: event.channelId,
+          user: event.userId,
+          thread_ts: place.threadTs,
+          ...message,
+        });
+    };
+    let placeholderTs: string | undefined;
+    try {
+      const command = parseChatCommand(
+        withoutBotMention(event.text, event.botUserId),
+        event.files.length > 0,
+      );
+      const catalog = await this.deps.catalog.load();
+      switch (command.kind) {
+        case 'help':
+          await post(chatHelp(await this.currentModelName(catalog, place.id, event)));
+          return;
+        case 'which-model':
+          await post(
+            notice(
+              `This thread talks with *${await this.currentModelName(catalog, place.id, event)}*. Switch with \`@Bedrock use <model>\`.`,
+              ':robot_face:',
+            ),
+          );
+          return;
+        case 'use':
+          await this.switchModel(catalog, command.model, place.id, post, tell);
+          return;
+        case 'forget':
+          await this.deps.service.exclusive(place.id, async () => {
+            const conversation = await this.deps.service.load(place.id);
+            if (conversation) await this.deps.service.save(place.id, { ...conversation, turns: [] });
+          });
+          await post(
+            notice('I have forgotten this conversation; the next message starts afresh.', ':broom:'),
+          );
+          return;
+        case 'turn': {
+          const decision = await this.deps.guard.admit(event.teamId, event.userId);
+          if (!decision.allowed) {
+            await tell(notice(decision.reason, ':hourglass:'));
+            return;
+          }
+          placeholderTs = await post(thinkingMessage('Bedrock'));
+          await this.answer(catalog, command.text, event, place, placeholderTs!);
+        }
+      }
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'chat turn failed');
+      const message = notice(
+        error instanceof LockTimeoutError
+          ? 'I’m still answering an earlier message in this thread. Please try again in a moment.'
+          : describeFailure(error),
+      );
+      if (placeholderTs) {
+        await this.deps.client.chat.update({ channel: event.channelId, ts: placeholderTs, ...message });
+      } else await post(message);
+    }
+  }
+
+  private async answer(
+    catalog: Catalog,
+    text: string,
+    event: ChatEvent,
+    place: ReturnType<typeof placeOf>,
+    placeholderTs: string,
+  ): Promise<void> {
+    const { client, service } = this.deps;
+    const notes: string[] = [];
+    const [attachments, author] = await Promise.all([
+      this.fetchAttachments(event.files, notes),
+      this.deps.names.nameOf(event.teamId, event.userId),
+    ]);
+    const live = new ThrottledMessage(
+      async (message) => {
+        await client.chat.update({ channel: event.channelId, ts: placeholderTs, ...message });
+      },
+      (error) => this.deps.logger.warn({ err: error }, 'chat streaming update failed'),
+      this.deps.updateIntervalMs,
+    );
+    const result = await service.exclusive(place.id, async () => {
+      const conversation = await this.conversationFor(event, place, notes);
+      const model = await this.modelFor(catalog, conversation, event);
+      if ('problem' in model) return { name: 'Bedrock', reply: undefined, problem: model.problem };
+      const name = model.model.name;
+      const reply = await service.reply(
+        {
+          conversationId: place.id,
+          conversation: { ...conversation, modelId: model.invokeId },
+          model,
+          turn: { role: 'user', text, author, ts: event.ts },
+          attachments,
+        },
+        (soFar) => live.update(() => streamingMessage(name, soFar)),
+      );
+      return { name, reply, problem: undefined };
+    });
+    if (!result.reply) {
+      await live.finish(notice(result.problem ?? describeFailure(undefined)));
+      return;
+    }
+    const { reply, name } = result;
+    if (!reply.ok) {
+      await withRetries(() => live.finish(chatFailureMessage(name, reply.failure)), 3);
+      return;
+    }
+    if (reply.droppedTurns > 0) {
+      notes.push(
+        `The ${reply.droppedTurns} oldest message${reply.droppedTurns === 1 ? '' : 's'} of this thread were left out to fit ${name}’s context window.`,
+      );
+    }
+    if (reply.unseenImages.length > 0) {
+      const seers = this.suggestModels(catalog, acceptsImages);
+      notes.push(
+        `${name} cannot see images, so it did not see ${reply.unseenImages.join(', ')}.${seers ? ` Models that would: ${seers} (\`@Bedrock use <model>\`).` : ''}`,
+      );
+    }
+    if (reply.unseenDocuments.length > 0) {
+      const readers = this.suggestModels(catalog, acceptsDocuments);
+      notes.push(
+        `${name} cannot read documents, so it did not read ${reply.unseenDocuments.join(', ')}.${readers ? ` Models that would: ${readers}.` : ''}`,
+      );
+    }
+    const [first, ...rest] = answerMessages(reply.text, {
+      modelName: name,
+      inputTokens: reply.inputTokens,
+      outputTokens: reply.outputTokens,
+      costUsd: reply.costUsd,
+      conversationCostUsd: reply.conversation.costUsd,
+      stopReason: reply.stopReason,
+      notes,
+    });
+    await withRetries(() => live.finish(first!), 3);
+    // Later parts are new messages: never retried blindly, since a timed-out post may have landed.
+    for (const part of rest)
+      await client.chat.postMessage({ channel: event.channelId, thread_ts: place.threadTs, ...part });
+    await this.deps.guard.recordSpend(event.teamId, event.userId, reply.costUsd ?? 0);
+  }
+
+  /** The stored conversation, or one rebuilt from the thread in Slack when the store has lost it. */
+  private async conversationFor(
+    event: ChatEvent,
+    place: ReturnType<typeof placeOf>,
+    notes: string[],
+  ): Promise<Conversation> {
+    const stored = await this.deps.service.load(place.id);
+    if (stored) return stored;
+    let turns: ConversationTurn[] = [];
+    if (place.continuesThread && place.threadTs) {
+      const rebuilt = await rebuildThreadHistory(this.deps.client, this.deps.limits, this.deps.names, {
+        teamId: event.teamId,
+        channelId: event.channelId,
+        threadTs: place.threadTs,
+        currentTs: event.ts,
+        botUserId: event.botUserId,
+      }).catch((error: unknown) => {
+        this.deps.logger.warn({ err: error }, 'could not rebuild a thread from conversations.replies');
+        return undefined;
+      });
+      if (rebuilt) turns = rebuilt;
+      else
+        notes.push(
+          'I no longer had this thread’s earlier messages and could not re-read them just now, so I answered this message on its own.',
+        );
+    }
+    return { ...emptyConversation(''), turns };
+  }
+
+  /** The thread's own model, else the user's preference, else the workspace default. */
+  private async modelFor(
+    catalog: Catalog,
+    conversation: Conversation | undefined,
+    event: ChatEvent,
+  ): Promise<ResolvedModel | { problem: string }> {
+    const preferred = (await this.deps.preferences.getPreferences(event.teamId, event.userId)).chatModel;
+    const wanted = conversation?.modelId || preferred || this.deps.defaultModel;
+    const resolution = catalog.resolve(wanted);
+    if (resolution.ok) return resolution.resolved;
+    return {
+      problem: `The model this thread uses, \`${wanted}\`, is not available in this account’s Bedrock catalog. Pick another with \`@Bedrock use <model>\`${resolution.suggestions.length ? ` (for example ${resolution.suggestions.map((name) => `\`${name}\``).join(', ')})` : ''}.`,
+    };
+  }
+
+  private async currentModelName(catalog: Catalog, id: string, event: ChatEvent): Promise<string> {
+    const model = await this.modelFor(catalog, await this.deps.service.load(id), event);
+    return 'problem' in model ? 'no available model' : model.model.name;
+  }
+
+  private async switchModel(
+    catalog: Catalog,
+    wanted: string,
+    id: string,
+    post: (message: SlackMessage) => Promise<unknown>,
+    tell: (message: SlackMessage) => Promise<unknown>,
+  ): Promise<void> {
+    const resolution = catalog.resolve(wanted);
+    if (!resolution.ok) {
+      await tell(unknownModelNotice(wanted, resolution.suggestions));
+      return;
+    }
+    const { model, invokeId } = resolution.resolved;
+    if (!producesText(model)) {
+      await tell(notice(`${model.name} does not write text, so it cannot take part in a conversation.`));
+      return;
+    }
+    await this.deps.service.exclusive(id, async () => {
+      const conversation = (await this.deps.service.load(id)) ?? emptyConversation(invokeId);
+      await this.deps.service.save(id, { ...conversation, modelId: invokeId });
+    });
+    const legacy = model.lifecycle === 'LEGACY' ? ' It is a legacy model that AWS is retiring.' : '';
+    await post(
+      notice(
+        `This thread now talks with *${model.name}* (\`${invokeId}\`).${legacy}`,
+        ':arrows_counterclockwise:',
+      ),
+    );
+  }
+
+  /** Downloads the files Bedrock can take; says why about the others. */
+  private async fetchAttachments(files: SlackFile[], notes: string[]): Promise<Attachment[]> {
+    const { accepted, problems } = checkAttachments(files);
+    notes.push(...problems);
+    const downloaded = await Promise.all(
+      accepted.map(async (entry: AcceptedFile<SlackFile>): Promise<Attachment | undefined> => {
+        const limit = entry.kind === 'image' ? ATTACHMENT_LIMITS.imageBytes : ATTACHMENT_LIMITS.documentBytes;
+        try {
+          const bytes = await downloadSlackFile(entry.file, this.deps.botToken, this.deps.slackApiUrl, limit);
+          return entry.kind === 'image'
+            ? { kind: 'image', format: entry.format, name: entry.file.name, bytes }
+            : { kind: 'document', format: entry.format, name: entry.file.name, bytes };
+        } catch (error) {
+          if (!(error instanceof FileDownloadError)) throw error;
+          notes.push(error.message);
+          return undefined;
+        }
+      }),
+    );
+    return downloaded.filter((file): file is Attachment => file !== undefined);
+  }
+
+  private suggestModels(catalog: Catalog, can: (model: ResolvedModel['model']) => boolean): string {
+    return catalog
+      .invocableTextModels()
+      .filter((model) => model.lifecycle === 'ACTIVE' && can(model))
+      .slice(0, 3)
+      .map((model) => `\`${Catalog.shortName(model)}\``)
+      .join(', ');
+  }
+}

@@ -1,0 +1,69 @@
+import type { WebClient } from '@slack/web-api';
+import type { ConversationTurn, RateLimitStore } from '../store/types.js';
+import { ANSWER_EVENT } from './blocks/chat.js';
+import type { UserNames } from './user-names.js';
+
+/**
+ * Slack allows new apps distributed outside the Marketplace one conversations.replies call a minute,
+ * returning at most 15 messages; the store is the source of history and this is only the fallback.
+ */
+const REPLIES_PER_MINUTE = 1;
+const REPLIES_LIMIT = 15;
+
+export interface ThreadLocation {
+  teamId: string;
+  channelId: string;
+  threadTs: string;
+  /** The message being answered now: it becomes the new turn, not history. */
+  currentTs: string;
+  botUserId?: string;
+}
+
+/** Removes mentions of the bot, which address it and mean nothing to the model. */
+export function withoutBotMention(text: string, botUserId: string | undefined): string {
+  const mention = botUserId ? new RegExp(`<@${botUserId}(\\|[^>]*)?>`, 'g') : /^\s*<@[A-Z0-9]+(\|[^>]*)?>/;
+  return text.replace(mention, '').trim();
+}
+
+/**
+ * Rebuilds a thread's history from Slack when the store has lost it: people's messages become user
+ * turns (with their names), the bot's marked answers assistant turns; its placeholders, errors and
+ * notices are left out. Undefined when the rate limit leaves no call to spend right now.
+ */
+export async function rebuildThreadHistory(
+  client: WebClient,
+  limits: RateLimitStore,
+  names: UserNames,
+  where: ThreadLocation,
+): Promise<ConversationTurn[] | undefined> {
+  const allowed = await limits.hit(`replies:${where.teamId}`, REPLIES_PER_MINUTE, 60);
+  if (!allowed.allowed) return undefined;
+  const answer = await client.conversations.replies({
+    channel: where.channelId,
+    ts: where.threadTs,
+    limit: REPLIES_LIMIT,
+    include_all_metadata: true,
+  });
+  const turns: ConversationTurn[] = [];
+  for (const message of answer.messages ?? []) {
+    if (message.ts === where.currentTs || !message.text) continue;
+    const fromBot =
+      Boolean(message.bot_id) || (where.botUserId !== undefined && message.user === where.botUserId);
+    if (fromBot) {
+      if (message.metadata?.event_type === ANSWER_EVENT) {
+        turns.push({ role: 'assistant', text: message.text, ts: message.ts });
+      }
+    } else if (message.user) {
+      const text = withoutBotMention(message.text, where.botUserId);
+      if (text) {
+        turns.push({
+          role: 'user',
+          text,
+          author: await names.nameOf(where.teamId, message.user),
+          ts: message.ts,
+        });
+      }
+    }
+  }
+  return turns;
+}
