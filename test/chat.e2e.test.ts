@@ -316,4 +316,50 @@ describe('talking with a model in a thread', () => {
     expect(postsIn(channel)[0]?.args.thread_ts).toBeUndefined();
     expect(answer?.args.channel).toBe(channel);
   });
+
+  it('sends a PDF to a model that reads documents, and a text file inline to one that does not', async () => {
+    const channel = freshChannel();
+    const pdf = bench.slack.addFile('Q3 report.pdf', 'application/pdf', Buffer.from('%PDF-1.4 fake'));
+    const notes = bench.slack.addFile('notes.md', 'text/markdown', Buffer.from('# Notes\n- ship it'));
+    const root = await mention({ channel, text: 'Summarise this', files: [pdf] });
+    await waitForAnswers(channel, 1);
+    expect(bench.bedrock.calls.at(-1)?.body.messages.at(-1)?.content[1]).toEqual({
+      document: {
+        format: 'pdf',
+        name: 'Q3 report',
+        source: { bytes: Buffer.from('%PDF-1.4 fake').toString('base64') },
+      },
+    });
+
+    await mention({ channel, text: 'use nova-micro', threadTs: root });
+    await bench.slack.waitFor(() => postsIn(channel).length === 2);
+    await mention({ channel, text: 'And these notes?', threadTs: root, files: [notes] });
+    await waitForAnswers(channel, 2);
+    const inline = bench.bedrock.calls.at(-1)?.body.messages.at(-1)?.content;
+    expect(inline).toHaveLength(1);
+    expect(inline?.[0]?.text).toContain('notes.md:\n```\n# Notes\n- ship it\n```');
+  });
+
+  it('refuses privately, in the thread, once the daily spend cap is reached', async () => {
+    const channel = freshChannel();
+    const day = new Date().toISOString().slice(0, 10);
+    await bench.app.store.addToTotal(`spend:${TEAM}:USPENT:${day}`, 50, 3600);
+    const ts = await mention({ channel, user: 'USPENT', text: 'One more question' });
+    const refusal = await bench.slack.waitFor(() =>
+      bench.slack.callsOf('chat.postEphemeral').find((call) => call.args.channel === channel),
+    );
+    expect(refusal.args).toMatchObject({ user: 'USPENT', thread_ts: ts });
+    expect(visibleText(refusal.args.blocks)).toContain('daily Bedrock budget');
+    expect(postsIn(channel)).toHaveLength(0);
+  });
+
+  // Last: it stops the shared redis-server.
+  it('answers in the thread that the store is down, rather than going silent', async () => {
+    const channel = freshChannel();
+    await bench.redis?.stop();
+    const ts = await mention({ channel, text: 'Are you there?' });
+    const reply = await bench.slack.waitFor(() => postsIn(channel)[0]);
+    expect(reply.args.thread_ts).toBe(ts);
+    expect(visibleText(reply.args.blocks)).toContain('state store (Redis) is unreachable');
+  });
 });

@@ -98,12 +98,35 @@ describe('the compare message’s buttons', () => {
       { role: 'user', text: 'Tell me about S3' },
       { role: 'assistant', text: 'Lite says: S3.' },
     ]);
+
+    // Mentioning the bot in that thread carries on with Nova Lite, from the compare's prompt and answer.
+    const mentionTs = '1800000999.000100';
+    await bench.sender.event({
+      type: 'app_mention',
+      user: 'U0001',
+      text: '<@UBOT> And Glacier?',
+      ts: mentionTs,
+      thread_ts: final.args.ts,
+      channel: CHANNEL,
+    });
+    await bench.slack.waitFor(() =>
+      bench.bedrock
+        .callsFor('amazon.nova-lite-v1:0')
+        .find((call) => JSON.stringify(call.body).includes('Glacier')),
+    );
+    expect(
+      bench.bedrock
+        .callsFor('amazon.nova-lite-v1:0')
+        .at(-1)
+        ?.body.messages.map((message) => message.content[0]?.text),
+    ).toEqual(['Tell me about S3', 'Lite says: S3.', 'And Glacier?']);
   });
 
   it('“Run again” posts a new compare with the same prompt and models', async () => {
     const before = bench.slack
       .callsOf('chat.postMessage')
       .filter((call) => call.args.channel === CHANNEL && !call.args.thread_ts).length;
+    const liteCalls = bench.bedrock.callsFor('amazon.nova-lite-v1:0').length;
     await click('compare_run_again');
     await bench.slack.waitFor(
       () =>
@@ -111,7 +134,7 @@ describe('the compare message’s buttons', () => {
           .callsOf('chat.postMessage')
           .filter((call) => call.args.channel === CHANNEL && !call.args.thread_ts).length > before,
     );
-    await bench.slack.waitFor(() => bench.bedrock.callsFor('amazon.nova-lite-v1:0').length === 2);
+    await bench.slack.waitFor(() => bench.bedrock.callsFor('amazon.nova-lite-v1:0').length === liteCalls + 1);
     expect(bench.bedrock.callsFor('amazon.nova-lite-v1:0').at(-1)?.body.messages[0]?.content[0]).toEqual({
       text: 'Tell me about S3',
     });
