@@ -117,6 +117,27 @@ export class ChatFlow {
         withoutBotMention(event.text, event.botUserId),
         event.files.length > 0,
       );
+      if (command.kind === 'turn') {
+        // Independent reads go out together (one Redis round trip with auto-pipelining).
+        const [catalog, decision, author] = await Promise.all([
+          this.deps.catalog.load(),
+          this.deps.guard.admit(event.teamId, event.userId),
+          this.deps.names.nameOf(event.teamId, event.userId),
+        ]);
+        if (!decision.allowed) {
+          await tell(notice(decision.reason, ':hourglass:'));
+          return;
+        }
+        placeholderTs = await post(thinkingMessage('Bedrock'));
+        await this.answer(
+          catalog,
+          { role: 'user', text: command.text, author, ts: event.ts },
+          event,
+          place,
+          placeholderTs!,
+        );
+        return;
+      }
       const catalog = await this.deps.catalog.load();
       switch (command.kind) {
         case 'help':
@@ -142,15 +163,6 @@ export class ChatFlow {
             notice('I have forgotten this conversation; the next message starts afresh.', ':broom:'),
           );
           return;
-        case 'turn': {
-          const decision = await this.deps.guard.admit(event.teamId, event.userId);
-          if (!decision.allowed) {
-            await tell(notice(decision.reason, ':hourglass:'));
-            return;
-          }
-          placeholderTs = await post(thinkingMessage('Bedrock'));
-          await this.answer(catalog, command.text, event, place, placeholderTs!);
-        }
       }
     } catch (error) {
       this.deps.logger.error({ err: error }, 'chat turn failed');
@@ -167,17 +179,14 @@ export class ChatFlow {
 
   private async answer(
     catalog: Catalog,
-    text: string,
+    turn: ConversationTurn,
     event: ChatEvent,
     place: ReturnType<typeof placeOf>,
     placeholderTs: string,
   ): Promise<void> {
     const { client, service } = this.deps;
     const notes: string[] = [];
-    const [attachments, author] = await Promise.all([
-      this.fetchAttachments(event.files, notes),
-      this.deps.names.nameOf(event.teamId, event.userId),
-    ]);
+    const attachments = await this.fetchAttachments(event.files, notes);
     const live = new ThrottledMessage(
       async (message) => {
         await client.chat.update({ channel: event.channelId, ts: placeholderTs, ...message });
@@ -185,9 +194,14 @@ export class ChatFlow {
       (error) => this.deps.logger.warn({ err: error }, 'chat streaming update failed'),
       this.deps.updateIntervalMs,
     );
+    let spendRecorded: Promise<void> = Promise.resolve();
     const result = await service.exclusive(place.id, async () => {
-      const conversation = await this.conversationFor(event, place, notes);
-      const model = await this.modelFor(catalog, conversation, event);
+      const [stored, preferences] = await Promise.all([
+        service.load(place.id),
+        this.deps.preferences.getPreferences(event.teamId, event.userId),
+      ]);
+      const conversation = stored ?? (await this.rebuildConversation(event, place, notes));
+      const model = this.modelFor(catalog, stored, preferences.chatModel);
       if ('problem' in model) return { name: 'Bedrock', reply: undefined, problem: model.problem };
       const name = model.model.name;
       const reply = await service.reply(
@@ -195,13 +209,17 @@ export class ChatFlow {
           conversationId: place.id,
           conversation: { ...conversation, modelId: model.invokeId },
           model,
-          turn: { role: 'user', text, author, ts: event.ts },
+          turn,
           attachments,
         },
         (soFar) => live.update(() => streamingMessage(name, soFar)),
       );
+      // Recorded while the lock is released, in the same round trip.
+      if (reply.ok)
+        spendRecorded = this.deps.guard.recordSpend(event.teamId, event.userId, reply.costUsd ?? 0);
       return { name, reply, problem: undefined };
     });
+    await spendRecorded;
     if (!result.reply) {
       await live.finish(notice(result.problem ?? describeFailure(undefined)));
       return;
@@ -244,14 +262,12 @@ export class ChatFlow {
     await this.deps.guard.recordSpend(event.teamId, event.userId, reply.costUsd ?? 0);
   }
 
-  /** The stored conversation, or one rebuilt from the thread in Slack when the store has lost it. */
-  private async conversationFor(
+  /** A conversation the store does not have: rebuilt from the thread in Slack where there is one. */
+  private async rebuildConversation(
     event: ChatEvent,
     place: ReturnType<typeof placeOf>,
     notes: string[],
   ): Promise<Conversation> {
-    const stored = await this.deps.service.load(place.id);
-    if (stored) return stored;
     let turns: ConversationTurn[] = [];
     if (place.continuesThread && place.threadTs) {
       const rebuilt = await rebuildThreadHistory(this.deps.client, this.deps.limits, this.deps.names, {
@@ -274,12 +290,11 @@ export class ChatFlow {
   }
 
   /** The thread's own model, else the user's preference, else the workspace default. */
-  private async modelFor(
+  private modelFor(
     catalog: Catalog,
     conversation: Conversation | undefined,
-    event: ChatEvent,
-  ): Promise<ResolvedModel | { problem: string }> {
-    const preferred = (await this.deps.preferences.getPreferences(event.teamId, event.userId)).chatModel;
+    preferred: string | undefined,
+  ): ResolvedModel | { problem: string } {
     const wanted = conversation?.modelId || preferred || this.deps.defaultModel;
     const resolution = catalog.resolve(wanted);
     if (resolution.ok) return resolution.resolved;
@@ -289,7 +304,11 @@ export class ChatFlow {
   }
 
   private async currentModelName(catalog: Catalog, id: string, event: ChatEvent): Promise<string> {
-    const model = await this.modelFor(catalog, await this.deps.service.load(id), event);
+    const [conversation, preferences] = await Promise.all([
+      this.deps.service.load(id),
+      this.deps.preferences.getPreferences(event.teamId, event.userId),
+    ]);
+    const model = this.modelFor(catalog, conversation, preferences.chatModel);
     return 'problem' in model ? 'no available model' : model.model.name;
   }
 

@@ -48,6 +48,8 @@ export class RedisBackend implements StoreBackend {
     this.redis = new Redis(url, {
       // Fail fast while disconnected: a user waiting in Slack should hear "store down", not wait forever.
       enableOfflineQueue: false,
+      // Commands issued in the same tick share one round trip: a chat turn's independent reads do.
+      enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
       connectTimeout: 3000,
       lazyConnect: true,

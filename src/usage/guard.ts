@@ -35,7 +35,11 @@ export class UsageGuard {
   async admit(teamId: string, userId: string): Promise<UsageDecision> {
     const now = this.now();
     const spendKey = `spend:${teamId}:${userId}:${dayOf(now)}`;
-    const spent = await this.store.readTotal(spendKey);
+    // One round trip for both: a hit counted on a request refused for its spend only costs its own user.
+    const [spent, user] = await Promise.all([
+      this.store.readTotal(spendKey),
+      this.store.hit(`user:${teamId}:${userId}`, this.limits.userPerMinute, 60),
+    ]);
     if (this.limits.dailySpendCapUsd > 0 && spent >= this.limits.dailySpendCapUsd) {
       const retryAfterSeconds = secondsUntilMidnightUtc(now);
       return {
@@ -44,7 +48,6 @@ export class UsageGuard {
         reason: `You have used your daily Bedrock budget ($${spent.toFixed(2)} of $${this.limits.dailySpendCapUsd.toFixed(2)}). It resets at midnight UTC, in ${wait(retryAfterSeconds)}.`,
       };
     }
-    const user = await this.store.hit(`user:${teamId}:${userId}`, this.limits.userPerMinute, 60);
     if (!user.allowed) {
       return {
         allowed: false,
