@@ -7,15 +7,23 @@ import { PriceBook } from './bedrock/pricing.js';
 import { ChatService } from './chat/service.js';
 import { CompareService } from './compare/service.js';
 import type { Config } from './config.js';
+import { CustomizationJobs } from './jobs/customization-client.js';
+import { JobPoller } from './jobs/poller.js';
 import { type Logger, slackLogger } from './logger.js';
 import { operationsRoutes } from './ops/http-routes.js';
+import { jobEventsRoute } from './ops/job-events-route.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { WorkTracker } from './ops/work-tracker.js';
 import { ChatFlow } from './slack/chat-flow.js';
 import { CompareFlow } from './slack/compare-flow.js';
+import { JobThreadNotifier } from './slack/job-thread-notifier.js';
+import { JobsFlow } from './slack/jobs-flow.js';
 import { registerCompareButtons } from './slack/listeners/actions/compare-buttons.js';
+import { registerJobButtons } from './slack/listeners/actions/job-buttons.js';
 import { registerCompareCommand } from './slack/listeners/commands/compare.js';
+import { registerFinetuneCommand } from './slack/listeners/commands/finetune.js';
 import { registerChatEvents } from './slack/listeners/events/chat.js';
+import { registerFinetuneViews } from './slack/listeners/views/finetune.js';
 import { countRequests, dropRedeliveredEvents } from './slack/middleware.js';
 import { UserNames } from './slack/user-names.js';
 import { webClientOptions } from './slack/web-client-options.js';
@@ -26,6 +34,7 @@ import { UsageGuard } from './usage/guard.js';
 export interface BedrockSlackApp {
   bolt: App;
   store: Store;
+  poller: JobPoller;
   bedrock: BedrockClients;
   metrics: Metrics;
   work: WorkTracker;
@@ -38,6 +47,8 @@ export interface BedrockSlackApp {
 export interface AppOverrides {
   /** Milliseconds between streaming updates of one message (tests shorten it). */
   updateIntervalMs?: number;
+  /** Milliseconds between job polls, below FINETUNE_POLL_SECONDS' one-second floor (tests). */
+  pollIntervalMs?: number;
 }
 
 /** The composition root: every client, store and service is built here, once, and wired to Slack. */
@@ -57,6 +68,18 @@ export async function createBedrockSlackApp(
   const metrics = createMetrics();
   const work = new WorkTracker((error) => logger.error({ err: error }, 'background work failed'));
   const boltLogger = slackLogger(logger);
+  const customizationJobs = new CustomizationJobs(bedrock.control);
+  // Built before the receiver so its HTTP route can reach it; its notifier needs the Bolt client (below).
+  let poller: JobPoller | undefined;
+  const eventRoutes = config.finetune.eventsToken
+    ? [
+        jobEventsRoute(
+          config.finetune.eventsToken,
+          (jobArn) => work.run(async () => poller?.onJobStateChange(jobArn)),
+          logger,
+        ),
+      ]
+    : [];
 
   const receiver: Receiver =
     config.mode === 'socket'
@@ -64,7 +87,7 @@ export async function createBedrockSlackApp(
       : new HTTPReceiver({
           signingSecret: config.slack.signingSecret!,
           logger: boltLogger,
-          customRoutes: operationsRoutes(store, metrics),
+          customRoutes: [...operationsRoutes(store, metrics), ...eventRoutes],
         });
   const bolt = new App({
     token: config.slack.botToken,
@@ -132,13 +155,36 @@ export async function createBedrockSlackApp(
   });
   registerChatEvents(bolt, chatFlow, work, logger);
 
+  const jobsFlow = new JobsFlow({
+    client: bolt.client,
+    jobs: customizationJobs,
+    catalog,
+    watches: store,
+    store,
+    access: config.finetune,
+    logger,
+  });
+  registerFinetuneCommand(bolt, jobsFlow, work, logger);
+  registerJobButtons(bolt, jobsFlow, work, logger);
+  registerFinetuneViews(bolt, jobsFlow, compareFlow, work, logger);
+  poller = new JobPoller({
+    watches: store,
+    jobs: customizationJobs,
+    notifier: new JobThreadNotifier(bolt.client, store, config.awsRegion),
+    intervalMs: overrides.pollIntervalMs ?? config.finetune.pollMs,
+    logger,
+  });
+  const jobPoller = poller;
+
   return {
     bolt,
     store,
+    poller: jobPoller,
     bedrock,
     metrics,
     work,
     async start() {
+      jobPoller.start();
       if (config.mode === 'socket') {
         await bolt.start();
         logger.info('connected to Slack in socket mode');
@@ -156,6 +202,7 @@ export async function createBedrockSlackApp(
       await bolt
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, 'stopping the receiver failed'));
+      await jobPoller.stop();
       const drained = await work.drain(config.shutdownGraceMs);
       if (!drained)
         logger.warn({ unfinished: work.size }, 'shutdown grace period ended with work unfinished');

@@ -97,6 +97,16 @@ const schema = z.object({
       .optional(),
   ),
   FINETUNE_POLL_SECONDS: integer('FINETUNE_POLL_SECONDS', 60, 1, 86_400),
+  FINETUNE_ALLOWED_CHANNELS: list([]),
+  FINETUNE_ALLOWED_USERS: list([]),
+  FINETUNE_STOPPERS: list([]),
+  JOB_EVENTS_TOKEN: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .min(16, 'JOB_EVENTS_TOKEN must be at least 16 characters (a shared secret for EventBridge)')
+      .optional(),
+  ),
   COMPARE_DEFAULT_MODELS: list(['nova-micro', 'claude-3.5-haiku']),
   COMPARE_MAX_MODELS: integer('COMPARE_MAX_MODELS', 6, 2, 6),
   COMPARE_MODEL_TIMEOUT_SECONDS: integer('COMPARE_MODEL_TIMEOUT_SECONDS', 120, 1, 900),
@@ -133,7 +143,17 @@ export interface Config {
   mode: 'socket' | 'http';
   awsRegion: string;
   redisUrl?: string;
-  finetunePollSeconds: number;
+  finetune: {
+    pollMs: number;
+    /** Channel IDs where jobs may be shown; empty means any channel. */
+    allowedChannels: string[];
+    /** User and user-group IDs who may list, watch and create; empty means everyone. */
+    allowedUsers: string[];
+    /** User and user-group IDs who may stop a job; empty means those who may act at all. */
+    stoppers: string[];
+    /** Shared secret for EventBridge's job state changes (POST /events/bedrock); unset turns the route off. */
+    eventsToken?: string;
+  };
   compare: {
     defaultModels: string[];
     maxModels: number;
@@ -178,7 +198,13 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     mode: data.SLACK_APP_TOKEN ? 'socket' : 'http',
     awsRegion: data.AWS_REGION,
     redisUrl: data.REDIS_URL,
-    finetunePollSeconds: data.FINETUNE_POLL_SECONDS,
+    finetune: {
+      pollMs: data.FINETUNE_POLL_SECONDS * 1000,
+      allowedChannels: data.FINETUNE_ALLOWED_CHANNELS,
+      allowedUsers: data.FINETUNE_ALLOWED_USERS,
+      stoppers: data.FINETUNE_STOPPERS,
+      eventsToken: data.JOB_EVENTS_TOKEN,
+    },
     compare: {
       defaultModels: data.COMPARE_DEFAULT_MODELS,
       maxModels: data.COMPARE_MAX_MODELS,

@@ -105,6 +105,9 @@ function aliasesFor(summary: { modelId: string; name: string }): string[] {
 /** Newer first: active before legacy, then by the date stamp and version in the ID. */
 function rank(a: CatalogModel, b: CatalogModel): number {
   if (a.lifecycle !== b.lifecycle) return a.lifecycle === 'ACTIVE' ? -1 : 1;
+  // `amazon.nova-micro-v1:0:128k`, a base for fine-tuning only, shares its alias with the model people call.
+  const invocable = (model: CatalogModel) => model.onDemand || model.profileId !== undefined;
+  if (invocable(a) !== invocable(b)) return invocable(a) ? -1 : 1;
   const stamp = (model: CatalogModel) => {
     const family = familyOf(model.modelId);
     const version = family.match(/(\d+(?:\.\d+)?)/)?.[1] ?? '0';

@@ -1,4 +1,3 @@
-import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Catalog, CatalogSource, ResolvedModel } from '../bedrock/catalog.js';
 import { classifyBedrockError } from '../bedrock/errors.js';
@@ -14,6 +13,14 @@ import type { UsageGuard } from '../usage/guard.js';
 import { compareMessage, type SlackMessage } from './blocks/compare.js';
 import { compareHelp, notice, unknownModelNotice } from './blocks/notices.js';
 import { ThrottledMessage, withRetries } from './throttled-message.js';
+
+/**
+ * How a flow answers the person who asked: a slash command's or button's `respond`, or, where Slack
+ * gave no response_url (a modal), an ephemeral message.
+ */
+export type Reply = (
+  message: Omit<SlackMessage, 'metadata'> & { response_type: 'ephemeral' | 'in_channel' },
+) => Promise<unknown>;
 
 export interface CompareRequester {
   teamId: string;
@@ -62,7 +69,7 @@ export function describeFailure(error: unknown): string {
 export class CompareFlow {
   constructor(private readonly deps: CompareFlowDeps) {}
 
-  async handleCommand(text: string, requester: CompareRequester, respond: RespondFn): Promise<void> {
+  async handleCommand(text: string, requester: CompareRequester, respond: Reply): Promise<void> {
     const ephemeral = (message: SlackMessage) => respond({ response_type: 'ephemeral', ...message });
     let catalog: Catalog;
     try {
@@ -83,7 +90,7 @@ export class CompareFlow {
   }
 
   /** "Run again": the same prompt, models and options, as a new message. */
-  async rerun(runId: string, requester: CompareRequester, respond: RespondFn): Promise<void> {
+  async rerun(runId: string, requester: CompareRequester, respond: Reply): Promise<void> {
     const previous = await this.deps.service.load(runId);
     if (!previous) {
       await respond({ response_type: 'ephemeral', ...notice(EXPIRED_RUN) });
@@ -102,11 +109,21 @@ export class CompareFlow {
     );
   }
 
+  /** A compare of models chosen elsewhere (a custom model and its base), with default options. */
+  async runModels(
+    models: ResolvedModel[],
+    prompt: string,
+    requester: CompareRequester,
+    respond: Reply,
+  ): Promise<void> {
+    await this.admitAndStream({ models, prompt, options: { blind: false } }, requester, respond);
+  }
+
   /** Counts the request against the user's limits, then plans and streams the compare. */
   private async admitAndStream(
     input: Pick<CompareInput, 'models' | 'prompt' | 'options'>,
     requester: CompareRequester,
-    respond: RespondFn,
+    respond: Reply,
   ): Promise<void> {
     const decision = await this.deps.guard.admit(requester.teamId, requester.userId);
     if (!decision.allowed) {
@@ -122,7 +139,7 @@ export class CompareFlow {
     runId: string,
     index: number,
     voter: CompareRequester & { messageTs: string },
-    respond: RespondFn,
+    respond: Reply,
   ): Promise<void> {
     const run = await this.deps.service.load(runId);
     const model = run?.models[index];
@@ -257,7 +274,7 @@ export class CompareFlow {
   }
 
   /** Posts placeholders, streams every model into the message, and ends with the full figures. */
-  private async stream(run: CompareRun, requester: CompareRequester, respond: RespondFn): Promise<void> {
+  private async stream(run: CompareRun, requester: CompareRequester, respond: Reply): Promise<void> {
     const { client, service } = this.deps;
     let ts: string | undefined;
     try {

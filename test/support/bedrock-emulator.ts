@@ -39,6 +39,45 @@ export interface EmulatedModel {
   profiles?: string[];
 }
 
+export type EmulatedJobStatus = 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
+type StageStatus = EmulatedJobStatus | 'NotStarted';
+
+/** Where a job stands from `afterMs` on the emulator's job clock. */
+export interface JobPhase {
+  afterMs: number;
+  status: EmulatedJobStatus;
+  stages?: { validation?: StageStatus; dataProcessing?: StageStatus; training?: StageStatus };
+}
+
+export interface JobScript {
+  name: string;
+  baseModelId: string;
+  customModelName: string;
+  type?: string;
+  hyperParameters?: Record<string, string>;
+  timeline: JobPhase[];
+  failureMessage?: string;
+  trainingLoss?: number;
+  validationLoss?: number;
+}
+
+interface EmulatedJob extends JobScript {
+  arn: string;
+  createdAtMs: number;
+  roleArn: string;
+  trainingS3: string;
+  validationS3?: string;
+  outputS3: string;
+}
+
+export interface EmulatedThroughput {
+  name: string;
+  modelArn: string;
+  foundationModelArn: string;
+  modelUnits: number;
+  status: 'Creating' | 'InService' | 'Updating' | 'Failed';
+}
+
 export interface ReceivedCall {
   operation: 'Converse' | 'ConverseStream';
   invokedId: string;
@@ -67,6 +106,16 @@ export const DEFAULT_MODELS: EmulatedModel[] = [
     inferenceTypesSupported: ['ON_DEMAND', 'INFERENCE_PROFILE'],
     customizationsSupported: ['FINE_TUNING', 'DISTILLATION'],
     profiles: ['us'],
+  },
+  {
+    // The fine-tuning base of Nova Micro: customizable, served only through provisioned throughput.
+    modelId: 'amazon.nova-micro-v1:0:128k',
+    modelName: 'Nova Micro',
+    providerName: 'Amazon',
+    inputModalities: ['TEXT'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['PROVISIONED'],
+    customizationsSupported: ['FINE_TUNING', 'DISTILLATION'],
   },
   {
     modelId: 'amazon.nova-lite-v1:0',
@@ -196,8 +245,19 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const modelArn = (modelId: string) => `arn:aws:bedrock:${REGION}::foundation-model/${modelId}`;
 
+/** The wall-clock instant the job clock's zero stands for, so times are stable RFC 3339 strings. */
+const JOB_EPOCH = Date.parse('2026-11-20T09:00:00Z');
+const rfc3339 = (clockMs: number) => new Date(JOB_EPOCH + clockMs).toISOString();
+
 export class BedrockEmulator {
   readonly calls: ReceivedCall[] = [];
+  /** Every control-plane call, by operation, for counting what a poll costs. */
+  readonly controlCalls: { operation: string; at: number }[] = [];
+  readonly jobs: EmulatedJob[] = [];
+  readonly throughputs: EmulatedThroughput[] = [];
+  /** Test-controlled time for customization jobs, in ms. */
+  jobClockMs = 0;
+  private throttleControl = 0;
   private readonly scripts = new Map<string, ModelScript>();
   private runtime?: http2.Http2Server;
   private control?: http.Server;
@@ -210,6 +270,86 @@ export class BedrockEmulator {
     this.scripts.set(modelId, script);
   }
 
+  /** Adds a job created now on the job clock; returns its ARN. */
+  addJob(script: JobScript): string {
+    const arn = `arn:aws:bedrock:${REGION}:${ACCOUNT}:model-customization-job/${script.baseModelId}/${randomUUID().slice(0, 12)}`;
+    this.jobs.push({
+      ...script,
+      arn,
+      createdAtMs: this.jobClockMs,
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/BedrockCustomization`,
+      trainingS3: 's3://training-bucket/train.jsonl',
+      validationS3: 's3://training-bucket/validation.jsonl',
+      outputS3: 's3://training-bucket/output/',
+    });
+    return arn;
+  }
+
+  advanceJobClock(ms: number): void {
+    this.jobClockMs += ms;
+  }
+
+  /** The next `times` control-plane calls answer ThrottlingException. */
+  throttleControlNext(times: number): void {
+    this.throttleControl = times;
+  }
+
+  private phaseOf(job: EmulatedJob): JobPhase {
+    const age = this.jobClockMs - job.createdAtMs;
+    const reached = job.timeline.filter((phase) => phase.afterMs <= age);
+    return reached.at(-1) ?? job.timeline[0] ?? { afterMs: 0, status: 'InProgress' };
+  }
+
+  private jobView(job: EmulatedJob, detailed: boolean): Record<string, unknown> {
+    const phase = this.phaseOf(job);
+    const finished = phase.status === 'Completed' || phase.status === 'Failed' || phase.status === 'Stopped';
+    const stage = (status: StageStatus | undefined) =>
+      status && {
+        status,
+        creationTime: rfc3339(job.createdAtMs),
+        lastModifiedTime: rfc3339(job.createdAtMs + phase.afterMs),
+      };
+    const customModelArn =
+      phase.status === 'Completed'
+        ? `arn:aws:bedrock:${REGION}:${ACCOUNT}:custom-model/${job.baseModelId}/${job.customModelName}`
+        : undefined;
+    const common = {
+      jobArn: job.arn,
+      jobName: job.name,
+      baseModelArn: modelArn(job.baseModelId),
+      status: phase.status,
+      statusDetails: {
+        validationDetails: stage(phase.stages?.validation),
+        dataProcessingDetails: stage(phase.stages?.dataProcessing),
+        trainingDetails: stage(phase.stages?.training),
+      },
+      creationTime: rfc3339(job.createdAtMs),
+      lastModifiedTime: rfc3339(job.createdAtMs + phase.afterMs),
+      endTime: finished ? rfc3339(job.createdAtMs + phase.afterMs) : undefined,
+      customizationType: job.type ?? 'FINE_TUNING',
+    };
+    if (!detailed) return { ...common, customModelArn, customModelName: job.customModelName };
+    return {
+      ...common,
+      outputModelName: job.customModelName,
+      outputModelArn: customModelArn,
+      roleArn: job.roleArn,
+      hyperParameters: job.hyperParameters ?? { epochCount: '2', learningRate: '0.00001' },
+      trainingDataConfig: { s3Uri: job.trainingS3 },
+      validationDataConfig: { validators: job.validationS3 ? [{ s3Uri: job.validationS3 }] : [] },
+      outputDataConfig: { s3Uri: job.outputS3 },
+      failureMessage: phase.status === 'Failed' ? job.failureMessage : undefined,
+      trainingMetrics:
+        phase.status === 'Completed' ? { trainingLoss: job.trainingLoss ?? 0.1234 } : undefined,
+      validationMetrics:
+        phase.status === 'Completed' ? [{ validationLoss: job.validationLoss ?? 0.2345 }] : undefined,
+    };
+  }
+
+  private findJob(identifier: string): EmulatedJob | undefined {
+    return this.jobs.find((job) => job.arn === identifier || job.name === identifier);
+  }
+
   callsFor(modelId: string): ReceivedCall[] {
     return this.calls.filter((call) => call.modelId === modelId);
   }
@@ -219,7 +359,7 @@ export class BedrockEmulator {
     this.runtime.on('stream', (stream, headers) => {
       void this.handleRuntime(stream, headers);
     });
-    this.control = http.createServer((request, response) => this.handleControl(request, response));
+    this.control = http.createServer((request, response) => void this.handleControl(request, response));
     await Promise.all([
       new Promise<void>((resolve) => this.runtime!.listen(0, '127.0.0.1', resolve)),
       new Promise<void>((resolve) => this.control!.listen(0, '127.0.0.1', resolve)),
@@ -356,15 +496,59 @@ export class BedrockEmulator {
     call.finishedAt = performance.now();
   }
 
-  private handleControl(request: http.IncomingMessage, response: http.ServerResponse): void {
+  private async handleControl(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', this.controlUrl);
-    const send = (status: number, body: unknown, errorType?: string) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+    const send = (status: number, answer: unknown, errorType?: string) => {
       response.writeHead(status, {
         'content-type': 'application/json',
         ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
       });
-      response.end(JSON.stringify(body));
+      response.end(JSON.stringify(answer));
     };
+    const jobPath = url.pathname.match(/^\/model-customization-jobs(?:\/([^/]+))?(\/stop)?$/);
+    const operation = jobPath
+      ? request.method === 'POST'
+        ? jobPath[2]
+          ? 'StopModelCustomizationJob'
+          : 'CreateModelCustomizationJob'
+        : jobPath[1]
+          ? 'GetModelCustomizationJob'
+          : 'ListModelCustomizationJobs'
+      : url.pathname === '/provisioned-model-throughputs'
+        ? 'ListProvisionedModelThroughputs'
+        : url.pathname;
+    this.controlCalls.push({ operation, at: performance.now() });
+    if (this.throttleControl > 0) {
+      this.throttleControl -= 1;
+      return send(
+        429,
+        { message: 'Too many requests, please wait before trying again.' },
+        'ThrottlingException',
+      );
+    }
+    if (jobPath)
+      return this.handleJobs(request.method ?? 'GET', url, jobPath[1], Boolean(jobPath[2]), body, send);
+    if (request.method === 'GET' && url.pathname === '/provisioned-model-throughputs') {
+      const wanted = url.searchParams.get('modelArnEquals');
+      const summaries = this.throughputs
+        .filter((throughput) => !wanted || throughput.modelArn === wanted)
+        .map((throughput) => ({
+          provisionedModelName: throughput.name,
+          provisionedModelArn: `arn:aws:bedrock:${REGION}:${ACCOUNT}:provisioned-model/${throughput.name}`,
+          modelArn: throughput.modelArn,
+          desiredModelArn: throughput.modelArn,
+          foundationModelArn: throughput.foundationModelArn,
+          modelUnits: throughput.modelUnits,
+          desiredModelUnits: throughput.modelUnits,
+          status: throughput.status,
+          creationTime: rfc3339(0),
+          lastModifiedTime: rfc3339(0),
+        }));
+      return send(200, { provisionedModelSummaries: summaries });
+    }
     if (request.method === 'GET' && url.pathname === '/foundation-models') {
       send(200, {
         modelSummaries: this.models.map((model) => ({
@@ -401,5 +585,74 @@ export class BedrockEmulator {
       return;
     }
     send(404, { message: `No route for ${request.method} ${url.pathname}` }, 'ResourceNotFoundException');
+  }
+
+  private handleJobs(
+    method: string,
+    url: URL,
+    identifier: string | undefined,
+    stop: boolean,
+    body: Record<string, unknown>,
+    send: (status: number, answer: unknown, errorType?: string) => void,
+  ): void {
+    const notFound = () =>
+      send(
+        404,
+        { message: `Could not find a model customization job: ${identifier}` },
+        'ResourceNotFoundException',
+      );
+    if (method === 'GET' && !identifier) {
+      const status = url.searchParams.get('statusEquals');
+      const name = url.searchParams.get('nameContains');
+      const max = Number(url.searchParams.get('maxResults') ?? 100);
+      const start = Number(url.searchParams.get('nextToken') ?? 0);
+      const matching = [...this.jobs]
+        .sort((a, b) => b.createdAtMs - a.createdAtMs || this.jobs.indexOf(b) - this.jobs.indexOf(a))
+        .filter(
+          (job) => (!status || this.phaseOf(job).status === status) && (!name || job.name.includes(name)),
+        );
+      const page = matching.slice(start, start + max);
+      return send(200, {
+        modelCustomizationJobSummaries: page.map((job) => this.jobView(job, false)),
+        nextToken: start + max < matching.length ? String(start + max) : undefined,
+      });
+    }
+    if (method === 'GET' && identifier) {
+      const job = this.findJob(decodeURIComponent(identifier));
+      return job ? send(200, this.jobView(job, true)) : notFound();
+    }
+    if (method === 'POST' && identifier && stop) {
+      const job = this.findJob(decodeURIComponent(identifier));
+      if (!job) return notFound();
+      if (this.phaseOf(job).status !== 'InProgress')
+        return send(400, { message: 'The job is not in progress.' }, 'ValidationException');
+      const age = this.jobClockMs - job.createdAtMs;
+      job.timeline = [
+        ...job.timeline.filter((phase) => phase.afterMs <= age),
+        { afterMs: age, status: 'Stopping' },
+        { afterMs: age + 60_000, status: 'Stopped' },
+      ];
+      return send(200, {});
+    }
+    if (method === 'POST' && !identifier) {
+      const name = String(body.jobName ?? '');
+      if (this.jobs.some((job) => job.name === name))
+        return send(400, { message: `A job named ${name} already exists.` }, 'ValidationException');
+      const baseModelId = String(body.baseModelIdentifier ?? '').replace(/^.*foundation-model\//, '');
+      const arn = this.addJob({
+        name,
+        baseModelId,
+        customModelName: String(body.customModelName ?? ''),
+        type: String(body.customizationType ?? 'FINE_TUNING'),
+        hyperParameters: body.hyperParameters as Record<string, string> | undefined,
+        timeline: [{ afterMs: 0, status: 'InProgress', stages: { validation: 'InProgress' } }],
+      });
+      const created = this.jobs.at(-1)!;
+      created.roleArn = String(body.roleArn ?? '');
+      created.trainingS3 = String((body.trainingDataConfig as { s3Uri?: string } | undefined)?.s3Uri ?? '');
+      created.outputS3 = String((body.outputDataConfig as { s3Uri?: string } | undefined)?.s3Uri ?? '');
+      return send(201, { jobArn: arn });
+    }
+    send(404, { message: 'No such operation' }, 'ResourceNotFoundException');
   }
 }

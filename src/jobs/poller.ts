@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import { classifyBedrockError } from '../bedrock/errors.js';
+import type { Logger } from '../logger.js';
+import type { JobWatch, LockStore, WatchStore } from '../store/types.js';
+import type { CustomizationJobs } from './customization-client.js';
+import { type CustomizationJob, FINISHED, signatureOf } from './types.js';
+
+export interface JobChange {
+  /** The signature last told to this watch, if any (see `signatureOf`). */
+  previous?: string;
+  current: string;
+  /** A provisioned throughput serving the finished custom model, when one exists. */
+  throughputArn?: string;
+}
+
+/** How watchers hear of a change. Slack implements it; the poller knows nothing of Slack. */
+export interface JobNotifier {
+  tell(watch: JobWatch, job: CustomizationJob, change: JobChange): Promise<void>;
+  /**
+   * Whether the watch's thread already holds the message for `signature`, for a change a poller
+   * claimed and then died; undefined when it cannot tell right now.
+   */
+  alreadyTold(watch: JobWatch, signature: string): Promise<boolean | undefined>;
+}
+
+export interface JobPollerDeps {
+  watches: WatchStore & LockStore;
+  jobs: CustomizationJobs;
+  notifier: JobNotifier;
+  intervalMs: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+const LOCK = 'finetune-poller';
+/** Jobs listed per page; one page covers every watched job of most accounts. */
+const PAGE_SIZE = 100;
+const MAX_PAGES = 3;
+const MAX_BACKOFF_MS = 15 * 60_000;
+
+/** A change claimed by a poller and not yet confirmed as told; kept in the watch's `lastSeen`. */
+interface Claim {
+  at: number;
+  from?: string;
+  to: string;
+}
+const CLAIM_PREFIX = 'pending:';
+const claimOf = (lastSeen: string | undefined): Claim | undefined =>
+  lastSeen?.startsWith(CLAIM_PREFIX) ? (JSON.parse(lastSeen.slice(CLAIM_PREFIX.length)) as Claim) : undefined;
+const claimText = (claim: Claim) => `${CLAIM_PREFIX}${JSON.stringify(claim)}`;
+/** What `lastSeen` holds after recovering a claim on a watch that had never been told anything. */
+const NOTHING_TOLD = '-';
+
+/**
+ * Watches customization jobs and tells each watch's thread about every status or stage change,
+ * exactly once. One poller runs across all replicas: a lock in the store with expiry elects it, and
+ * another replica takes over within one interval when it dies. Each change is claimed in the store
+ * before it is told and confirmed after, so a poller that dies in between is detected and its
+ * message sent (or found) by the next one.
+ */
+export class JobPoller {
+  readonly owner = randomUUID();
+  private leader = false;
+  private timer?: NodeJS.Timeout;
+  private ticking = false;
+  private lastPollAt = Number.NEGATIVE_INFINITY;
+  private backoffMs = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: JobPollerDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  start(): void {
+    // Followers try for the lock three times an interval, so a dead leader is replaced within one.
+    this.timer = setInterval(() => void this.tick(), Math.max(50, this.deps.intervalMs / 3));
+    void this.tick();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.leader) await this.deps.watches.releaseLock(LOCK, this.owner).catch(() => false);
+    this.leader = false;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      const { watches, intervalMs } = this.deps;
+      this.leader = this.leader
+        ? await watches.renewLock(LOCK, this.owner, intervalMs)
+        : await watches.acquireLock(LOCK, this.owner, intervalMs);
+      if (this.leader && this.now() - this.lastPollAt >= intervalMs + this.backoffMs) {
+        this.lastPollAt = this.now();
+        await this.pollOnce();
+      }
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'job poller tick failed');
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** One pass over every watched job; returns how many Bedrock calls it made. */
+  async pollOnce(): Promise<number> {
+    const callsBefore = this.deps.jobs.calls;
+    const watches = await this.deps.watches.listWatches();
+    if (watches.length === 0) return 0;
+    let jobs: Map<string, CustomizationJob>;
+    try {
+      jobs = await this.fetch(new Set(watches.map((watch) => watch.jobArn)));
+      this.backoffMs = 0;
+    } catch (error) {
+      if (classifyBedrockError(error).kind !== 'throttled') throw error;
+      this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(this.deps.intervalMs, this.backoffMs * 2));
+      this.deps.logger.warn({ backoffMs: this.backoffMs }, 'Bedrock throttled the job poller; backing off');
+      return this.deps.jobs.calls - callsBefore;
+    }
+    for (const [arn, job] of jobs) {
+      await this.deliver(
+        watches.filter((watch) => watch.jobArn === arn),
+        job,
+      );
+    }
+    return this.deps.jobs.calls - callsBefore;
+  }
+
+  /** The EventBridge path: a job's state changed; tell its watchers as a poll would. */
+  async onJobStateChange(jobArn: string): Promise<void> {
+    const watches = (await this.deps.watches.listWatches()).filter((watch) => watch.jobArn === jobArn);
+    if (watches.length === 0) return;
+    await this.deliver(watches, await this.deps.jobs.get(jobArn));
+  }
+
+  /** Newest first, a page of 100 at a time, until every watched job is found; the rest one by one. */
+  private async fetch(wanted: Set<string>): Promise<Map<string, CustomizationJob>> {
+    const found = new Map<string, CustomizationJob>();
+    let nextToken: string | undefined;
+    for (let page = 0; page < MAX_PAGES && found.size < wanted.size; page++) {
+      const answer = await this.deps.jobs.list({ maxResults: PAGE_SIZE, nextToken });
+      for (const job of answer.jobs) if (wanted.has(job.arn)) found.set(job.arn, job);
+      nextToken = answer.nextToken;
+      if (!nextToken) break;
+    }
+    for (const arn of wanted) {
+      if (found.has(arn)) continue;
+      try {
+        found.set(arn, await this.deps.jobs.get(arn));
+      } catch (error) {
+        if (classifyBedrockError(error).kind !== 'not-found') throw error;
+        this.deps.logger.warn({ jobArn: arn }, 'a watched job no longer exists');
+      }
+    }
+    return found;
+  }
+
+  private async deliver(watches: JobWatch[], listed: CustomizationJob): Promise<void> {
+    const signature = signatureOf(listed);
+    const stale = watches.filter((watch) => watch.lastSeen !== signature);
+    if (stale.length === 0) return;
+    const finished = FINISHED.has(listed.status);
+    // The final message needs what only GetModelCustomizationJob returns: the model, losses, failure.
+    const job = finished && !listed.detailed ? await this.deps.jobs.get(listed.arn) : listed;
+    let throughputArn: string | undefined;
+    if (job.status === 'Completed' && job.customModelArn) {
+      const throughputs = await this.deps.jobs.throughputs(job.customModelArn);
+      throughputArn = throughputs.find((throughput) => throughput.status === 'InService')?.arn;
+    }
+    for (const watch of stale) {
+      try {
+        await this.tellOnce(watch, job, signatureOf(job), throughputArn);
+      } catch (error) {
+        // Left claimed: the next poll finds out whether the message went out, and sends it if not.
+        this.deps.logger.warn({ err: error, jobArn: job.arn }, 'could not tell a watch about a job change');
+      }
+    }
+  }
+
+  private async tellOnce(
+    watch: JobWatch,
+    job: CustomizationJob,
+    signature: string,
+    throughputArn: string | undefined,
+  ): Promise<void> {
+    const { watches, notifier } = this.deps;
+    let confirmed = watch.lastSeen;
+    const claim = claimOf(watch.lastSeen);
+    if (claim) {
+      // Another poller claimed a change; only when its claim is old did that poller die mid-way.
+      if (this.now() - claim.at < Math.max(10_000, 2 * this.deps.intervalMs)) return;
+      const told = await notifier.alreadyTold(watch, claim.to);
+      if (told === undefined) return;
+      confirmed = told ? claim.to : (claim.from ?? NOTHING_TOLD);
+      if (!(await watches.advanceWatch(watch.jobArn, watch.channelId, watch.lastSeen, confirmed))) return;
+    }
+    if (confirmed !== signature) {
+      const previous = confirmed === NOTHING_TOLD ? undefined : confirmed;
+      const ours = claimText({ at: this.now(), from: previous, to: signature });
+      if (!(await watches.advanceWatch(watch.jobArn, watch.channelId, confirmed, ours))) return;
+      await notifier.tell(watch, job, { previous, current: signature, throughputArn });
+      await watches.advanceWatch(watch.jobArn, watch.channelId, ours, signature);
+    }
+    if (FINISHED.has(job.status)) await watches.removeWatch(watch.jobArn, watch.channelId);
+  }
+}

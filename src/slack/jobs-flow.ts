@@ -1,0 +1,360 @@
+import { randomUUID } from 'node:crypto';
+import type { RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { CatalogSource, ResolvedModel } from '../bedrock/catalog.js';
+import { classifyBedrockError } from '../bedrock/errors.js';
+import type { CustomizationJobs } from '../jobs/customization-client.js';
+import { checkNewJob, type NewJobErrors, type NewJobForm } from '../jobs/new-job.js';
+import { parseFinetuneText } from '../jobs/parse.js';
+import { type CustomizationJob, FINISHED, type JobStatus, signatureOf } from '../jobs/types.js';
+import type { Logger } from '../logger.js';
+import type { DocumentStore, RateLimitStore, WatchStore } from '../store/types.js';
+import type { SlackMessage } from './blocks/compare.js';
+import { compareCustomModal } from './blocks/compare-custom-modal.js';
+import {
+  finetuneHelp,
+  jobDetailsMessage,
+  jobListMessage,
+  throughputMessage,
+  watchCardMessage,
+} from './blocks/jobs.js';
+import { newJobModal } from './blocks/new-job-modal.js';
+import { notice } from './blocks/notices.js';
+
+export interface JobRequester {
+  teamId: string;
+  userId: string;
+  channelId: string;
+}
+
+export interface JobAccessRules {
+  allowedChannels: string[];
+  allowedUsers: string[];
+  stoppers: string[];
+}
+
+export interface JobsFlowDeps {
+  client: WebClient;
+  jobs: CustomizationJobs;
+  catalog: CatalogSource;
+  watches: WatchStore;
+  store: DocumentStore & RateLimitStore;
+  access: JobAccessRules;
+  logger: Logger;
+}
+
+/** What a "More" button points at: the filter and Bedrock's page token, kept in the store. */
+interface PageCursor {
+  status?: JobStatus;
+  nameContains?: string;
+  nextToken: string;
+}
+
+/** What the "Compare with base model" button carries. */
+export interface CustomCompareTarget {
+  throughputArn: string;
+  baseModelId: string;
+  customName: string;
+}
+
+const PAGE_TTL_SECONDS = 15 * 60;
+const GROUP_TTL_SECONDS = 5 * 60;
+const PAGE_SIZE = 10;
+
+function jobFailure(error: unknown, job: string): string {
+  const { kind, message } = classifyBedrockError(error);
+  if (kind === 'not-found' || kind === 'validation') {
+    return `I can’t find a customization job called \`${job}\` in this account and region. \`/finetune-status\` lists recent jobs.`;
+  }
+  if (kind === 'access-denied') {
+    return 'The app’s AWS role may not read customization jobs: it needs bedrock:ListModelCustomizationJobs and bedrock:GetModelCustomizationJob (see the README).';
+  }
+  return `Bedrock did not answer: ${message}`;
+}
+
+/** /finetune-status from Slack to Bedrock's customization API and back, with the allow-list applied. */
+export class JobsFlow {
+  constructor(private readonly deps: JobsFlowDeps) {}
+
+  async handleCommand(text: string, who: JobRequester, respond: RespondFn, triggerId: string): Promise<void> {
+    const tell = (message: SlackMessage) => respond({ response_type: 'ephemeral', ...message });
+    const refusal = await this.refusal(who);
+    if (refusal) {
+      await tell(notice(refusal, ':no_entry:'));
+      return;
+    }
+    const command = parseFinetuneText(text);
+    switch (command.kind) {
+      case 'help':
+        await tell(finetuneHelp());
+        return;
+      case 'error':
+        await tell(notice(command.message));
+        return;
+      case 'list':
+        await this.list({ status: command.status, nameContains: command.nameContains }, tell);
+        return;
+      case 'details':
+        await this.details(command.job, who, tell);
+        return;
+      case 'watch':
+        await this.watch(command.job, who, tell);
+        return;
+      case 'unwatch':
+        await this.unwatch(command.job, who, tell);
+        return;
+      case 'throughput':
+        await tell(throughputMessage(await this.deps.jobs.throughputs()));
+        return;
+      case 'new': {
+        const catalog = await this.deps.catalog.load();
+        const bases = catalog.models.filter((model) => model.customizations.length > 0);
+        await this.deps.client.views.open({ trigger_id: triggerId, view: newJobModal(bases, who.channelId) });
+        return;
+      }
+    }
+  }
+
+  /** Why this person may not see jobs here, or undefined when they may. */
+  async refusal(who: JobRequester): Promise<string | undefined> {
+    const { allowedChannels, allowedUsers } = this.deps.access;
+    if (allowedChannels.length > 0 && !allowedChannels.includes(who.channelId)) {
+      return `Customization jobs can’t be shown in this channel. Use one of: ${allowedChannels.map((id) => `<#${id}>`).join(', ')}.`;
+    }
+    if (!(await this.isListed(allowedUsers, who))) {
+      return 'You are not on the list of people who may see customization jobs. Ask whoever runs this app to add you (FINETUNE_ALLOWED_USERS).';
+    }
+    return undefined;
+  }
+
+  private async isListed(list: string[], who: JobRequester): Promise<boolean> {
+    if (list.length === 0 || list.includes(who.userId)) return true;
+    for (const group of list.filter((id) => id.startsWith('S'))) {
+      if ((await this.groupMembers(who.teamId, group)).includes(who.userId)) return true;
+    }
+    return false;
+  }
+
+  /** User-group members, cached briefly: usergroups.users.list is rate limited. */
+  private async groupMembers(teamId: string, group: string): Promise<string[]> {
+    const key = `usergroup:${teamId}:${group}`;
+    const cached = await this.deps.store.getJson<string[]>(key);
+    if (cached) return cached;
+    try {
+      const answer = await this.deps.client.usergroups.users.list({ usergroup: group });
+      const users = answer.users ?? [];
+      await this.deps.store.setJson(key, users, GROUP_TTL_SECONDS);
+      return users;
+    } catch (error) {
+      this.deps.logger.warn({ err: error, group }, 'could not read a user group (usergroups:read scope?)');
+      return [];
+    }
+  }
+
+  async list(
+    filter: { status?: JobStatus; nameContains?: string; nextToken?: string },
+    tell: (message: SlackMessage) => Promise<unknown>,
+  ): Promise<void> {
+    let page: Awaited<ReturnType<CustomizationJobs['list']>>;
+    try {
+      page = await this.deps.jobs.list({ ...filter, maxResults: PAGE_SIZE });
+    } catch (error) {
+      await tell(notice(jobFailure(error, '')));
+      return;
+    }
+    let cursor: string | undefined;
+    if (page.nextToken) {
+      cursor = randomUUID();
+      const saved: PageCursor = {
+        status: filter.status,
+        nameContains: filter.nameContains,
+        nextToken: page.nextToken,
+      };
+      await this.deps.store.setJson(`jobs-page:${cursor}`, saved, PAGE_TTL_SECONDS);
+    }
+    const label = [filter.status, filter.nameContains ? `name contains “${filter.nameContains}”` : undefined]
+      .filter(Boolean)
+      .join(', ');
+    await tell(jobListMessage(page.jobs, label, cursor));
+  }
+
+  /** The "More" button: the next page of the same listing. */
+  async more(cursor: string, tell: (message: SlackMessage) => Promise<unknown>): Promise<void> {
+    const saved = await this.deps.store.getJson<PageCursor>(`jobs-page:${cursor}`);
+    if (!saved) {
+      await tell(notice('That list is too old to page through. Run `/finetune-status` again.'));
+      return;
+    }
+    await this.list(saved, tell);
+  }
+
+  async details(
+    job: string,
+    who: JobRequester,
+    tell: (message: SlackMessage) => Promise<unknown>,
+  ): Promise<void> {
+    let found: CustomizationJob;
+    try {
+      found = await this.deps.jobs.get(job);
+    } catch (error) {
+      await tell(notice(jobFailure(error, job)));
+      return;
+    }
+    const watching = (await this.deps.watches.listWatches()).some(
+      (watch) => watch.jobArn === found.arn && watch.channelId === who.channelId,
+    );
+    const mayStop = await this.isListed(this.deps.access.stoppers, who);
+    await tell(jobDetailsMessage(found, { watching, mayStop }));
+  }
+
+  /** Posts a card for the job in the channel and watches it in that card's thread. */
+  async watch(
+    job: string,
+    who: JobRequester,
+    tell: (message: SlackMessage) => Promise<unknown>,
+  ): Promise<void> {
+    let found: CustomizationJob;
+    try {
+      found = await this.deps.jobs.get(job);
+    } catch (error) {
+      await tell(notice(jobFailure(error, job)));
+      return;
+    }
+    if (FINISHED.has(found.status)) {
+      await tell(
+        notice(
+          `*${found.name}* has already finished (${found.status}); there is nothing left to watch.`,
+          ':information_source:',
+        ),
+      );
+      return;
+    }
+    const existing = (await this.deps.watches.listWatches()).find(
+      (watch) => watch.jobArn === found.arn && watch.channelId === who.channelId,
+    );
+    if (existing) {
+      await tell(notice(`*${found.name}* is already watched in this channel.`, ':eyes:'));
+      return;
+    }
+    let threadTs: string | undefined;
+    try {
+      threadTs = (
+        await this.deps.client.chat.postMessage({
+          channel: who.channelId,
+          ...watchCardMessage(found, who.userId),
+        })
+      ).ts;
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'could not post a watch card');
+      await tell(
+        notice(
+          'I can’t post in this channel, so I can’t watch the job here. Invite me with `/invite @Bedrock` and try again.',
+        ),
+      );
+      return;
+    }
+    await this.deps.watches.addWatch({
+      jobArn: found.arn,
+      teamId: who.teamId,
+      channelId: who.channelId,
+      threadTs: threadTs ?? '',
+      userId: who.userId,
+      lastSeen: signatureOf(found),
+    });
+  }
+
+  async unwatch(
+    job: string,
+    who: JobRequester,
+    tell: (message: SlackMessage) => Promise<unknown>,
+  ): Promise<void> {
+    const watches = (await this.deps.watches.listWatches()).filter(
+      (watch) => watch.channelId === who.channelId,
+    );
+    let match = watches.find((watch) => watch.jobArn === job || watch.jobArn.endsWith(`/${job}`));
+    if (!match) {
+      // A job name: its ARN ends in an ID, not the name, so ask Bedrock.
+      const arn = await this.deps.jobs
+        .get(job)
+        .then((found) => found.arn)
+        .catch(() => undefined);
+      match = watches.find((watch) => watch.jobArn === arn);
+    }
+    if (!match) {
+      await tell(notice(`\`${job}\` is not watched in this channel.`, ':information_source:'));
+      return;
+    }
+    await this.deps.watches.removeWatch(match.jobArn, match.channelId);
+    await tell(notice('Stopped watching: no more updates in its thread.', ':see_no_evil:'));
+  }
+
+  async stop(
+    jobArn: string,
+    who: JobRequester,
+    tell: (message: SlackMessage) => Promise<unknown>,
+  ): Promise<void> {
+    if (!(await this.isListed(this.deps.access.stoppers, who)) || (await this.refusal(who))) {
+      await tell(
+        notice(
+          'You may not stop customization jobs. Ask whoever runs this app (FINETUNE_STOPPERS).',
+          ':no_entry:',
+        ),
+      );
+      return;
+    }
+    try {
+      await this.deps.jobs.stop(jobArn);
+    } catch (error) {
+      await tell(notice(jobFailure(error, jobArn)));
+      return;
+    }
+    await tell(
+      notice(
+        `Stopping the job. Watchers will hear when it has stopped. (Requested by <@${who.userId}>.)`,
+        ':octagonal_sign:',
+      ),
+    );
+  }
+
+  /** Opens the form that asks for a prompt to compare a custom model with its base. */
+  async openCustomCompare(target: CustomCompareTarget, channelId: string, triggerId: string): Promise<void> {
+    await this.deps.client.views.open({ trigger_id: triggerId, view: compareCustomModal(target, channelId) });
+  }
+
+  /** The models of a "Compare with base model" run: the provisioned custom model and its base. */
+  async customCompareModels(target: CustomCompareTarget): Promise<ResolvedModel[] | undefined> {
+    const catalog = await this.deps.catalog.load();
+    // The fine-tuning base (`amazon.nova-micro-v1:0:128k`) is served on demand under its short ID.
+    const base =
+      catalog.find(target.baseModelId) ??
+      catalog.find(target.baseModelId.replace(/(:\d+)(:[a-z0-9]+)$/i, '$1'));
+    if (!base) return undefined;
+    const custom: ResolvedModel = {
+      model: { ...base.model, name: `${target.customName} (custom)`, lifecycle: 'ACTIVE' },
+      invokeId: target.throughputArn,
+    };
+    return [custom, base];
+  }
+
+  /** Submits the new-job form; field errors go back inline, Bedrock's refusal too. */
+  async submitNewJob(
+    form: NewJobForm,
+    who: JobRequester,
+  ): Promise<{ errors: NewJobErrors } | { jobArn: string }> {
+    const refusal = await this.refusal(who);
+    if (refusal) return { errors: { job_name: refusal } };
+    const catalog = await this.deps.catalog.load();
+    const checked = checkNewJob(
+      form,
+      catalog.models.find((model) => model.modelId === form.base),
+    );
+    if ('errors' in checked) return checked;
+    try {
+      // Within Slack's 3 seconds, so Bedrock's own refusal can still show in the form.
+      return { jobArn: await this.deps.jobs.create(checked.request, AbortSignal.timeout(2_000)) };
+    } catch (error) {
+      const failure = classifyBedrockError(error);
+      return { errors: { job_name: `Bedrock refused the job: ${failure.detail ?? failure.message}` } };
+    }
+  }
+}

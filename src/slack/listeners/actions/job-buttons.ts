@@ -1,0 +1,75 @@
+import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
+import { z } from 'zod';
+import type { Logger } from '../../../logger.js';
+import type { WorkTracker } from '../../../ops/work-tracker.js';
+import type { SlackMessage } from '../../blocks/compare.js';
+import { JOB_ACTIONS } from '../../blocks/jobs.js';
+import { notice } from '../../blocks/notices.js';
+import { describeFailure } from '../../compare-flow.js';
+import type { JobRequester, JobsFlow } from '../../jobs-flow.js';
+
+const compareTargetSchema = z.object({
+  throughputArn: z.string(),
+  baseModelId: z.string(),
+  customName: z.string(),
+});
+
+function requester(body: BlockButtonAction): JobRequester {
+  return {
+    teamId: body.team?.id ?? body.user.team_id ?? '',
+    userId: body.user.id,
+    channelId: body.channel?.id ?? '',
+  };
+}
+
+/** The job list's and job card's buttons; answers go to the clicker alone. */
+export function registerJobButtons(app: App, flow: JobsFlow, work: WorkTracker, logger: Logger): void {
+  const button = (
+    actionId: string,
+    act: (
+      value: string,
+      who: JobRequester,
+      reply: (message: SlackMessage) => Promise<unknown>,
+    ) => Promise<void>,
+    options: { replace: boolean } = { replace: false },
+  ) => {
+    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const reply = (message: SlackMessage) =>
+        (respond as RespondFn)({ response_type: 'ephemeral', replace_original: options.replace, ...message });
+      work.run(async () => {
+        try {
+          const who = requester(body);
+          const refusal = await flow.refusal(who);
+          if (refusal) await reply(notice(refusal, ':no_entry:'));
+          else await act(action.value ?? '', who, reply);
+        } catch (error) {
+          logger.error({ err: error, action: actionId }, 'job button failed');
+          await reply(notice(describeFailure(error)));
+        }
+      });
+    });
+  };
+
+  button(JOB_ACTIONS.details, (arn, who, reply) => flow.details(arn, who, reply));
+  button(JOB_ACTIONS.more, (cursor, _who, reply) => flow.more(cursor, reply), { replace: true });
+  button(JOB_ACTIONS.refresh, (arn, who, reply) => flow.details(arn, who, reply), { replace: true });
+  button(JOB_ACTIONS.watch, (arn, who, reply) => flow.watch(arn, who, reply));
+  button(JOB_ACTIONS.unwatch, (arn, who, reply) => flow.unwatch(arn, who, reply));
+  button(JOB_ACTIONS.stop, (arn, who, reply) => flow.stop(arn, who, reply));
+
+  // The prompt form must open within 3 s of the click (trigger_id), so this one is not detached.
+  app.action<BlockButtonAction>(JOB_ACTIONS.compare, async ({ ack, body, action, respond }) => {
+    await ack();
+    const parsed = compareTargetSchema.safeParse(JSON.parse(action.value ?? 'null'));
+    if (!parsed.success) {
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        ...notice('That button is out of date.'),
+      });
+      return;
+    }
+    await flow.openCustomCompare(parsed.data, body.channel?.id ?? '', body.trigger_id);
+  });
+}

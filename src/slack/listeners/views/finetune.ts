@@ -1,0 +1,110 @@
+import type { App, ViewStateValue } from '@slack/bolt';
+import { z } from 'zod';
+import type { NewJobForm } from '../../../jobs/new-job.js';
+import type { Logger } from '../../../logger.js';
+import type { WorkTracker } from '../../../ops/work-tracker.js';
+import type { SlackMessage } from '../../blocks/compare.js';
+import { COMPARE_CUSTOM_PROMPT, COMPARE_CUSTOM_VIEW } from '../../blocks/compare-custom-modal.js';
+import { NEW_JOB_FIELDS, NEW_JOB_VIEW } from '../../blocks/new-job-modal.js';
+import { notice } from '../../blocks/notices.js';
+import type { CompareFlow } from '../../compare-flow.js';
+import { describeFailure } from '../../compare-flow.js';
+import type { JobsFlow } from '../../jobs-flow.js';
+
+type ViewValues = Record<string, Record<string, ViewStateValue>>;
+
+/** A form field's text or selected option, trimmed; blank fields read as undefined. */
+function field(values: ViewValues, blockId: string): string | undefined {
+  const state = values[blockId]?.value;
+  const text = (state?.selected_option?.value ?? state?.value ?? '').trim();
+  return text === '' ? undefined : text;
+}
+
+const customCompareSchema = z.object({
+  channelId: z.string(),
+  target: z.object({ throughputArn: z.string(), baseModelId: z.string(), customName: z.string() }),
+});
+
+/** The new-job form and the custom-model compare prompt. */
+export function registerFinetuneViews(
+  app: App,
+  jobs: JobsFlow,
+  compare: CompareFlow,
+  work: WorkTracker,
+  logger: Logger,
+): void {
+  app.view(NEW_JOB_VIEW, async ({ ack, body, view, client }) => {
+    const values = view.state.values as ViewValues;
+    const form: NewJobForm = {
+      type: field(values, NEW_JOB_FIELDS.type) ?? 'FINE_TUNING',
+      base: field(values, NEW_JOB_FIELDS.base) ?? '',
+      custom_name: field(values, NEW_JOB_FIELDS.customName) ?? '',
+      job_name: field(values, NEW_JOB_FIELDS.jobName) ?? '',
+      training: field(values, NEW_JOB_FIELDS.training) ?? '',
+      validation: field(values, NEW_JOB_FIELDS.validation),
+      output: field(values, NEW_JOB_FIELDS.output) ?? '',
+      role: field(values, NEW_JOB_FIELDS.role) ?? '',
+      hyperparameters: field(values, NEW_JOB_FIELDS.hyperparameters),
+      teacher: field(values, NEW_JOB_FIELDS.teacher),
+    };
+    const who = {
+      teamId: body.team?.id ?? body.user.team_id ?? '',
+      userId: body.user.id,
+      channelId: view.private_metadata,
+    };
+    let result: Awaited<ReturnType<JobsFlow['submitNewJob']>>;
+    try {
+      result = await jobs.submitNewJob(form, who);
+    } catch (error) {
+      logger.error({ err: error }, 'new customization job failed');
+      result = { errors: { job_name: describeFailure(error) } };
+    }
+    if ('errors' in result) {
+      await ack({ response_action: 'errors', errors: result.errors as Record<string, string> });
+      return;
+    }
+    await ack();
+    const { jobArn } = result;
+    const tell = (message: SlackMessage) =>
+      client.chat.postEphemeral({ channel: who.channelId, user: who.userId, ...message });
+    work.run(() => jobs.watch(jobArn, who, tell));
+  });
+
+  app.view(COMPARE_CUSTOM_VIEW, async ({ ack, body, view, client }) => {
+    const prompt = field(view.state.values as ViewValues, COMPARE_CUSTOM_PROMPT);
+    if (!prompt) {
+      await ack({
+        response_action: 'errors',
+        errors: { [COMPARE_CUSTOM_PROMPT]: 'Write a prompt to compare the two models on.' },
+      });
+      return;
+    }
+    await ack();
+    const parsed = customCompareSchema.safeParse(JSON.parse(view.private_metadata || 'null'));
+    if (!parsed.success) return;
+    const { channelId, target } = parsed.data;
+    const who = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id, channelId };
+    const tell = (message: SlackMessage) =>
+      client.chat.postEphemeral({ channel: channelId, user: who.userId, ...message });
+    work.run(async () => {
+      try {
+        const models = await jobs.customCompareModels(target);
+        if (!models) {
+          await tell(
+            notice(`I can’t find the base model \`${target.baseModelId}\` in the catalog to compare with.`),
+          );
+          return;
+        }
+        await compare.runModels(models, prompt, who, async (message) => {
+          const { response_type: _, ...rest } = (
+            typeof message === 'string' ? { text: message } : message
+          ) as SlackMessage & { response_type?: string };
+          await tell(rest);
+        });
+      } catch (error) {
+        logger.error({ err: error }, 'custom model compare failed');
+        await tell(notice(describeFailure(error)));
+      }
+    });
+  });
+}
