@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { classifyBedrockError } from '../bedrock/errors.js';
 import type { Logger } from '../logger.js';
 import type { JobWatch, LockStore, WatchStore } from '../store/types.js';
-import type { CustomizationJobs } from './customization-client.js';
+import type { CustomizationJobs, Throughput } from './customization-client.js';
 import { type CustomizationJob, FINISHED, signatureOf } from './types.js';
 
 export interface JobChange {
@@ -122,10 +122,12 @@ export class JobPoller {
       this.deps.logger.warn({ backoffMs: this.backoffMs }, 'Bedrock throttled the job poller; backing off');
       return this.deps.jobs.calls - callsBefore;
     }
+    const throughputs = this.throughputsOnce();
     for (const [arn, job] of jobs) {
       await this.deliver(
         watches.filter((watch) => watch.jobArn === arn),
         job,
+        throughputs,
       );
     }
     return this.deps.jobs.calls - callsBefore;
@@ -135,7 +137,16 @@ export class JobPoller {
   async onJobStateChange(jobArn: string): Promise<void> {
     const watches = (await this.deps.watches.listWatches()).filter((watch) => watch.jobArn === jobArn);
     if (watches.length === 0) return;
-    await this.deliver(watches, await this.deps.jobs.get(jobArn));
+    await this.deliver(watches, await this.deps.jobs.get(jobArn), this.throughputsOnce());
+  }
+
+  /** The account's provisioned throughputs, listed at most once per pass and only when a job completed. */
+  private throughputsOnce(): () => Promise<Throughput[]> {
+    let listed: Promise<Throughput[]> | undefined;
+    return () => {
+      listed ??= this.deps.jobs.throughputs();
+      return listed;
+    };
   }
 
   /** Newest first, a page of 100 at a time, until every watched job is found; the rest one by one. */
@@ -160,7 +171,11 @@ export class JobPoller {
     return found;
   }
 
-  private async deliver(watches: JobWatch[], listed: CustomizationJob): Promise<void> {
+  private async deliver(
+    watches: JobWatch[],
+    listed: CustomizationJob,
+    throughputs: () => Promise<Throughput[]>,
+  ): Promise<void> {
     const signature = signatureOf(listed);
     const stale = watches.filter((watch) => watch.lastSeen !== signature);
     if (stale.length === 0) return;
@@ -169,8 +184,9 @@ export class JobPoller {
     const job = finished && !listed.detailed ? await this.deps.jobs.get(listed.arn) : listed;
     let throughputArn: string | undefined;
     if (job.status === 'Completed' && job.customModelArn) {
-      const throughputs = await this.deps.jobs.throughputs(job.customModelArn);
-      throughputArn = throughputs.find((throughput) => throughput.status === 'InService')?.arn;
+      throughputArn = (await throughputs()).find(
+        (throughput) => throughput.modelArn === job.customModelArn && throughput.status === 'InService',
+      )?.arn;
     }
     for (const watch of stale) {
       try {
@@ -193,7 +209,7 @@ export class JobPoller {
     const claim = claimOf(watch.lastSeen);
     if (claim) {
       // Another poller claimed a change; only when its claim is old did that poller die mid-way.
-      if (this.now() - claim.at < Math.max(10_000, 2 * this.deps.intervalMs)) return;
+      if (this.now() - claim.at < 3 * this.deps.intervalMs) return;
       const told = await notifier.alreadyTold(watch, claim.to);
       if (told === undefined) return;
       confirmed = told ? claim.to : (claim.from ?? NOTHING_TOLD);

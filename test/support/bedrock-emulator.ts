@@ -390,6 +390,14 @@ export class BedrockEmulator {
   }
 
   private resolveInvoked(invokedId: string): EmulatedModel | undefined {
+    const provisioned = invokedId.match(/:provisioned-model\/(.+)$/)?.[1];
+    if (provisioned) {
+      const throughput = this.throughputs.find(
+        (entry) => entry.name === provisioned && entry.status === 'InService',
+      );
+      const base = throughput?.foundationModelArn.replace(/^.*foundation-model\//, '');
+      return this.models.find((model) => model.modelId === base);
+    }
     const bare = invokedId.replace(/^(us|eu|apac|global)\./, '');
     return this.models.find((model) => model.modelId === bare);
   }
@@ -424,6 +432,7 @@ export class BedrockEmulator {
     };
     this.calls.push(call);
     if (!model) return fail(400, 'ValidationException', 'The provided model identifier is invalid.');
+    // A profile or a provisioned throughput: either way not on-demand throughput.
     const viaProfile = invokedId !== model.modelId;
     if (!viaProfile && !model.inferenceTypesSupported.includes('ON_DEMAND')) {
       return fail(
@@ -594,7 +603,7 @@ export class BedrockEmulator {
     stop: boolean,
     body: Record<string, unknown>,
     send: (status: number, answer: unknown, errorType?: string) => void,
-  ): void {
+  ) {
     const notFound = () =>
       send(
         404,

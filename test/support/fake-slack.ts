@@ -112,6 +112,10 @@ export class FakeSlack {
   readonly messages = new Map<string, StoredMessage[]>();
   /** Display names users.info answers with. */
   readonly users = new Map<string, string>();
+  /** Members of each user group, for usergroups.users.list. */
+  readonly userGroups = new Map<string, string[]>();
+  /** Slack's one-call-a-minute limit on conversations.replies; tests of many recoveries lift it. */
+  limitReplies = true;
   /** The bot token files must be fetched with; anything else gets Slack's sign-in page. */
   botToken = '';
   private readonly files = new Map<string, { mimetype: string; bytes: Buffer }>();
@@ -189,10 +193,13 @@ export class FakeSlack {
     return this.calls.filter((call) => call.method === method);
   }
 
-  async waitFor<T>(find: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  async waitFor<T>(
+    find: () => T | undefined | false | Promise<T | undefined | false>,
+    timeoutMs = 10_000,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = find();
+      const found = await find();
       if (found) return found;
       if (Date.now() > deadline) throw new Error('timed out waiting for a Slack call');
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -237,7 +244,7 @@ export class FakeSlack {
       );
     if (queued && queued.status !== 200) return json(queued.status, { ok: false, error: 'internal_error' });
     if (queued?.error) return json(200, { ok: false, error: queued.error });
-    if (method === 'conversations.replies') {
+    if (method === 'conversations.replies' && this.limitReplies) {
       // Slack's limit for new apps distributed outside the Marketplace: one call a minute.
       if (performance.now() - this.lastRepliesAt < 60_000)
         return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '60' });
@@ -281,6 +288,10 @@ export class FakeSlack {
         const invalid = view ? blockKitError(view, 'modal') : 'invalid_arguments';
         if (invalid) return { ok: false, error: invalid };
         return { ok: true, view: { id: `V${this.calls.length}`, ...view } };
+      }
+      case 'usergroups.users.list': {
+        const users = this.userGroups.get(String(args.usergroup));
+        return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
       }
       case 'users.info': {
         const name = this.users.get(String(args.user));

@@ -27,6 +27,8 @@ export interface Bench {
   sender: SlackSender;
   logs: LogCapture;
   appUrl: string;
+  /** Another instance of the app on the same Slack, Bedrock and Redis, as a second replica would be. */
+  startReplica(): Promise<BedrockSlackApp>;
   stop(): Promise<void>;
 }
 
@@ -60,11 +62,10 @@ export async function startBench(
     ...options.env,
   };
   const logs = new LogCapture();
-  const app = await createBedrockSlackApp(loadConfig(env), createLogger('debug', logs), {
-    updateIntervalMs: 50,
-    ...options.overrides,
-  });
+  const overrides = { updateIntervalMs: 50, ...options.overrides };
+  const app = await createBedrockSlackApp(loadConfig(env), createLogger('debug', logs), overrides);
   const port = await app.start();
+  const replicas: BedrockSlackApp[] = [];
   const appUrl = `http://127.0.0.1:${port}`;
   return {
     slack,
@@ -74,8 +75,14 @@ export async function startBench(
     logs,
     appUrl,
     sender: new SlackSender(appUrl, SIGNING_SECRET, (id) => slack.responseUrl(id)),
+    async startReplica() {
+      const replica = await createBedrockSlackApp(loadConfig(env), createLogger('debug', logs), overrides);
+      await replica.start();
+      replicas.push(replica);
+      return replica;
+    },
     async stop() {
-      await app.stop();
+      await Promise.all([app, ...replicas].map((instance) => instance.stop()));
       await Promise.all([slack.stop(), bedrock.stop(), redis?.stop()]);
     },
   };

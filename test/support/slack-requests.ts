@@ -89,4 +89,74 @@ export class SlackSender {
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     return this.post(body, 'application/x-www-form-urlencoded');
   }
+
+  /** A click on a button, as Slack sends it (block_actions). */
+  blockAction(click: {
+    actionId: string;
+    value: string;
+    userId?: string;
+    teamId?: string;
+    channelId: string;
+    messageTs?: string;
+    responseId?: string;
+    ephemeral?: boolean;
+  }) {
+    const teamId = click.teamId ?? 'T0001';
+    return this.action({
+      type: 'block_actions',
+      user: { id: click.userId ?? 'U0001', username: 'ada', team_id: teamId },
+      api_app_id: 'A0001',
+      token: 'deprecated',
+      container: {
+        type: 'message',
+        message_ts: click.messageTs ?? '1.0',
+        channel_id: click.channelId,
+        is_ephemeral: click.ephemeral ?? false,
+      },
+      trigger_id: '1111.2222.trigger',
+      team: { id: teamId, domain: 'example' },
+      channel: { id: click.channelId, name: 'general' },
+      message: { type: 'message', ts: click.messageTs ?? '1.0', text: '' },
+      response_url: this.responseUrl(click.responseId ?? 'click'),
+      actions: [
+        {
+          action_id: click.actionId,
+          block_id: 'b',
+          type: 'button',
+          value: click.value,
+          action_ts: '1.2',
+          text: { type: 'plain_text', text: 'x' },
+        },
+      ],
+    });
+  }
+
+  /** A modal's submit button: Slack waits for the ack's body (`response_action`) in the answer. */
+  viewSubmission(submission: {
+    callbackId: string;
+    privateMetadata: string;
+    values: Record<string, Record<string, Record<string, unknown>>>;
+    userId?: string;
+    teamId?: string;
+  }) {
+    const teamId = submission.teamId ?? 'T0001';
+    return this.action({
+      type: 'view_submission',
+      team: { id: teamId, domain: 'example' },
+      user: { id: submission.userId ?? 'U0001', username: 'ada', team_id: teamId },
+      api_app_id: 'A0001',
+      token: 'deprecated',
+      trigger_id: '3333.4444.trigger',
+      view: {
+        id: 'V0001',
+        team_id: teamId,
+        type: 'modal',
+        callback_id: submission.callbackId,
+        private_metadata: submission.privateMetadata,
+        state: { values: submission.values },
+        hash: '1.abc',
+        blocks: [],
+      },
+    });
+  }
 }
