@@ -1,6 +1,8 @@
 /** Latency and load figures on the offline bench. Run with `npm run bench`. */
 import { benchChat } from './chat.js';
 import { benchCompare } from './compare.js';
+import { benchJobs } from './jobs.js';
 
 await benchCompare();
 await benchChat();
+await benchJobs();
