@@ -5,6 +5,7 @@ import { CatalogSource } from './bedrock/catalog.js';
 import { type BedrockClients, createBedrockClients } from './bedrock/clients.js';
 import { PriceBook } from './bedrock/pricing.js';
 import { ChatService } from './chat/service.js';
+import { Leaderboard } from './compare/leaderboard.js';
 import { CompareService } from './compare/service.js';
 import type { Config } from './config.js';
 import { CustomizationJobs } from './jobs/customization-client.js';
@@ -23,8 +24,10 @@ import { registerJobButtons } from './slack/listeners/actions/job-buttons.js';
 import { registerCompareCommand } from './slack/listeners/commands/compare.js';
 import { registerFinetuneCommand } from './slack/listeners/commands/finetune.js';
 import { registerChatEvents } from './slack/listeners/events/chat.js';
+import { registerCompareForm } from './slack/listeners/views/compare.js';
 import { registerFinetuneViews } from './slack/listeners/views/finetune.js';
 import { countRequests, dropRedeliveredEvents } from './slack/middleware.js';
+import { SlackFiles } from './slack/slack-files.js';
 import { UserNames } from './slack/user-names.js';
 import { webClientOptions } from './slack/web-client-options.js';
 import { openStore } from './store/store.js';
@@ -103,6 +106,7 @@ export async function createBedrockSlackApp(
 
   const catalog = new CatalogSource(bedrock.control, store, config.awsRegion, config.catalogCacheSeconds);
   const guard = new UsageGuard(store, config.limits);
+  const files = new SlackFiles(config.slack.botToken, config.slack.apiUrl);
   const prices = PriceBook.fromFile(config.pricesFile);
   const compare = new CompareService({
     runtime: bedrock.runtime,
@@ -119,8 +123,11 @@ export async function createBedrockSlackApp(
     guard,
     preferences: store,
     votes: store,
+    leaderboard: new Leaderboard(store),
     conversations: store,
     conversationTtlSeconds: config.chat.conversationTtlSeconds,
+    files,
+    defaultMaxTokens: config.compare.defaultMaxTokens,
     defaultModels: config.compare.defaultModels,
     maxModels: config.compare.maxModels,
     logger,
@@ -128,6 +135,7 @@ export async function createBedrockSlackApp(
   });
   registerCompareCommand(bolt, compareFlow, work, logger);
   registerCompareButtons(bolt, compareFlow, work, logger);
+  registerCompareForm(bolt, compareFlow, work, logger);
 
   const chat = new ChatService({
     runtime: bedrock.runtime,
@@ -141,8 +149,7 @@ export async function createBedrockSlackApp(
   });
   const chatFlow = new ChatFlow({
     client: bolt.client,
-    botToken: config.slack.botToken,
-    slackApiUrl: config.slack.apiUrl,
+    files,
     catalog,
     service: chat,
     guard,

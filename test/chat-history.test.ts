@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkAttachments } from '../src/chat/attachments.js';
-import { documentName, fitToWindow, toMessages } from '../src/chat/history.js';
+import { checkAttachments } from '../src/bedrock/attachments.js';
+import { documentName, toMessages } from '../src/bedrock/messages.js';
+import { fitToWindow } from '../src/chat/history.js';
 import type { ConversationTurn } from '../src/store/types.js';
 
 const user = (text: string, author?: string): ConversationTurn => ({ role: 'user', text, author });

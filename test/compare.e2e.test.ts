@@ -120,7 +120,6 @@ describe('/compare end to end', () => {
     ['nova-micro nova-lite sonnet haiku llama3-70b mistral-large mistral-7b-instruct hi', 'at most 6'],
     ['nova-micro sonnet', 'Add a prompt'],
     ['help', '/compare'],
-    ['--blind nova-micro sonnet hi', 'Blind mode is not available yet'],
   ])('answers %j with a private explanation', async (text, expected) => {
     const who = fresh();
     await bench.sender.command('/compare', text, who);

@@ -1,4 +1,5 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { TEXT_DOCUMENT_FORMATS } from '../bedrock/attachments.js';
 import {
   acceptsDocuments,
   acceptsImages,
@@ -7,13 +8,13 @@ import {
 } from '../bedrock/catalog.js';
 import { contextWindowOf } from '../bedrock/context-windows.js';
 import { classifyBedrockError, type ModelFailure } from '../bedrock/errors.js';
+import { type Attachment, toMessages } from '../bedrock/messages.js';
 import type { PriceBook } from '../bedrock/pricing.js';
 import { streamConverse } from '../bedrock/runtime.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Conversation, ConversationStore, ConversationTurn, LockStore } from '../store/types.js';
 import { withLock } from '../store/with-lock.js';
-import { TEXT_DOCUMENT_FORMATS } from './attachments.js';
-import { type Attachment, attachmentTokens, estimateTokens, fitToWindow, toMessages } from './history.js';
+import { attachmentTokens, estimateTokens, fitToWindow } from './history.js';
 
 export interface ChatDeps {
   runtime: BedrockRuntimeClient;

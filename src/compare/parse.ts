@@ -71,6 +71,13 @@ const OPTIONS: Record<string, (value: string, options: CompareOptions) => string
   },
 };
 
+export type OptionFlag = keyof typeof OPTIONS;
+
+/** Checks one option's value and sets it; returns what is wrong with it, if anything. */
+export function applyOption(flag: OptionFlag, value: string, options: CompareOptions): string | undefined {
+  return OPTIONS[flag]?.(value, options);
+}
+
 export function parseCompareText(text: string, classify: (word: string) => WordKind): CompareCommand {
   let rest = text.trim();
   if (rest === '') return { kind: 'modal' };

@@ -8,6 +8,7 @@ import {
   type ResolvedModel,
 } from '../bedrock/catalog.js';
 import { classifyBedrockError } from '../bedrock/errors.js';
+import { type Attachment, toMessages } from '../bedrock/messages.js';
 import type { PriceBook } from '../bedrock/pricing.js';
 import { streamConverse } from '../bedrock/runtime.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -56,8 +57,12 @@ function planModel({ model, invokeId }: ResolvedModel, input: CompareInput): Mod
     );
     return { ...run, status: 'skipped' };
   }
-  if ((input.imageCount ?? 0) > 0 && !acceptsImages(model)) {
-    notes.push(`${model.name} cannot see images: the image was ignored and it answered from the text alone.`);
+  if ((input.imageCount ?? 0) > 0) {
+    if (acceptsImages(model)) run.seesImages = true;
+    else
+      notes.push(
+        `${model.name} cannot see images: the image was ignored and it answered from the text alone.`,
+      );
   }
   if (input.options.system && !acceptsSystemPrompt(model)) {
     notes.push(`${model.name} does not take a system prompt: it answered without it.`);
@@ -91,11 +96,15 @@ export class CompareService {
    * Calls every model at once and resolves when the slowest is done. `onChange` fires after each
    * streamed piece; the caller decides how often to show it.
    */
-  async execute(run: CompareRun, onChange: (run: CompareRun) => void): Promise<CompareRun> {
+  async execute(
+    run: CompareRun,
+    onChange: (run: CompareRun) => void,
+    images: Attachment[] = [],
+  ): Promise<CompareRun> {
     await this.save(run);
     await Promise.all(
       run.models.map((model) =>
-        model.status === 'waiting' ? this.callModel(run, model, onChange) : undefined,
+        model.status === 'waiting' ? this.callModel(run, model, onChange, images) : undefined,
       ),
     );
     run.finishedAt = Date.now();
@@ -107,7 +116,7 @@ export class CompareService {
     return this.deps.store.getJson<CompareRun>(runKey(id));
   }
 
-  private save(run: CompareRun): Promise<void> {
+  save(run: CompareRun): Promise<void> {
     return this.deps.store.setJson(runKey(run.id), run, RUN_TTL_SECONDS);
   }
 
@@ -115,6 +124,7 @@ export class CompareService {
     run: CompareRun,
     model: ModelRun,
     onChange: (run: CompareRun) => void,
+    images: Attachment[],
   ): Promise<void> {
     const { metrics } = this.deps;
     const started = performance.now();
@@ -124,7 +134,7 @@ export class CompareService {
         this.deps.runtime,
         {
           invokeId: model.invokeId,
-          messages: [{ role: 'user', content: [{ text: run.prompt }] }],
+          messages: toMessages([{ role: 'user', text: run.prompt }], model.seesImages ? images : []),
           system: model.omitSystemPrompt ? undefined : run.options.system,
           maxTokens: run.maxTokens,
           temperature: run.options.temperature,

@@ -1,4 +1,5 @@
 import type { ModelFailure } from '../bedrock/errors.js';
+import type { Verdict } from './leaderboard.js';
 import type { CompareOptions } from './parse.js';
 
 export type ModelRunStatus = 'waiting' | 'streaming' | 'done' | 'failed' | 'skipped';
@@ -16,6 +17,8 @@ export interface ModelRun {
   notes: string[];
   /** Set at planning when the model rejects system prompts, so it is called without one. */
   omitSystemPrompt?: boolean;
+  /** Set at planning when the user attached images and this model can see them. */
+  seesImages?: boolean;
   stopReason?: string;
   firstTokenMs?: number;
   latencyMs?: number;
@@ -41,6 +44,8 @@ export interface CompareRun {
   models: ModelRun[];
   startedAt: number;
   finishedAt?: number;
+  /** In blind mode, the requester's verdict; names and figures show once it is given. */
+  verdict?: { by: string; verdict: Verdict };
 }
 
 export interface CompareSummary {

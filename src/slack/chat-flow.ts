@@ -7,8 +7,6 @@ import {
   producesText,
   type ResolvedModel,
 } from '../bedrock/catalog.js';
-import { type AcceptedFile, ATTACHMENT_LIMITS, checkAttachments } from '../chat/attachments.js';
-import type { Attachment } from '../chat/history.js';
 import { type ChatService, emptyConversation } from '../chat/service.js';
 import type { Logger } from '../logger.js';
 import type { Conversation, ConversationTurn, PreferenceStore, RateLimitStore } from '../store/types.js';
@@ -25,7 +23,7 @@ import {
 import type { SlackMessage } from './blocks/compare.js';
 import { notice, unknownModelNotice } from './blocks/notices.js';
 import { describeFailure } from './compare-flow.js';
-import { downloadSlackFile, FileDownloadError, type SlackFile } from './slack-files.js';
+import type { SlackFile, SlackFiles } from './slack-files.js';
 import { rebuildThreadHistory, withoutBotMention } from './thread-history.js';
 import { ThrottledMessage, withRetries } from './throttled-message.js';
 import type { UserNames } from './user-names.js';
@@ -46,8 +44,7 @@ export interface ChatEvent {
 
 export interface ChatFlowDeps {
   client: WebClient;
-  botToken: string;
-  slackApiUrl?: string;
+  files: SlackFiles;
   catalog: CatalogSource;
   service: ChatService;
   guard: UsageGuard;
@@ -186,7 +183,8 @@ export class ChatFlow {
   ): Promise<void> {
     const { client, service } = this.deps;
     const notes: string[] = [];
-    const attachments = await this.fetchAttachments(event.files, notes);
+    const { attachments, problems } = await this.deps.files.attachments(event.files);
+    notes.push(...problems);
     const live = new ThrottledMessage(
       async (message) => {
         await client.chat.update({ channel: event.channelId, ts: placeholderTs, ...message });
@@ -340,28 +338,6 @@ export class ChatFlow {
         ':arrows_counterclockwise:',
       ),
     );
-  }
-
-  /** Downloads the files Bedrock can take; says why about the others. */
-  private async fetchAttachments(files: SlackFile[], notes: string[]): Promise<Attachment[]> {
-    const { accepted, problems } = checkAttachments(files);
-    notes.push(...problems);
-    const downloaded = await Promise.all(
-      accepted.map(async (entry: AcceptedFile<SlackFile>): Promise<Attachment | undefined> => {
-        const limit = entry.kind === 'image' ? ATTACHMENT_LIMITS.imageBytes : ATTACHMENT_LIMITS.documentBytes;
-        try {
-          const bytes = await downloadSlackFile(entry.file, this.deps.botToken, this.deps.slackApiUrl, limit);
-          return entry.kind === 'image'
-            ? { kind: 'image', format: entry.format, name: entry.file.name, bytes }
-            : { kind: 'document', format: entry.format, name: entry.file.name, bytes };
-        } catch (error) {
-          if (!(error instanceof FileDownloadError)) throw error;
-          notes.push(error.message);
-          return undefined;
-        }
-      }),
-    );
-    return downloaded.filter((file): file is Attachment => file !== undefined);
   }
 
   private suggestModels(catalog: Catalog, can: (model: ResolvedModel['model']) => boolean): string {

@@ -1,6 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { Catalog, CatalogSource, ResolvedModel } from '../bedrock/catalog.js';
 import { classifyBedrockError } from '../bedrock/errors.js';
+import type { Attachment } from '../bedrock/messages.js';
+import { type CompareForm, checkCompareForm } from '../compare/form.js';
+import type { Leaderboard, Verdict } from '../compare/leaderboard.js';
 import { type CompareCommand, parseCompareText, type WordKind } from '../compare/parse.js';
 import type { CompareInput, CompareService } from '../compare/service.js';
 import { RUN_TTL_SECONDS } from '../compare/service.js';
@@ -11,7 +14,10 @@ import type { ConversationStore, CounterStore, DedupeStore, PreferenceStore } fr
 import { conversationId, StoreUnavailableError } from '../store/types.js';
 import type { UsageGuard } from '../usage/guard.js';
 import { compareMessage, type SlackMessage } from './blocks/compare.js';
+import { compareModal } from './blocks/compare-modal.js';
+import { leaderboardMessage } from './blocks/leaderboard.js';
 import { compareHelp, notice, unknownModelNotice } from './blocks/notices.js';
+import type { SlackFile, SlackFiles } from './slack-files.js';
 import { ThrottledMessage, withRetries } from './throttled-message.js';
 
 /**
@@ -34,10 +40,13 @@ export interface CompareFlowDeps {
   service: CompareService;
   guard: UsageGuard;
   preferences: PreferenceStore;
-  /** Votes, one per person per run, and the workspace leaderboard. */
+  /** Votes, one per person per run. */
   votes: CounterStore & DedupeStore;
+  leaderboard: Leaderboard;
   conversations: ConversationStore;
   conversationTtlSeconds: number;
+  files: SlackFiles;
+  defaultMaxTokens: number;
   defaultModels: string[];
   maxModels: number;
   logger: Logger;
@@ -69,7 +78,12 @@ export function describeFailure(error: unknown): string {
 export class CompareFlow {
   constructor(private readonly deps: CompareFlowDeps) {}
 
-  async handleCommand(text: string, requester: CompareRequester, respond: Reply): Promise<void> {
+  async handleCommand(
+    text: string,
+    requester: CompareRequester,
+    respond: Reply,
+    triggerId?: string,
+  ): Promise<void> {
     const ephemeral = (message: SlackMessage) => respond({ response_type: 'ephemeral', ...message });
     let catalog: Catalog;
     try {
@@ -81,6 +95,10 @@ export class CompareFlow {
       return;
     }
     const command = parseCompareText(text, (word) => this.classify(catalog, word));
+    if (command.kind === 'modal' && triggerId) {
+      await this.openForm(catalog, requester, triggerId);
+      return;
+    }
     const resolved = await this.interpret(command, catalog, requester);
     if ('message' in resolved) {
       await ephemeral(resolved.message);
@@ -109,6 +127,53 @@ export class CompareFlow {
     );
   }
 
+  /** The /compare form, its models picked from the live catalog, the user's set (or the default) ticked. */
+  private async openForm(catalog: Catalog, requester: CompareRequester, triggerId: string): Promise<void> {
+    const saved = (await this.deps.preferences.getPreferences(requester.teamId, requester.userId))
+      .compareModels;
+    const initial = (saved?.length ? saved : this.deps.defaultModels)
+      .map((name) => catalog.find(name)?.model.modelId)
+      .filter((id): id is string => id !== undefined);
+    await this.deps.client.views.open({
+      trigger_id: triggerId,
+      view: compareModal(catalog.invocableTextModels(), initial, {
+        channelId: requester.channelId,
+        maxModels: this.deps.maxModels,
+        defaultMaxTokens: this.deps.defaultMaxTokens,
+      }),
+    });
+  }
+
+  /** Checks a submitted form, fast enough for the submission's 3-second ack. */
+  async checkForm(form: CompareForm): Promise<ReturnType<typeof checkCompareForm>> {
+    return checkCompareForm(form, await this.deps.catalog.load(), this.deps.maxModels);
+  }
+
+  /** Runs a checked form: saves the set when asked, fetches the images, then compares. */
+  async runForm(
+    input: Exclude<ReturnType<typeof checkCompareForm>, { errors: unknown }>,
+    extras: { save: boolean; files: SlackFile[] },
+    requester: CompareRequester,
+    respond: Reply,
+  ): Promise<void> {
+    if (extras.save) {
+      await this.deps.preferences.setPreferences(requester.teamId, requester.userId, {
+        compareModels: input.models.map(({ model }) => model.modelId),
+      });
+      await respond({
+        response_type: 'ephemeral',
+        ...notice(
+          `Saved as your default set: ${input.models.map(({ model }) => `*${model.name}*`).join(', ')}. \`/compare <prompt>\` now uses them.`,
+          ':floppy_disk:',
+        ),
+      });
+    }
+    const { attachments, problems } = await this.deps.files.attachments(extras.files);
+    const images = attachments.filter((file) => file.kind === 'image');
+    if (problems.length > 0) await respond({ response_type: 'ephemeral', ...notice(problems.join('\n')) });
+    await this.admitAndStream(input, requester, respond, images);
+  }
+
   /** A compare of models chosen elsewhere (a custom model and its base), with default options. */
   async runModels(
     models: ResolvedModel[],
@@ -124,14 +189,20 @@ export class CompareFlow {
     input: Pick<CompareInput, 'models' | 'prompt' | 'options'>,
     requester: CompareRequester,
     respond: Reply,
+    images: Attachment[] = [],
   ): Promise<void> {
     const decision = await this.deps.guard.admit(requester.teamId, requester.userId);
     if (!decision.allowed) {
       await respond({ response_type: 'ephemeral', ...notice(decision.reason, ':hourglass:') });
       return;
     }
-    const run = this.deps.service.plan({ ...input, teamId: requester.teamId, userId: requester.userId });
-    await this.stream(run, requester, respond);
+    const run = this.deps.service.plan({
+      ...input,
+      teamId: requester.teamId,
+      userId: requester.userId,
+      imageCount: images.length,
+    });
+    await this.stream(run, requester, respond, images);
   }
 
   /** "Best answer": one vote per person per run, counted for the run and the workspace leaderboard. */
@@ -155,13 +226,56 @@ export class CompareFlow {
       });
       return;
     }
-    await votes.increment(`votes:${runId}`, String(index), 1);
-    await votes.increment(`leaderboard:${run.teamId}:wins`, model.modelId, 1);
+    await Promise.all([
+      votes.increment(`votes:${runId}`, String(index), 1),
+      this.deps.leaderboard.recordVerdict(run, index),
+    ]);
     const tally = await votes.readCounters(`votes:${runId}`);
     await this.deps.client.chat.update({
       channel: voter.channelId,
       ts: voter.messageTs,
       ...compareMessage(run, { votes: tally }),
+    });
+  }
+
+  /**
+   * A blind compare's verdict, by the person who ran it: reveals the models and figures and counts
+   * for the leaderboard, once.
+   */
+  async blindVerdict(
+    runId: string,
+    verdict: Verdict,
+    voter: CompareRequester & { messageTs: string },
+    respond: Reply,
+  ): Promise<void> {
+    const run = await this.deps.service.load(runId);
+    if (!run?.options.blind || (typeof verdict === 'number' && !run.models[verdict])) {
+      await respond({ response_type: 'ephemeral', ...notice(EXPIRED_RUN) });
+      return;
+    }
+    if (voter.userId !== run.userId) {
+      await respond({
+        response_type: 'ephemeral',
+        ...notice(
+          `Only <@${run.userId}>, who ran this blind compare, gives its verdict; the models show once they do.`,
+          ':see_no_evil:',
+        ),
+      });
+      return;
+    }
+    if (!(await this.deps.votes.claimOnce(`verdict:${runId}`, RUN_TTL_SECONDS))) {
+      await respond({
+        response_type: 'ephemeral',
+        ...notice('This blind compare already has its verdict.', ':ballot_box_with_ballot:'),
+      });
+      return;
+    }
+    run.verdict = { by: voter.userId, verdict };
+    await Promise.all([this.deps.service.save(run), this.deps.leaderboard.recordVerdict(run, verdict)]);
+    await this.deps.client.chat.update({
+      channel: voter.channelId,
+      ts: voter.messageTs,
+      ...compareMessage(run),
     });
   }
 
@@ -232,15 +346,16 @@ export class CompareFlow {
       case 'help':
       case 'modal':
         return { message: compareHelp(maxModels, defaultModels) };
-      case 'leaderboard':
-        return { message: notice(NOT_YET.leaderboard, ':construction:') };
+      case 'leaderboard': {
+        const standings = await this.deps.leaderboard.standings(requester.teamId);
+        const nameOf = (modelId: string) => catalog.find(modelId)?.model.name ?? modelId;
+        return { message: leaderboardMessage(standings, nameOf) };
+      }
       case 'error':
         return { message: notice(command.message) };
       case 'unknown-model':
         return { message: unknownModelNotice(command.word, catalog.suggest(command.word.toLowerCase())) };
       case 'run': {
-        // Showing names in a run asked to be blind would spoil it: refuse until blind mode is built.
-        if (command.options.blind) return { message: notice(NOT_YET.blind, ':construction:') };
         let names = command.models;
         if (names.length === 0) {
           const saved = (await this.deps.preferences.getPreferences(requester.teamId, requester.userId))
@@ -274,7 +389,12 @@ export class CompareFlow {
   }
 
   /** Posts placeholders, streams every model into the message, and ends with the full figures. */
-  private async stream(run: CompareRun, requester: CompareRequester, respond: Reply): Promise<void> {
+  private async stream(
+    run: CompareRun,
+    requester: CompareRequester,
+    respond: Reply,
+    images: Attachment[],
+  ): Promise<void> {
     const { client, service } = this.deps;
     let ts: string | undefined;
     try {
@@ -293,9 +413,9 @@ export class CompareFlow {
           ':information_source:',
         ),
       });
-      const final = await service.execute(run, () => {});
+      const final = await service.execute(run, () => {}, images);
       await respond({ response_type: 'in_channel', ...compareMessage(final) });
-      await this.deps.guard.recordSpend(run.teamId, run.userId, summarize(final).totalCostUsd);
+      await this.finished(final);
       return;
     }
     const channel = requester.channelId;
@@ -307,18 +427,19 @@ export class CompareFlow {
       (error) => this.deps.logger.warn({ err: error }, 'compare streaming update failed'),
       this.deps.updateIntervalMs,
     );
-    const final = await service.execute(run, (current) => live.update(() => compareMessage(current)));
+    const final = await service.execute(run, (current) => live.update(() => compareMessage(current)), images);
     await withRetries(() => live.finish(compareMessage(final)), 3);
-    await this.deps.guard.recordSpend(run.teamId, run.userId, summarize(final).totalCostUsd);
+    await this.finished(final);
+  }
+
+  /** What a finished compare counts for: the user's spend and the leaderboard's medians. */
+  private async finished(run: CompareRun): Promise<void> {
+    await Promise.all([
+      this.deps.guard.recordSpend(run.teamId, run.userId, summarize(run).totalCostUsd),
+      this.deps.leaderboard.recordRun(run),
+    ]);
   }
 }
-
-const NOT_YET = {
-  blind:
-    'Blind mode is not available yet, so I did not run this compare (it would show the model names). Run it without `--blind`.',
-  leaderboard:
-    'The leaderboard is not available yet. Votes (“Best answer”) are already being counted for it.',
-};
 
 export const EXPIRED_RUN =
   'That compare is too old to act on (runs are kept for 7 days). Run it again with `/compare`.';

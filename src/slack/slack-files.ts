@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { type AcceptedFile, ATTACHMENT_LIMITS, checkAttachments } from '../bedrock/attachments.js';
+import type { Attachment } from '../bedrock/messages.js';
 
 /** The fields of a Slack file object (in a message event's `files`) that a chat turn needs. */
 export const slackFileSchema = z.object({
@@ -50,4 +52,32 @@ export async function downloadSlackFile(
   const bytes = new Uint8Array(await response.arrayBuffer());
   if (bytes.length > maxBytes) throw new FileDownloadError(`*${file.name}* is larger than Bedrock accepts.`);
   return bytes;
+}
+
+/** Turns the files of a Slack message or form into Bedrock attachments, saying why about the rest. */
+export class SlackFiles {
+  constructor(
+    private readonly botToken: string,
+    private readonly apiUrl: string | undefined,
+  ) {}
+
+  async attachments(files: SlackFile[]): Promise<{ attachments: Attachment[]; problems: string[] }> {
+    const { accepted, problems } = checkAttachments(files);
+    const downloaded = await Promise.all(
+      accepted.map(async (entry: AcceptedFile<SlackFile>): Promise<Attachment | undefined> => {
+        const limit = entry.kind === 'image' ? ATTACHMENT_LIMITS.imageBytes : ATTACHMENT_LIMITS.documentBytes;
+        try {
+          const bytes = await downloadSlackFile(entry.file, this.botToken, this.apiUrl, limit);
+          return entry.kind === 'image'
+            ? { kind: 'image', format: entry.format, name: entry.file.name, bytes }
+            : { kind: 'document', format: entry.format, name: entry.file.name, bytes };
+        } catch (error) {
+          if (!(error instanceof FileDownloadError)) throw error;
+          problems.push(error.message);
+          return undefined;
+        }
+      }),
+    );
+    return { attachments: downloaded.filter((file): file is Attachment => file !== undefined), problems };
+  }
 }

@@ -444,8 +444,11 @@ export class BedrockEmulator {
     const invalid = requestProblem(call.body, model);
     if (invalid) return fail(400, 'ValidationException', invalid);
     const script = this.scripts.get(model.modelId) ?? {};
-    const failure = script.failure;
-    if (failure && (failure.times === undefined || failure.times > 0)) {
+    const failure =
+      script.failure && (script.failure.times === undefined || script.failure.times > 0)
+        ? script.failure
+        : undefined;
+    if (failure) {
       if (failure.times !== undefined) failure.times -= 1;
       if (!failure.inStream)
         return fail(failure.status, failure.type, failure.message ?? `${failure.type} from the emulator`);

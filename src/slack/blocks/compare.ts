@@ -8,7 +8,16 @@ export const COMPARE_ACTIONS = {
   showFull: 'compare_show_full',
   continueWith: 'compare_continue',
   vote: 'compare_vote',
+  blindPick: 'compare_blind_pick',
+  blindTie: 'compare_blind_tie',
+  blindBad: 'compare_blind_bad',
 } as const;
+
+/** `A`, `B`, … the labels of a blind compare. */
+export const blindLabel = (index: number) => String.fromCharCode(65 + index);
+
+/** True while a blind compare still hides which model wrote which answer. */
+export const isHidden = (run: CompareRun) => run.options.blind && run.verdict === undefined;
 
 export interface CompareView {
   /** Votes per model index, when any were cast. */
@@ -92,6 +101,14 @@ function button(text: string, actionId: string, value: string, style?: 'primary'
   };
 }
 
+const BLIND_STATUS: Record<ModelRun['status'], string> = {
+  waiting: 'waiting…',
+  streaming: 'writing…',
+  done: 'done · figures show after your verdict',
+  failed: 'failed',
+  skipped: 'not called',
+};
+
 function modelBlocks(
   run: CompareRun,
   model: ModelRun,
@@ -100,12 +117,35 @@ function modelBlocks(
   view: CompareView,
 ): KnownBlock[] {
   const final = run.finishedAt !== undefined;
+  const hidden = isHidden(run);
   const answer = answerText(model, budget);
-  const title = `${STATUS_ICON[model.status]} *${escapeMrkdwn(model.name)}*  \`${model.invokeId}\``;
+  const title = hidden
+    ? `${STATUS_ICON[model.status]} *Answer ${blindLabel(index)}*`
+    : `${STATUS_ICON[model.status]} *${run.options.blind ? `${blindLabel(index)}: ` : ''}${escapeMrkdwn(model.name)}*  \`${model.invokeId}\``;
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: clip(`${title}\n${answer.text}`, LIMITS.sectionText) } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: clip(figures(model), LIMITS.sectionText) }] },
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: clip(hidden ? BLIND_STATUS[model.status] : figures(model), LIMITS.sectionText),
+        },
+      ],
+    },
   ];
+  if (hidden) {
+    if (final && model.status === 'done') {
+      const value = JSON.stringify({ run: run.id, model: index });
+      blocks.push({
+        type: 'actions',
+        elements: [
+          button(`:trophy: ${blindLabel(index)} is best`, `${COMPARE_ACTIONS.blindPick}_${index}`, value),
+        ],
+      });
+    }
+    return blocks;
+  }
   if (model.notes.length > 0) {
     blocks.push({
       type: 'context',
@@ -118,12 +158,17 @@ function modelBlocks(
   if (final && model.status === 'done') {
     const value = JSON.stringify({ run: run.id, model: index });
     const votes = view.votes?.[String(index)] ?? 0;
+    // A blind compare was judged once, by its verdict; votes would count it twice on the leaderboard.
     const buttons = [
-      button(
-        `:trophy: Best answer${votes > 0 ? ` (${votes})` : ''}`,
-        `${COMPARE_ACTIONS.vote}_${index}`,
-        value,
-      ),
+      ...(run.options.blind
+        ? []
+        : [
+            button(
+              `:trophy: Best answer${votes > 0 ? ` (${votes})` : ''}`,
+              `${COMPARE_ACTIONS.vote}_${index}`,
+              value,
+            ),
+          ]),
       button(`Continue with ${model.label}`, `${COMPARE_ACTIONS.continueWith}_${index}`, value),
     ];
     if (answer.clipped)
@@ -149,30 +194,71 @@ function summaryText(run: CompareRun): string {
 
 function settingsLine(run: CompareRun): string {
   const parts = [`<@${run.userId}>`, `max tokens ${run.maxTokens}`];
+  if (run.options.blind) parts.push('blind');
   if (run.options.temperature !== undefined) parts.push(`temperature ${run.options.temperature}`);
   if (run.options.system) parts.push(`system: “${escapeMrkdwn(clip(run.options.system, 200))}”`);
   if (run.imageCount > 0) parts.push(`${run.imageCount} image${run.imageCount > 1 ? 's' : ''}`);
   return parts.join(' · ');
 }
 
+function verdictLine(run: CompareRun): string | undefined {
+  if (!run.verdict) return undefined;
+  const { by, verdict } = run.verdict;
+  const picked = typeof verdict === 'number' ? run.models[verdict] : undefined;
+  const said = picked
+    ? `${blindLabel(verdict as number)} (*${escapeMrkdwn(picked.name)}*) was best`
+    : verdict === 'tie'
+      ? 'a tie'
+      : 'none of the answers was good';
+  return `:ballot_box_with_ballot: Blind verdict by <@${by}>: ${said}.`;
+}
+
 /** The whole compare message, valid at every stage: placeholders, streaming, final. */
 export function compareMessage(run: CompareRun, view: CompareView = {}): SlackMessage {
   const budget = Math.floor(ANSWER_BUDGET / Math.max(1, run.models.length));
+  const hidden = isHidden(run);
+  const title = run.options.blind ? `Blind compare: ${run.prompt}` : `Compare: ${run.prompt}`;
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(`Compare: ${run.prompt}`, LIMITS.headerText) } },
+    { type: 'header', text: { type: 'plain_text', text: clip(title, LIMITS.headerText) } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: clip(settingsLine(run), LIMITS.sectionText) }] },
   ];
   run.models.forEach((model, index) => {
     blocks.push({ type: 'divider' }, ...modelBlocks(run, model, index, budget, view));
   });
-  if (run.finishedAt !== undefined) {
+  if (run.finishedAt !== undefined && hidden) {
+    blocks.push(
+      { type: 'divider' },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `<@${run.userId}>: pick the best answer; the models and their figures show once you do.`,
+          },
+        ],
+      },
+      {
+        type: 'actions',
+        elements: [
+          button(':handshake: Tie', COMPARE_ACTIONS.blindTie, run.id),
+          button(':thumbsdown: All bad', COMPARE_ACTIONS.blindBad, run.id),
+        ],
+      },
+    );
+  } else if (run.finishedAt !== undefined) {
+    const verdict = verdictLine(run);
     blocks.push(
       { type: 'divider' },
       { type: 'section', text: { type: 'mrkdwn', text: summaryText(run) } },
+      ...(verdict
+        ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: verdict }] }]
+        : []),
       { type: 'actions', elements: [button(':repeat: Run again', COMPARE_ACTIONS.runAgain, run.id)] },
     );
   }
-  const names = run.models.map((model) => model.label).join(', ');
+  const names = hidden
+    ? `${run.models.length} hidden models`
+    : run.models.map((model) => model.label).join(', ');
   return {
     text: clip(`Compare (${names}): ${run.prompt}`, LIMITS.fallbackText),
     blocks: blocks.slice(0, LIMITS.blocks),

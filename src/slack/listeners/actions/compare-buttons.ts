@@ -62,6 +62,17 @@ export function registerCompareButtons(app: App, flow: CompareFlow, work: WorkTr
     if (picked) await flow.vote(picked.run, picked.model, where(body), respond);
   });
 
+  button(COMPARE_ACTIONS.blindPick, async (body, value, respond) => {
+    const picked = target(value);
+    if (picked) await flow.blindVerdict(picked.run, picked.model, where(body), respond);
+  });
+  button(COMPARE_ACTIONS.blindTie, (body, value, respond) =>
+    flow.blindVerdict(value, 'tie', where(body), respond),
+  );
+  button(COMPARE_ACTIONS.blindBad, (body, value, respond) =>
+    flow.blindVerdict(value, 'bad', where(body), respond),
+  );
+
   button(COMPARE_ACTIONS.continueWith, async (body, value) => {
     const picked = target(value);
     if (picked) await flow.continueWith(picked.run, picked.model, where(body));

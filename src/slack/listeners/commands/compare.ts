@@ -14,6 +14,7 @@ export function registerCompareCommand(app: App, flow: CompareFlow, work: WorkTr
           command.text,
           { teamId: command.team_id, userId: command.user_id, channelId: command.channel_id },
           respond,
+          command.trigger_id,
         );
       } catch (error) {
         logger.error({ err: error }, '/compare failed');

@@ -1,4 +1,4 @@
-import type { App, ViewStateValue } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { NewJobForm } from '../../../jobs/new-job.js';
 import type { Logger } from '../../../logger.js';
@@ -9,16 +9,9 @@ import { NEW_JOB_FIELDS, NEW_JOB_VIEW } from '../../blocks/new-job-modal.js';
 import { notice } from '../../blocks/notices.js';
 import type { CompareFlow } from '../../compare-flow.js';
 import { describeFailure } from '../../compare-flow.js';
+import { ephemeralReply } from '../../ephemeral-reply.js';
 import type { JobsFlow } from '../../jobs-flow.js';
-
-type ViewValues = Record<string, Record<string, ViewStateValue>>;
-
-/** A form field's text or selected option, trimmed; blank fields read as undefined. */
-function field(values: ViewValues, blockId: string): string | undefined {
-  const state = values[blockId]?.value;
-  const text = (state?.selected_option?.value ?? state?.value ?? '').trim();
-  return text === '' ? undefined : text;
-}
+import { field, type ViewValues } from './view-state.js';
 
 const customCompareSchema = z.object({
   channelId: z.string(),
