@@ -27,7 +27,7 @@ export function compareHelp(maxModels: number, defaults: string[]): SlackMessage
       '`/compare [models…] [options] prompt`',
       '• Models first, separated by spaces or commas: aliases (`nova-micro`, `nova-lite`, `claude-3.5-sonnet`, `sonnet`, `llama3-70b`), model IDs (`amazon.nova-micro-v1:0`) or inference profile IDs (`us.anthropic.…`).',
       `• No models named: your saved set, else the workspace default (${defaults.map((name) => `\`${name}\``).join(', ')}).`,
-      '• `/compare` alone opens a form with the model catalog.',
+      '• `/compare` alone opens a form: pick models from the catalog, attach an image, and save the set as your default.',
     ].join('\n'),
     [
       '*Options* (before the prompt)',
