@@ -21,8 +21,7 @@ import { JobThreadNotifier } from './slack/job-thread-notifier.js';
 import { JobsFlow } from './slack/jobs-flow.js';
 import { registerCompareButtons } from './slack/listeners/actions/compare-buttons.js';
 import { registerJobButtons } from './slack/listeners/actions/job-buttons.js';
-import { registerCompareCommand } from './slack/listeners/commands/compare.js';
-import { registerFinetuneCommand } from './slack/listeners/commands/finetune.js';
+import { registerSlashCommand } from './slack/listeners/commands/slash-command.js';
 import { registerChatEvents } from './slack/listeners/events/chat.js';
 import { registerCompareForm } from './slack/listeners/views/compare.js';
 import { registerFinetuneViews } from './slack/listeners/views/finetune.js';
@@ -133,7 +132,7 @@ export async function createBedrockSlackApp(
     logger,
     updateIntervalMs: overrides.updateIntervalMs,
   });
-  registerCompareCommand(bolt, compareFlow, work, logger);
+  registerSlashCommand(bolt, '/compare', compareFlow, work, logger);
   registerCompareButtons(bolt, compareFlow, work, logger);
   registerCompareForm(bolt, compareFlow, work, logger);
 
@@ -171,7 +170,7 @@ export async function createBedrockSlackApp(
     access: config.finetune,
     logger,
   });
-  registerFinetuneCommand(bolt, jobsFlow, work, logger);
+  registerSlashCommand(bolt, '/finetune-status', jobsFlow, work, logger);
   registerJobButtons(bolt, jobsFlow, work, logger);
   registerFinetuneViews(bolt, jobsFlow, compareFlow, work, logger);
   poller = new JobPoller({

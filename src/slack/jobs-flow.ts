@@ -21,6 +21,9 @@ import {
 import { newJobModal } from './blocks/new-job-modal.js';
 import { notice } from './blocks/notices.js';
 
+/** Says something to the person who asked, privately. */
+type Tell = (message: SlackMessage) => Promise<unknown>;
+
 export interface JobRequester {
   teamId: string;
   userId: string;
@@ -153,7 +156,7 @@ export class JobsFlow {
 
   async list(
     filter: { status?: JobStatus; nameContains?: string; nextToken?: string },
-    tell: (message: SlackMessage) => Promise<unknown>,
+    tell: Tell,
   ): Promise<void> {
     let page: Awaited<ReturnType<CustomizationJobs['list']>>;
     try {
@@ -179,7 +182,7 @@ export class JobsFlow {
   }
 
   /** The "More" button: the next page of the same listing. */
-  async more(cursor: string, tell: (message: SlackMessage) => Promise<unknown>): Promise<void> {
+  async more(cursor: string, tell: Tell): Promise<void> {
     const saved = await this.deps.store.getJson<PageCursor>(`jobs-page:${cursor}`);
     if (!saved) {
       await tell(notice('That list is too old to page through. Run `/finetune-status` again.'));
@@ -188,38 +191,34 @@ export class JobsFlow {
     await this.list(saved, tell);
   }
 
-  async details(
-    job: string,
-    who: JobRequester,
-    tell: (message: SlackMessage) => Promise<unknown>,
-  ): Promise<void> {
-    let found: CustomizationJob;
-    try {
-      found = await this.deps.jobs.get(job);
-    } catch (error) {
-      await tell(notice(jobFailure(error, job)));
-      return;
-    }
-    const watching = (await this.deps.watches.listWatches()).some(
-      (watch) => watch.jobArn === found.arn && watch.channelId === who.channelId,
-    );
+  async details(job: string, who: JobRequester, tell: Tell): Promise<void> {
+    const found = await this.findJob(job, tell);
+    if (!found) return;
+    const watching = await this.isWatched(found.arn, who.channelId);
     const mayStop = await this.isListed(this.deps.access.stoppers, who);
     await tell(jobDetailsMessage(found, { watching, mayStop }));
   }
 
-  /** Posts a card for the job in the channel and watches it in that card's thread. */
-  async watch(
-    job: string,
-    who: JobRequester,
-    tell: (message: SlackMessage) => Promise<unknown>,
-  ): Promise<void> {
-    let found: CustomizationJob;
+  private async isWatched(jobArn: string, channelId: string): Promise<boolean> {
+    return (await this.deps.watches.listWatches()).some(
+      (watch) => watch.jobArn === jobArn && watch.channelId === channelId,
+    );
+  }
+
+  /** The job by name or ARN, or undefined once the user has been told why not. */
+  private async findJob(job: string, tell: Tell): Promise<CustomizationJob | undefined> {
     try {
-      found = await this.deps.jobs.get(job);
+      return await this.deps.jobs.get(job);
     } catch (error) {
       await tell(notice(jobFailure(error, job)));
-      return;
+      return undefined;
     }
+  }
+
+  /** Posts a card for the job in the channel and watches it in that card's thread. */
+  async watch(job: string, who: JobRequester, tell: Tell): Promise<void> {
+    const found = await this.findJob(job, tell);
+    if (!found) return;
     if (FINISHED.has(found.status)) {
       await tell(
         notice(
@@ -229,10 +228,7 @@ export class JobsFlow {
       );
       return;
     }
-    const existing = (await this.deps.watches.listWatches()).find(
-      (watch) => watch.jobArn === found.arn && watch.channelId === who.channelId,
-    );
-    if (existing) {
+    if (await this.isWatched(found.arn, who.channelId)) {
       await tell(notice(`*${found.name}* is already watched in this channel.`, ':eyes:'));
       return;
     }
@@ -263,11 +259,7 @@ export class JobsFlow {
     });
   }
 
-  async unwatch(
-    job: string,
-    who: JobRequester,
-    tell: (message: SlackMessage) => Promise<unknown>,
-  ): Promise<void> {
+  async unwatch(job: string, who: JobRequester, tell: Tell): Promise<void> {
     const watches = (await this.deps.watches.listWatches()).filter(
       (watch) => watch.channelId === who.channelId,
     );
@@ -288,11 +280,7 @@ export class JobsFlow {
     await tell(notice('Stopped watching: no more updates in its thread.', ':see_no_evil:'));
   }
 
-  async stop(
-    jobArn: string,
-    who: JobRequester,
-    tell: (message: SlackMessage) => Promise<unknown>,
-  ): Promise<void> {
+  async stop(jobArn: string, who: JobRequester, tell: Tell): Promise<void> {
     if (!(await this.isListed(this.deps.access.stoppers, who)) || (await this.refusal(who))) {
       await tell(
         notice(

@@ -1,7 +1,7 @@
-import type { Button, KnownBlock } from '@slack/types';
+import type { KnownBlock } from '@slack/types';
 import { summarize } from '../../compare/summary.js';
 import type { CompareRun, ModelRun } from '../../compare/types.js';
-import { clip, escapeMrkdwn, LIMITS, renderClipped } from './limits.js';
+import { button, clip, escapeMrkdwn, LIMITS, renderClipped } from './limits.js';
 
 export const COMPARE_ACTIONS = {
   runAgain: 'compare_run_again',
@@ -89,16 +89,6 @@ function answerText(model: ModelRun, budget: number): { text: string; clipped: b
   if (model.text === '') return { text: '_…_', clipped: false };
   const rendered = renderClipped(model.text, budget);
   return model.status === 'streaming' ? { text: `${rendered.text} ▌`, clipped: rendered.clipped } : rendered;
-}
-
-function button(text: string, actionId: string, value: string, style?: 'primary'): Button {
-  return {
-    type: 'button',
-    text: { type: 'plain_text', text: clip(text, LIMITS.buttonText), emoji: true },
-    action_id: actionId,
-    value: clip(value, LIMITS.buttonValue),
-    ...(style ? { style } : {}),
-  };
 }
 
 const BLIND_STATUS: Record<ModelRun['status'], string> = {

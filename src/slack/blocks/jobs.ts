@@ -1,9 +1,9 @@
-import type { Button, KnownBlock } from '@slack/types';
+import type { KnownBlock } from '@slack/types';
 import type { Throughput } from '../../jobs/customization-client.js';
 import type { JobChange } from '../../jobs/poller.js';
 import { type CustomizationJob, modelIdOf, STAGES, type StageStatus } from '../../jobs/types.js';
 import type { SlackMessage } from './compare.js';
-import { clip, escapeMrkdwn, LIMITS } from './limits.js';
+import { button, clip, escapeMrkdwn, LIMITS } from './limits.js';
 
 export const JOB_ACTIONS = {
   details: 'finetune_details',
@@ -60,16 +60,6 @@ const context = (text: string): KnownBlock => ({
   type: 'context',
   elements: [{ type: 'mrkdwn', text: clip(text, LIMITS.sectionText) }],
 });
-
-function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Button {
-  return {
-    type: 'button',
-    text: { type: 'plain_text', text: clip(text, LIMITS.buttonText), emoji: true },
-    action_id: actionId,
-    value: clip(value, LIMITS.buttonValue),
-    ...(style ? { style } : {}),
-  };
-}
 
 function elapsed(job: CustomizationJob, now: number): string {
   return job.endedAt

@@ -1,3 +1,4 @@
+import type { Button } from '@slack/types';
 import slackifyMarkdown from 'slackify-markdown';
 
 /**
@@ -103,4 +104,15 @@ export function splitMrkdwn(text: string, max: number): string[] {
   }
   if (rest.trim()) pieces.push(rest);
   return pieces;
+}
+
+/** A button whose label and value are cut to Slack's limits. */
+export function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Button {
+  return {
+    type: 'button',
+    text: { type: 'plain_text', text: clip(text, LIMITS.buttonText), emoji: true },
+    action_id: actionId,
+    value: clip(value, LIMITS.buttonValue),
+    ...(style ? { style } : {}),
+  };
 }
