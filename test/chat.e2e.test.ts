@@ -171,6 +171,14 @@ describe('talking with a model in a thread', () => {
     await waitForAnswers(channel, 1);
     expect(bench.bedrock.calls.at(-1)?.modelId).toBe('mistral.mistral-large-2402-v1:0');
 
+    // `as default` also sets the model of the user's next new thread.
+    await mention({ channel, text: 'use mistral-large as default', threadTs: root, user: 'UGRACE' });
+    await bench.slack.waitFor(() => postsIn(channel)[3]);
+    const elsewhere = freshChannel();
+    await mention({ channel: elsewhere, text: 'Hallo', user: 'UGRACE' });
+    await waitForAnswers(elsewhere, 1);
+    expect(bench.bedrock.calls.at(-1)?.modelId).toBe('mistral.mistral-large-2402-v1:0');
+
     await mention({ channel, text: 'use mistal-larg', threadTs: root });
     const refusal = await bench.slack.waitFor(() =>
       bench.slack.callsOf('chat.postEphemeral').find((call) => call.args.channel === channel),

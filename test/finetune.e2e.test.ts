@@ -480,3 +480,18 @@ describe('who may see jobs, and EventBridge events', () => {
     expect(visibleText(told.args.blocks)).toContain('InProgress → *Completed*');
   });
 });
+
+describe('the job poller under throttling', () => {
+  it('backs off when Bedrock throttles its list call, then still tells the watch', async () => {
+    const job = addJob('throttled');
+    const channel = 'CTHROTTLE';
+    const thread = await watch(job.name, channel);
+    // More throttles than the SDK's own three attempts absorb, so the poll itself fails once.
+    bench.bedrock.throttleControlNext(4);
+    bench.bedrock.advanceJobClock(60_000);
+    await bench.slack.waitFor(() => repliesIn(channel, thread)[0], 20_000);
+    expect(
+      bench.logs.lines.some((line) => line.includes('Bedrock throttled the job poller; backing off')),
+    ).toBe(true);
+  });
+});

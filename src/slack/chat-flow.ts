@@ -57,15 +57,15 @@ export interface ChatFlowDeps {
 }
 
 type ChatCommand =
-  | { kind: 'use'; model: string }
+  | { kind: 'use'; model: string; asDefault: boolean }
   | { kind: 'which-model' }
   | { kind: 'forget' }
   | { kind: 'help' }
   | { kind: 'turn'; text: string };
 
 export function parseChatCommand(text: string, hasFiles: boolean): ChatCommand {
-  const use = text.match(/^(?:use|switch to)\s+`?([^\s`]+)`?\s*$/i);
-  if (use?.[1]) return { kind: 'use', model: use[1] };
+  const use = text.match(/^(?:use|switch to)\s+`?([^\s`]+)`?(\s+as (?:my )?default)?\s*$/i);
+  if (use?.[1]) return { kind: 'use', model: use[1], asDefault: use[2] !== undefined };
   if (/^(?:model|which model)\??$/i.test(text)) return { kind: 'which-model' };
   if (/^(?:forget|reset|start over)$/i.test(text)) return { kind: 'forget' };
   if (/^help$/i.test(text) || (text === '' && !hasFiles)) return { kind: 'help' };
@@ -149,7 +149,7 @@ export class ChatFlow {
           );
           return;
         case 'use':
-          await this.switchModel(catalog, command.model, place.id, post, tell);
+          await this.switchModel(catalog, command, place.id, event, post, tell);
           return;
         case 'forget':
           await this.deps.service.exclusive(place.id, async () => {
@@ -310,10 +310,12 @@ export class ChatFlow {
     return 'problem' in model ? 'no available model' : model.model.name;
   }
 
+  /** `use <model>` switches the thread; `use <model> as default` also makes it the user's model for new threads. */
   private async switchModel(
     catalog: Catalog,
-    wanted: string,
+    { model: wanted, asDefault }: { model: string; asDefault: boolean },
     id: string,
+    event: ChatEvent,
     post: (message: SlackMessage) => Promise<unknown>,
     tell: (message: SlackMessage) => Promise<unknown>,
   ): Promise<void> {
@@ -331,10 +333,13 @@ export class ChatFlow {
       const conversation = (await this.deps.service.load(id)) ?? emptyConversation(invokeId);
       await this.deps.service.save(id, { ...conversation, modelId: invokeId });
     });
+    if (asDefault)
+      await this.deps.preferences.setPreferences(event.teamId, event.userId, { chatModel: invokeId });
     const legacy = model.lifecycle === 'LEGACY' ? ' It is a legacy model that AWS is retiring.' : '';
+    const remembered = asDefault ? ` New conversations you start use it too, <@${event.userId}>.` : '';
     await post(
       notice(
-        `This thread now talks with *${model.name}* (\`${invokeId}\`).${legacy}`,
+        `This thread now talks with *${model.name}* (\`${invokeId}\`).${legacy}${remembered}`,
         ':arrows_counterclockwise:',
       ),
     );

@@ -86,7 +86,8 @@ export function chatFailureMessage(modelName: string, failure: ModelFailure): Sl
 export function chatHelp(modelName: string): SlackMessage {
   const text = [
     `*Talk with a Bedrock model here.* Mention me with a question and I answer in a thread; mention me again in that thread to go on. In a direct message, just write. This thread uses *${escapeMrkdwn(modelName)}*.`,
-    '• `@Bedrock use claude-3.5-haiku` switches this thread to another model (any name `/compare` accepts)',
+    '• `@Bedrock use claude-3.5-haiku` switches this thread to another model (any name `/compare` accepts); add `as default` to use it in your new conversations too',
+    '• `@Bedrock forget` starts this conversation afresh',
     '• `@Bedrock model` tells which model this thread uses',
     '• Attach images (PNG, JPEG, GIF, WebP) or documents (PDF, CSV, DOCX, XLSX, HTML, TXT, MD) to a message and the model reads them, where it can.',
   ].join('\n');
