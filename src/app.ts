@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import { CatalogSource } from './bedrock/catalog.js';
 import { type BedrockClients, createBedrockClients } from './bedrock/clients.js';
 import { PriceBook } from './bedrock/pricing.js';
@@ -91,11 +92,17 @@ export async function createBedrockSlackApp(
           logger: boltLogger,
           customRoutes: [...operationsRoutes(store, metrics), ...eventRoutes],
         });
+  const clientOptions = webClientOptions(config.slack.apiUrl, boltLogger);
+  const identity = await botIdentity(new WebClient(config.slack.botToken, clientOptions), logger);
   const bolt = new App({
     token: config.slack.botToken,
+    // Known already, so Bolt asks Slack nothing more; its own check would reject unobserved when
+    // Slack is unreachable and then fail every request until a restart.
+    ...identity,
+    tokenVerificationEnabled: false,
     receiver,
     logger: boltLogger,
-    clientOptions: webClientOptions(config.slack.apiUrl, boltLogger),
+    clientOptions,
   });
   bolt.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
@@ -217,4 +224,39 @@ export async function createBedrockSlackApp(
       bedrock.control.destroy();
     },
   };
+}
+
+/** Errors with which Slack refuses a token: the app cannot work, so it stops with a clear line. */
+const REFUSED_TOKEN = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+]);
+
+/**
+ * Asks Slack who the bot is. A refused token stops the start with a clear line; an unreachable Slack
+ * is only a warning, and Bolt then asks again on each request until it answers.
+ */
+async function botIdentity(
+  client: WebClient,
+  logger: Logger,
+): Promise<{ botId: string; botUserId: string } | undefined> {
+  try {
+    const identity = await client.auth.test();
+    logger.info({ team: identity.team, bot: identity.user }, 'the bot token is valid');
+    return identity.bot_id && identity.user_id
+      ? { botId: identity.bot_id, botUserId: identity.user_id }
+      : undefined;
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code && REFUSED_TOKEN.has(code)) {
+      throw new Error(
+        `Slack refused SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token again from "OAuth & Permissions", reinstalling the app if it was removed`,
+      );
+    }
+    logger.warn({ err: error }, 'could not reach Slack to check the bot token; carrying on');
+    return undefined;
+  }
 }

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonValue, visibleText } from './support/blocks.js';
+import { FakeSlack } from './support/fake-slack.js';
 import { type Bench, BOT_TOKEN, SIGNING_SECRET, startBench } from './support/harness.js';
 
 const run = promisify(execFile);
@@ -136,5 +137,32 @@ describe('start-up', () => {
     const lines = failure?.stderr.trim().split('\n') ?? [];
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/SLACK_BOT_TOKEN is missing: install the app from manifest.yml .*xoxb-/);
+  });
+
+  it('stops with a clear line when Slack refuses the bot token, without printing it', async () => {
+    const slack = new FakeSlack();
+    await slack.start();
+    try {
+      slack.failNext('auth.test', { error: 'invalid_auth' });
+      const failure = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        env: {
+          PATH: process.env.PATH,
+          SLACK_BOT_TOKEN: BOT_TOKEN,
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: slack.apiUrl,
+          AWS_REGION: 'us-east-1',
+          PORT: '0',
+          LOG_LEVEL: 'silent',
+        },
+      }).then(
+        () => undefined,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(failure?.code).toBe(1);
+      expect(failure?.stderr).toContain('Slack refused SLACK_BOT_TOKEN (invalid_auth)');
+      expect(failure?.stderr).not.toContain(BOT_TOKEN);
+    } finally {
+      await slack.stop();
+    }
   });
 });

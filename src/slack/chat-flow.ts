@@ -22,7 +22,7 @@ import {
 } from './blocks/chat.js';
 import type { SlackMessage } from './blocks/compare.js';
 import { notice, unknownModelNotice } from './blocks/notices.js';
-import { describeFailure } from './compare-flow.js';
+import { catalogFailure, describeFailure } from './compare-flow.js';
 import type { SlackFile, SlackFiles } from './slack-files.js';
 import { rebuildThreadHistory, withoutBotMention } from './thread-history.js';
 import { ThrottledMessage, withRetries } from './throttled-message.js';
@@ -166,7 +166,10 @@ export class ChatFlow {
       const message = notice(
         error instanceof LockTimeoutError
           ? 'I’m still answering an earlier message in this thread. Please try again in a moment.'
-          : describeFailure(error),
+          : // Model errors are answered in the reply itself; a Bedrock error here is the catalog's.
+            error instanceof Error && '$metadata' in error
+            ? catalogFailure(error)
+            : describeFailure(error),
       );
       if (placeholderTs) {
         await this.deps.client.chat.update({ channel: event.channelId, ts: placeholderTs, ...message });

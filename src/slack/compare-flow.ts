@@ -59,7 +59,7 @@ const MODEL_SHAPED = /^[a-z0-9]+(?:[.:_-][a-z0-9]+)+$/i;
 /** Errors Slack gives when the bot may not post in a channel; the answer then goes via response_url. */
 const NOT_IN_CHANNEL = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
 
-function catalogFailure(error: unknown): string {
+export function catalogFailure(error: unknown): string {
   const { kind } = classifyBedrockError(error);
   if (kind === 'access-denied') {
     return 'I couldn’t read the Bedrock model catalog: the app’s AWS role needs bedrock:ListFoundationModels and bedrock:ListInferenceProfiles.';
