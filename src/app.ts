@@ -9,6 +9,7 @@ import { ChatService } from './chat/service.js';
 import { Leaderboard } from './compare/leaderboard.js';
 import { CompareService } from './compare/service.js';
 import type { Config } from './config.js';
+import { channelAllowed } from './jobs/access.js';
 import { CustomizationJobs } from './jobs/customization-client.js';
 import { JobPoller } from './jobs/poller.js';
 import { type Logger, slackLogger } from './logger.js';
@@ -186,6 +187,7 @@ export async function createBedrockSlackApp(
     notifier: new JobThreadNotifier(bolt.client, store, config.awsRegion),
     intervalMs: overrides.pollIntervalMs ?? config.finetune.pollMs,
     logger,
+    channelAllowed: (channelId) => channelAllowed(config.finetune.allowedChannels, channelId),
   });
   const jobPoller = poller;
 

@@ -479,6 +479,30 @@ describe('who may see jobs, and EventBridge events', () => {
     );
     expect(visibleText(told.args.blocks)).toContain('InProgress → *Completed*');
   });
+
+  it('ends, without posting, a watch left in a channel that is no longer allowed', async () => {
+    const arn = guarded.bedrock.addJob({
+      name: 'left-behind',
+      baseModelId: NOVA_BASE,
+      customModelName: 'left-behind-model',
+      timeline: timeline('Completed'),
+    });
+    // As a watch made before FINETUNE_ALLOWED_CHANNELS changed would be.
+    await guarded.app.store.addWatch({
+      jobArn: arn,
+      teamId: 'T0001',
+      channelId: 'COLD',
+      threadTs: '1.0',
+      userId: 'UADA',
+      lastSeen: 'InProgress|InProgress,NotStarted,NotStarted',
+    });
+    guarded.bedrock.advanceJobClock(120_000);
+    await guarded.app.poller.onJobStateChange(arn);
+    expect((await guarded.app.store.listWatches()).some((watch) => watch.jobArn === arn)).toBe(false);
+    expect(guarded.slack.callsOf('chat.postMessage').some((call) => call.args.channel === 'COLD')).toBe(
+      false,
+    );
+  });
 });
 
 describe('the job poller under throttling', () => {

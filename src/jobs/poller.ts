@@ -29,6 +29,8 @@ export interface JobPollerDeps {
   notifier: JobNotifier;
   intervalMs: number;
   logger: Logger;
+  /** Whether job details may still go to this channel; a watch left in a channel no longer allowed ends. */
+  channelAllowed: (channelId: string) => boolean;
   now?: () => number;
 }
 
@@ -177,7 +179,16 @@ export class JobPoller {
     throughputs: () => Promise<Throughput[]>,
   ): Promise<void> {
     const signature = signatureOf(listed);
-    const stale = watches.filter((watch) => watch.lastSeen !== signature);
+    for (const watch of watches.filter((entry) => !this.deps.channelAllowed(entry.channelId))) {
+      this.deps.logger.info(
+        { jobArn: watch.jobArn, channel: watch.channelId },
+        'ending a watch in a channel no longer allowed',
+      );
+      await this.deps.watches.removeWatch(watch.jobArn, watch.channelId);
+    }
+    const stale = watches.filter(
+      (watch) => watch.lastSeen !== signature && this.deps.channelAllowed(watch.channelId),
+    );
     if (stale.length === 0) return;
     const finished = FINISHED.has(listed.status);
     // The final message needs what only GetModelCustomizationJob returns: the model, losses, failure.

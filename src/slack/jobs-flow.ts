@@ -3,6 +3,7 @@ import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { CatalogSource, ResolvedModel } from '../bedrock/catalog.js';
 import { classifyBedrockError } from '../bedrock/errors.js';
+import { channelAllowed } from '../jobs/access.js';
 import type { CustomizationJobs } from '../jobs/customization-client.js';
 import { checkNewJob, type NewJobErrors, type NewJobForm } from '../jobs/new-job.js';
 import { parseFinetuneText } from '../jobs/parse.js';
@@ -121,7 +122,7 @@ export class JobsFlow {
   /** Why this person may not see jobs here, or undefined when they may. */
   async refusal(who: JobRequester): Promise<string | undefined> {
     const { allowedChannels, allowedUsers } = this.deps.access;
-    if (allowedChannels.length > 0 && !allowedChannels.includes(who.channelId)) {
+    if (!channelAllowed(allowedChannels, who.channelId)) {
       return `Customization jobs can’t be shown in this channel. Use one of: ${allowedChannels.map((id) => `<#${id}>`).join(', ')}.`;
     }
     if (!(await this.isListed(allowedUsers, who))) {
