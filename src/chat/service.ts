@@ -1,4 +1,5 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { streamAnswer } from '../bedrock/answer.js';
 import { TEXT_DOCUMENT_FORMATS } from '../bedrock/attachments.js';
 import {
   acceptsDocuments,
@@ -7,10 +8,9 @@ import {
   type ResolvedModel,
 } from '../bedrock/catalog.js';
 import { contextWindowOf } from '../bedrock/context-windows.js';
-import { classifyBedrockError, type ModelFailure } from '../bedrock/errors.js';
+import type { ModelFailure } from '../bedrock/errors.js';
 import { type Attachment, toMessages } from '../bedrock/messages.js';
 import type { PriceBook } from '../bedrock/pricing.js';
-import { streamConverse } from '../bedrock/runtime.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Conversation, ConversationStore, ConversationTurn, LockStore } from '../store/types.js';
 import { withLock } from '../store/with-lock.js';
@@ -122,43 +122,21 @@ export class ChatService {
       };
     }
 
-    const started = performance.now();
-    let text = '';
-    let stopReason = 'end_turn';
-    let inputTokens = 0;
-    let outputTokens = 0;
-    const timeout = AbortSignal.timeout(this.deps.modelTimeoutMs);
-    try {
-      const events = streamConverse(
-        this.deps.runtime,
-        { invokeId, messages: toMessages(window.turns, sent), system, maxTokens: this.deps.maxTokens },
-        timeout,
-      );
-      for await (const event of events) {
-        if (event.type === 'delta') {
-          if (text === '') {
-            this.deps.metrics.modelFirstToken.observe(
-              { model: model.modelId },
-              (performance.now() - started) / 1000,
-            );
-          }
-          text += event.text;
-          onText(text);
-        } else if (event.type === 'stop') stopReason = event.reason;
-        else ({ inputTokens, outputTokens } = event);
-      }
-    } catch (error) {
-      const failure = classifyBedrockError(
-        timeout.aborted ? Object.assign(new Error('timed out'), { name: 'TimeoutError' }) : error,
-      );
-      this.deps.metrics.errors.inc({ where: 'bedrock', kind: failure.kind });
-      return { ok: false, failure };
-    }
-    this.deps.metrics.modelLatency.observe({ model: model.modelId }, (performance.now() - started) / 1000);
-    this.deps.metrics.modelTokens.inc({ model: model.modelId, direction: 'input' }, inputTokens);
-    this.deps.metrics.modelTokens.inc({ model: model.modelId, direction: 'output' }, outputTokens);
-
-    const costUsd = this.deps.prices.cost([invokeId, model.modelId], inputTokens, outputTokens);
+    let shown = 0;
+    const answer = await streamAnswer(
+      this.deps,
+      { modelId: model.modelId, invokeId },
+      { messages: toMessages(window.turns, sent), system, maxTokens: this.deps.maxTokens },
+      ({ text }) => {
+        if (text.length === shown) return;
+        shown = text.length;
+        onText(text);
+      },
+    );
+    if (!answer.ok) return { ok: false, failure: answer.failure };
+    const { text, costUsd } = answer;
+    const inputTokens = answer.inputTokens ?? 0;
+    const outputTokens = answer.outputTokens ?? 0;
     const attachedNames = request.attachments.map((file) => file.name);
     const storedTurn: ConversationTurn = attachedNames.length
       ? { ...newTurn, text: `${newTurn.text}\n[attached: ${attachedNames.join(', ')}]` }
@@ -177,7 +155,7 @@ export class ChatService {
     return {
       ok: true,
       text,
-      stopReason,
+      stopReason: answer.stopReason ?? 'end_turn',
       inputTokens,
       outputTokens,
       costUsd,

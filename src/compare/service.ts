@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { streamAnswer } from '../bedrock/answer.js';
 import {
   acceptsImages,
   acceptsSystemPrompt,
@@ -7,10 +8,8 @@ import {
   producesText,
   type ResolvedModel,
 } from '../bedrock/catalog.js';
-import { classifyBedrockError } from '../bedrock/errors.js';
 import { type Attachment, toMessages } from '../bedrock/messages.js';
 import type { PriceBook } from '../bedrock/pricing.js';
-import { streamConverse } from '../bedrock/runtime.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { DocumentStore } from '../store/types.js';
 import type { CompareOptions } from './parse.js';
@@ -126,61 +125,37 @@ export class CompareService {
     onChange: (run: CompareRun) => void,
     images: Attachment[],
   ): Promise<void> {
-    const { metrics } = this.deps;
-    const started = performance.now();
-    const timeout = AbortSignal.timeout(this.deps.modelTimeoutMs);
-    try {
-      const events = streamConverse(
-        this.deps.runtime,
-        {
-          invokeId: model.invokeId,
-          messages: toMessages([{ role: 'user', text: run.prompt }], model.seesImages ? images : []),
-          system: model.omitSystemPrompt ? undefined : run.options.system,
-          maxTokens: run.maxTokens,
-          temperature: run.options.temperature,
-        },
-        timeout,
-      );
-      for await (const event of events) {
-        if (event.type === 'delta') {
-          if (model.firstTokenMs === undefined) {
-            model.firstTokenMs = performance.now() - started;
-            metrics.modelFirstToken.observe({ model: model.modelId }, model.firstTokenMs / 1000);
-          }
-          model.status = 'streaming';
-          model.text += event.text;
-        } else if (event.type === 'stop') {
-          model.stopReason = event.reason;
-        } else {
-          model.inputTokens = event.inputTokens;
-          model.outputTokens = event.outputTokens;
-          model.bedrockLatencyMs = event.bedrockLatencyMs;
-        }
+    const answer = await streamAnswer(
+      this.deps,
+      model,
+      {
+        messages: toMessages([{ role: 'user', text: run.prompt }], model.seesImages ? images : []),
+        system: model.omitSystemPrompt ? undefined : run.options.system,
+        maxTokens: run.maxTokens,
+        temperature: run.options.temperature,
+      },
+      (soFar) => {
+        Object.assign(model, soFar);
+        if (soFar.text !== '') model.status = 'streaming';
         onChange(run);
-      }
-      this.finish(run, model, performance.now() - started);
-    } catch (error) {
+      },
+    );
+    model.latencyMs = answer.latencyMs;
+    if (answer.ok) this.finish(run, model, answer.costUsd);
+    else {
       model.status = 'failed';
-      model.failure = classifyBedrockError(
-        timeout.aborted ? Object.assign(new Error('timed out'), { name: 'TimeoutError' }) : error,
-      );
-      model.latencyMs = performance.now() - started;
-      metrics.errors.inc({ where: 'bedrock', kind: model.failure.kind });
+      model.failure = answer.failure;
     }
     onChange(run);
   }
 
-  private finish(run: CompareRun, model: ModelRun, latencyMs: number): void {
-    const { metrics, prices } = this.deps;
+  private finish(run: CompareRun, model: ModelRun, costUsd: number | undefined): void {
     model.status = 'done';
-    model.latencyMs = latencyMs;
+    const latencyMs = model.latencyMs ?? 0;
     const output = model.outputTokens ?? 0;
     const streamingMs = latencyMs - (model.firstTokenMs ?? 0);
     model.tokensPerSecond = output > 0 && streamingMs > 0 ? output / (streamingMs / 1000) : undefined;
-    model.costUsd = prices.cost([model.invokeId, model.modelId], model.inputTokens ?? 0, output);
-    metrics.modelLatency.observe({ model: model.modelId }, latencyMs / 1000);
-    metrics.modelTokens.inc({ model: model.modelId, direction: 'input' }, model.inputTokens ?? 0);
-    metrics.modelTokens.inc({ model: model.modelId, direction: 'output' }, output);
+    model.costUsd = costUsd;
     const { maxLatencyMs, maxCostUsd } = run.options;
     if (maxLatencyMs !== undefined || maxCostUsd !== undefined) {
       model.withinCriteria = {
