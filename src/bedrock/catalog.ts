@@ -206,6 +206,17 @@ export class Catalog {
     return best ? { model: best, invokeId: best.profileId ?? best.modelId } : undefined;
   }
 
+  /**
+   * The model to call for a model ID: the model itself when it can be invoked, else the invocable
+   * model of its family (a fine-tuning base such as `amazon.nova-micro-v1:0:128k` answers as
+   * `amazon.nova-micro-v1:0`).
+   */
+  findInvocable(modelId: string): ResolvedModel | undefined {
+    const invocable = (found: ResolvedModel | undefined) =>
+      found && (found.model.onDemand || found.model.profileId) ? found : undefined;
+    return invocable(this.find(modelId)) ?? invocable(this.find(familyOf(modelId)));
+  }
+
   /** `find`, with the closest names when nothing fits. */
   resolve(input: string): Resolution {
     const resolved = this.find(input);

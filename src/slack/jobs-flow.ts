@@ -313,10 +313,7 @@ export class JobsFlow {
   /** The models of a "Compare with base model" run: the provisioned custom model and its base. */
   async customCompareModels(target: CustomCompareTarget): Promise<ResolvedModel[] | undefined> {
     const catalog = await this.deps.catalog.load();
-    // The fine-tuning base (`amazon.nova-micro-v1:0:128k`) answers on demand under its short ID.
-    const base = [target.baseModelId.replace(/(:\d+)(:[a-z0-9]+)$/i, '$1'), target.baseModelId]
-      .map((id) => catalog.find(id))
-      .find((found) => found && (found.model.onDemand || found.model.profileId));
+    const base = catalog.findInvocable(target.baseModelId);
     if (!base) return undefined;
     const custom: ResolvedModel = {
       model: { ...base.model, name: `${target.customName} (custom)`, lifecycle: 'ACTIVE' },

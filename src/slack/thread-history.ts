@@ -1,14 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { ConversationTurn, RateLimitStore } from '../store/types.js';
 import { ANSWER_EVENT } from './blocks/chat.js';
+import { readThread } from './thread-reader.js';
 import type { UserNames } from './user-names.js';
-
-/**
- * Slack allows new apps distributed outside the Marketplace one conversations.replies call a minute,
- * returning at most 15 messages; the store is the source of history and this is only the fallback.
- */
-const REPLIES_PER_MINUTE = 1;
-const REPLIES_LIMIT = 15;
 
 export interface ThreadLocation {
   teamId: string;
@@ -36,16 +30,10 @@ export async function rebuildThreadHistory(
   names: UserNames,
   where: ThreadLocation,
 ): Promise<ConversationTurn[] | undefined> {
-  const allowed = await limits.hit(`replies:${where.teamId}`, REPLIES_PER_MINUTE, 60);
-  if (!allowed.allowed) return undefined;
-  const answer = await client.conversations.replies({
-    channel: where.channelId,
-    ts: where.threadTs,
-    limit: REPLIES_LIMIT,
-    include_all_metadata: true,
-  });
+  const messages = await readThread(client, limits, where);
+  if (!messages) return undefined;
   const turns: ConversationTurn[] = [];
-  for (const message of answer.messages ?? []) {
+  for (const message of messages) {
     if (message.ts === where.currentTs || !message.text) continue;
     const fromBot =
       Boolean(message.bot_id) || (where.botUserId !== undefined && message.user === where.botUserId);
