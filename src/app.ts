@@ -72,14 +72,23 @@ export async function createBedrockSlackApp(
   const metrics = createMetrics();
   const work = new WorkTracker((error) => logger.error({ err: error }, 'background work failed'));
   const boltLogger = slackLogger(logger);
+  const clientOptions = webClientOptions(config.slack.apiUrl, boltLogger);
+  const slackClient = new WebClient(config.slack.botToken, clientOptions);
   const customizationJobs = new CustomizationJobs(bedrock.control);
-  // Built before the receiver so its HTTP route can reach it; its notifier needs the Bolt client (below).
-  let poller: JobPoller | undefined;
+  // Built before the receiver, whose EventBridge route drives it.
+  const poller = new JobPoller({
+    watches: store,
+    jobs: customizationJobs,
+    notifier: new JobThreadNotifier(slackClient, store, config.awsRegion),
+    intervalMs: overrides.pollIntervalMs ?? config.finetune.pollMs,
+    logger,
+    channelAllowed: (channelId) => channelAllowed(config.finetune.allowedChannels, channelId),
+  });
   const eventRoutes = config.finetune.eventsToken
     ? [
         jobEventsRoute(
           config.finetune.eventsToken,
-          (jobArn) => work.run(async () => poller?.onJobStateChange(jobArn)),
+          (jobArn) => work.run(() => poller.onJobStateChange(jobArn)),
           logger,
         ),
       ]
@@ -93,8 +102,7 @@ export async function createBedrockSlackApp(
           logger: boltLogger,
           customRoutes: [...operationsRoutes(store, metrics), ...eventRoutes],
         });
-  const clientOptions = webClientOptions(config.slack.apiUrl, boltLogger);
-  const identity = await botIdentity(new WebClient(config.slack.botToken, clientOptions), logger);
+  const identity = await botIdentity(slackClient, logger);
   const bolt = new App({
     token: config.slack.botToken,
     // Known already, so Bolt asks Slack nothing more; its own check would reject unobserved when
@@ -181,25 +189,16 @@ export async function createBedrockSlackApp(
   registerSlashCommand(bolt, '/finetune-status', jobsFlow, work, logger);
   registerJobButtons(bolt, jobsFlow, work, logger);
   registerFinetuneViews(bolt, jobsFlow, compareFlow, work, logger);
-  poller = new JobPoller({
-    watches: store,
-    jobs: customizationJobs,
-    notifier: new JobThreadNotifier(bolt.client, store, config.awsRegion),
-    intervalMs: overrides.pollIntervalMs ?? config.finetune.pollMs,
-    logger,
-    channelAllowed: (channelId) => channelAllowed(config.finetune.allowedChannels, channelId),
-  });
-  const jobPoller = poller;
 
   return {
     bolt,
     store,
-    poller: jobPoller,
+    poller,
     bedrock,
     metrics,
     work,
     async start() {
-      jobPoller.start();
+      poller.start();
       if (config.mode === 'socket') {
         await bolt.start();
         logger.info('connected to Slack in socket mode');
@@ -217,7 +216,7 @@ export async function createBedrockSlackApp(
       await bolt
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, 'stopping the receiver failed'));
-      await jobPoller.stop();
+      await poller.stop();
       const drained = await work.drain(config.shutdownGraceMs);
       if (!drained)
         logger.warn({ unfinished: work.size }, 'shutdown grace period ended with work unfinished');

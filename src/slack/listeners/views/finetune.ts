@@ -58,9 +58,8 @@ export function registerFinetuneViews(
     }
     await ack();
     const { jobArn } = result;
-    const tell = (message: SlackMessage) =>
-      client.chat.postEphemeral({ channel: who.channelId, user: who.userId, ...message });
-    work.run(() => jobs.watch(jobArn, who, tell));
+    const reply = ephemeralReply(client, who.channelId, who.userId);
+    work.run(() => jobs.watch(jobArn, who, (message) => reply({ response_type: 'ephemeral', ...message })));
   });
 
   app.view(COMPARE_CUSTOM_VIEW, async ({ ack, body, view, client }) => {
@@ -77,8 +76,8 @@ export function registerFinetuneViews(
     if (!parsed.success) return;
     const { channelId, target } = parsed.data;
     const who = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id, channelId };
-    const tell = (message: SlackMessage) =>
-      client.chat.postEphemeral({ channel: channelId, user: who.userId, ...message });
+    const reply = ephemeralReply(client, channelId, who.userId);
+    const tell = (message: SlackMessage) => reply({ response_type: 'ephemeral', ...message });
     work.run(async () => {
       try {
         const models = await jobs.customCompareModels(target);
@@ -88,12 +87,7 @@ export function registerFinetuneViews(
           );
           return;
         }
-        await compare.runModels(models, prompt, who, async (message) => {
-          const { response_type: _, ...rest } = (
-            typeof message === 'string' ? { text: message } : message
-          ) as SlackMessage & { response_type?: string };
-          await tell(rest);
-        });
+        await compare.runModels(models, prompt, who, reply);
       } catch (error) {
         logger.error({ err: error }, 'custom model compare failed');
         await tell(notice(describeFailure(error)));
