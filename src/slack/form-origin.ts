@@ -10,7 +10,7 @@ export interface FormOrigin {
 
 const sealedSchema = z.object({
   origin: z.object({ teamId: z.string(), userId: z.string(), channelId: z.string() }),
-  data: z.unknown(),
+  data: z.unknown().optional(),
 });
 
 /**
