@@ -113,7 +113,8 @@ export interface Ping {
  * object (sections, fields, context, table cells), in `markdown` blocks, and rich text's user,
  * user-group and broadcast elements. Plain text and raw text are never parsed for mentions.
  */
-export function mentionsIn(message: Record<string, unknown>): string[] {
+export function mentionsIn(sent: object): string[] {
+  const message = sent as Record<string, unknown>;
   const found: string[] = [];
   const scan = (text: unknown) => {
     if (typeof text !== 'string') return;
