@@ -122,7 +122,10 @@ export function mentionsIn(sent: object): string[] {
   };
   scan(message.text);
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     const record = node as Record<string, unknown>;
     if (record.type === 'mrkdwn' || record.type === 'markdown') scan(record.text);
