@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import type { SlackViewAction } from '@slack/bolt';
 import { z } from 'zod';
 
 /** Who opened a form, in which workspace and channel: what its submission may act for. */
@@ -34,12 +35,16 @@ export class FormSeal {
     return `${body}.${this.mac(body)}`;
   }
 
-  /** The form's origin and data, or undefined when the seal is not the app's or the submitter is not the opener. */
-  open(
-    metadata: string,
-    submitter: { teamId: string; userId: string },
-  ): { origin: FormOrigin; data: unknown } | undefined {
-    const [body = '', mac = ''] = metadata.split('.');
+  /**
+   * A submitted form's origin and data, or undefined when the seal is not the app's or the person
+   * submitting is not the one who opened it.
+   */
+  open(submission: SlackViewAction): { origin: FormOrigin; data: unknown } | undefined {
+    const submitter = {
+      teamId: submission.team?.id ?? submission.user.team_id ?? '',
+      userId: submission.user.id,
+    };
+    const [body = '', mac = ''] = submission.view.private_metadata.split('.');
     const expected = Buffer.from(this.mac(body));
     const given = Buffer.from(mac);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;

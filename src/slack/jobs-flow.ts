@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
 import type { CatalogSource, ResolvedModel } from '../bedrock/catalog.js';
 import { classifyBedrockError } from '../bedrock/errors.js';
 import { channelAllowed } from '../jobs/access.js';
@@ -58,11 +59,12 @@ interface PageCursor {
 }
 
 /** What the "Compare with base model" button carries. */
-export interface CustomCompareTarget {
-  throughputArn: string;
-  baseModelId: string;
-  customName: string;
-}
+export const customCompareTargetSchema = z.object({
+  throughputArn: z.string(),
+  baseModelId: z.string(),
+  customName: z.string(),
+});
+export type CustomCompareTarget = z.infer<typeof customCompareTargetSchema>;
 
 const PAGE_TTL_SECONDS = 15 * 60;
 const GROUP_TTL_SECONDS = 5 * 60;

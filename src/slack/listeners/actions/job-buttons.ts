@@ -1,18 +1,11 @@
 import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
-import { z } from 'zod';
 import type { Logger } from '../../../logger.js';
 import type { WorkTracker } from '../../../ops/work-tracker.js';
 import type { SlackMessage } from '../../blocks/compare.js';
 import { JOB_ACTIONS } from '../../blocks/jobs.js';
 import { notice } from '../../blocks/notices.js';
 import { describeFailure } from '../../compare-flow.js';
-import type { JobRequester, JobsFlow } from '../../jobs-flow.js';
-
-const compareTargetSchema = z.object({
-  throughputArn: z.string(),
-  baseModelId: z.string(),
-  customName: z.string(),
-});
+import { customCompareTargetSchema, type JobRequester, type JobsFlow } from '../../jobs-flow.js';
 
 function parseJson(value: string | undefined): unknown {
   try {
@@ -72,7 +65,7 @@ export function registerJobButtons(app: App, flow: JobsFlow, work: WorkTracker, 
     await ack();
     const tell = (message: SlackMessage) =>
       respond({ response_type: 'ephemeral', replace_original: false, ...message });
-    const parsed = compareTargetSchema.safeParse(parseJson(action.value));
+    const parsed = customCompareTargetSchema.safeParse(parseJson(action.value));
     if (!parsed.success) {
       await tell(notice('That button is out of date.'));
       return;

@@ -26,10 +26,7 @@ export function registerCompareForm(
   app.view(COMPARE_VIEW, async ({ ack, body, view, client }) => {
     const values = view.state.values as ViewValues;
     // Where the form was opened, sealed then; a submission names no channel Slack vouches for.
-    const sealed = seal.open(view.private_metadata, {
-      teamId: body.team?.id ?? body.user.team_id ?? '',
-      userId: body.user.id,
-    });
+    const sealed = seal.open(body);
     if (!sealed) {
       await ack({ response_action: 'errors', errors: { [COMPARE_FIELDS.prompt]: UNSEALED_FORM } });
       return;

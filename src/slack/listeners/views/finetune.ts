@@ -1,5 +1,4 @@
-import type { App, SlackViewAction } from '@slack/bolt';
-import { z } from 'zod';
+import type { App } from '@slack/bolt';
 import type { NewJobForm } from '../../../jobs/new-job.js';
 import type { Logger } from '../../../logger.js';
 import type { WorkTracker } from '../../../ops/work-tracker.js';
@@ -11,19 +10,8 @@ import type { CompareFlow } from '../../compare-flow.js';
 import { describeFailure } from '../../compare-flow.js';
 import { ephemeralReply } from '../../ephemeral-reply.js';
 import { type FormSeal, UNSEALED_FORM } from '../../form-origin.js';
-import type { JobsFlow } from '../../jobs-flow.js';
+import { customCompareTargetSchema, type JobsFlow } from '../../jobs-flow.js';
 import { field, type ViewValues } from './view-state.js';
-
-const customCompareTarget = z.object({
-  throughputArn: z.string(),
-  baseModelId: z.string(),
-  customName: z.string(),
-});
-
-const submitter = (body: SlackViewAction) => ({
-  teamId: body.team?.id ?? body.user.team_id ?? '',
-  userId: body.user.id,
-});
 
 /** The new-job form and the custom-model compare prompt. */
 export function registerFinetuneViews(
@@ -35,7 +23,7 @@ export function registerFinetuneViews(
   logger: Logger,
 ): void {
   app.view(NEW_JOB_VIEW, async ({ ack, body, view, client }) => {
-    const sealed = seal.open(view.private_metadata, submitter(body));
+    const sealed = seal.open(body);
     if (!sealed) {
       await ack({ response_action: 'errors', errors: { [NEW_JOB_FIELDS.jobName]: UNSEALED_FORM } });
       return;
@@ -72,8 +60,8 @@ export function registerFinetuneViews(
   });
 
   app.view(COMPARE_CUSTOM_VIEW, async ({ ack, body, view, client }) => {
-    const sealed = seal.open(view.private_metadata, submitter(body));
-    const target = customCompareTarget.safeParse(sealed?.data);
+    const sealed = seal.open(body);
+    const target = customCompareTargetSchema.safeParse(sealed?.data);
     if (!sealed || !target.success) {
       await ack({ response_action: 'errors', errors: { [COMPARE_CUSTOM_PROMPT]: UNSEALED_FORM } });
       return;
