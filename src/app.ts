@@ -19,6 +19,7 @@ import { createMetrics, type Metrics } from './ops/metrics.js';
 import { WorkTracker } from './ops/work-tracker.js';
 import { ChatFlow } from './slack/chat-flow.js';
 import { CompareFlow } from './slack/compare-flow.js';
+import { FormSeal } from './slack/form-origin.js';
 import { JobThreadNotifier } from './slack/job-thread-notifier.js';
 import { JobsFlow } from './slack/jobs-flow.js';
 import { registerCompareButtons } from './slack/listeners/actions/compare-buttons.js';
@@ -131,6 +132,7 @@ export async function createBedrockSlackApp(
     modelTimeoutMs: config.compare.modelTimeoutMs,
     defaultMaxTokens: config.compare.defaultMaxTokens,
   });
+  const seal = new FormSeal(config.slack.botToken);
   const compareFlow = new CompareFlow({
     client: bolt.client,
     catalog,
@@ -145,12 +147,13 @@ export async function createBedrockSlackApp(
     defaultMaxTokens: config.compare.defaultMaxTokens,
     defaultModels: config.compare.defaultModels,
     maxModels: config.compare.maxModels,
+    seal,
     logger,
     updateIntervalMs: overrides.updateIntervalMs,
   });
   registerSlashCommand(bolt, '/compare', compareFlow, work, logger);
   registerCompareButtons(bolt, compareFlow, work, logger);
-  registerCompareForm(bolt, compareFlow, work, logger);
+  registerCompareForm(bolt, compareFlow, seal, work, logger);
 
   const chat = new ChatService({
     runtime: bedrock.runtime,
@@ -184,11 +187,12 @@ export async function createBedrockSlackApp(
     watches: store,
     store,
     access: config.finetune,
+    seal,
     logger,
   });
   registerSlashCommand(bolt, '/finetune-status', jobsFlow, work, logger);
   registerJobButtons(bolt, jobsFlow, work, logger);
-  registerFinetuneViews(bolt, jobsFlow, compareFlow, work, logger);
+  registerFinetuneViews(bolt, jobsFlow, compareFlow, seal, work, logger);
 
   return {
     bolt,

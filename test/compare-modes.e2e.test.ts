@@ -73,7 +73,15 @@ describe('/compare with no text: the form', () => {
     expect(initial).toEqual([NOVA_MICRO, 'anthropic.claude-3-5-haiku-20241022-v1:0']);
   });
 
-  const submit = (fields: {
+  /** Opens the form as `userId` in `channel`, as `/compare` alone does; returns its sealed origin. */
+  const openForm = async (channel: string, userId = 'U0001') => {
+    const before = bench.slack.callsOf('views.open').length;
+    await bench.sender.command('/compare', '', { channelId: channel, userId, responseId: unique('r') });
+    const opened = await bench.slack.waitFor(() => bench.slack.callsOf('views.open')[before]);
+    return (opened.args.view as { private_metadata: string }).private_metadata;
+  };
+
+  const submit = async (fields: {
     models: string[];
     prompt?: string;
     maxTokens?: string;
@@ -85,7 +93,7 @@ describe('/compare with no text: the form', () => {
   }) =>
     bench.sender.viewSubmission({
       callbackId: 'compare_modal',
-      privateMetadata: fields.channel,
+      privateMetadata: await openForm(fields.channel, fields.userId),
       userId: fields.userId,
       values: {
         models: {

@@ -312,7 +312,7 @@ describe('/finetune-status', () => {
     };
     const rejected = await bench.sender.viewSubmission({
       callbackId: 'finetune_new',
-      privateMetadata: 'CNEW',
+      privateMetadata: (opened.args.view as { private_metadata: string }).private_metadata,
       values: values({ training: 'my-bucket/train.jsonl' }),
     });
     expect(JSON.parse(rejected.body)).toEqual({
@@ -327,7 +327,7 @@ describe('/finetune-status', () => {
 
     const accepted = await bench.sender.viewSubmission({
       callbackId: 'finetune_new',
-      privateMetadata: 'CNEW',
+      privateMetadata: (opened.args.view as { private_metadata: string }).private_metadata,
       values: values({ hyperparameters: 'epochCount=2' }),
     });
     expect(accepted.status).toBe(200);

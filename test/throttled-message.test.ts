@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SlackMessage } from '../src/slack/blocks/compare.js';
+import { type SlackMessage, slackMessage } from '../src/slack/blocks/message.js';
 import { ThrottledMessage } from '../src/slack/throttled-message.js';
 
-const message = (text: string): SlackMessage => ({ text, blocks: [] });
+const message = (text: string): SlackMessage => slackMessage({ text, blocks: [] });
 
 describe('a message kept in step with a stream', () => {
   let sent: { text: string; at: number }[];

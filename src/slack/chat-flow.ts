@@ -344,6 +344,7 @@ export class ChatFlow {
       notice(
         `This thread now talks with *${model.name}* (\`${invokeId}\`).${legacy}${remembered}`,
         ':arrows_counterclockwise:',
+        [event.userId],
       ),
     );
   }

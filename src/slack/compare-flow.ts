@@ -17,6 +17,7 @@ import { compareMessage, type SlackMessage } from './blocks/compare.js';
 import { compareModal } from './blocks/compare-modal.js';
 import { leaderboardMessage } from './blocks/leaderboard.js';
 import { compareHelp, notice, unknownModelNotice } from './blocks/notices.js';
+import type { FormSeal } from './form-origin.js';
 import type { SlackFile, SlackFiles } from './slack-files.js';
 import { ThrottledMessage, withRetries } from './throttled-message.js';
 
@@ -49,6 +50,8 @@ export interface CompareFlowDeps {
   defaultMaxTokens: number;
   defaultModels: string[];
   maxModels: number;
+  /** Seals where the /compare form was opened, so its submission posts there and nowhere else. */
+  seal: FormSeal;
   logger: Logger;
   updateIntervalMs?: number;
 }
@@ -109,7 +112,7 @@ export class CompareFlow {
 
   /** "Run again": the same prompt, models and options, as a new message. */
   async rerun(runId: string, requester: CompareRequester, respond: Reply): Promise<void> {
-    const previous = await this.deps.service.load(runId);
+    const previous = await this.runOf(runId, requester);
     if (!previous) {
       await respond({ response_type: 'ephemeral', ...notice(EXPIRED_RUN) });
       return;
@@ -137,7 +140,7 @@ export class CompareFlow {
     await this.deps.client.views.open({
       trigger_id: triggerId,
       view: compareModal(catalog.invocableTextModels(), initial, {
-        channelId: requester.channelId,
+        privateMetadata: this.deps.seal.seal(requester),
         maxModels: this.deps.maxModels,
         defaultMaxTokens: this.deps.defaultMaxTokens,
       }),
@@ -212,10 +215,22 @@ export class CompareFlow {
     voter: CompareRequester & { messageTs: string },
     respond: Reply,
   ): Promise<void> {
-    const run = await this.deps.service.load(runId);
+    const run = await this.runOf(runId, voter);
     const model = run?.models[index];
     if (!run || !model) {
       await respond({ response_type: 'ephemeral', ...notice(EXPIRED_RUN) });
+      return;
+    }
+    if (run.options.blind) {
+      // A blind compare is judged once, by its requester's verdict; a vote would count it again.
+      await respond({
+        response_type: 'ephemeral',
+        ...notice(
+          `A blind compare has no votes: <@${run.userId}>, who ran it, picks the best answer.`,
+          ':see_no_evil:',
+          [run.userId],
+        ),
+      });
       return;
     }
     const { votes } = this.deps;
@@ -248,7 +263,7 @@ export class CompareFlow {
     voter: CompareRequester & { messageTs: string },
     respond: Reply,
   ): Promise<void> {
-    const run = await this.deps.service.load(runId);
+    const run = await this.runOf(runId, voter);
     if (!run?.options.blind || (typeof verdict === 'number' && !run.models[verdict])) {
       await respond({ response_type: 'ephemeral', ...notice(EXPIRED_RUN) });
       return;
@@ -259,6 +274,7 @@ export class CompareFlow {
         ...notice(
           `Only <@${run.userId}>, who ran this blind compare, gives its verdict; the models show once they do.`,
           ':see_no_evil:',
+          [run.userId],
         ),
       });
       return;
@@ -280,8 +296,14 @@ export class CompareFlow {
   }
 
   /** The whole answer of one model, for "Show full answer". */
-  async fullAnswer(runId: string, index: number): Promise<ModelRun | undefined> {
-    return (await this.deps.service.load(runId))?.models[index];
+  async fullAnswer(runId: string, index: number, requester: CompareRequester): Promise<ModelRun | undefined> {
+    return (await this.runOf(runId, requester))?.models[index];
+  }
+
+  /** A stored run, when it belongs to the workspace of the person acting on it. */
+  private async runOf(runId: string, requester: CompareRequester): Promise<CompareRun | undefined> {
+    const run = await this.deps.service.load(runId);
+    return run?.teamId === requester.teamId ? run : undefined;
   }
 
   /**
@@ -293,7 +315,7 @@ export class CompareFlow {
     index: number,
     where: CompareRequester & { messageTs: string },
   ): Promise<string | undefined> {
-    const run = await this.deps.service.load(runId);
+    const run = await this.runOf(runId, where);
     const model = run?.models[index];
     if (!run || !model) return undefined;
     await this.deps.conversations.saveConversation(
@@ -317,6 +339,7 @@ export class CompareFlow {
       ...notice(
         `<@${where.userId}> is continuing with *${model.name}* in this thread. Mention me here to go on; I remember the prompt and its answer.`,
         ':speech_balloon:',
+        [where.userId],
       ),
     });
     return model.name;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
 import type { CatalogSource, ResolvedModel } from '../bedrock/catalog.js';
 import { classifyBedrockError } from '../bedrock/errors.js';
 import { channelAllowed } from '../jobs/access.js';
@@ -21,6 +22,7 @@ import {
 } from './blocks/jobs.js';
 import { newJobModal } from './blocks/new-job-modal.js';
 import { notice } from './blocks/notices.js';
+import type { FormSeal } from './form-origin.js';
 
 /** Says something to the person who asked, privately. */
 type Tell = (message: SlackMessage) => Promise<unknown>;
@@ -44,6 +46,8 @@ export interface JobsFlowDeps {
   watches: WatchStore;
   store: DocumentStore & RateLimitStore;
   access: JobAccessRules;
+  /** Seals where a form was opened (and the custom-model compare's target), see FormSeal. */
+  seal: FormSeal;
   logger: Logger;
 }
 
@@ -55,11 +59,12 @@ interface PageCursor {
 }
 
 /** What the "Compare with base model" button carries. */
-export interface CustomCompareTarget {
-  throughputArn: string;
-  baseModelId: string;
-  customName: string;
-}
+export const customCompareTargetSchema = z.object({
+  throughputArn: z.string(),
+  baseModelId: z.string(),
+  customName: z.string(),
+});
+export type CustomCompareTarget = z.infer<typeof customCompareTargetSchema>;
 
 const PAGE_TTL_SECONDS = 15 * 60;
 const GROUP_TTL_SECONDS = 5 * 60;
@@ -113,7 +118,10 @@ export class JobsFlow {
       case 'new': {
         const catalog = await this.deps.catalog.load();
         const bases = catalog.models.filter((model) => model.customizations.length > 0);
-        await this.deps.client.views.open({ trigger_id: triggerId, view: newJobModal(bases, who.channelId) });
+        await this.deps.client.views.open({
+          trigger_id: triggerId,
+          view: newJobModal(bases, this.deps.seal.seal(who)),
+        });
         return;
       }
     }
@@ -301,20 +309,40 @@ export class JobsFlow {
       notice(
         `Stopping the job. Watchers will hear when it has stopped. (Requested by <@${who.userId}>.)`,
         ':octagonal_sign:',
+        [who.userId],
       ),
     );
   }
 
   /** Opens the form that asks for a prompt to compare a custom model with its base. */
-  async openCustomCompare(target: CustomCompareTarget, channelId: string, triggerId: string): Promise<void> {
-    await this.deps.client.views.open({ trigger_id: triggerId, view: compareCustomModal(target, channelId) });
+  async openCustomCompare(target: CustomCompareTarget, who: JobRequester, triggerId: string): Promise<void> {
+    await this.deps.client.views.open({
+      trigger_id: triggerId,
+      view: compareCustomModal(target, this.deps.seal.seal(who, target)),
+    });
   }
 
-  /** The models of a "Compare with base model" run: the provisioned custom model and its base. */
-  async customCompareModels(target: CustomCompareTarget): Promise<ResolvedModel[] | undefined> {
-    const catalog = await this.deps.catalog.load();
+  /**
+   * The models of a "Compare with base model" run: the provisioned custom model and its base, or
+   * why not. The throughput must be one this account has provisioned: any other "throughput" would
+   * run some other model under the custom model's name.
+   */
+  async customCompareModels(target: CustomCompareTarget): Promise<ResolvedModel[] | { problem: string }> {
+    const [catalog, throughputs] = await Promise.all([
+      this.deps.catalog.load(),
+      this.deps.jobs.throughputs(),
+    ]);
+    if (!throughputs.some((throughput) => throughput.arn === target.throughputArn)) {
+      return {
+        problem: `\`${target.throughputArn}\` is not a provisioned throughput of this account, so I won’t run it. \`/finetune-status throughput\` lists them.`,
+      };
+    }
     const base = catalog.findInvocable(target.baseModelId);
-    if (!base) return undefined;
+    if (!base) {
+      return {
+        problem: `I can’t find the base model \`${target.baseModelId}\` in the catalog to compare with.`,
+      };
+    }
     const custom: ResolvedModel = {
       model: { ...base.model, name: `${target.customName} (custom)`, lifecycle: 'ACTIVE' },
       invokeId: target.throughputArn,

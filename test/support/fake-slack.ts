@@ -96,6 +96,50 @@ export function blockKitError(
   return undefined;
 }
 
+// What Slack notifies people for: `<!channel>`, `<!here>`, `<!everyone>`, `<!subteam^S…>`, `<@U…>`.
+const MENTION = /<(!(?:channel|here|everyone)|!subteam\^[A-Z0-9]+|@[UW][A-Z0-9]+)(?:\|[^>]*)?>/gi;
+
+/** A mention in a message the app sent, that Slack would turn into a notification. */
+export interface Ping {
+  /** The Web API method, or `response_url`. */
+  method: string;
+  channel: string;
+  /** The mention in its canonical form, e.g. `<!channel>`, `<@U0001>`. */
+  mention: string;
+}
+
+/**
+ * The mentions Slack would notify for in a message: in its top-level `text`, in every mrkdwn text
+ * object (sections, fields, context, table cells), in `markdown` blocks, and rich text's user,
+ * user-group and broadcast elements. Plain text and raw text are never parsed for mentions.
+ */
+export function mentionsIn(sent: object): string[] {
+  const message = sent as Record<string, unknown>;
+  const found: string[] = [];
+  const scan = (text: unknown) => {
+    if (typeof text !== 'string') return;
+    for (const match of text.matchAll(MENTION)) found.push(`<${match[1]}>`);
+  };
+  scan(message.text);
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (record.type === 'mrkdwn' || record.type === 'markdown') scan(record.text);
+    if (record.type === 'user') found.push(`<@${String(record.user_id)}>`);
+    if (record.type === 'usergroup') found.push(`<!subteam^${String(record.usergroup_id)}>`);
+    if (record.type === 'broadcast') found.push(`<!${String(record.range)}>`);
+    for (const [key, value] of Object.entries(record))
+      if (key !== 'text' || typeof value !== 'string') visit(value);
+  };
+  visit(message.blocks);
+  visit(message.attachments);
+  return found;
+}
+
 /** A message as conversations.replies returns it. */
 export interface StoredMessage {
   ts: string;
@@ -108,6 +152,8 @@ export interface StoredMessage {
 
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
+  /** Every notification the app's messages would have caused, accepted or not. */
+  readonly pings: Ping[] = [];
   /** Every message in every channel: what people said (seeded by tests) and what the bot posted. */
   readonly messages = new Map<string, StoredMessage[]>();
   /** Display names users.info answers with. */
@@ -216,7 +262,9 @@ export class FakeSlack {
     };
     const path = request.url ?? '/';
     if (path.startsWith('/response/')) {
-      this.responses.push({ path, body: JSON.parse(raw || '{}'), at: performance.now() });
+      const body = JSON.parse(raw || '{}') as Record<string, unknown>;
+      this.recordPings('response_url', path, body);
+      this.responses.push({ path, body, at: performance.now() });
       return json(200, { ok: true });
     }
     if (path.startsWith('/files-pri/')) {
@@ -235,6 +283,7 @@ export class FakeSlack {
     const args = parseArgs(raw, String(request.headers['content-type'] ?? ''));
     const call: RecordedCall = { method, args, at: performance.now() };
     this.calls.push(call);
+    if (method.startsWith('chat.')) this.recordPings(method, String(args.channel ?? ''), args);
     const queued = this.queued.get(method)?.shift();
     if (queued?.status === 429)
       return json(
@@ -316,6 +365,10 @@ export class FakeSlack {
       default:
         return { ok: true };
     }
+  }
+
+  private recordPings(method: string, channel: string, message: Record<string, unknown>): void {
+    for (const mention of mentionsIn(message)) this.pings.push({ method, channel, mention });
   }
 
   /** Keeps what the bot posted or updated, so conversations.replies can return it. */

@@ -1,7 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { ModelFailure } from '../../bedrock/errors.js';
-import { dollars, type SlackMessage } from './compare.js';
+import { dollars } from './compare.js';
 import { clip, escapeMrkdwn, LIMITS, renderClipped, splitMrkdwn, toMrkdwn } from './limits.js';
+import { type SlackMessage, slackMessage } from './message.js';
 
 /**
  * Marks the bot's answers in a thread, so that when history is rebuilt from Slack only real answers
@@ -35,17 +36,17 @@ const contextLine = (text: string): KnownBlock => ({
 
 export function thinkingMessage(modelName: string): SlackMessage {
   const text = `${escapeMrkdwn(modelName)} is thinking…`;
-  return { text, blocks: [contextLine(`:hourglass_flowing_sand: _${text}_`)] };
+  return slackMessage({ text, blocks: [contextLine(`:hourglass_flowing_sand: _${text}_`)] });
 }
 
 /** The answer so far, while it streams: as much as one message holds, with a cursor. */
 export function streamingMessage(modelName: string, textSoFar: string): SlackMessage {
   const { text, clipped } = renderClipped(textSoFar, PART_CHARS);
   const more = clipped ? '\n_…the rest follows when the answer is complete._' : ' ▌';
-  return {
+  return slackMessage({
     text: clip(textSoFar, LIMITS.fallbackText),
     blocks: [...sections(`${text}${more}`), contextLine(`_${escapeMrkdwn(modelName)} is writing…_`)],
-  };
+  });
 }
 
 /**
@@ -68,19 +69,19 @@ export function answerMessages(answer: string, footer: AnswerFooter): SlackMessa
       for (const note of footer.notes.slice(0, 5)) blocks.push(contextLine(`:information_source: ${note}`));
       blocks.push(contextLine(figures.join(' · ')));
     }
-    return {
+    return slackMessage({
       // The plain text is what a rebuilt history reads back, so it is the answer itself.
       text: part,
       blocks,
       metadata: { event_type: ANSWER_EVENT, event_payload: { part: index + 1, of: parts.length } },
-    };
+    });
   });
 }
 
 export function chatFailureMessage(modelName: string, failure: ModelFailure): SlackMessage {
   const detail = failure.detail ? `\n>${escapeMrkdwn(clip(failure.detail, 300))}` : '';
   const text = `${escapeMrkdwn(modelName)} could not answer: ${failure.message}`;
-  return { text, blocks: sections(clip(`:warning: ${text}${detail}`, LIMITS.sectionText)) };
+  return slackMessage({ text, blocks: sections(clip(`:warning: ${text}${detail}`, LIMITS.sectionText)) });
 }
 
 export function chatHelp(modelName: string): SlackMessage {
@@ -91,5 +92,5 @@ export function chatHelp(modelName: string): SlackMessage {
     '• `@Bedrock model` tells which model this thread uses',
     '• Attach images (PNG, JPEG, GIF, WebP) or documents (PDF, CSV, DOCX, XLSX, HTML, TXT, MD) to a message and the model reads them, where it can.',
   ].join('\n');
-  return { text: 'How to talk with a Bedrock model here', blocks: sections(text) };
+  return slackMessage({ text: 'How to talk with a Bedrock model here', blocks: sections(text) });
 }

@@ -1,16 +1,20 @@
 import type { View } from '@slack/types';
 import type { CustomCompareTarget } from '../jobs-flow.js';
-import { clip } from './limits.js';
+import { clip, escapeMrkdwn } from './limits.js';
+import { slackView } from './message.js';
 
 export const COMPARE_CUSTOM_VIEW = 'finetune_compare_prompt';
 export const COMPARE_CUSTOM_PROMPT = 'prompt';
 
-/** Asks for the prompt to run on a custom model and its base; the rest travels in private_metadata. */
-export function compareCustomModal(target: CustomCompareTarget, channelId: string): View {
-  return {
+/**
+ * Asks for the prompt to run on a custom model and its base; the target and the channel travel in
+ * `privateMetadata`, sealed (see FormSeal).
+ */
+export function compareCustomModal(target: CustomCompareTarget, privateMetadata: string): View {
+  return slackView({
     type: 'modal',
     callback_id: COMPARE_CUSTOM_VIEW,
-    private_metadata: JSON.stringify({ target, channelId }),
+    private_metadata: privateMetadata,
     title: { type: 'plain_text', text: 'Compare with base' },
     submit: { type: 'plain_text', text: 'Compare' },
     close: { type: 'plain_text', text: 'Cancel' },
@@ -20,7 +24,7 @@ export function compareCustomModal(target: CustomCompareTarget, channelId: strin
         text: {
           type: 'mrkdwn',
           text: clip(
-            `Runs one prompt on *${target.customName}* (through its provisioned throughput) and on its base model \`${target.baseModelId}\`, side by side.`,
+            `Runs one prompt on *${escapeMrkdwn(target.customName)}* (through its provisioned throughput) and on its base model \`${target.baseModelId}\`, side by side.`,
             3000,
           ),
         },
@@ -32,5 +36,5 @@ export function compareCustomModal(target: CustomCompareTarget, channelId: strin
         element: { type: 'plain_text_input', action_id: 'value', multiline: true },
       },
     ],
-  };
+  });
 }

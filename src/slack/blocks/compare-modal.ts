@@ -2,6 +2,7 @@ import type { KnownBlock, PlainTextOption, View } from '@slack/types';
 import type { CatalogModel } from '../../bedrock/catalog.js';
 import type { CompareForm } from '../../compare/form.js';
 import { clip, LIMITS } from './limits.js';
+import { slackView } from './message.js';
 
 export const COMPARE_VIEW = 'compare_modal';
 
@@ -48,7 +49,7 @@ function optionalText(blockId: string, label: string, placeholder: string, multi
 export function compareModal(
   models: CatalogModel[],
   initial: string[],
-  options: { channelId: string; maxModels: number; defaultMaxTokens: number },
+  options: { privateMetadata: string; maxModels: number; defaultMaxTokens: number },
 ): View {
   const shown = models.slice(0, LIMITS.staticOptions);
   const groups = new Map<string, CatalogModel[]>();
@@ -114,13 +115,13 @@ export function compareModal(
       },
     },
   ];
-  return {
+  return slackView({
     type: 'modal',
     callback_id: COMPARE_VIEW,
-    private_metadata: options.channelId,
+    private_metadata: options.privateMetadata,
     title: { type: 'plain_text', text: 'Compare models' },
     submit: { type: 'plain_text', text: 'Compare' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks,
-  };
+  });
 }

@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { summarize } from '../../compare/summary.js';
 import type { CompareRun, ModelRun } from '../../compare/types.js';
 import { button, clip, escapeMrkdwn, LIMITS, renderClipped } from './limits.js';
+import { type SlackMessage, slackMessage } from './message.js';
 
 export const COMPARE_ACTIONS = {
   runAgain: 'compare_run_again',
@@ -24,12 +25,7 @@ export interface CompareView {
   votes?: Record<string, number>;
 }
 
-export interface SlackMessage {
-  text: string;
-  blocks: KnownBlock[];
-  /** Slack message metadata: how the bot later recognises its own answers in a thread. */
-  metadata?: { event_type: string; event_payload: Record<string, string | number> };
-}
+export type { SlackMessage } from './message.js';
 
 /** Room for answers once headers, figures, notes and buttons are counted, shared by all models. */
 const ANSWER_BUDGET = 9_000;
@@ -249,8 +245,11 @@ export function compareMessage(run: CompareRun, view: CompareView = {}): SlackMe
   const names = hidden
     ? `${run.models.length} hidden models`
     : run.models.map((model) => model.label).join(', ');
-  return {
-    text: clip(`Compare (${names}): ${run.prompt}`, LIMITS.fallbackText),
-    blocks: blocks.slice(0, LIMITS.blocks),
-  };
+  return slackMessage(
+    {
+      text: clip(`Compare (${names}): ${run.prompt}`, LIMITS.fallbackText),
+      blocks: blocks.slice(0, LIMITS.blocks),
+    },
+    [run.userId, run.verdict?.by],
+  );
 }

@@ -1,6 +1,7 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { ModelRun } from '../../compare/types.js';
 import { clip, LIMITS, splitMrkdwn, toMrkdwn } from './limits.js';
+import { slackView } from './message.js';
 
 /** A modal with one model's whole answer, split into sections at paragraph and code-block boundaries. */
 export function fullAnswerModal(model: ModelRun): View {
@@ -19,10 +20,10 @@ export function fullAnswerModal(model: ModelRun): View {
       elements: [{ type: 'mrkdwn', text: '_The answer continues past what a Slack modal can hold._' }],
     });
   }
-  return {
+  return slackView({
     type: 'modal',
     title: { type: 'plain_text', text: clip(model.label, LIMITS.modalTitle) },
     close: { type: 'plain_text', text: 'Close' },
     blocks,
-  };
+  });
 }

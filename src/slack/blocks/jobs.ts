@@ -2,8 +2,8 @@ import type { KnownBlock } from '@slack/types';
 import type { Throughput } from '../../jobs/customization-client.js';
 import type { JobChange } from '../../jobs/poller.js';
 import { type CustomizationJob, modelIdOf, STAGES, type StageStatus } from '../../jobs/types.js';
-import type { SlackMessage } from './compare.js';
 import { button, clip, escapeMrkdwn, LIMITS } from './limits.js';
+import { type SlackMessage, slackMessage } from './message.js';
 
 export const JOB_ACTIONS = {
   details: 'finetune_details',
@@ -105,7 +105,7 @@ export function jobListMessage(
       '`/finetune-status <job>` for one job · filters: `running` `completed` `failed` `stopped` `name:<part>`',
     ),
   );
-  return { text: `Customization jobs${filterLabel ? ` (${filterLabel})` : ''}`, blocks };
+  return slackMessage({ text: `Customization jobs${filterLabel ? ` (${filterLabel})` : ''}`, blocks });
 }
 
 /** One sentence on the usual causes of a failed job, matched on Bedrock's message. */
@@ -199,7 +199,7 @@ export function jobDetailsMessage(
     });
   }
   blocks.push({ type: 'actions', elements: buttons });
-  return { text: `${job.name}: ${job.status}`, blocks: blocks.slice(0, LIMITS.blocks) };
+  return slackMessage({ text: `${job.name}: ${job.status}`, blocks: blocks.slice(0, LIMITS.blocks) });
 }
 
 function failureBlocks(message: string): KnownBlock[] {
@@ -213,15 +213,18 @@ function failureBlocks(message: string): KnownBlock[] {
 
 /** The message that opens a watch thread. */
 export function watchCardMessage(job: CustomizationJob, userId: string, now = Date.now()): SlackMessage {
-  return {
-    text: `Watching ${job.name}`,
-    blocks: [
-      section(summaryLine(job, now)),
-      context(
-        `:eyes: <@${userId}> is watching this job: every status and stage change is posted in this thread.`,
-      ),
-    ],
-  };
+  return slackMessage(
+    {
+      text: `Watching ${job.name}`,
+      blocks: [
+        section(summaryLine(job, now)),
+        context(
+          `:eyes: <@${userId}> is watching this job: every status and stage change is posted in this thread.`,
+        ),
+      ],
+    },
+    [userId],
+  );
 }
 
 const statusOfSignature = (signature: string) => {
@@ -286,11 +289,11 @@ export function jobChangeMessage(
     }
   }
   if (job.status === 'Failed' && job.failureMessage) blocks.push(...failureBlocks(job.failureMessage));
-  return {
+  return slackMessage({
     text: clip(lines[0]?.replace(/\*/g, '') ?? job.name, LIMITS.fallbackText),
     blocks,
     metadata: { event_type: JOB_CHANGE_EVENT, event_payload: { job: job.arn, change: change.current } },
-  };
+  });
 }
 
 export function throughputMessage(throughputs: Throughput[]): SlackMessage {
@@ -314,11 +317,11 @@ export function throughputMessage(throughputs: Throughput[]): SlackMessage {
       ),
     );
   }
-  return { text: 'Provisioned throughput', blocks };
+  return slackMessage({ text: 'Provisioned throughput', blocks });
 }
 
 export function finetuneHelp(): SlackMessage {
-  return {
+  return slackMessage({
     text: 'How to use /finetune-status',
     blocks: [
       section(
@@ -332,5 +335,5 @@ export function finetuneHelp(): SlackMessage {
         ].join('\n'),
       ),
     ],
-  };
+  });
 }

@@ -1,7 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { Standing } from '../../compare/leaderboard.js';
-import { dollars, type SlackMessage, seconds } from './compare.js';
+import { dollars, seconds } from './compare.js';
 import { clip, escapeMrkdwn, LIMITS } from './limits.js';
+import { type SlackMessage, slackMessage } from './message.js';
 
 const SHOWN = 20;
 
@@ -46,5 +47,5 @@ export function leaderboardMessage(standings: Standing[], nameOf: (modelId: stri
       },
     ],
   });
-  return { text: 'Compare leaderboard', blocks };
+  return slackMessage({ text: 'Compare leaderboard', blocks });
 }

@@ -37,16 +37,13 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-// `<!channel>`, `<!here>`, `<!everyone>`, `<!subteam^…>`: a model's answer must never notify people.
-const BROADCAST = /<!(channel|here|everyone|subteam\^[A-Z0-9]+)(?:\|[^>]*)?>/gi;
-
 /**
- * A model's Markdown as Slack shows it: bold, lists, links and code blocks in mrkdwn, with Slack's
- * broadcast mentions defused.
+ * A model's Markdown as Slack shows it: bold, lists, links and code blocks in mrkdwn. (Its mentions
+ * are defused with the whole message, by `slackMessage`.)
  */
 export function toMrkdwn(markdown: string): string {
   if (markdown.trim() === '') return '';
-  return slackifyMarkdown(markdown).trimEnd().replace(BROADCAST, '@$1');
+  return slackifyMarkdown(markdown).trimEnd();
 }
 
 /**

@@ -4,6 +4,7 @@ import { HYPERPARAMETER_TABLE } from '../../jobs/hyperparameters.js';
 import type { NewJobForm } from '../../jobs/new-job.js';
 import { typeLabel } from './jobs.js';
 import { clip, LIMITS } from './limits.js';
+import { slackView } from './message.js';
 
 export const NEW_JOB_VIEW = 'finetune_new';
 
@@ -51,7 +52,7 @@ function textInput(
 }
 
 /** The seeds' "create a fine-tuning job" steps as one form. `channelId` is where the job is posted. */
-export function newJobModal(baseModels: CatalogModel[], channelId: string): View {
+export function newJobModal(baseModels: CatalogModel[], privateMetadata: string): View {
   const byProvider = new Map<string, CatalogModel[]>();
   for (const model of baseModels)
     byProvider.set(model.provider, [...(byProvider.get(model.provider) ?? []), model]);
@@ -118,13 +119,13 @@ export function newJobModal(baseModels: CatalogModel[], channelId: string): View
       placeholder: 'us.amazon.nova-pro-v1:0',
     }),
   ];
-  return {
+  return slackView({
     type: 'modal',
     callback_id: NEW_JOB_VIEW,
-    private_metadata: channelId,
+    private_metadata: privateMetadata,
     title: { type: 'plain_text', text: 'New customization job' },
     submit: { type: 'plain_text', text: 'Start job' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks,
-  };
+  });
 }

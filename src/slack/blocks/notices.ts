@@ -1,14 +1,20 @@
 import type { KnownBlock } from '@slack/types';
-import type { SlackMessage } from './compare.js';
 import { clip, LIMITS } from './limits.js';
+import { type SlackMessage, slackMessage } from './message.js';
 
-/** A short message for one person: an error, a refusal, a hint. Mrkdwn, within every limit. */
-export function notice(text: string, icon = ':warning:'): SlackMessage {
+/**
+ * A short message: an error, a refusal, a hint. Mrkdwn, within every limit. `mentions` are the user
+ * IDs the app itself names in it; any other mention in `text` is defused.
+ */
+export function notice(text: string, icon = ':warning:', mentions: string[] = []): SlackMessage {
   const body = clip(`${icon} ${text}`, LIMITS.sectionText);
-  return {
-    text: clip(text, LIMITS.fallbackText),
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: body } }],
-  };
+  return slackMessage(
+    {
+      text: clip(text, LIMITS.fallbackText),
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: body } }],
+    },
+    mentions,
+  );
 }
 
 export function unknownModelNotice(word: string, suggestions: string[]): SlackMessage {
@@ -46,5 +52,5 @@ export function compareHelp(maxModels: number, defaults: string[]): SlackMessage
     ].join('\n'),
   ];
   const blocks: KnownBlock[] = sections.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
-  return { text: 'How to use /compare', blocks };
+  return slackMessage({ text: 'How to use /compare', blocks });
 }

@@ -18,12 +18,13 @@ function target(value: string | undefined): { run: string; model: number } | und
   }
 }
 
+/** Who clicked, on which message: Slack's own fields of the click, never anything the button carries. */
 function where(body: BlockButtonAction) {
   return {
     teamId: body.team?.id ?? body.user.team_id ?? '',
     userId: body.user.id,
-    channelId: body.channel?.id ?? '',
-    messageTs: body.message?.ts ?? '',
+    channelId: body.channel?.id ?? body.container?.channel_id ?? '',
+    messageTs: body.message?.ts ?? body.container?.message_ts ?? '',
   };
 }
 
@@ -84,7 +85,7 @@ export function registerCompareButtons(app: App, flow: CompareFlow, work: WorkTr
     async ({ ack, body, action, client, respond }) => {
       await ack();
       const picked = target(action.value);
-      const model = picked ? await flow.fullAnswer(picked.run, picked.model) : undefined;
+      const model = picked ? await flow.fullAnswer(picked.run, picked.model, where(body)) : undefined;
       if (!model) {
         await respond({ response_type: 'ephemeral', replace_original: false, ...notice(EXPIRED_RUN) });
         return;

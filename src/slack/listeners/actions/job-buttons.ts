@@ -1,24 +1,26 @@
 import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
-import { z } from 'zod';
 import type { Logger } from '../../../logger.js';
 import type { WorkTracker } from '../../../ops/work-tracker.js';
 import type { SlackMessage } from '../../blocks/compare.js';
 import { JOB_ACTIONS } from '../../blocks/jobs.js';
 import { notice } from '../../blocks/notices.js';
 import { describeFailure } from '../../compare-flow.js';
-import type { JobRequester, JobsFlow } from '../../jobs-flow.js';
+import { customCompareTargetSchema, type JobRequester, type JobsFlow } from '../../jobs-flow.js';
 
-const compareTargetSchema = z.object({
-  throughputArn: z.string(),
-  baseModelId: z.string(),
-  customName: z.string(),
-});
+function parseJson(value: string | undefined): unknown {
+  try {
+    return JSON.parse(value ?? 'null');
+  } catch {
+    return undefined;
+  }
+}
 
+/** Who clicked, where: the channel is Slack's own field of the click, never anything the button carries. */
 function requester(body: BlockButtonAction): JobRequester {
   return {
     teamId: body.team?.id ?? body.user.team_id ?? '',
     userId: body.user.id,
-    channelId: body.channel?.id ?? '',
+    channelId: body.channel?.id ?? body.container?.channel_id ?? '',
   };
 }
 
@@ -61,15 +63,16 @@ export function registerJobButtons(app: App, flow: JobsFlow, work: WorkTracker, 
   // The prompt form must open within 3 s of the click (trigger_id), so this one is not detached.
   app.action<BlockButtonAction>(JOB_ACTIONS.compare, async ({ ack, body, action, respond }) => {
     await ack();
-    const parsed = compareTargetSchema.safeParse(JSON.parse(action.value ?? 'null'));
+    const tell = (message: SlackMessage) =>
+      respond({ response_type: 'ephemeral', replace_original: false, ...message });
+    const parsed = customCompareTargetSchema.safeParse(parseJson(action.value));
     if (!parsed.success) {
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        ...notice('That button is out of date.'),
-      });
+      await tell(notice('That button is out of date.'));
       return;
     }
-    await flow.openCustomCompare(parsed.data, body.channel?.id ?? '', body.trigger_id);
+    const who = requester(body);
+    const refusal = await flow.refusal(who);
+    if (refusal) await tell(notice(refusal, ':no_entry:'));
+    else await flow.openCustomCompare(parsed.data, who, body.trigger_id);
   });
 }

@@ -11,13 +11,26 @@ import {
 import { notice } from '../../blocks/notices.js';
 import { type CompareFlow, describeFailure } from '../../compare-flow.js';
 import { ephemeralReply } from '../../ephemeral-reply.js';
+import { type FormSeal, UNSEALED_FORM } from '../../form-origin.js';
 import { type SlackFile, slackFileSchema } from '../../slack-files.js';
 import { field, selected, type ViewValues } from './view-state.js';
 
 /** The /compare form: errors inline within the 3-second ack, then the compare runs detached. */
-export function registerCompareForm(app: App, flow: CompareFlow, work: WorkTracker, logger: Logger): void {
+export function registerCompareForm(
+  app: App,
+  flow: CompareFlow,
+  seal: FormSeal,
+  work: WorkTracker,
+  logger: Logger,
+): void {
   app.view(COMPARE_VIEW, async ({ ack, body, view, client }) => {
     const values = view.state.values as ViewValues;
+    // Where the form was opened, sealed then; a submission names no channel Slack vouches for.
+    const sealed = seal.open(body);
+    if (!sealed) {
+      await ack({ response_action: 'errors', errors: { [COMPARE_FIELDS.prompt]: UNSEALED_FORM } });
+      return;
+    }
     const form: CompareForm = {
       models: selected(values, COMPARE_FIELDS.models),
       prompt: field(values, COMPARE_FIELDS.prompt),
@@ -38,11 +51,7 @@ export function registerCompareForm(app: App, flow: CompareFlow, work: WorkTrack
       const parsed = slackFileSchema.safeParse(file);
       return parsed.success ? [parsed.data] : [];
     });
-    const requester = {
-      teamId: body.team?.id ?? body.user.team_id ?? '',
-      userId: body.user.id,
-      channelId: view.private_metadata,
-    };
+    const requester = sealed.origin;
     const reply = ephemeralReply(client, requester.channelId, requester.userId);
     work.run(async () => {
       try {

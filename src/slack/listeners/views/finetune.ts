@@ -1,5 +1,4 @@
 import type { App } from '@slack/bolt';
-import { z } from 'zod';
 import type { NewJobForm } from '../../../jobs/new-job.js';
 import type { Logger } from '../../../logger.js';
 import type { WorkTracker } from '../../../ops/work-tracker.js';
@@ -10,23 +9,25 @@ import { notice } from '../../blocks/notices.js';
 import type { CompareFlow } from '../../compare-flow.js';
 import { describeFailure } from '../../compare-flow.js';
 import { ephemeralReply } from '../../ephemeral-reply.js';
-import type { JobsFlow } from '../../jobs-flow.js';
+import { type FormSeal, UNSEALED_FORM } from '../../form-origin.js';
+import { customCompareTargetSchema, type JobsFlow } from '../../jobs-flow.js';
 import { field, type ViewValues } from './view-state.js';
-
-const customCompareSchema = z.object({
-  channelId: z.string(),
-  target: z.object({ throughputArn: z.string(), baseModelId: z.string(), customName: z.string() }),
-});
 
 /** The new-job form and the custom-model compare prompt. */
 export function registerFinetuneViews(
   app: App,
   jobs: JobsFlow,
   compare: CompareFlow,
+  seal: FormSeal,
   work: WorkTracker,
   logger: Logger,
 ): void {
   app.view(NEW_JOB_VIEW, async ({ ack, body, view, client }) => {
+    const sealed = seal.open(body);
+    if (!sealed) {
+      await ack({ response_action: 'errors', errors: { [NEW_JOB_FIELDS.jobName]: UNSEALED_FORM } });
+      return;
+    }
     const values = view.state.values as ViewValues;
     const form: NewJobForm = {
       type: field(values, NEW_JOB_FIELDS.type) ?? 'FINE_TUNING',
@@ -40,11 +41,7 @@ export function registerFinetuneViews(
       hyperparameters: field(values, NEW_JOB_FIELDS.hyperparameters),
       teacher: field(values, NEW_JOB_FIELDS.teacher),
     };
-    const who = {
-      teamId: body.team?.id ?? body.user.team_id ?? '',
-      userId: body.user.id,
-      channelId: view.private_metadata,
-    };
+    const who = sealed.origin;
     let result: Awaited<ReturnType<JobsFlow['submitNewJob']>>;
     try {
       result = await jobs.submitNewJob(form, who);
@@ -63,6 +60,12 @@ export function registerFinetuneViews(
   });
 
   app.view(COMPARE_CUSTOM_VIEW, async ({ ack, body, view, client }) => {
+    const sealed = seal.open(body);
+    const target = customCompareTargetSchema.safeParse(sealed?.data);
+    if (!sealed || !target.success) {
+      await ack({ response_action: 'errors', errors: { [COMPARE_CUSTOM_PROMPT]: UNSEALED_FORM } });
+      return;
+    }
     const prompt = field(view.state.values as ViewValues, COMPARE_CUSTOM_PROMPT);
     if (!prompt) {
       await ack({
@@ -72,19 +75,15 @@ export function registerFinetuneViews(
       return;
     }
     await ack();
-    const parsed = customCompareSchema.safeParse(JSON.parse(view.private_metadata || 'null'));
-    if (!parsed.success) return;
-    const { channelId, target } = parsed.data;
-    const who = { teamId: body.team?.id ?? body.user.team_id ?? '', userId: body.user.id, channelId };
-    const reply = ephemeralReply(client, channelId, who.userId);
+    const who = sealed.origin;
+    const reply = ephemeralReply(client, who.channelId, who.userId);
     const tell = (message: SlackMessage) => reply({ response_type: 'ephemeral', ...message });
     work.run(async () => {
       try {
-        const models = await jobs.customCompareModels(target);
-        if (!models) {
-          await tell(
-            notice(`I can’t find the base model \`${target.baseModelId}\` in the catalog to compare with.`),
-          );
+        const refusal = await jobs.refusal(who);
+        const models = refusal ? { problem: refusal } : await jobs.customCompareModels(target.data);
+        if ('problem' in models) {
+          await tell(notice(models.problem, ':no_entry:'));
           return;
         }
         await compare.runModels(models, prompt, who, reply);
