@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionIds, buttonValue, visibleText } from './support/blocks.js';
+import { actionIds, buttonValue, tableRows, visibleText } from './support/blocks.js';
 import type { RecordedCall } from './support/fake-slack.js';
 import { type Bench, startBench } from './support/harness.js';
 
@@ -188,9 +188,11 @@ describe('costs, criteria, blind mode and the leaderboard', () => {
     );
     const text = visibleText((await updateIn(channel, 'Summary')).args.blocks);
     // Nova Micro: 100 × $0.035 + 5 × $0.14 per million = $0.0000042; Nova Lite: 100 × $1000 + 5 × $2000 per million.
-    expect(text).toContain('100 in / 5 out tokens');
-    expect(text).toContain('$0.0000042 · latency :white_check_mark: · cost :white_check_mark:');
-    expect(text).toContain('$0.1100 · latency :white_check_mark: · cost :x:');
+    const rows = tableRows((await updateIn(channel, 'Summary')).args.blocks);
+    expect(rows[1]?.slice(3)).toEqual(['100 ×1.0', '5 ×1.0', expect.any(String), '$0.0000042 ×1.0']);
+    expect(rows[2]?.slice(3)).toEqual(['100 ×1.0', '5 ×1.0', expect.any(String), '$0.11 ×26190']);
+    expect(text).toContain('latency :white_check_mark: · cost :white_check_mark:');
+    expect(text).toContain('latency :white_check_mark: · cost :x:');
     expect(text).toContain('Cheapest: *nova-micro* ($0.0000042)');
   });
 
@@ -238,7 +240,7 @@ describe('costs, criteria, blind mode and the leaderboard', () => {
     expect(board.body.response_type).toBe('ephemeral');
     const text = visibleText(board.body.blocks);
     expect(text).toMatch(
-      /1\. \*Nova Lite\* · 1 win \(100% of 1\) · median \d\.\d\d s · median \$0\.1100 · \d+ runs/,
+      /1\. \*Nova Lite\* · 1 win \(100% of 1\) · median \d\.\d\d s · median \$0\.11 · \d+ runs/,
     );
     expect(text).toMatch(
       /2\. \*Nova Micro\* · 0 wins \(0% of 1\) · median \d\.\d\d s · median \$0\.0000042 · \d+ runs/,

@@ -11,10 +11,11 @@ import { contextWindowOf } from '../bedrock/context-windows.js';
 import type { ModelFailure } from '../bedrock/errors.js';
 import { type Attachment, toMessages } from '../bedrock/messages.js';
 import type { PriceBook } from '../bedrock/pricing.js';
+import { estimateTokens } from '../bedrock/token-estimate.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Conversation, ConversationStore, ConversationTurn, LockStore } from '../store/types.js';
 import { withLock } from '../store/with-lock.js';
-import { attachmentTokens, estimateTokens, fitToWindow } from './history.js';
+import { attachmentTokens, fitToWindow } from './history.js';
 
 export interface ChatDeps {
   runtime: BedrockRuntimeClient;

@@ -142,7 +142,10 @@ export class CompareService {
     );
     model.latencyMs = answer.latencyMs;
     if (answer.ok) this.finish(run, model, answer.costUsd);
-    else {
+    else if (answer.partial) {
+      const { timeoutMs, estimatedCostUsd, ...soFar } = answer.partial;
+      Object.assign(model, soFar, { status: 'timed-out', timeoutMs, estimatedCostUsd });
+    } else {
       model.status = 'failed';
       model.failure = answer.failure;
     }

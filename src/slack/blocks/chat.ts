@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { ModelFailure } from '../../bedrock/errors.js';
-import { dollars, type SlackMessage } from './compare.js';
+import { formatUsd } from '../../bedrock/pricing.js';
+import type { SlackMessage } from './compare.js';
 import { clip, escapeMrkdwn, LIMITS, renderClipped, splitMrkdwn, toMrkdwn } from './limits.js';
 
 /**
@@ -58,8 +59,8 @@ export function answerMessages(answer: string, footer: AnswerFooter): SlackMessa
   const figures = [
     `*${escapeMrkdwn(footer.modelName)}*`,
     `${footer.inputTokens} in / ${footer.outputTokens} out tokens`,
-    dollars(footer.costUsd),
-    `this thread so far ${dollars(footer.conversationCostUsd)}`,
+    formatUsd(footer.costUsd),
+    `this thread so far ${formatUsd(footer.conversationCostUsd)}`,
   ];
   if (footer.stopReason === 'max_tokens') figures.push('*cut off at the max tokens limit*');
   return parts.map((part, index) => {
