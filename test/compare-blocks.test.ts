@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatUsd } from '../src/bedrock/pricing.js';
 import type { CompareRun, ModelRun } from '../src/compare/types.js';
 import { compareMessage } from '../src/slack/blocks/compare.js';
+import { fullAnswerModal } from '../src/slack/blocks/full-answer.js';
 import { clipMrkdwn, splitMrkdwn } from '../src/slack/blocks/limits.js';
 import { actionIds, tableRows, visibleText } from './support/blocks.js';
 import { blockKitError } from './support/fake-slack.js';
@@ -144,6 +145,18 @@ describe('the compare message', () => {
       compareMessage(run([model(0, { text: 'Hi <!channel> & friends' }), model(1)])).blocks,
     );
     expect(text).not.toContain('<!channel>');
+  });
+
+  it('offers “Show full answer” in a blind compare too, whose modal names the answer only by its letter', () => {
+    const blind = run([model(0, { text: hugeAnswer(4_000) }), model(1, { text: 'Short.' })]);
+    blind.options = { ...blind.options, blind: true };
+    const message = compareMessage(blind);
+    expect(actionIds(message.blocks)).toEqual(
+      expect.arrayContaining(['compare_blind_pick_0', 'compare_show_full_0']),
+    );
+    const modal = JSON.stringify(fullAnswerModal(blind.models[0] as ModelRun, 'Answer A'));
+    expect(modal).toContain('Answer A');
+    expect(modal).not.toMatch(/Model 0|model-0/);
   });
 
   it('formats costs as plain decimals with two significant digits, never in scientific notation', () => {

@@ -50,7 +50,11 @@ beforeAll(async () => {
     prices,
     JSON.stringify({ [NOVA_LITE]: { inputPerMillionUsd: 1000, outputPerMillionUsd: 2000 } }),
   );
-  bench = await startBench({ env: { PRICES_FILE: prices, RATE_LIMIT_USER_PER_MINUTE: '1000' } });
+  // Blind compares here list their models in reverse: a fixed stand-in for the random shuffle.
+  bench = await startBench({
+    env: { PRICES_FILE: prices, RATE_LIMIT_USER_PER_MINUTE: '1000' },
+    overrides: { shuffle: (items) => [...items].reverse() },
+  });
   bench.bedrock.script(NOVA_MICRO, { answer: 'one two three four five', inputTokens: 100 });
   bench.bedrock.script(NOVA_LITE, { answer: 'six seven eight nine ten', inputTokens: 100 });
 });
@@ -221,11 +225,18 @@ describe('costs, criteria, blind mode and the leaderboard', () => {
       'Only <@UBLIND>, who ran this blind compare, gives its verdict',
     );
 
-    await click(hidden, 'compare_blind_pick_1', 'UBLIND');
+    // Named nova-micro first, shuffled to B: answer A is Nova Lite's, and the reveal says so.
+    await click(hidden, 'compare_blind_pick_0', 'UBLIND');
     const revealed = await updateIn(channel, 'Blind verdict');
     const shown = visibleText(revealed.args.blocks);
-    expect(shown).toContain('Blind verdict by <@UBLIND>: B (*Nova Lite*) was best.');
-    expect(shown).toContain('*A: Nova Micro*');
+    expect(shown).toContain('Blind verdict by <@UBLIND>: A (*Nova Lite*) was best.');
+    expect(shown).toContain('*A: Nova Lite*');
+    expect(shown).toContain('*B: Nova Micro*');
+    expect(tableRows(revealed.args.blocks).map((row) => row[0])).toEqual([
+      'Model',
+      'A: nova-lite',
+      'B: nova-micro',
+    ]);
     expect(shown).toContain('Summary');
     expect(actionIds(revealed.args.blocks)).not.toContain('compare_vote_0');
 
