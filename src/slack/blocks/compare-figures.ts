@@ -15,9 +15,9 @@ export const modelCost = (model: ModelRun) =>
     ? formatUsd(model.estimatedCostUsd, { estimate: true })
     : formatUsd(model.costUsd);
 
-/** `×3.7`, `×110`: how a figure compares with the best of the compare. */
-function ratio(value: number, best: number): string {
-  if (best === 0) return value === 0 ? '×1.0' : '';
+/** `×3.7`, `×110`: how many times worse than the best of the compare a figure is. */
+function ratio(value: number, best: number): string | undefined {
+  if (best === 0) return value === 0 ? '×1.0' : undefined;
   const times = value / best;
   return times >= 10 ? `×${Math.round(times)}` : `×${times.toFixed(1)}`;
 }
@@ -28,6 +28,8 @@ interface Column {
   show: (model: ModelRun) => string;
   /** Whether a higher figure is the better one (tokens/s); otherwise lower is. */
   higherIsBetter?: boolean;
+  /** The cell of a model that did not finish, when it says more than its partial figure. */
+  unfinished?: (model: ModelRun) => string;
 }
 
 const COLUMNS: Column[] = [
@@ -36,7 +38,12 @@ const COLUMNS: Column[] = [
     value: (model) => model.firstTokenMs,
     show: (model) => seconds(model.firstTokenMs),
   },
-  { title: 'Total', value: (model) => model.latencyMs, show: (model) => seconds(model.latencyMs) },
+  {
+    title: 'Total',
+    value: (model) => model.latencyMs,
+    show: (model) => seconds(model.latencyMs),
+    unfinished: (model) => whyUnfinished(model),
+  },
   {
     title: 'Tokens in',
     value: (model) => model.inputTokens,
@@ -53,15 +60,19 @@ const COLUMNS: Column[] = [
     show: (model) => (model.tokensPerSecond === undefined ? '–' : String(Math.round(model.tokensPerSecond))),
     higherIsBetter: true,
   },
-  { title: 'Cost', value: (model) => model.costUsd, show: modelCost },
+  {
+    title: 'Cost',
+    value: (model) => model.costUsd,
+    show: modelCost,
+    unfinished: (model) => (model.status === 'timed-out' ? modelCost(model) : '–'),
+  },
 ];
 
-/** What stands in a row for a model with no complete figures. */
-function unfinished(model: ModelRun): string | undefined {
+/** What the Total cell of a model that did not finish says instead. */
+function whyUnfinished(model: ModelRun): string {
   if (model.status === 'timed-out') return `⏱ ${timedOutAfter(model.timeoutMs ?? 0)} (partial)`;
   if (model.status === 'failed') return `failed after ${seconds(model.latencyMs)}`;
-  if (model.status === 'skipped') return 'not called';
-  return undefined;
+  return 'not called';
 }
 
 // Our own bound, not Slack's: a long display name would squeeze the figures out of view.
@@ -86,19 +97,19 @@ export function figuresTable(
   const header = [cell('Model'), ...COLUMNS.map((column) => cell(column.title))];
   const rows = run.models.map((model, index) => {
     const name = cell(rowName(model, index));
-    const gap = unfinished(model);
     const figures = COLUMNS.map((column, at) => {
       const value = column.value(model);
+      if (model.status !== 'done') {
+        return cell(column.unfinished?.(model) ?? (value === undefined ? '–' : column.show(model)));
+      }
       const best = bests[at];
-      if (gap && column.title === 'Total') return cell(gap);
-      if (gap && column.title === 'Cost') return cell(model.status === 'timed-out' ? modelCost(model) : '–');
-      if (gap && value === undefined) return cell('–');
-      const shown = column.show(model);
-      return cell(
-        value === undefined || best === undefined || model.status !== 'done'
-          ? shown
-          : `${shown} ${column.higherIsBetter ? ratio(best, value) : ratio(value, best)}`,
-      );
+      const times =
+        value === undefined || best === undefined
+          ? undefined
+          : column.higherIsBetter
+            ? ratio(best, value)
+            : ratio(value, best);
+      return cell(times ? `${column.show(model)} ${times}` : column.show(model));
     });
     return [name, ...figures];
   });
