@@ -54,6 +54,8 @@ export interface AppOverrides {
   updateIntervalMs?: number;
   /** Milliseconds between job polls, below FINETUNE_POLL_SECONDS' one-second floor (tests). */
   pollIntervalMs?: number;
+  /** A fixed order for blind compares (tests); random otherwise. */
+  shuffle?: <T>(items: T[]) => T[];
 }
 
 /** The composition root: every client, store and service is built here, once, and wired to Slack. */
@@ -131,6 +133,7 @@ export async function createBedrockSlackApp(
     metrics,
     modelTimeoutMs: config.compare.modelTimeoutMs,
     defaultMaxTokens: config.compare.defaultMaxTokens,
+    shuffle: overrides.shuffle,
   });
   const seal = new FormSeal(config.slack.botToken);
   const compareFlow = new CompareFlow({

@@ -32,7 +32,7 @@ describe('a chat answer in Slack', () => {
     // Only the last message carries the notes and the figures.
     const last = JSON.stringify(messages.at(-1)?.blocks);
     expect(last).toContain('Claude 3.5 Haiku');
-    expect(last).toContain('1200 in / 5400 out tokens · $0.0226 · this thread so far $0.0500');
+    expect(last).toContain('1200 in / 5400 out tokens · $0.023 · this thread so far $0.050');
     expect(last).toContain('oldest messages');
     expect(JSON.stringify(messages[0]?.blocks)).not.toContain('out tokens');
   });

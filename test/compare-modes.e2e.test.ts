@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionIds, buttonValue, visibleText } from './support/blocks.js';
+import { actionIds, buttonValue, tableRows, visibleText } from './support/blocks.js';
 import type { RecordedCall } from './support/fake-slack.js';
 import { type Bench, startBench } from './support/harness.js';
 
@@ -50,7 +50,11 @@ beforeAll(async () => {
     prices,
     JSON.stringify({ [NOVA_LITE]: { inputPerMillionUsd: 1000, outputPerMillionUsd: 2000 } }),
   );
-  bench = await startBench({ env: { PRICES_FILE: prices, RATE_LIMIT_USER_PER_MINUTE: '1000' } });
+  // Blind compares here list their models in reverse: a fixed stand-in for the random shuffle.
+  bench = await startBench({
+    env: { PRICES_FILE: prices, RATE_LIMIT_USER_PER_MINUTE: '1000' },
+    overrides: { shuffle: (items) => [...items].reverse() },
+  });
   bench.bedrock.script(NOVA_MICRO, { answer: 'one two three four five', inputTokens: 100 });
   bench.bedrock.script(NOVA_LITE, { answer: 'six seven eight nine ten', inputTokens: 100 });
 });
@@ -196,9 +200,11 @@ describe('costs, criteria, blind mode and the leaderboard', () => {
     );
     const text = visibleText((await updateIn(channel, 'Summary')).args.blocks);
     // Nova Micro: 100 × $0.035 + 5 × $0.14 per million = $0.0000042; Nova Lite: 100 × $1000 + 5 × $2000 per million.
-    expect(text).toContain('100 in / 5 out tokens');
-    expect(text).toContain('$0.0000042 · latency :white_check_mark: · cost :white_check_mark:');
-    expect(text).toContain('$0.1100 · latency :white_check_mark: · cost :x:');
+    const rows = tableRows((await updateIn(channel, 'Summary')).args.blocks);
+    expect(rows[1]?.slice(3)).toEqual(['100 ×1.0', '5 ×1.0', expect.any(String), '$0.0000042 ×1.0']);
+    expect(rows[2]?.slice(3)).toEqual(['100 ×1.0', '5 ×1.0', expect.any(String), '$0.11 ×26190']);
+    expect(text).toContain('latency :white_check_mark: · cost :white_check_mark:');
+    expect(text).toContain('latency :white_check_mark: · cost :x:');
     expect(text).toContain('Cheapest: *nova-micro* ($0.0000042)');
   });
 
@@ -227,11 +233,18 @@ describe('costs, criteria, blind mode and the leaderboard', () => {
       'Only <@UBLIND>, who ran this blind compare, gives its verdict',
     );
 
-    await click(hidden, 'compare_blind_pick_1', 'UBLIND');
+    // Named nova-micro first, shuffled to B: answer A is Nova Lite's, and the reveal says so.
+    await click(hidden, 'compare_blind_pick_0', 'UBLIND');
     const revealed = await updateIn(channel, 'Blind verdict');
     const shown = visibleText(revealed.args.blocks);
-    expect(shown).toContain('Blind verdict by <@UBLIND>: B (*Nova Lite*) was best.');
-    expect(shown).toContain('*A: Nova Micro*');
+    expect(shown).toContain('Blind verdict by <@UBLIND>: A (*Nova Lite*) was best.');
+    expect(shown).toContain('*A: Nova Lite*');
+    expect(shown).toContain('*B: Nova Micro*');
+    expect(tableRows(revealed.args.blocks).map((row) => row[0])).toEqual([
+      'Model',
+      'A: nova-lite',
+      'B: nova-micro',
+    ]);
     expect(shown).toContain('Summary');
     expect(actionIds(revealed.args.blocks)).not.toContain('compare_vote_0');
 
@@ -246,7 +259,7 @@ describe('costs, criteria, blind mode and the leaderboard', () => {
     expect(board.body.response_type).toBe('ephemeral');
     const text = visibleText(board.body.blocks);
     expect(text).toMatch(
-      /1\. \*Nova Lite\* · 1 win \(100% of 1\) · median \d\.\d\d s · median \$0\.1100 · \d+ runs/,
+      /1\. \*Nova Lite\* · 1 win \(100% of 1\) · median \d\.\d\d s · median \$0\.11 · \d+ runs/,
     );
     expect(text).toMatch(
       /2\. \*Nova Micro\* · 0 wins \(0% of 1\) · median \d\.\d\d s · median \$0\.0000042 · \d+ runs/,

@@ -3,6 +3,7 @@ import type { Metrics } from '../ops/metrics.js';
 import { classifyBedrockError, type ModelFailure } from './errors.js';
 import type { PriceBook } from './pricing.js';
 import { type ModelRequest, streamConverse } from './runtime.js';
+import { estimateTokens } from './token-estimate.js';
 
 /** What a model has sent so far. */
 export interface AnswerSoFar {
@@ -14,9 +15,18 @@ export interface AnswerSoFar {
   bedrockLatencyMs?: number;
 }
 
+/**
+ * What arrived before the model ran out of time. Bedrock bills what it generated, but a stream cut
+ * short never sends its usage, so the cost is an estimate from the text (never $0).
+ */
+export interface PartialAnswer extends AnswerSoFar {
+  timeoutMs: number;
+  estimatedCostUsd?: number;
+}
+
 export type Answer =
   | (AnswerSoFar & { ok: true; latencyMs: number; costUsd?: number })
-  | { ok: false; failure: ModelFailure; latencyMs: number };
+  | { ok: false; failure: ModelFailure; latencyMs: number; partial?: PartialAnswer };
 
 export interface AnswerDeps {
   runtime: BedrockRuntimeClient;
@@ -25,10 +35,21 @@ export interface AnswerDeps {
   modelTimeoutMs: number;
 }
 
+/** "timed out after 4 s": how compare and chat name a timeout. */
+export const timedOutAfter = (ms: number) => `timed out after ${Number((ms / 1000).toFixed(1))} s`;
+
+function requestText(request: Omit<ModelRequest, 'invokeId'>): string {
+  const parts = request.messages.flatMap((message) =>
+    message.content.map((block) => ('text' in block && typeof block.text === 'string' ? block.text : '')),
+  );
+  return [request.system ?? '', ...parts].join('');
+}
+
 /**
- * One model's streamed answer, timed, priced and counted in the metrics, with failures (a timeout
- * included) turned into words. `onProgress` sees the answer after each event; compare and chat
- * decide how often Slack shows it.
+ * One model's streamed answer, timed, priced and counted in the metrics, with failures turned into
+ * words. A timeout is a failure however the stream ends: an aborted stream may end quietly rather
+ * than throw, so the signal is checked after the loop too, and what arrived is kept as partial.
+ * `onProgress` sees the answer after each event; compare and chat decide how often Slack shows it.
  */
 export async function streamAnswer(
   deps: AnswerDeps,
@@ -38,9 +59,28 @@ export async function streamAnswer(
 ): Promise<Answer> {
   const { metrics } = deps;
   const labels = { model: model.modelId };
+  const ids = [model.invokeId, model.modelId];
   const started = performance.now();
   const timeout = AbortSignal.timeout(deps.modelTimeoutMs);
   const soFar: AnswerSoFar = { text: '' };
+  const timedOut = (): Answer => {
+    const failure: ModelFailure = {
+      kind: 'timeout',
+      message: `The model ${timedOutAfter(deps.modelTimeoutMs)}, before it finished its answer.`,
+    };
+    metrics.errors.inc({ where: 'bedrock', kind: failure.kind });
+    const estimatedCostUsd = deps.prices.cost(
+      ids,
+      soFar.inputTokens ?? estimateTokens(requestText(request)),
+      soFar.outputTokens ?? estimateTokens(soFar.text),
+    );
+    return {
+      ok: false,
+      failure,
+      latencyMs: performance.now() - started,
+      partial: { ...soFar, timeoutMs: deps.modelTimeoutMs, estimatedCostUsd },
+    };
+  };
   try {
     for await (const event of streamConverse(
       deps.runtime,
@@ -62,18 +102,20 @@ export async function streamAnswer(
       onProgress(soFar);
     }
   } catch (error) {
-    const failure = classifyBedrockError(
-      timeout.aborted ? Object.assign(new Error('timed out'), { name: 'TimeoutError' }) : error,
-    );
+    if (timeout.aborted) return timedOut();
+    const failure = classifyBedrockError(error);
     metrics.errors.inc({ where: 'bedrock', kind: failure.kind });
     return { ok: false, failure, latencyMs: performance.now() - started };
   }
+  if (timeout.aborted) return timedOut();
   const latencyMs = performance.now() - started;
-  const input = soFar.inputTokens ?? 0;
-  const output = soFar.outputTokens ?? 0;
   metrics.modelLatency.observe(labels, latencyMs / 1000);
-  metrics.modelTokens.inc({ ...labels, direction: 'input' }, input);
-  metrics.modelTokens.inc({ ...labels, direction: 'output' }, output);
-  const costUsd = deps.prices.cost([model.invokeId, model.modelId], input, output);
+  metrics.modelTokens.inc({ ...labels, direction: 'input' }, soFar.inputTokens ?? 0);
+  metrics.modelTokens.inc({ ...labels, direction: 'output' }, soFar.outputTokens ?? 0);
+  // Without Bedrock's usage figures the price is unknown: never priced as zero tokens.
+  const costUsd =
+    soFar.inputTokens === undefined || soFar.outputTokens === undefined
+      ? undefined
+      : deps.prices.cost(ids, soFar.inputTokens, soFar.outputTokens);
   return { ...soFar, ok: true, latencyMs, costUsd };
 }

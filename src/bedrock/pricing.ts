@@ -50,3 +50,22 @@ export class PriceBook {
     return undefined;
   }
 }
+
+/** Below this a cost prints as "< $0.000001": a millionth of a dollar is the finest figure worth reading. */
+const SMALLEST_SHOWN_USD = 0.000_001;
+
+/**
+ * Dollars as the whole app prints them: two significant digits in plain decimals below a dollar
+ * (`$0.00000091`, `$0.018`), cents above (`$4.20`), "< $0.000001" for less, never scientific
+ * notation, and "price unknown" rather than $0 when there is no price. An estimate reads `≈$0.0012`.
+ */
+export function formatUsd(usd: number | undefined, options: { estimate?: boolean } = {}): string {
+  if (usd === undefined) return 'price unknown';
+  const about = options.estimate ? '≈' : '';
+  if (usd === 0) return `${about}$0`;
+  if (usd < SMALLEST_SHOWN_USD) return `${about ? '≈ ' : ''}< $0.000001`;
+  if (usd >= 1) return `${about}$${usd.toFixed(2)}`;
+  const rounded = Number(usd.toPrecision(2));
+  const decimals = Math.max(2, 1 - Math.floor(Math.log10(rounded)));
+  return `${about}$${rounded.toFixed(decimals)}`;
+}

@@ -1,13 +1,6 @@
 import type { Attachment } from '../bedrock/messages.js';
+import { estimateTokens } from '../bedrock/token-estimate.js';
 import type { ConversationTurn } from '../store/types.js';
-
-/**
- * A rough token count. English prose runs about 4 characters a token; 3 leaves room for code and
- * other languages, because underestimating makes Bedrock reject the whole request.
- */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 3);
-}
 
 // Claude bills an image of about 1.15 megapixels at ~1,600 tokens, and larger ones are scaled down to it.
 const IMAGE_TOKENS = 1_600;

@@ -1,5 +1,5 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { streamAnswer } from '../bedrock/answer.js';
+import { type AnswerSoFar, streamAnswer } from '../bedrock/answer.js';
 import { TEXT_DOCUMENT_FORMATS } from '../bedrock/attachments.js';
 import {
   acceptsDocuments,
@@ -11,10 +11,11 @@ import { contextWindowOf } from '../bedrock/context-windows.js';
 import type { ModelFailure } from '../bedrock/errors.js';
 import { type Attachment, toMessages } from '../bedrock/messages.js';
 import type { PriceBook } from '../bedrock/pricing.js';
+import { estimateTokens } from '../bedrock/token-estimate.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Conversation, ConversationStore, ConversationTurn, LockStore } from '../store/types.js';
 import { withLock } from '../store/with-lock.js';
-import { attachmentTokens, estimateTokens, fitToWindow } from './history.js';
+import { attachmentTokens, fitToWindow } from './history.js';
 
 export interface ChatDeps {
   runtime: BedrockRuntimeClient;
@@ -43,8 +44,10 @@ export type ChatReply =
       stopReason: string;
       inputTokens: number;
       outputTokens: number;
-      /** Undefined when no price is known for the model. */
+      /** Undefined when no price is known for the model; an estimate when `cutOffAfterMs` is set. */
       costUsd?: number;
+      /** Set when the model was still answering at the time limit: `text` is what arrived. */
+      cutOffAfterMs?: number;
       conversation: Conversation;
       /** Older turns left out to fit the model's context window. */
       droppedTurns: number;
@@ -133,10 +136,16 @@ export class ChatService {
         onText(text);
       },
     );
-    if (!answer.ok) return { ok: false, failure: answer.failure };
-    const { text, costUsd } = answer;
-    const inputTokens = answer.inputTokens ?? 0;
-    const outputTokens = answer.outputTokens ?? 0;
+    // A timed-out answer that got some text is kept, marked partial; with nothing it is a failure.
+    let received: AnswerSoFar & { costUsd?: number; cutOffAfterMs?: number };
+    if (answer.ok) received = answer;
+    else if (answer.partial?.text) {
+      const { timeoutMs, estimatedCostUsd, ...soFar } = answer.partial;
+      received = { ...soFar, costUsd: estimatedCostUsd, cutOffAfterMs: timeoutMs };
+    } else return { ok: false, failure: answer.failure };
+    const { text, costUsd, cutOffAfterMs } = received;
+    const inputTokens = received.inputTokens ?? 0;
+    const outputTokens = received.outputTokens ?? 0;
     const attachedNames = request.attachments.map((file) => file.name);
     const storedTurn: ConversationTurn = attachedNames.length
       ? { ...newTurn, text: `${newTurn.text}\n[attached: ${attachedNames.join(', ')}]` }
@@ -144,9 +153,11 @@ export class ChatService {
     const conversation: Conversation = {
       ...request.conversation,
       modelId: invokeId,
-      turns: [...request.conversation.turns, storedTurn, { role: 'assistant' as const, text }].slice(
-        -MAX_STORED_TURNS,
-      ),
+      turns: [
+        ...request.conversation.turns,
+        storedTurn,
+        { role: 'assistant' as const, text, ...(cutOffAfterMs === undefined ? {} : { partial: true }) },
+      ].slice(-MAX_STORED_TURNS),
       inputTokens: request.conversation.inputTokens + inputTokens,
       outputTokens: request.conversation.outputTokens + outputTokens,
       costUsd: request.conversation.costUsd + (costUsd ?? 0),
@@ -155,10 +166,11 @@ export class ChatService {
     return {
       ok: true,
       text,
-      stopReason: answer.stopReason ?? 'end_turn',
+      stopReason: received.stopReason ?? 'end_turn',
       inputTokens,
       outputTokens,
       costUsd,
+      cutOffAfterMs,
       conversation,
       droppedTurns: window.dropped,
       unseenImages,

@@ -67,7 +67,9 @@ export class Leaderboard {
 
   async recordVerdict(run: CompareRun, verdict: Verdict): Promise<void> {
     const finished = run.models.filter((model) => model.status === 'done');
-    const winner = typeof verdict === 'number' ? run.models[verdict] : undefined;
+    // Only a finished answer can win: a timed-out model's partial answer is not a fair contest.
+    const picked = typeof verdict === 'number' ? run.models[verdict] : undefined;
+    const winner = picked?.status === 'done' ? picked : undefined;
     await Promise.all([
       ...finished.map((model) => this.counters.increment(key(run.teamId, 'contests'), model.modelId, 1)),
       ...(winner ? [this.counters.increment(key(run.teamId, 'wins'), winner.modelId, 1)] : []),

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { streamAnswer } from '../bedrock/answer.js';
 import {
@@ -32,6 +32,18 @@ export interface CompareDeps {
   metrics: Metrics;
   modelTimeoutMs: number;
   defaultMaxTokens: number;
+  /** How a blind compare orders its answers; random unless a test fixes it. */
+  shuffle?: <T>(items: T[]) => T[];
+}
+
+/** Fisher–Yates with a cryptographic source: the order of a blind compare must not be guessable. */
+export function shuffled<T>(items: T[]): T[] {
+  const copy = [...items];
+  for (let index = copy.length - 1; index > 0; index--) {
+    const other = randomInt(index + 1);
+    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+  }
+  return copy;
 }
 
 /** Compare runs are kept for a week: long enough for "Run again", "Show full answer" and votes. */
@@ -76,8 +88,13 @@ function planModel({ model, invokeId }: ResolvedModel, input: CompareInput): Mod
 export class CompareService {
   constructor(private readonly deps: CompareDeps) {}
 
-  /** A run with one waiting part per model and its notes, before any model is called. */
+  /**
+   * A run with one waiting part per model and its notes, before any model is called. A blind run's
+   * models are shuffled and stored in that order, so its letters say nothing about the order they
+   * were named in, and the reveal maps each letter back to its model.
+   */
   plan(input: CompareInput): CompareRun {
+    const models = input.models.map((model) => planModel(model, input));
     return {
       id: randomUUID(),
       teamId: input.teamId,
@@ -86,7 +103,7 @@ export class CompareService {
       options: input.options,
       maxTokens: input.options.maxTokens ?? this.deps.defaultMaxTokens,
       imageCount: input.imageCount ?? 0,
-      models: input.models.map((model) => planModel(model, input)),
+      models: input.options.blind ? (this.deps.shuffle ?? shuffled)(models) : models,
       startedAt: Date.now(),
     };
   }
@@ -142,7 +159,10 @@ export class CompareService {
     );
     model.latencyMs = answer.latencyMs;
     if (answer.ok) this.finish(run, model, answer.costUsd);
-    else {
+    else if (answer.partial) {
+      const { timeoutMs, estimatedCostUsd, ...soFar } = answer.partial;
+      Object.assign(model, soFar, { status: 'timed-out', timeoutMs, estimatedCostUsd });
+    } else {
       model.status = 'failed';
       model.failure = answer.failure;
     }

@@ -11,6 +11,7 @@ function best(runs: ModelRun[], value: (run: ModelRun) => number | undefined, lo
   return winner;
 }
 
+/** Fastest, cheapest and longest among the models that finished: a timed-out model's figures are partial. */
 export function summarize(run: CompareRun): CompareSummary {
   const done = run.models.filter((model) => model.status === 'done');
   return {
@@ -18,7 +19,12 @@ export function summarize(run: CompareRun): CompareSummary {
     fastestOverall: best(done, (model) => model.latencyMs, true),
     cheapest: best(done, (model) => model.costUsd, true),
     longest: best(done, (model) => model.outputTokens, false),
-    totalCostUsd: run.models.reduce((sum, model) => sum + (model.costUsd ?? 0), 0),
-    costIncomplete: done.some((model) => model.costUsd === undefined),
+    totalCostUsd: run.models.reduce((sum, model) => sum + (model.costUsd ?? model.estimatedCostUsd ?? 0), 0),
+    costEstimated: run.models.some((model) => model.estimatedCostUsd !== undefined),
+    costIncomplete: run.models.some(
+      (model) =>
+        (model.status === 'done' && model.costUsd === undefined) ||
+        (model.status === 'timed-out' && model.estimatedCostUsd === undefined),
+    ),
   };
 }

@@ -2,7 +2,8 @@ import type { ModelFailure } from '../bedrock/errors.js';
 import type { Verdict } from './leaderboard.js';
 import type { CompareOptions } from './parse.js';
 
-export type ModelRunStatus = 'waiting' | 'streaming' | 'done' | 'failed' | 'skipped';
+/** `timed-out`: still answering at COMPARE_MODEL_TIMEOUT_SECONDS; what arrived is kept, marked partial. */
+export type ModelRunStatus = 'waiting' | 'streaming' | 'done' | 'timed-out' | 'failed' | 'skipped';
 
 /** One model's part of a compare, as it stands now. Plain data: it is stored and rendered. */
 export interface ModelRun {
@@ -28,6 +29,10 @@ export interface ModelRun {
   tokensPerSecond?: number;
   /** Undefined while running or when no price is known: shown as "price unknown", never $0. */
   costUsd?: number;
+  /** A timed-out model's cost estimated from its partial text (Bedrock sent no usage); shown with ≈. */
+  estimatedCostUsd?: number;
+  /** The limit a timed-out model ran into. */
+  timeoutMs?: number;
   failure?: ModelFailure;
   /** Whether the figures meet the user's --max-latency / --max-cost, when given. */
   withinCriteria?: { latency?: boolean; cost?: boolean };
@@ -53,7 +58,10 @@ export interface CompareSummary {
   fastestOverall?: ModelRun;
   cheapest?: ModelRun;
   longest?: ModelRun;
+  /** Known prices plus the estimates of timed-out models. */
   totalCostUsd: number;
-  /** True when some finished model has no known price, so the total is a lower bound. */
+  /** True when the total includes an estimate. */
+  costEstimated: boolean;
+  /** True when some model that ran has no known price, so the total is a lower bound. */
   costIncomplete: boolean;
 }

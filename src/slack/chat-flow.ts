@@ -254,6 +254,7 @@ export class ChatFlow {
       costUsd: reply.costUsd,
       conversationCostUsd: reply.conversation.costUsd,
       stopReason: reply.stopReason,
+      cutOffAfterMs: reply.cutOffAfterMs,
       notes,
     });
     await withRetries(() => live.finish(first!), 3);

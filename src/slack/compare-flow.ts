@@ -13,7 +13,7 @@ import type { Logger } from '../logger.js';
 import type { ConversationStore, CounterStore, DedupeStore, PreferenceStore } from '../store/types.js';
 import { conversationId, StoreUnavailableError } from '../store/types.js';
 import type { UsageGuard } from '../usage/guard.js';
-import { compareMessage, type SlackMessage } from './blocks/compare.js';
+import { blindLabel, compareMessage, isHidden, type SlackMessage } from './blocks/compare.js';
 import { compareModal } from './blocks/compare-modal.js';
 import { leaderboardMessage } from './blocks/leaderboard.js';
 import { compareHelp, notice, unknownModelNotice } from './blocks/notices.js';
@@ -295,9 +295,19 @@ export class CompareFlow {
     });
   }
 
-  /** The whole answer of one model, for "Show full answer". */
-  async fullAnswer(runId: string, index: number, requester: CompareRequester): Promise<ModelRun | undefined> {
-    return (await this.runOf(runId, requester))?.models[index];
+  /**
+   * The whole answer of one model, for "Show full answer"; while a blind compare hides its models,
+   * under its letter (`hiddenAs`) only.
+   */
+  async fullAnswer(
+    runId: string,
+    index: number,
+    requester: CompareRequester,
+  ): Promise<{ model: ModelRun; hiddenAs?: string } | undefined> {
+    const run = await this.runOf(runId, requester);
+    const model = run?.models[index];
+    if (!run || !model) return undefined;
+    return isHidden(run) ? { model, hiddenAs: `Answer ${blindLabel(index)}` } : { model };
   }
 
   /** A stored run, when it belongs to the workspace of the person acting on it. */

@@ -37,6 +37,8 @@ export interface ConversationTurn {
   /** Display name of the person who said it, for threads with several people. */
   author?: string;
   ts?: string;
+  /** An assistant answer cut off at the time limit: what arrived, not a finished answer. */
+  partial?: boolean;
 }
 
 export interface Conversation {

@@ -1,3 +1,4 @@
+import { formatUsd } from '../bedrock/pricing.js';
 import type { RateLimitStore } from '../store/types.js';
 
 export interface UsageLimits {
@@ -45,7 +46,7 @@ export class UsageGuard {
       return {
         allowed: false,
         retryAfterSeconds,
-        reason: `You have used your daily Bedrock budget ($${spent.toFixed(2)} of $${this.limits.dailySpendCapUsd.toFixed(2)}). It resets at midnight UTC, in ${wait(retryAfterSeconds)}.`,
+        reason: `You have used your daily Bedrock budget (${formatUsd(spent)} of ${formatUsd(this.limits.dailySpendCapUsd)}). It resets at midnight UTC, in ${wait(retryAfterSeconds)}.`,
       };
     }
     if (!user.allowed) {

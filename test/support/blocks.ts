@@ -24,3 +24,11 @@ export function actionIds(blocks: unknown): string[] {
 export function visibleText(blocks: unknown): string {
   return JSON.stringify(blocks ?? []).replace(/\u200b/g, '');
 }
+
+/** The text of each cell of a message's table block, row by row (none: empty). */
+export function tableRows(blocks: unknown): string[][] {
+  const table = ((blocks as { type: string }[]) ?? []).find((block) => block.type === 'table') as
+    | { rows: { text?: string }[][] }
+    | undefined;
+  return table ? table.rows.map((row) => row.map((cell) => cell.text ?? '')) : [];
+}

@@ -39,6 +39,7 @@ export function blockKitError(
     String(element.action_id ?? '').length <= 255 &&
     String(element.value ?? '').length <= 2000;
   const actionIds = new Set<string>();
+  let tables = 0;
   for (const block of blocks) {
     switch (block.type) {
       case 'section': {
@@ -81,6 +82,34 @@ export function blockKitError(
         const body = String(block.text ?? '');
         if (body.length > 12_000) return 'invalid_blocks';
         total += body.length;
+        break;
+      }
+      case 'table': {
+        // Slack's table block: 1–100 rows of 1–20 cells (raw_text with text, or rich_text), at most
+        // 20 column settings, and one table per message (else `invalid_attachments`,
+        // only_one_table_allowed).
+        if (surface !== 'message') return 'invalid_blocks';
+        tables += 1;
+        if (tables > 1) return 'invalid_attachments';
+        const rows = block.rows as unknown[] | undefined;
+        if (!Array.isArray(rows) || rows.length === 0 || rows.length > 100) return 'invalid_blocks';
+        for (const row of rows) {
+          if (!Array.isArray(row) || row.length === 0 || row.length > 20) return 'invalid_blocks';
+          for (const cell of row as Record<string, unknown>[]) {
+            if (cell?.type === 'raw_text') {
+              if (typeof cell.text !== 'string' || cell.text.length === 0) return 'invalid_blocks';
+              total += cell.text.length;
+            } else if (cell?.type !== 'rich_text' || !Array.isArray(cell.elements)) return 'invalid_blocks';
+          }
+        }
+        const settings = block.column_settings as Record<string, unknown>[] | undefined;
+        if (settings !== undefined) {
+          if (!Array.isArray(settings) || settings.length > 20) return 'invalid_blocks';
+          for (const setting of settings) {
+            if (setting.align !== undefined && !['left', 'center', 'right'].includes(String(setting.align)))
+              return 'invalid_blocks';
+          }
+        }
         break;
       }
       case 'divider':

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
+import { timedOutAfter } from '../../bedrock/answer.js';
 import type { ModelFailure } from '../../bedrock/errors.js';
-import { dollars } from './compare.js';
+import { formatUsd } from '../../bedrock/pricing.js';
 import { clip, escapeMrkdwn, LIMITS, renderClipped, splitMrkdwn, toMrkdwn } from './limits.js';
 import { type SlackMessage, slackMessage } from './message.js';
 
@@ -21,6 +22,8 @@ export interface AnswerFooter {
   conversationCostUsd: number;
   stopReason: string;
   notes: string[];
+  /** Set when the answer was cut off at the time limit: it is partial and its cost an estimate. */
+  cutOffAfterMs?: number;
 }
 
 const sections = (mrkdwn: string): KnownBlock[] =>
@@ -56,12 +59,21 @@ export function streamingMessage(modelName: string, textSoFar: string): SlackMes
 export function answerMessages(answer: string, footer: AnswerFooter): SlackMessage[] {
   const rendered = toMrkdwn(answer) || '_(The model returned an empty answer.)_';
   const parts = splitMrkdwn(rendered, PART_CHARS);
-  const figures = [
-    `*${escapeMrkdwn(footer.modelName)}*`,
-    `${footer.inputTokens} in / ${footer.outputTokens} out tokens`,
-    dollars(footer.costUsd),
-    `this thread so far ${dollars(footer.conversationCostUsd)}`,
-  ];
+  const cutOff = footer.cutOffAfterMs !== undefined;
+  // A stream cut short never got Bedrock's token counts: the cost is estimated from the text.
+  const figures = cutOff
+    ? [
+        `⏱ cut off: ${timedOutAfter(footer.cutOffAfterMs ?? 0)}, so this answer is partial`,
+        `*${escapeMrkdwn(footer.modelName)}*`,
+        formatUsd(footer.costUsd, { estimate: true }),
+        `this thread so far ${formatUsd(footer.conversationCostUsd, { estimate: true })}`,
+      ]
+    : [
+        `*${escapeMrkdwn(footer.modelName)}*`,
+        `${footer.inputTokens} in / ${footer.outputTokens} out tokens`,
+        formatUsd(footer.costUsd),
+        `this thread so far ${formatUsd(footer.conversationCostUsd)}`,
+      ];
   if (footer.stopReason === 'max_tokens') figures.push('*cut off at the max tokens limit*');
   return parts.map((part, index) => {
     const blocks = sections(part);
@@ -73,7 +85,10 @@ export function answerMessages(answer: string, footer: AnswerFooter): SlackMessa
       // The plain text is what a rebuilt history reads back, so it is the answer itself.
       text: part,
       blocks,
-      metadata: { event_type: ANSWER_EVENT, event_payload: { part: index + 1, of: parts.length } },
+      metadata: {
+        event_type: ANSWER_EVENT,
+        event_payload: { part: index + 1, of: parts.length, ...(cutOff ? { partial: 1 } : {}) },
+      },
     });
   });
 }

@@ -1,6 +1,9 @@
 import type { KnownBlock } from '@slack/types';
+import { timedOutAfter } from '../../bedrock/answer.js';
+import { formatUsd } from '../../bedrock/pricing.js';
 import { summarize } from '../../compare/summary.js';
 import type { CompareRun, ModelRun } from '../../compare/types.js';
+import { figuresTable, modelCost, seconds } from './compare-figures.js';
 import { button, clip, escapeMrkdwn, LIMITS, renderClipped } from './limits.js';
 import { type SlackMessage, slackMessage } from './message.js';
 
@@ -29,22 +32,14 @@ export type { SlackMessage } from './message.js';
 
 /** Room for answers once headers, figures, notes and buttons are counted, shared by all models. */
 const ANSWER_BUDGET = 9_000;
-
-export function seconds(ms: number | undefined): string {
-  if (ms === undefined) return '–';
-  return ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-export function dollars(usd: number | undefined): string {
-  if (usd === undefined) return 'price unknown';
-  if (usd === 0) return '$0';
-  return usd < 0.01 ? `$${usd.toPrecision(2)}` : `$${usd.toFixed(4)}`;
-}
+/** A model's heading: icon, name and invoked ID. */
+const TITLE_CHARS = 300;
 
 const STATUS_ICON: Record<ModelRun['status'], string> = {
   waiting: ':hourglass_flowing_sand:',
   streaming: ':writing_hand:',
   done: ':white_check_mark:',
+  'timed-out': ':stopwatch:',
   failed: ':warning:',
   skipped: ':heavy_minus_sign:',
 };
@@ -56,17 +51,31 @@ const STOP_REASONS: Record<string, string> = {
   stop_sequence: 'stopped at a stop sequence',
 };
 
-function figures(model: ModelRun): string {
+/**
+ * The line under a model's answer. While the compare runs: its progress and, once it is done, its
+ * figures. Once the compare is finished the figures are in the table above the answers, so the line
+ * keeps only what the table has no column for (empty: no line).
+ */
+function figures(model: ModelRun, inTable: boolean): string {
   if (model.status === 'waiting') return 'waiting for the first token…';
   if (model.status === 'skipped') return 'not called';
   if (model.status === 'failed') return `failed after ${seconds(model.latencyMs)}`;
-  const parts = [`first token ${seconds(model.firstTokenMs)}`];
-  if (model.status === 'streaming') return `${parts[0]} · streaming…`;
-  const bedrock = model.bedrockLatencyMs === undefined ? '' : ` (Bedrock ${seconds(model.bedrockLatencyMs)})`;
-  parts.push(`total ${seconds(model.latencyMs)}${bedrock}`);
-  parts.push(`${model.inputTokens ?? '?'} in / ${model.outputTokens ?? '?'} out tokens`);
-  if (model.tokensPerSecond !== undefined) parts.push(`${Math.round(model.tokensPerSecond)} tokens/s`);
-  parts.push(dollars(model.costUsd));
+  const first =
+    model.firstTokenMs === undefined ? 'no token arrived' : `first token ${seconds(model.firstTokenMs)}`;
+  if (model.status === 'timed-out') {
+    const partial = model.text === '' ? '' : ' · *partial answer*';
+    return `⏱ ${timedOutAfter(model.timeoutMs ?? 0)} · ${first}${partial} · ${modelCost(model)}`;
+  }
+  if (model.status === 'streaming') return `${first} · streaming…`;
+  const parts: string[] = [];
+  if (!inTable) {
+    parts.push(first, `total ${seconds(model.latencyMs)}`);
+    parts.push(`${model.inputTokens ?? '?'} in / ${model.outputTokens ?? '?'} out tokens`);
+    if (model.tokensPerSecond !== undefined) parts.push(`${Math.round(model.tokensPerSecond)} tokens/s`);
+    parts.push(modelCost(model));
+  }
+  if (model.bedrockLatencyMs !== undefined)
+    parts.push(`Bedrock’s own latency ${seconds(model.bedrockLatencyMs)}`);
   const criteria = model.withinCriteria;
   if (criteria?.latency !== undefined)
     parts.push(criteria.latency ? 'latency :white_check_mark:' : 'latency :x:');
@@ -77,6 +86,8 @@ function figures(model: ModelRun): string {
 }
 
 function answerText(model: ModelRun, budget: number): { text: string; clipped: boolean } {
+  if (model.status === 'timed-out' && model.text === '')
+    return { text: '_Nothing arrived before the time limit._', clipped: false };
   if (model.status === 'failed' && model.failure) {
     const detail = model.failure.detail ? `\n>${escapeMrkdwn(clip(model.failure.detail, 300))}` : '';
     return { text: `${model.failure.message}${detail}`, clipped: false };
@@ -91,6 +102,7 @@ const BLIND_STATUS: Record<ModelRun['status'], string> = {
   waiting: 'waiting…',
   streaming: 'writing…',
   done: 'done · figures show after your verdict',
+  'timed-out': 'timed out · partial answer',
   failed: 'failed',
   skipped: 'not called',
 };
@@ -104,32 +116,38 @@ function modelBlocks(
 ): KnownBlock[] {
   const final = run.finishedAt !== undefined;
   const hidden = isHidden(run);
-  const answer = answerText(model, budget);
-  const title = hidden
-    ? `${STATUS_ICON[model.status]} *Answer ${blindLabel(index)}*`
-    : `${STATUS_ICON[model.status]} *${run.options.blind ? `${blindLabel(index)}: ` : ''}${escapeMrkdwn(model.name)}*  \`${model.invokeId}\``;
+  const title = clip(
+    hidden
+      ? `${STATUS_ICON[model.status]} *Answer ${blindLabel(index)}*`
+      : `${STATUS_ICON[model.status]} *${run.options.blind ? `${blindLabel(index)}: ` : ''}${escapeMrkdwn(model.name)}*  \`${model.invokeId}\``,
+    TITLE_CHARS,
+  );
+  // The answer gets what the section has left after its title (and the streaming cursor), so the
+  // section is never cut behind the answer's back: whatever is clipped is clipped here, with a button.
+  const answer = answerText(model, Math.min(budget, LIMITS.sectionText - title.length - 3));
+  const line = hidden ? BLIND_STATUS[model.status] : figures(model, final);
   const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: clip(`${title}\n${answer.text}`, LIMITS.sectionText) } },
-    {
-      type: 'context',
-      elements: [
-        {
-          type: 'mrkdwn',
-          text: clip(hidden ? BLIND_STATUS[model.status] : figures(model), LIMITS.sectionText),
-        },
-      ],
-    },
+    { type: 'section', text: { type: 'mrkdwn', text: `${title}\n${answer.text}` } },
+    ...(line
+      ? [
+          {
+            type: 'context' as const,
+            elements: [{ type: 'mrkdwn' as const, text: clip(line, LIMITS.sectionText) }],
+          },
+        ]
+      : []),
   ];
+  const value = JSON.stringify({ run: run.id, model: index });
+  const showFull = answer.clipped
+    ? [button('Show full answer', `${COMPARE_ACTIONS.showFull}_${index}`, value)]
+    : [];
   if (hidden) {
-    if (final && model.status === 'done') {
-      const value = JSON.stringify({ run: run.id, model: index });
-      blocks.push({
-        type: 'actions',
-        elements: [
-          button(`:trophy: ${blindLabel(index)} is best`, `${COMPARE_ACTIONS.blindPick}_${index}`, value),
-        ],
-      });
-    }
+    const pick =
+      model.status === 'done'
+        ? [button(`:trophy: ${blindLabel(index)} is best`, `${COMPARE_ACTIONS.blindPick}_${index}`, value)]
+        : [];
+    if (final && pick.length + showFull.length > 0)
+      blocks.push({ type: 'actions', elements: [...pick, ...showFull] });
     return blocks;
   }
   if (model.notes.length > 0) {
@@ -142,7 +160,6 @@ function modelBlocks(
     });
   }
   if (final && model.status === 'done') {
-    const value = JSON.stringify({ run: run.id, model: index });
     const votes = view.votes?.[String(index)] ?? 0;
     // A blind compare was judged once, by its verdict; votes would count it twice on the leaderboard.
     const buttons = [
@@ -156,11 +173,10 @@ function modelBlocks(
             ),
           ]),
       button(`Continue with ${model.label}`, `${COMPARE_ACTIONS.continueWith}_${index}`, value),
+      ...showFull,
     ];
-    if (answer.clipped)
-      buttons.push(button('Show full answer', `${COMPARE_ACTIONS.showFull}_${index}`, value));
     blocks.push({ type: 'actions', elements: buttons });
-  }
+  } else if (final && showFull.length > 0) blocks.push({ type: 'actions', elements: showFull });
   return blocks;
 }
 
@@ -171,9 +187,9 @@ function summaryText(run: CompareRun): string {
   const lines = [
     line('Fastest to first token', summary.fastestFirstToken, (model) => seconds(model.firstTokenMs)),
     line('Fastest overall', summary.fastestOverall, (model) => seconds(model.latencyMs)),
-    line('Cheapest', summary.cheapest, (model) => dollars(model.costUsd)),
+    line('Cheapest', summary.cheapest, (model) => formatUsd(model.costUsd)),
     line('Longest answer', summary.longest, (model) => `${model.outputTokens} tokens`),
-    `Total cost: ${dollars(summary.totalCostUsd)}${summary.costIncomplete ? ' + models with unknown prices' : ''}`,
+    `Total cost: ${formatUsd(summary.totalCostUsd, { estimate: summary.costEstimated })}${summary.costIncomplete ? ' + models with unknown prices' : ''}`,
   ].filter((entry): entry is string => entry !== undefined);
   return clip(`*Summary*\n${lines.join('\n')}`, LIMITS.sectionText);
 }
@@ -199,6 +215,10 @@ function verdictLine(run: CompareRun): string | undefined {
   return `:ballot_box_with_ballot: Blind verdict by <@${by}>: ${said}.`;
 }
 
+/** A table row's name: the short name, after the letter it had while the compare was blind. */
+const rowName = (run: CompareRun) => (model: ModelRun, index: number) =>
+  run.options.blind ? `${blindLabel(index)}: ${model.label}` : model.label;
+
 /** The whole compare message, valid at every stage: placeholders, streaming, final. */
 export function compareMessage(run: CompareRun, view: CompareView = {}): SlackMessage {
   const budget = Math.floor(ANSWER_BUDGET / Math.max(1, run.models.length));
@@ -208,6 +228,8 @@ export function compareMessage(run: CompareRun, view: CompareView = {}): SlackMe
     { type: 'header', text: { type: 'plain_text', text: clip(title, LIMITS.headerText) } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: clip(settingsLine(run), LIMITS.sectionText) }] },
   ];
+  // Once finished, the figures open the message; a blind compare shows them only with the names.
+  if (run.finishedAt !== undefined && !hidden) blocks.push(figuresTable(run, rowName(run)));
   run.models.forEach((model, index) => {
     blocks.push({ type: 'divider' }, ...modelBlocks(run, model, index, budget, view));
   });

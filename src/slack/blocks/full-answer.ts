@@ -3,14 +3,19 @@ import type { ModelRun } from '../../compare/types.js';
 import { clip, LIMITS, splitMrkdwn, toMrkdwn } from './limits.js';
 import { slackView } from './message.js';
 
-/** A modal with one model's whole answer, split into sections at paragraph and code-block boundaries. */
-export function fullAnswerModal(model: ModelRun): View {
+/**
+ * A modal with one model's whole answer, split into sections at paragraph and code-block boundaries.
+ * `hiddenAs` ("Answer A") stands for the model while a blind compare still hides it.
+ */
+export function fullAnswerModal(model: ModelRun, hiddenAs?: string): View {
   const pieces = splitMrkdwn(toMrkdwn(model.text), LIMITS.sectionText - 100);
   const room = LIMITS.modalBlocks - 2;
+  const partial = model.status === 'timed-out' ? ' · partial: the model timed out' : '';
+  const who = hiddenAs ? `*${hiddenAs}*` : `*${model.name}* · \`${model.invokeId}\``;
   const blocks: KnownBlock[] = [
     {
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: clip(`*${model.name}* · \`${model.invokeId}\``, 300) }],
+      elements: [{ type: 'mrkdwn', text: clip(`${who}${partial}`, 300) }],
     },
     ...pieces.slice(0, room).map((text): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } })),
   ];
@@ -22,7 +27,7 @@ export function fullAnswerModal(model: ModelRun): View {
   }
   return slackView({
     type: 'modal',
-    title: { type: 'plain_text', text: clip(model.label, LIMITS.modalTitle) },
+    title: { type: 'plain_text', text: clip(hiddenAs ?? model.label, LIMITS.modalTitle) },
     close: { type: 'plain_text', text: 'Close' },
     blocks,
   });

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
+import { formatUsd } from '../../bedrock/pricing.js';
 import type { Standing } from '../../compare/leaderboard.js';
-import { dollars, seconds } from './compare.js';
+import { seconds } from './compare-figures.js';
 import { clip, escapeMrkdwn, LIMITS } from './limits.js';
 import { type SlackMessage, slackMessage } from './message.js';
 
@@ -27,7 +28,7 @@ export function leaderboardMessage(standings: Standing[], nameOf: (modelId: stri
       `${place + 1}. *${escapeMrkdwn(nameOf(standing.modelId))}*`,
       `${standing.wins} win${standing.wins === 1 ? '' : 's'}${rate}`,
       `median ${seconds(standing.medianLatencyMs)}`,
-      `median ${dollars(standing.medianCostUsd)}`,
+      `median ${formatUsd(standing.medianCostUsd)}`,
       `${standing.runs} run${standing.runs === 1 ? '' : 's'}`,
     ].join(' · ');
   });

@@ -14,6 +14,9 @@ export const LIMITS = {
   buttonText: 75,
   buttonValue: 2000,
   actionId: 255,
+  /** A table block: 100 rows of at most 20 cells, and one table per message. */
+  tableRows: 100,
+  tableCells: 20,
   /** Slack answers msg_blocks_too_long past about 13,200 characters of block text; keep a margin. */
   messageText: 12_000,
   /** The notification `text` beside blocks. */

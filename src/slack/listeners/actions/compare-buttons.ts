@@ -85,12 +85,15 @@ export function registerCompareButtons(app: App, flow: CompareFlow, work: WorkTr
     async ({ ack, body, action, client, respond }) => {
       await ack();
       const picked = target(action.value);
-      const model = picked ? await flow.fullAnswer(picked.run, picked.model, where(body)) : undefined;
-      if (!model) {
+      const answer = picked ? await flow.fullAnswer(picked.run, picked.model, where(body)) : undefined;
+      if (!answer) {
         await respond({ response_type: 'ephemeral', replace_original: false, ...notice(EXPIRED_RUN) });
         return;
       }
-      await client.views.open({ trigger_id: body.trigger_id, view: fullAnswerModal(model) });
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: fullAnswerModal(answer.model, answer.hiddenAs),
+      });
     },
   );
 }
