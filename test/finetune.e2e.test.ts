@@ -407,6 +407,30 @@ describe('the job poller across replicas', () => {
     bench.slack.limitReplies = true;
   });
 
+  it('does not tell a change again when a job event reaches another replica while the leader’s post is held back', async () => {
+    bench.slack.limitReplies = false;
+    const replica = await bench.startReplica();
+    const job = addJob('evented-while-slow');
+    const channel = 'CSLOWEVENT';
+    const thread = await watch(job.name, channel, 'T0018');
+    bench.slack.rateLimitNext('chat.postMessage', 2);
+    bench.bedrock.advanceJobClock(60_000);
+    const threadPosts = () =>
+      bench.slack.callsOf('chat.postMessage').filter((call) => call.args.thread_ts === thread);
+    const held = await bench.slack.waitFor(() => threadPosts()[0]);
+    // Well past the age at which a claim would be taken for that of a poller that died.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await Promise.all([bench.app, replica].map((instance) => instance.poller.onJobStateChange(job.arn)));
+    await bench.slack.waitFor(
+      () => threadPosts().find((call) => call.response?.ok && call.at >= held.at + 2_000),
+      15_000,
+    );
+    await settle();
+    expect(repliesIn(channel, thread)).toHaveLength(1);
+    await replica.stop();
+    bench.slack.limitReplies = true;
+  });
+
   it('does not post again a change a dead leader posted but never confirmed', async () => {
     bench.slack.limitReplies = false;
     const job = addJob('confirmed');
