@@ -57,8 +57,8 @@ const NOTHING_TOLD = '-';
  * Watches customization jobs and tells each watch's thread about every status or stage change,
  * exactly once. One poller runs across all replicas: a lock in the store with expiry elects it, and
  * another replica takes over within one interval when it dies. Each change is claimed in the store
- * before it is told and confirmed after, so a poller that dies in between is detected and its
- * message sent (or found) by the next one.
+ * before it is told (the claim re-dated while Slack keeps the post waiting) and confirmed after, so a
+ * poller that dies in between is detected and its message sent (or found) by the next one.
  */
 export class JobPoller {
   readonly owner = randomUUID();
