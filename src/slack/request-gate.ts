@@ -51,7 +51,7 @@ export interface RequestGateDeps {
 /**
  * Screens every request to Slack's endpoint before Bolt sees it: a timestamp more than five minutes
  * from now either way, or a bad signature, is refused (401); a signed body seen before is dropped (a
- * replay; Slack's own retries of an event carry a fresh signature and are deduplicated by event_id);
+ * replay; an event Slack redelivers is dropped here when signed as before, else by its event_id);
  * a body Bolt would crash on is refused (400); one Bolt cannot dispatch is acknowledged and ignored.
  * Bolt then parses the already-buffered body and verifies it again.
  */
