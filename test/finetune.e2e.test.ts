@@ -389,7 +389,7 @@ describe('the job poller across replicas', () => {
     const channel = 'CSLOW';
     const thread = await watch(job.name, channel, 'T0017');
     // Twenty poll intervals: the leader waits out Retry-After while the replica polls on.
-    bench.slack.rateLimitNext('chat.postMessage', 2);
+    bench.slack.rateLimitNext('chat.postMessage', 2, 1, (args) => args.thread_ts === thread);
     bench.bedrock.advanceJobClock(60_000);
     const threadPosts = () =>
       bench.slack.callsOf('chat.postMessage').filter((call) => call.args.thread_ts === thread);
@@ -413,7 +413,7 @@ describe('the job poller across replicas', () => {
     const job = addJob('evented-while-slow');
     const channel = 'CSLOWEVENT';
     const thread = await watch(job.name, channel, 'T0018');
-    bench.slack.rateLimitNext('chat.postMessage', 2);
+    bench.slack.rateLimitNext('chat.postMessage', 2, 1, (args) => args.thread_ts === thread);
     bench.bedrock.advanceJobClock(60_000);
     const threadPosts = () =>
       bench.slack.callsOf('chat.postMessage').filter((call) => call.args.thread_ts === thread);
