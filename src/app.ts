@@ -28,7 +28,8 @@ import { registerSlashCommand } from './slack/listeners/commands/slash-command.j
 import { registerChatEvents } from './slack/listeners/events/chat.js';
 import { registerCompareForm } from './slack/listeners/views/compare.js';
 import { registerFinetuneViews } from './slack/listeners/views/finetune.js';
-import { countRequests, dropRedeliveredEvents } from './slack/middleware.js';
+import { acknowledgeUnhandled, countRequests, dropRedeliveredEvents } from './slack/middleware.js';
+import { guardSlackRequests } from './slack/request-gate.js';
 import { SlackFiles } from './slack/slack-files.js';
 import { UserNames } from './slack/user-names.js';
 import { webClientOptions } from './slack/web-client-options.js';
@@ -97,14 +98,18 @@ export async function createBedrockSlackApp(
       ]
     : [];
 
-  const receiver: Receiver =
-    config.mode === 'socket'
-      ? new SocketModeReceiver({ appToken: config.slack.appToken!, logger: boltLogger })
-      : new HTTPReceiver({
-          signingSecret: config.slack.signingSecret!,
-          logger: boltLogger,
-          customRoutes: [...operationsRoutes(store, metrics), ...eventRoutes],
-        });
+  let receiver: Receiver;
+  if (config.mode === 'socket') {
+    receiver = new SocketModeReceiver({ appToken: config.slack.appToken!, logger: boltLogger });
+  } else {
+    const http = new HTTPReceiver({
+      signingSecret: config.slack.signingSecret!,
+      logger: boltLogger,
+      customRoutes: [...operationsRoutes(store, metrics), ...eventRoutes],
+    });
+    guardSlackRequests(http, { signingSecret: config.slack.signingSecret!, seen: store, logger });
+    receiver = http;
+  }
   const identity = await botIdentity(slackClient, logger);
   const bolt = new App({
     token: config.slack.botToken,
@@ -119,6 +124,7 @@ export async function createBedrockSlackApp(
   bolt.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
+  bolt.use(acknowledgeUnhandled(logger));
   bolt.use(countRequests(metrics));
   bolt.use(dropRedeliveredEvents(store, logger));
 

@@ -3,6 +3,7 @@ import { conversationId } from '../src/store/types.js';
 import { buttonValue, visibleText } from './support/blocks.js';
 import { blockKitError, type RecordedCall } from './support/fake-slack.js';
 import { type Bench, startBench } from './support/harness.js';
+import { triggerId } from './support/slack-requests.js';
 
 let bench: Bench;
 let final: RecordedCall;
@@ -17,7 +18,7 @@ function click(actionId: string, userId = 'U0001', responseId = 'click') {
     api_app_id: 'A0001',
     token: 'deprecated',
     container: { type: 'message', message_ts: final.args.ts, channel_id: CHANNEL, is_ephemeral: false },
-    trigger_id: '1111.2222.trigger',
+    trigger_id: triggerId(),
     team: { id: 'T0001', domain: 'example' },
     channel: { id: CHANNEL, name: 'general' },
     message: { type: 'message', ts: final.args.ts, text: final.args.text, blocks },

@@ -382,6 +382,55 @@ describe('the job poller across replicas', () => {
     await replica.stop();
   });
 
+  it('posts a change once when Slack holds the leader’s post back far longer than a poll interval', async () => {
+    bench.slack.limitReplies = false;
+    const replica = await bench.startReplica();
+    const job = addJob('slow-leader');
+    const channel = 'CSLOW';
+    const thread = await watch(job.name, channel, 'T0017');
+    // Twenty poll intervals: the leader waits out Retry-After while the replica polls on.
+    bench.slack.rateLimitNext('chat.postMessage', 2, 1, (args) => args.thread_ts === thread);
+    bench.bedrock.advanceJobClock(60_000);
+    const threadPosts = () =>
+      bench.slack.callsOf('chat.postMessage').filter((call) => call.args.thread_ts === thread);
+    const held = await bench.slack.waitFor(() => threadPosts()[0]);
+    // The leader's own post, once it has waited out Retry-After.
+    await bench.slack.waitFor(
+      () => threadPosts().find((call) => call.response?.ok && call.at >= held.at + 2_000),
+      15_000,
+    );
+    await settle();
+    const told = repliesIn(channel, thread).map((call) => visibleText(call.args.blocks));
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain('Data processing: NotStarted → InProgress');
+    await replica.stop();
+    bench.slack.limitReplies = true;
+  });
+
+  it('does not tell a change again when a job event reaches another replica while the leader’s post is held back', async () => {
+    bench.slack.limitReplies = false;
+    const replica = await bench.startReplica();
+    const job = addJob('evented-while-slow');
+    const channel = 'CSLOWEVENT';
+    const thread = await watch(job.name, channel, 'T0018');
+    bench.slack.rateLimitNext('chat.postMessage', 2, 1, (args) => args.thread_ts === thread);
+    bench.bedrock.advanceJobClock(60_000);
+    const threadPosts = () =>
+      bench.slack.callsOf('chat.postMessage').filter((call) => call.args.thread_ts === thread);
+    const held = await bench.slack.waitFor(() => threadPosts()[0]);
+    // Well past the age at which a claim would be taken for that of a poller that died.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await Promise.all([bench.app, replica].map((instance) => instance.poller.onJobStateChange(job.arn)));
+    await bench.slack.waitFor(
+      () => threadPosts().find((call) => call.response?.ok && call.at >= held.at + 2_000),
+      15_000,
+    );
+    await settle();
+    expect(repliesIn(channel, thread)).toHaveLength(1);
+    await replica.stop();
+    bench.slack.limitReplies = true;
+  });
+
   it('does not post again a change a dead leader posted but never confirmed', async () => {
     bench.slack.limitReplies = false;
     const job = addJob('confirmed');

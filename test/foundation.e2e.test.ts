@@ -120,6 +120,24 @@ describe('/healthz with Redis down', () => {
   });
 });
 
+describe('/healthz with Redis hung', () => {
+  it('answers 503 instead of waiting on a paused Redis, and 200 once it runs again', async () => {
+    const bench = await startBench({ redis: true });
+    try {
+      bench.redis?.pause();
+      // Far longer than the health check may take; a load balancer would have given up long before.
+      const health = await fetch(`${bench.appUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
+      expect(health.status).toBe(503);
+      expect(await health.json()).toEqual({ status: 'store unreachable', store: 'redis' });
+      bench.redis?.resume();
+      await bench.slack.waitFor(async () => (await fetch(`${bench.appUrl}/healthz`)).status === 200);
+    } finally {
+      bench.redis?.resume();
+      await bench.stop();
+    }
+  });
+});
+
 describe('start-up', () => {
   it('stops with one clear line naming a missing token, and a non-zero exit', async () => {
     const failure = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], {

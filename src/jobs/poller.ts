@@ -57,14 +57,15 @@ const NOTHING_TOLD = '-';
  * Watches customization jobs and tells each watch's thread about every status or stage change,
  * exactly once. One poller runs across all replicas: a lock in the store with expiry elects it, and
  * another replica takes over within one interval when it dies. Each change is claimed in the store
- * before it is told and confirmed after, so a poller that dies in between is detected and its
- * message sent (or found) by the next one.
+ * before it is told (the claim re-dated while Slack keeps the post waiting) and confirmed after, so a
+ * poller that dies in between is detected and its message sent (or found) by the next one.
  */
 export class JobPoller {
   readonly owner = randomUUID();
   private leader = false;
   private timer?: NodeJS.Timeout;
-  private ticking = false;
+  private electing = false;
+  private polling = false;
   private lastPollAt = Number.NEGATIVE_INFINITY;
   private backoffMs = 0;
   private readonly now: () => number;
@@ -91,21 +92,36 @@ export class JobPoller {
   }
 
   private async tick(): Promise<void> {
-    if (this.ticking) return;
-    this.ticking = true;
+    await this.holdLeadership();
+    const { intervalMs } = this.deps;
+    if (!this.leader || this.polling || this.now() - this.lastPollAt < intervalMs + this.backoffMs) return;
+    this.polling = true;
+    this.lastPollAt = this.now();
+    try {
+      await this.pollOnce();
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'job poller tick failed');
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /**
+   * Renews (or tries for) the lock on every tick, even while a poll is still running: a poll held up
+   * by Slack's Retry-After must not let the lock lapse and another replica tell the same change.
+   */
+  private async holdLeadership(): Promise<void> {
+    if (this.electing) return;
+    this.electing = true;
     try {
       const { watches, intervalMs } = this.deps;
       this.leader = this.leader
         ? await watches.renewLock(LOCK, this.owner, intervalMs)
         : await watches.acquireLock(LOCK, this.owner, intervalMs);
-      if (this.leader && this.now() - this.lastPollAt >= intervalMs + this.backoffMs) {
-        this.lastPollAt = this.now();
-        await this.pollOnce();
-      }
     } catch (error) {
-      this.deps.logger.warn({ err: error }, 'job poller tick failed');
+      this.deps.logger.warn({ err: error }, 'job poller could not renew its lock');
     } finally {
-      this.ticking = false;
+      this.electing = false;
     }
   }
 
@@ -228,11 +244,45 @@ export class JobPoller {
     }
     if (confirmed !== signature) {
       const previous = confirmed === NOTHING_TOLD ? undefined : confirmed;
-      const ours = claimText({ at: this.now(), from: previous, to: signature });
+      const claim = { from: previous, to: signature };
+      const ours = claimText({ at: this.now(), ...claim });
       if (!(await watches.advanceWatch(watch.jobArn, watch.channelId, confirmed, ours))) return;
-      await notifier.tell(watch, job, { previous, current: signature, throughputArn });
-      await watches.advanceWatch(watch.jobArn, watch.channelId, ours, signature);
+      const held = this.keepClaimFresh(watch, ours, claim);
+      try {
+        await notifier.tell(watch, job, { previous, current: signature, throughputArn });
+      } catch (error) {
+        // Left claimed: the next poll finds out whether the message went out.
+        await held.release();
+        throw error;
+      }
+      await watches.advanceWatch(watch.jobArn, watch.channelId, await held.release(), signature);
     }
     if (FINISHED.has(job.status)) await watches.removeWatch(watch.jobArn, watch.channelId);
+  }
+
+  /**
+   * Re-dates a claim every interval while its message is being told, however long Slack makes that
+   * take, so no other poller mistakes it for the claim of a poller that died. `release` stops and
+   * returns the claim as it now stands.
+   */
+  private keepClaimFresh(watch: JobWatch, first: string, claim: Omit<Claim, 'at'>) {
+    let current = first;
+    let renewing = Promise.resolve();
+    const timer = setInterval(() => {
+      renewing = renewing.then(async () => {
+        const fresh = claimText({ at: this.now(), ...claim });
+        const renewed = await this.deps.watches
+          .advanceWatch(watch.jobArn, watch.channelId, current, fresh)
+          .catch(() => false);
+        if (renewed) current = fresh;
+      });
+    }, this.deps.intervalMs);
+    return {
+      release: async () => {
+        clearInterval(timer);
+        await renewing;
+        return current;
+      },
+    };
   }
 }

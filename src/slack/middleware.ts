@@ -1,4 +1,4 @@
-import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import { type AnyMiddlewareArgs, ErrorCode, type Middleware } from '@slack/bolt';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { DedupeStore } from '../store/types.js';
@@ -41,4 +41,33 @@ export function countRequests(metrics: Metrics): Middleware<AnyMiddlewareArgs> {
     metrics.requests.inc({ kind, name });
     await next();
   };
+}
+
+/**
+ * Acknowledges, once every listener has run, a request none of them acknowledged (an unknown
+ * action_id or callback_id, a shortcut, a block_suggestion, a view_closed…), so Slack hears 200 at
+ * once instead of Bolt's 404 after three seconds. Events are acknowledged by Bolt before this runs.
+ */
+export function acknowledgeUnhandled(logger: Logger): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    try {
+      await args.next();
+    } finally {
+      if ('ack' in args && typeof args.ack === 'function') await acknowledgeOnce(args.ack, args.body, logger);
+    }
+  };
+}
+
+async function acknowledgeOnce(ack: () => Promise<void>, body: unknown, logger: Logger): Promise<void> {
+  try {
+    await ack();
+    logger.info(
+      { type: (body as { type?: unknown }).type },
+      'acknowledged a Slack request no listener handled',
+    );
+  } catch (error) {
+    // A listener acknowledged it already: the usual case.
+    if ((error as { code?: string }).code !== ErrorCode.ReceiverMultipleAckError)
+      logger.warn({ err: error }, 'could not acknowledge a Slack request');
+  }
 }

@@ -10,6 +10,9 @@ const WATCHES_SEEN = `${PREFIX}watches:seen`;
 
 const watchField = (jobArn: string, channelId: string) => `${jobArn}|${channelId}`;
 
+/** A store that answers nothing (a paused Redis keeps its connections open) counts as unreachable. */
+const PING_TIMEOUT_MS = 500;
+
 class DomainStore implements Store {
   constructor(private readonly backend: StoreBackend) {}
 
@@ -115,8 +118,16 @@ class DomainStore implements Store {
     return Object.fromEntries(Object.entries(raw).map(([field, value]) => [field, Number(value)]));
   }
 
-  ping() {
-    return this.backend.ping();
+  async ping() {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([this.backend.ping(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   close() {

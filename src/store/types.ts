@@ -111,7 +111,7 @@ export interface Store
     LockStore,
     CounterStore {
   readonly kind: 'redis' | 'embedded';
-  /** True when the backing store answers; what /healthz reports. */
+  /** True when the backing store answers within half a second; what /healthz reports. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -17,6 +17,14 @@ export interface RecordedCall {
 
 type Block = Record<string, unknown> & { type?: string };
 
+/** An answer queued for the next matching call of a method, instead of the usual one. */
+interface QueuedAnswer {
+  status: number;
+  retryAfter?: number;
+  error?: string;
+  only?: (args: Record<string, unknown>) => boolean;
+}
+
 const textOf = (value: unknown): string =>
   value && typeof value === 'object' && 'text' in value
     ? String((value as { text: unknown }).text ?? '')
@@ -198,7 +206,7 @@ export class FakeSlack {
   readonly responses: { path: string; body: Record<string, unknown>; at: number }[] = [];
   /** Channels the bot is not a member of: posting there answers `not_in_channel`. */
   readonly channelsWithoutBot = new Set<string>();
-  private readonly queued = new Map<string, { status: number; retryAfter?: number; error?: string }[]>();
+  private readonly queued = new Map<string, QueuedAnswer[]>();
   private server?: http.Server;
   private nextTs = 1_700_000_000_000_100;
   url = '';
@@ -222,9 +230,14 @@ export class FakeSlack {
     return `${this.url}/response/${id}`;
   }
 
-  /** The next call(s) of `method` answer 429 with Retry-After. */
-  rateLimitNext(method: string, retryAfterSeconds: number, times = 1): void {
-    this.queue(method, { status: 429, retryAfter: retryAfterSeconds }, times);
+  /** The next call(s) of `method` (those whose arguments `only` accepts, when given) answer 429 with Retry-After. */
+  rateLimitNext(
+    method: string,
+    retryAfterSeconds: number,
+    times = 1,
+    only?: (args: Record<string, unknown>) => boolean,
+  ): void {
+    this.queue(method, { status: 429, retryAfter: retryAfterSeconds, only }, times);
   }
 
   /** The next call(s) of `method` fail with an HTTP status, or with `{ok: false, error}` when given. */
@@ -232,11 +245,7 @@ export class FakeSlack {
     this.queue(method, { status: failure.status ?? 200, error: failure.error }, times);
   }
 
-  private queue(
-    method: string,
-    entry: { status: number; retryAfter?: number; error?: string },
-    times: number,
-  ) {
+  private queue(method: string, entry: QueuedAnswer, times: number) {
     const list = this.queued.get(method) ?? [];
     for (let index = 0; index < times; index++) list.push(entry);
     this.queued.set(method, list);
@@ -313,7 +322,9 @@ export class FakeSlack {
     const call: RecordedCall = { method, args, at: performance.now() };
     this.calls.push(call);
     if (method.startsWith('chat.')) this.recordPings(method, String(args.channel ?? ''), args);
-    const queued = this.queued.get(method)?.shift();
+    const waiting = this.queued.get(method) ?? [];
+    const index = waiting.findIndex((entry) => !entry.only || entry.only(args));
+    const queued = index < 0 ? undefined : waiting.splice(index, 1)[0];
     if (queued?.status === 429)
       return json(
         429,

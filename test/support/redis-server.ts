@@ -41,11 +41,21 @@ export class RedisServer {
     });
   }
 
+  /** Freezes the server as SIGSTOP does: connections stay open and nothing answers. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     const child = this.process;
     if (!child || child.exitCode !== null) return;
     await new Promise((resolve) => {
       child.once('exit', resolve);
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
     });
   }

@@ -1,4 +1,8 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+
+/** Slack gives every command and interaction its own trigger_id, so no two signed bodies are alike. */
+export const triggerId = () =>
+  `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(8).toString('hex')}`;
 
 /**
  * Sends requests to the app's HTTP receiver in the exact form Slack does: form-encoded slash commands
@@ -24,6 +28,8 @@ export class SlackSender {
       secret?: string;
       signature?: string;
       headers?: Record<string, string>;
+      /** Give up on an answer after this long (the app must answer long before). */
+      timeoutMs?: number;
     } = {},
   ): Promise<{ status: number; body: string }> {
     const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
@@ -36,17 +42,18 @@ export class SlackSender {
         ...options.headers,
       },
       body,
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     });
     return { status: response.status, body: await response.text() };
   }
 
-  command(
+  /** A slash command's form body, exactly as Slack sends it. */
+  commandBody(
     command: string,
     text: string,
     who: { userId?: string; channelId?: string; teamId?: string; responseId?: string } = {},
-    options: Parameters<SlackSender['post']>[2] = {},
-  ) {
-    const body = new URLSearchParams({
+  ): string {
+    return new URLSearchParams({
       token: 'deprecated-verification-token',
       team_id: who.teamId ?? 'T0001',
       team_domain: 'example',
@@ -59,9 +66,17 @@ export class SlackSender {
       api_app_id: 'A0001',
       is_enterprise_install: 'false',
       response_url: this.responseUrl(who.responseId ?? 'r1'),
-      trigger_id: '1234.5678.abcdef',
+      trigger_id: triggerId(),
     }).toString();
-    return this.post(body, 'application/x-www-form-urlencoded', options);
+  }
+
+  command(
+    command: string,
+    text: string,
+    who: { userId?: string; channelId?: string; teamId?: string; responseId?: string } = {},
+    options: Parameters<SlackSender['post']>[2] = {},
+  ) {
+    return this.post(this.commandBody(command, text, who), 'application/x-www-form-urlencoded', options);
   }
 
   event(
@@ -82,12 +97,14 @@ export class SlackSender {
       options.retryNum === undefined
         ? {}
         : { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' };
-    return this.post(body, 'application/json', { headers });
+    // Each delivery is a request of its own, signed afresh: a retry a moment later than the first.
+    const timestamp = Math.floor(Date.now() / 1000) + (options.retryNum ?? 0);
+    return this.post(body, 'application/json', { headers, timestamp });
   }
 
-  action(payload: Record<string, unknown>) {
+  action(payload: Record<string, unknown>, options: Parameters<SlackSender['post']>[2] = {}) {
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-    return this.post(body, 'application/x-www-form-urlencoded');
+    return this.post(body, 'application/x-www-form-urlencoded', options);
   }
 
   /** A click on a button, as Slack sends it (block_actions). */
@@ -113,7 +130,7 @@ export class SlackSender {
         channel_id: click.channelId,
         is_ephemeral: click.ephemeral ?? false,
       },
-      trigger_id: '1111.2222.trigger',
+      trigger_id: triggerId(),
       team: { id: teamId, domain: 'example' },
       channel: { id: click.channelId, name: 'general' },
       message: { type: 'message', ts: click.messageTs ?? '1.0', text: '' },
@@ -146,7 +163,7 @@ export class SlackSender {
       user: { id: submission.userId ?? 'U0001', username: 'ada', team_id: teamId },
       api_app_id: 'A0001',
       token: 'deprecated',
-      trigger_id: '3333.4444.trigger',
+      trigger_id: triggerId(),
       view: {
         id: 'V0001',
         team_id: teamId,
