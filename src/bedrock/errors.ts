@@ -4,6 +4,7 @@ export type FailureKind =
   | 'access-denied'
   | 'needs-profile'
   | 'validation'
+  | 'conflict'
   | 'not-found'
   | 'timeout'
   | 'not-ready'
@@ -25,6 +26,7 @@ const KIND_BY_ERROR: Record<string, FailureKind> = {
   AccessDeniedException: 'access-denied',
   UnrecognizedClientException: 'access-denied',
   ValidationException: 'validation',
+  ConflictException: 'conflict',
   ResourceNotFoundException: 'not-found',
   ModelTimeoutException: 'timeout',
   TimeoutError: 'timeout',
@@ -43,6 +45,7 @@ const MESSAGES: Record<FailureKind, string> = {
   'needs-profile':
     'This model can only be called through an inference profile, and none was found for this region.',
   validation: 'Bedrock rejected the request for this model.',
+  conflict: 'Bedrock refused: the resource is not in a state that allows this.',
   'not-found': 'Bedrock does not know this model in this region.',
   timeout: 'The model did not finish in time.',
   'not-ready': 'The model is still warming up. Try again in a moment.',

@@ -19,6 +19,7 @@ import {
   throughputMessage,
   watchCardMessage,
 } from './blocks/jobs.js';
+import { escapeMrkdwn } from './blocks/limits.js';
 import { newJobModal } from './blocks/new-job-modal.js';
 import { notice } from './blocks/notices.js';
 
@@ -294,7 +295,7 @@ export class JobsFlow {
     try {
       await this.deps.jobs.stop(jobArn);
     } catch (error) {
-      await tell(notice(jobFailure(error, jobArn)));
+      await tell(notice(await this.stopFailure(error, jobArn)));
       return;
     }
     await tell(
@@ -303,6 +304,22 @@ export class JobsFlow {
         ':octagonal_sign:',
       ),
     );
+  }
+
+  /**
+   * Bedrock refuses to stop a job that has ended (documented as ConflictException; a ValidationException
+   * has been seen too), so the job's own status says whether there was simply nothing left to stop.
+   */
+  private async stopFailure(error: unknown, jobArn: string): Promise<string> {
+    const { kind } = classifyBedrockError(error);
+    if (kind === 'validation' || kind === 'conflict' || kind === 'not-found') {
+      const job = await this.deps.jobs.get(jobArn).catch(() => undefined);
+      if (job && FINISHED.has(job.status)) {
+        return `*${escapeMrkdwn(job.name)}* already finished (${job.status}): there is nothing to stop.`;
+      }
+      if (job?.status === 'Stopping') return `*${escapeMrkdwn(job.name)}* is already stopping.`;
+    }
+    return jobFailure(error, jobArn);
   }
 
   /** Opens the form that asks for a prompt to compare a custom model with its base. */

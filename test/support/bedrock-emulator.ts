@@ -59,6 +59,11 @@ export interface JobScript {
   failureMessage?: string;
   trainingLoss?: number;
   validationLoss?: number;
+  /**
+   * Fields GetModelCustomizationJob carries whatever the phase, as some answers do (a leftover
+   * `failureMessage`, `trainingMetrics: { trainingLoss: 0 }` on a job still running).
+   */
+  carries?: Record<string, unknown>;
 }
 
 interface EmulatedJob extends JobScript {
@@ -343,6 +348,7 @@ export class BedrockEmulator {
         phase.status === 'Completed' ? { trainingLoss: job.trainingLoss ?? 0.1234 } : undefined,
       validationMetrics:
         phase.status === 'Completed' ? [{ validationLoss: job.validationLoss ?? 0.2345 }] : undefined,
+      ...job.carries,
     };
   }
 
@@ -636,8 +642,9 @@ export class BedrockEmulator {
     if (method === 'POST' && identifier && stop) {
       const job = this.findJob(decodeURIComponent(identifier));
       if (!job) return notFound();
+      // The API reference lists ConflictException (HTTP 400) for a job in a state that cannot be stopped.
       if (this.phaseOf(job).status !== 'InProgress')
-        return send(400, { message: 'The job is not in progress.' }, 'ValidationException');
+        return send(400, { message: `The job ${job.name} is not in progress.` }, 'ConflictException');
       const age = this.jobClockMs - job.createdAtMs;
       job.timeline = [
         ...job.timeline.filter((phase) => phase.afterMs <= age),
