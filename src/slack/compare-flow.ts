@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { Catalog, CatalogSource, ResolvedModel } from '../bedrock/catalog.js';
+import { type Catalog, type CatalogSource, producesText, type ResolvedModel } from '../bedrock/catalog.js';
 import { classifyBedrockError } from '../bedrock/errors.js';
 import type { Attachment } from '../bedrock/messages.js';
 import { type CompareForm, checkCompareForm } from '../compare/form.js';
@@ -16,7 +16,13 @@ import type { UsageGuard } from '../usage/guard.js';
 import { compareMessage, type SlackMessage } from './blocks/compare.js';
 import { compareModal } from './blocks/compare-modal.js';
 import { leaderboardMessage } from './blocks/leaderboard.js';
-import { compareHelp, notice, unknownModelNotice } from './blocks/notices.js';
+import {
+  compareHelp,
+  type ModelNameExamples,
+  noTextNotice,
+  notice,
+  unknownModelNotice,
+} from './blocks/notices.js';
 import type { SlackFile, SlackFiles } from './slack-files.js';
 import { ThrottledMessage, withRetries } from './throttled-message.js';
 
@@ -55,6 +61,18 @@ export interface CompareFlowDeps {
 
 // Shaped like a model name (`nova-mikro`, `anthropic.claude-x`), so a typo is reported, not sent as prose.
 const MODEL_SHAPED = /^[a-z0-9]+(?:[.:_-][a-z0-9]+)+$/i;
+// Only a model ID looks like this: a Bedrock provider's prefix, or a version suffix (`-v2`, `-v1:0`).
+// Other dotted words (`node.js`, `3.5`) stay prose.
+const MODEL_ID_SHAPED =
+  /^(?:(?:us|eu|apac|global)\.)?(?:amazon|anthropic|meta|mistral|cohere|ai21|deepseek|openai|qwen|writer|stability|luma|twelvelabs)\.|-v\d+(?::\d+)*$/i;
+
+/** Help's examples, from the live catalog: three short names, a model ID and a profile ID that resolve. */
+function helpExamples(catalog: Catalog): ModelNameExamples {
+  const names = catalog.exampleNames(3);
+  const first = names[0] ? catalog.find(names[0])?.model : undefined;
+  const profiled = catalog.invocableTextModels().find((model) => model.profileIds.length > 0);
+  return { names, modelId: first?.modelId, profileId: profiled?.profileIds[0] };
+}
 
 /** Errors Slack gives when the bot may not post in a channel; the answer then goes via response_url. */
 const NOT_IN_CHANNEL = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
@@ -322,9 +340,14 @@ export class CompareFlow {
     return model.name;
   }
 
+  private unknownModel(catalog: Catalog, word: string, suggestions: string[]) {
+    return unknownModelNotice(word, suggestions, suggestions.length ? [] : catalog.exampleNames(4));
+  }
+
   private classify(catalog: Catalog, word: string): WordKind {
     if (catalog.isModel(word)) return 'model';
-    return MODEL_SHAPED.test(word) && catalog.suggest(word.toLowerCase()).length > 0
+    if (!MODEL_SHAPED.test(word)) return 'text';
+    return MODEL_ID_SHAPED.test(word) || catalog.suggest(word.toLowerCase()).length > 0
       ? 'unknown-model'
       : 'text';
   }
@@ -345,7 +368,7 @@ export class CompareFlow {
     switch (command.kind) {
       case 'help':
       case 'modal':
-        return { message: compareHelp(maxModels, defaultModels) };
+        return { message: compareHelp(maxModels, defaultModels, helpExamples(catalog)) };
       case 'leaderboard': {
         const standings = await this.deps.leaderboard.standings(requester.teamId);
         const nameOf = (modelId: string) => catalog.find(modelId)?.model.name ?? modelId;
@@ -354,7 +377,9 @@ export class CompareFlow {
       case 'error':
         return { message: notice(command.message) };
       case 'unknown-model':
-        return { message: unknownModelNotice(command.word, catalog.suggest(command.word.toLowerCase())) };
+        return {
+          message: this.unknownModel(catalog, command.word, catalog.suggest(command.word.toLowerCase())),
+        };
       case 'run': {
         let names = command.models;
         if (names.length === 0) {
@@ -365,7 +390,9 @@ export class CompareFlow {
         const models: ResolvedModel[] = [];
         for (const name of names) {
           const resolution = catalog.resolve(name);
-          if (!resolution.ok) return { message: unknownModelNotice(name, resolution.suggestions) };
+          if (!resolution.ok) return { message: this.unknownModel(catalog, name, resolution.suggestions) };
+          const { model } = resolution.resolved;
+          if (!producesText(model)) return { message: noTextNotice(model.name, model.outputModalities) };
           if (!models.some((model) => model.invokeId === resolution.resolved.invokeId))
             models.push(resolution.resolved);
         }

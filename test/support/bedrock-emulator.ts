@@ -141,6 +141,14 @@ export const DEFAULT_MODELS: EmulatedModel[] = [
     inferenceTypesSupported: ['ON_DEMAND'],
   },
   {
+    modelId: 'amazon.titan-embed-text-v2:0',
+    modelName: 'Titan Text Embeddings V2',
+    providerName: 'Amazon',
+    inputModalities: ['TEXT'],
+    outputModalities: ['EMBEDDING'],
+    inferenceTypesSupported: ['ON_DEMAND'],
+  },
+  {
     modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0',
     modelName: 'Claude 3.5 Haiku',
     providerName: 'Anthropic',
