@@ -68,7 +68,7 @@ export async function createBedrockSlackApp(
       ? 'REDIS_URL is not set: using the embedded store (state is lost on restart; run one replica only)'
       : 'using Redis for state',
   );
-  const bedrock = createBedrockClients(config.awsRegion);
+  const bedrock = createBedrockClients(config.awsRegion, logger);
   const metrics = createMetrics();
   const work = new WorkTracker((error) => logger.error({ err: error }, 'background work failed'));
   const boltLogger = slackLogger(logger);

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { type Catalog, type CatalogSource, producesText, type ResolvedModel } from '../bedrock/catalog.js';
-import { classifyBedrockError } from '../bedrock/errors.js';
+import { classifyBedrockError, isOutage } from '../bedrock/errors.js';
 import type { Attachment } from '../bedrock/messages.js';
 import { type CompareForm, checkCompareForm } from '../compare/form.js';
 import type { Leaderboard, Verdict } from '../compare/leaderboard.js';
@@ -78,7 +78,8 @@ function helpExamples(catalog: Catalog): ModelNameExamples {
 const NOT_IN_CHANNEL = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
 
 export function catalogFailure(error: unknown): string {
-  const { kind } = classifyBedrockError(error);
+  const { kind, message } = classifyBedrockError(error);
+  if (!isOutage(kind)) return `I couldn’t load the Bedrock model catalog. ${message}`;
   if (kind === 'access-denied') {
     return 'I couldn’t read the Bedrock model catalog: the app’s AWS role needs bedrock:ListFoundationModels and bedrock:ListInferenceProfiles.';
   }

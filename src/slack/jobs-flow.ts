@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { CatalogSource, ResolvedModel } from '../bedrock/catalog.js';
-import { classifyBedrockError } from '../bedrock/errors.js';
+import { classifyBedrockError, isOutage } from '../bedrock/errors.js';
 import { channelAllowed } from '../jobs/access.js';
 import type { CustomizationJobs } from '../jobs/customization-client.js';
 import { checkNewJob, type NewJobErrors, type NewJobForm } from '../jobs/new-job.js';
@@ -74,7 +74,7 @@ function jobFailure(error: unknown, job: string): string {
   if (kind === 'access-denied') {
     return 'The app’s AWS role may not read customization jobs: it needs bedrock:ListModelCustomizationJobs and bedrock:GetModelCustomizationJob (see the README).';
   }
-  return `Bedrock did not answer: ${message}`;
+  return isOutage(kind) ? `Bedrock did not answer: ${message}` : message;
 }
 
 /** /finetune-status from Slack to Bedrock's customization API and back, with the allow-list applied. */
