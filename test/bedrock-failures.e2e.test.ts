@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { classifyBedrockError } from '../src/bedrock/errors.js';
 import { visibleText } from './support/blocks.js';
 import { type Bench, startBench } from './support/harness.js';
 
@@ -104,5 +105,29 @@ describe('every Bedrock failure', () => {
     const everything = bench.logs.lines.join('\n');
     expect(everything).not.toContain('AKIAEMULATOR00000000');
     expect(everything).not.toContain('emulator-secret-key-not-real');
+  });
+});
+
+describe('the app’s own AWS credentials', () => {
+  it('says they were denied, not that the account lacks model access, in a compare', async () => {
+    bench.bedrock.script('mistral.mistral-7b-instruct-v0:2', {
+      failure: {
+        type: 'UnrecognizedClientException',
+        status: 403,
+        message: 'The security token included in the request is invalid.',
+      },
+    });
+    const who = fresh();
+    await bench.sender.command('/compare', 'nova-micro mistral-7b-instruct Name one AWS region', who);
+    const final = visibleText((await finalIn(who.channelId)).args.blocks);
+    expect(final).toContain('Bedrock denied the app’s AWS credentials');
+    expect(final).not.toContain('Enable it under "Model access"');
+  });
+
+  it('says they are missing when the credential chain fails after start', () => {
+    const missing = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
+    expect(classifyBedrockError(missing).message).toContain('The app’s AWS credentials are missing');
   });
 });

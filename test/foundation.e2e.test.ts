@@ -139,6 +139,43 @@ describe('start-up', () => {
     expect(lines[0]).toMatch(/SLACK_BOT_TOKEN is missing: install the app from manifest.yml .*xoxb-/);
   });
 
+  it('stops with one clear line naming what to set when the AWS credential chain finds nothing', async () => {
+    const slack = new FakeSlack();
+    await slack.start();
+    try {
+      const failure = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        timeout: 20_000,
+        env: {
+          PATH: process.env.PATH,
+          HOME: '/nonexistent',
+          SLACK_BOT_TOKEN: BOT_TOKEN,
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: slack.apiUrl,
+          AWS_REGION: 'us-east-1',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+          PORT: '0',
+          LOG_LEVEL: 'silent',
+        },
+      }).then(
+        () => undefined,
+        (error: { code: number | null; stderr: string }) => error,
+      );
+      expect(failure?.code).toBe(1);
+      // The AWS SDK may add its own Node.js version notice; the app's own words are one line.
+      const lines = (failure?.stderr.trim().split('\n') ?? []).filter((line) =>
+        line.startsWith('bedrock-slack:'),
+      );
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /AWS credentials are missing: set AWS_PROFILE .* AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
+      );
+    } finally {
+      await slack.stop();
+    }
+  });
+
   it('stops with a clear line when Slack refuses the bot token, without printing it', async () => {
     const slack = new FakeSlack();
     await slack.start();
