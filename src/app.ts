@@ -62,7 +62,7 @@ export async function createBedrockSlackApp(
   logger: Logger,
   overrides: AppOverrides = {},
 ): Promise<BedrockSlackApp> {
-  const store = await openStore(config.redisUrl);
+  const store = await openStore(config.redisUrl, logger);
   logger.info(
     { store: store.kind, mode: config.mode },
     store.kind === 'embedded'

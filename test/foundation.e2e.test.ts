@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,6 +116,38 @@ describe('/healthz with Redis down', () => {
       await bench.redis?.stop();
       const health = await fetch(`${bench.appUrl}/healthz`);
       expect(health.status).toBe(503);
+    } finally {
+      await bench.stop();
+    }
+  });
+});
+
+describe('REDIS_URL unreachable', () => {
+  it('names REDIS_URL and the cause at start and in every later store-unreachable line, never the password', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const password = 'hunter2-redis-password';
+    const bench = await startBench({
+      redis: false,
+      env: { REDIS_URL: `redis://:${password}@127.0.0.1:${port}` },
+    });
+    try {
+      const where = `REDIS_URL redis://:****@127.0.0.1:${port} is unreachable (connect ECONNREFUSED 127.0.0.1:${port})`;
+      expect(
+        bench.logs.lines.find((line) => line.includes('"level":40') && line.includes(where)),
+      ).toBeDefined();
+
+      await bench.sender.command('/compare', 'nova-micro llama3-70b hi', { responseId: 'redis-down' });
+      const reply = await bench.slack.waitFor(() =>
+        bench.slack.responses.find((response) => response.path.endsWith('/redis-down')),
+      );
+      expect(JSON.stringify(reply.body)).toContain('state store (Redis) is unreachable');
+      const storeLines = bench.logs.lines.filter((line) => /unreachable/i.test(line));
+      expect(storeLines.length).toBeGreaterThanOrEqual(2);
+      for (const line of storeLines) expect(line).toContain(where);
+      expect(bench.logs.lines.join('\n')).not.toContain(password);
     } finally {
       await bench.stop();
     }

@@ -15,7 +15,9 @@ export async function checkAwsCredentials(client: BedrockClient): Promise<string
     return undefined;
   } catch (error) {
     const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    return error instanceof Error && error.name === 'CredentialsProviderError' && /any providers/i.test(reason)
+    return error instanceof Error &&
+      error.name === 'CredentialsProviderError' &&
+      /any providers/i.test(reason)
       ? MISSING_CREDENTIALS
       : `AWS credentials could not be loaded (${reason}): check AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
   }
