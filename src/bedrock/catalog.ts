@@ -267,8 +267,12 @@ export class Catalog {
     const seen = new Set<string>();
     for (const model of this.invocableTextModels()) {
       if (model.lifecycle !== 'ACTIVE') continue;
-      const name = Catalog.shortName(model);
-      if (seen.has(name) || this.find(name)?.model.modelId !== model.modelId) continue;
+      // The shortest name people say for it (`sonnet`, `llama3-70b`) that still means this model.
+      const [name] = model.aliases
+        .filter((alias) => alias !== model.modelId.toLowerCase())
+        .filter((alias) => this.find(alias)?.model.modelId === model.modelId)
+        .sort((a, b) => a.length - b.length || a.localeCompare(b));
+      if (!name || seen.has(name)) continue;
       seen.add(name);
       byProvider.set(model.provider, [...(byProvider.get(model.provider) ?? []), name]);
     }

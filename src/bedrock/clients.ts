@@ -56,6 +56,7 @@ async function* reportingStream<T>(
  * them) and, for streamed answers, when an error surfaces while the stream is read.
  */
 function logFailures(client: BedrockRuntimeClient | BedrockClient, logger: Logger): void {
+  // Both stacks take the same middleware; the cast only fixes which client's input types TS checks.
   (client as BedrockClient).middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as { modelId?: string; jobIdentifier?: string };
