@@ -392,8 +392,8 @@ export class CompareFlow {
         for (const name of names) {
           const resolution = catalog.resolve(name);
           if (!resolution.ok) return { message: this.unknownModel(catalog, name, resolution.suggestions) };
-          const { model } = resolution.resolved;
-          if (!producesText(model)) return { message: noTextNotice(model.name, model.outputModalities) };
+          const named = resolution.resolved.model;
+          if (!producesText(named)) return { message: noTextNotice(named.name, named.outputModalities) };
           if (!models.some((model) => model.invokeId === resolution.resolved.invokeId))
             models.push(resolution.resolved);
         }

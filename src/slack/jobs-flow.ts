@@ -307,8 +307,9 @@ export class JobsFlow {
   }
 
   /**
-   * Bedrock refuses to stop a job that has ended (documented as ConflictException; a ValidationException
-   * has been seen too), so the job's own status says whether there was simply nothing left to stop.
+   * Bedrock refuses to stop a job that has ended (the API reference lists ConflictException; the sibling
+   * batch-job API answers ValidationException), so the job's own status says whether there was simply
+   * nothing left to stop.
    */
   private async stopFailure(error: unknown, jobArn: string): Promise<string> {
     const { kind } = classifyBedrockError(error);
