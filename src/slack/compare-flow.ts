@@ -109,7 +109,7 @@ export class CompareFlow {
       catalog = await this.deps.catalog.load();
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
-      this.deps.logger.warn({ err: error }, 'model catalog unavailable');
+      // Already logged, with its status and request id, by the Bedrock clients' failure log.
       await ephemeral(notice(catalogFailure(error)));
       return;
     }
