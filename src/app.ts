@@ -4,6 +4,7 @@ import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bol
 import { WebClient } from '@slack/web-api';
 import { CatalogSource } from './bedrock/catalog.js';
 import { type BedrockClients, createBedrockClients } from './bedrock/clients.js';
+import { checkAwsCredentials } from './bedrock/credentials.js';
 import { PriceBook } from './bedrock/pricing.js';
 import { ChatService } from './chat/service.js';
 import { Leaderboard } from './compare/leaderboard.js';
@@ -65,14 +66,14 @@ export async function createBedrockSlackApp(
   logger: Logger,
   overrides: AppOverrides = {},
 ): Promise<BedrockSlackApp> {
-  const store = await openStore(config.redisUrl);
+  const store = await openStore(config.redisUrl, logger);
   logger.info(
     { store: store.kind, mode: config.mode },
     store.kind === 'embedded'
       ? 'REDIS_URL is not set: using the embedded store (state is lost on restart; run one replica only)'
       : 'using Redis for state',
   );
-  const bedrock = createBedrockClients(config.awsRegion);
+  const bedrock = createBedrockClients(config.awsRegion, logger);
   const metrics = createMetrics();
   const work = new WorkTracker((error) => logger.error({ err: error }, 'background work failed'));
   const boltLogger = slackLogger(logger);
@@ -111,6 +112,13 @@ export async function createBedrockSlackApp(
     receiver = http;
   }
   const identity = await botIdentity(slackClient, logger);
+  const credentialProblem = await checkAwsCredentials(bedrock.control);
+  if (credentialProblem) {
+    // Nothing works without Bedrock, so a missing chain stops the start, unless a Bedrock API key
+    // can still serve the runtime calls.
+    if (!config.bedrockApiKey) throw new Error(credentialProblem);
+    logger.warn(`${credentialProblem}; carrying on with AWS_BEARER_TOKEN_BEDROCK only`);
+  }
   const bolt = new App({
     token: config.slack.botToken,
     // Known already, so Bolt asks Slack nothing more; its own check would reject unobserved when

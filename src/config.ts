@@ -142,6 +142,8 @@ export interface Config {
   };
   mode: 'socket' | 'http';
   awsRegion: string;
+  /** AWS_BEARER_TOKEN_BEDROCK is set: the runtime can be called with it even without an AWS credential chain. */
+  bedrockApiKey: boolean;
   redisUrl?: string;
   finetune: {
     pollMs: number;
@@ -197,6 +199,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     },
     mode: data.SLACK_APP_TOKEN ? 'socket' : 'http',
     awsRegion: data.AWS_REGION,
+    bedrockApiKey: Boolean(source.AWS_BEARER_TOKEN_BEDROCK),
     redisUrl: data.REDIS_URL,
     finetune: {
       pollMs: data.FINETUNE_POLL_SECONDS * 1000,

@@ -74,6 +74,10 @@ describe('reading /compare text', () => {
     ['--max-latency soon nova-micro hi', { kind: 'error', message: expect.stringContaining('duration') }],
     ['nova-mikro sonnet hi', { kind: 'unknown-model', word: 'nova-mikro' }],
     ['nova-micro,gpt-5 hi', { kind: 'unknown-model', word: 'gpt-5' }],
+    ['nosuchmodel nova-lite hi', { kind: 'unknown-model', word: 'nosuchmodel' }],
+    ['nova-lite nosuchmodel,sonnet hi', { kind: 'unknown-model', word: 'nosuchmodel' }],
+    ['explain nova-lite pricing', { kind: 'run', models: [], prompt: 'explain nova-lite pricing' }],
+    ['Nosuch nova-lite hi', { kind: 'run', models: [], prompt: 'Nosuch nova-lite hi' }],
   ])('%j → %j', (text, expected) => {
     expect(parseCompareText(text, classify)).toMatchObject(expected);
   });

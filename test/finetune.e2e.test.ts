@@ -149,6 +149,41 @@ describe('/finetune-status', () => {
     expect(failure).not.toContain('finetune_stop');
   });
 
+  it('shows no failure and no losses for a running job, even when the answer carries those fields', async () => {
+    const running = addJob('running-leftovers', {
+      timeline: timeline('Completed').slice(0, 1),
+      carries: { failureMessage: 'Internal error, retrying', trainingMetrics: { trainingLoss: 0 } },
+    });
+    const details = visibleText((await command(running.name)).body.blocks);
+    expect(details).toContain('InProgress');
+    expect(details).not.toContain('Failure');
+    expect(details).not.toContain('Internal error, retrying');
+    expect(details).not.toContain('training loss');
+
+    const done = addJob('done-losses', { trainingLoss: 0.4321, validationLoss: 0.5 });
+    bench.bedrock.advanceJobClock(120_000);
+    const finished = visibleText((await command(done.name)).body.blocks);
+    expect(finished).toContain('training loss 0.4321 · validation loss 0.5000');
+  });
+
+  it('says a finished job has nothing to stop instead of "I can’t find"', async () => {
+    const job = addJob('finished-stop');
+    bench.bedrock.advanceJobClock(120_000);
+    const responseId = unique('stop');
+    await bench.sender.blockAction({
+      actionId: 'finetune_stop',
+      value: job.arn,
+      channelId: 'CJOBS',
+      responseId,
+    });
+    const said = await bench.slack.waitFor(() =>
+      bench.slack.responses.find((r) => r.path.endsWith(`/${responseId}`)),
+    );
+    const text = visibleText(said.body.blocks);
+    expect(text).toContain(`*${job.name}* already finished (Completed): there is nothing to stop.`);
+    expect(text).not.toContain('can’t find');
+  });
+
   it('says plainly when a job does not exist or the words are wrong', async () => {
     expect(visibleText((await command('no-such-job')).body.blocks)).toContain(
       'I can’t find a customization job called `no-such-job`',

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,6 +140,38 @@ describe('/healthz with Redis hung', () => {
   });
 });
 
+describe('REDIS_URL unreachable', () => {
+  it('names REDIS_URL and the cause at start and in every later store-unreachable line, never the password', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const password = 'hunter2-redis-password';
+    const bench = await startBench({
+      redis: false,
+      env: { REDIS_URL: `redis://:${password}@127.0.0.1:${port}` },
+    });
+    try {
+      const where = `REDIS_URL redis://:****@127.0.0.1:${port} is unreachable (connect ECONNREFUSED 127.0.0.1:${port})`;
+      expect(
+        bench.logs.lines.find((line) => line.includes('"level":40') && line.includes(where)),
+      ).toBeDefined();
+
+      await bench.sender.command('/compare', 'nova-micro llama3-70b hi', { responseId: 'redis-down' });
+      const reply = await bench.slack.waitFor(() =>
+        bench.slack.responses.find((response) => response.path.endsWith('/redis-down')),
+      );
+      expect(JSON.stringify(reply.body)).toContain('state store (Redis) is unreachable');
+      const storeLines = bench.logs.lines.filter((line) => /unreachable/i.test(line));
+      expect(storeLines.length).toBeGreaterThanOrEqual(2);
+      for (const line of storeLines) expect(line).toContain(where);
+      expect(bench.logs.lines.join('\n')).not.toContain(password);
+    } finally {
+      await bench.stop();
+    }
+  });
+});
+
 describe('start-up', () => {
   it('stops with one clear line naming a missing token, and a non-zero exit', async () => {
     const failure = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -155,6 +189,43 @@ describe('start-up', () => {
     const lines = failure?.stderr.trim().split('\n') ?? [];
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/SLACK_BOT_TOKEN is missing: install the app from manifest.yml .*xoxb-/);
+  });
+
+  it('stops with one clear line naming what to set when the AWS credential chain finds nothing', async () => {
+    const slack = new FakeSlack();
+    await slack.start();
+    try {
+      const failure = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        timeout: 20_000,
+        env: {
+          PATH: process.env.PATH,
+          HOME: '/nonexistent',
+          SLACK_BOT_TOKEN: BOT_TOKEN,
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: slack.apiUrl,
+          AWS_REGION: 'us-east-1',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+          PORT: '0',
+          LOG_LEVEL: 'silent',
+        },
+      }).then(
+        () => undefined,
+        (error: { code: number | null; stderr: string }) => error,
+      );
+      expect(failure?.code).toBe(1);
+      // The AWS SDK may add its own Node.js version notice; the app's own words are one line.
+      const lines = (failure?.stderr.trim().split('\n') ?? []).filter((line) =>
+        line.startsWith('bedrock-slack:'),
+      );
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /AWS credentials are missing: set AWS_PROFILE .* AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
+      );
+    } finally {
+      await slack.stop();
+    }
   });
 
   it('stops with a clear line when Slack refuses the bot token, without printing it', async () => {

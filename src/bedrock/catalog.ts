@@ -92,7 +92,9 @@ function familyOf(modelId: string): string {
 
 function aliasesFor(summary: { modelId: string; name: string }): string[] {
   const family = familyOf(summary.modelId);
-  const aliases = new Set([summary.modelId.toLowerCase(), family, slug(summary.name)]);
+  // The ID without its provider and `:n` suffix keeps a meaningful version (`titan-embed-text-v2`).
+  const versioned = slug(summary.modelId.replace(/^[a-z0-9-]+\./, '').replace(/(:\d+)+(:[a-z0-9]+)?$/i, ''));
+  const aliases = new Set([summary.modelId.toLowerCase(), family, versioned, slug(summary.name)]);
   aliases.add(family.replace(/-instruct$/, ''));
   // Mistral and others stamp a YYMM release (`mistral-large-2402`); the bare family names the newest.
   aliases.add(family.replace(/-\d{4}$/, ''));
@@ -254,6 +256,35 @@ export class Catalog {
     return this.models
       .filter((model) => producesText(model) && (model.onDemand || model.profileId))
       .sort((a, b) => a.provider.localeCompare(b.provider) || rank(a, b));
+  }
+
+  /**
+   * Short names that call distinct invocable text models, one provider after another so examples show
+   * variety; each one resolves back to its own model, so an example built from them is accepted.
+   */
+  exampleNames(count: number): string[] {
+    const byProvider = new Map<string, string[]>();
+    const seen = new Set<string>();
+    for (const model of this.invocableTextModels()) {
+      if (model.lifecycle !== 'ACTIVE') continue;
+      // The shortest name people say for it (`sonnet`, `llama3-70b`) that still means this model.
+      const [name] = model.aliases
+        .filter((alias) => alias !== model.modelId.toLowerCase())
+        .filter((alias) => this.find(alias)?.model.modelId === model.modelId)
+        .sort((a, b) => a.length - b.length || a.localeCompare(b));
+      if (!name || seen.has(name)) continue;
+      seen.add(name);
+      byProvider.set(model.provider, [...(byProvider.get(model.provider) ?? []), name]);
+    }
+    const names: string[] = [];
+    const queues = [...byProvider.values()];
+    while (names.length < count && queues.some((queue) => queue.length > 0)) {
+      for (const queue of queues) {
+        const next = queue.shift();
+        if (next && names.length < count) names.push(next);
+      }
+    }
+    return names;
   }
 
   /** The short name shown to people: the family alias, e.g. `claude-3.5-sonnet`. */

@@ -4,12 +4,16 @@ export type FailureKind =
   | 'access-denied'
   | 'needs-profile'
   | 'validation'
+  | 'conflict'
   | 'not-found'
   | 'timeout'
   | 'not-ready'
   | 'model-error'
   | 'unavailable'
-  | 'network';
+  | 'network'
+  | 'unreadable'
+  | 'no-credentials'
+  | 'credentials-denied';
 
 export interface ModelFailure {
   kind: FailureKind;
@@ -23,8 +27,12 @@ const KIND_BY_ERROR: Record<string, FailureKind> = {
   ThrottlingException: 'throttled',
   ServiceQuotaExceededException: 'throttled',
   AccessDeniedException: 'access-denied',
-  UnrecognizedClientException: 'access-denied',
+  UnrecognizedClientException: 'credentials-denied',
+  InvalidSignatureException: 'credentials-denied',
+  ExpiredTokenException: 'credentials-denied',
+  CredentialsProviderError: 'no-credentials',
   ValidationException: 'validation',
+  ConflictException: 'conflict',
   ResourceNotFoundException: 'not-found',
   ModelTimeoutException: 'timeout',
   TimeoutError: 'timeout',
@@ -43,21 +51,53 @@ const MESSAGES: Record<FailureKind, string> = {
   'needs-profile':
     'This model can only be called through an inference profile, and none was found for this region.',
   validation: 'Bedrock rejected the request for this model.',
+  conflict: 'Bedrock refused: the resource is not in a state that allows this.',
   'not-found': 'Bedrock does not know this model in this region.',
   timeout: 'The model did not finish in time.',
   'not-ready': 'The model is still warming up. Try again in a moment.',
   'model-error': 'The model failed while answering. Try again, or rephrase the prompt.',
   unavailable: 'Bedrock is unavailable for this model right now. Try again shortly.',
   network: 'Could not reach Bedrock.',
+  unreadable:
+    'I couldn’t read Bedrock’s answer: it was not in the form the AWS SDK expects. The details are in the app’s log for whoever runs it.',
+  'no-credentials':
+    'The app’s AWS credentials are missing, so it cannot call Bedrock. Whoever runs the app must give it credentials (see the README).',
+  'credentials-denied':
+    'Bedrock denied the app’s AWS credentials (unknown, expired or wrongly signed). Whoever runs the app must renew them.',
 };
+
+/** Failures that are not Bedrock being busy or down, so their message must not be "Bedrock did not answer". */
+const NOT_AN_OUTAGE: ReadonlySet<FailureKind> = new Set([
+  'unreadable',
+  'no-credentials',
+  'credentials-denied',
+]);
+
+export function isOutage(kind: FailureKind): boolean {
+  return !NOT_AN_OUTAGE.has(kind);
+}
 
 export function failureMessage(kind: FailureKind): string {
   return MESSAGES[kind];
 }
 
+/**
+ * True for an answer that arrived but could not be read: the SDK failed to parse the HTTP answer (it
+ * then attaches `$response` but, unlike a service error, no `$fault`) or a frame of the event stream.
+ */
+function isUnreadable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if ('$response' in error && !('$fault' in error)) return true;
+  return (
+    error.name === 'SyntaxError' ||
+    /Deserialization error|checksum|prelude|RFC-3339|date-time value/i.test(error.message)
+  );
+}
+
 export function classifyBedrockError(error: unknown): ModelFailure {
   const name = error instanceof Error ? error.name : 'Error';
   const raw = error instanceof Error ? error.message : String(error);
+  if (isUnreadable(error)) return { kind: 'unreadable', message: MESSAGES.unreadable };
   const detail = raw.replace(/\s+/g, ' ').slice(0, 300) || undefined;
   if (/inference profile/i.test(raw) && name === 'ValidationException') {
     return { kind: 'needs-profile', message: MESSAGES['needs-profile'], detail };

@@ -19,9 +19,23 @@ export type PriceOverrides = z.infer<typeof overrideSchema>;
 export class PriceBook {
   constructor(private readonly overrides: PriceOverrides = {}) {}
 
+  /** Every problem names PRICES_FILE, since that is what the person starting the app must fix. */
   static fromFile(path: string | undefined): PriceBook {
     if (!path) return new PriceBook();
-    const parsed = overrideSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new Error(`PRICES_FILE ${path} could not be read (${code}): point it at a JSON file of prices`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`PRICES_FILE ${path} is not valid JSON: ${(error as Error).message}`);
+    }
+    const parsed = overrideSchema.safeParse(json);
     if (!parsed.success) {
       throw new Error(
         `PRICES_FILE ${path} is not valid: expected {"<model or profile id>": {"inputPerMillionUsd": n, "outputPerMillionUsd": n}}`,

@@ -19,6 +19,24 @@ export interface CompareOptions {
 /** How a leading word reads: a model the catalog knows, something shaped like a model name, or prose. */
 export type WordKind = 'model' | 'unknown-model' | 'text';
 
+// Words prompts often open with. One of these before a model name is prose ("explain nova-lite
+// pricing"), while any other plain lowercase word there is taken as a model the user misspelt.
+const PROSE_WORDS = new Set(
+  (
+    'a an the this that these those what which who whom whose why how when where whether is are was were ' +
+    'do does did can could should would will shall may might must has have had be please i we you my our ' +
+    'your it its if in on of for to from with about between versus vs and or not no yes so then than ' +
+    'explain describe summarize summarise write draft list give tell show compare translate rewrite ' +
+    'create make generate suggest find name define outline answer classify extract fix review improve ' +
+    'convert count calculate solve plan design build help say use'
+  ).split(' '),
+);
+
+/** Lowercase, without sentence punctuation and not common prose: a word that could be a model name. */
+function couldBeModelName(word: string): boolean {
+  return /^[a-z0-9][a-z0-9.:_-]*$/.test(word) && !PROSE_WORDS.has(word);
+}
+
 // Slack turns straight quotes into curly ones on some clients; both delimit a quoted option value.
 const QUOTES: Record<string, string> = { '"': '"', '“': '”', '”': '”', "'": "'", '‘': '’' };
 
@@ -108,7 +126,10 @@ export function parseCompareText(text: string, classify: (word: string) => WordK
     const parts = word.split(',').filter(Boolean);
     const kinds = parts.map(classify);
     const isList = parts.length > 1 || word.endsWith(',');
-    if (isList || kinds[0] !== 'text') {
+    // A name-like word right before a known model sits among the models (`nosuchmodel nova-lite hi`).
+    const nextWord = afterWord.trimStart().match(/^[^\s,]+/)?.[0];
+    const beforeModel = nextWord !== undefined && couldBeModelName(word) && classify(nextWord) === 'model';
+    if (isList || kinds[0] !== 'text' || beforeModel) {
       const unknown = parts.find((_, index) => kinds[index] !== 'model');
       if (unknown) return { kind: 'unknown-model', word: unknown };
       models.push(...parts);

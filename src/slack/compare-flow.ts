@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import type { Catalog, CatalogSource, ResolvedModel } from '../bedrock/catalog.js';
-import { classifyBedrockError } from '../bedrock/errors.js';
+import { type Catalog, type CatalogSource, producesText, type ResolvedModel } from '../bedrock/catalog.js';
+import { classifyBedrockError, isOutage } from '../bedrock/errors.js';
 import type { Attachment } from '../bedrock/messages.js';
 import { type CompareForm, checkCompareForm } from '../compare/form.js';
 import type { Leaderboard, Verdict } from '../compare/leaderboard.js';
@@ -16,7 +16,13 @@ import type { UsageGuard } from '../usage/guard.js';
 import { blindLabel, compareMessage, isHidden, type SlackMessage } from './blocks/compare.js';
 import { compareModal } from './blocks/compare-modal.js';
 import { leaderboardMessage } from './blocks/leaderboard.js';
-import { compareHelp, notice, unknownModelNotice } from './blocks/notices.js';
+import {
+  compareHelp,
+  type ModelNameExamples,
+  noTextNotice,
+  notice,
+  unknownModelNotice,
+} from './blocks/notices.js';
 import type { FormSeal } from './form-origin.js';
 import type { SlackFile, SlackFiles } from './slack-files.js';
 import { ThrottledMessage, withRetries } from './throttled-message.js';
@@ -58,12 +64,25 @@ export interface CompareFlowDeps {
 
 // Shaped like a model name (`nova-mikro`, `anthropic.claude-x`), so a typo is reported, not sent as prose.
 const MODEL_SHAPED = /^[a-z0-9]+(?:[.:_-][a-z0-9]+)+$/i;
+// Only a model ID looks like this: a Bedrock provider's prefix, or a version suffix (`-v2`, `-v1:0`).
+// Other dotted words (`node.js`, `3.5`) stay prose.
+const MODEL_ID_SHAPED =
+  /^(?:(?:us|eu|apac|global)\.)?(?:amazon|anthropic|meta|mistral|cohere|ai21|deepseek|openai|qwen|writer|stability|luma|twelvelabs)\.|-v\d+(?::\d+)*$/i;
+
+/** Help's examples, from the live catalog: three short names, a model ID and a profile ID that resolve. */
+function helpExamples(catalog: Catalog): ModelNameExamples {
+  const names = catalog.exampleNames(3);
+  const first = names[0] ? catalog.find(names[0])?.model : undefined;
+  const profiled = catalog.invocableTextModels().find((model) => model.profileIds.length > 0);
+  return { names, modelId: first?.modelId, profileId: profiled?.profileIds[0] };
+}
 
 /** Errors Slack gives when the bot may not post in a channel; the answer then goes via response_url. */
 const NOT_IN_CHANNEL = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
 
 export function catalogFailure(error: unknown): string {
-  const { kind } = classifyBedrockError(error);
+  const { kind, message } = classifyBedrockError(error);
+  if (!isOutage(kind)) return `I couldn’t load the Bedrock model catalog. ${message}`;
   if (kind === 'access-denied') {
     return 'I couldn’t read the Bedrock model catalog: the app’s AWS role needs bedrock:ListFoundationModels and bedrock:ListInferenceProfiles.';
   }
@@ -93,7 +112,7 @@ export class CompareFlow {
       catalog = await this.deps.catalog.load();
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
-      this.deps.logger.warn({ err: error }, 'model catalog unavailable');
+      // Already logged, with its status and request id, by the Bedrock clients' failure log.
       await ephemeral(notice(catalogFailure(error)));
       return;
     }
@@ -355,9 +374,14 @@ export class CompareFlow {
     return model.name;
   }
 
+  private unknownModel(catalog: Catalog, word: string, suggestions: string[]) {
+    return unknownModelNotice(word, suggestions, suggestions.length ? [] : catalog.exampleNames(4));
+  }
+
   private classify(catalog: Catalog, word: string): WordKind {
     if (catalog.isModel(word)) return 'model';
-    return MODEL_SHAPED.test(word) && catalog.suggest(word.toLowerCase()).length > 0
+    if (!MODEL_SHAPED.test(word)) return 'text';
+    return MODEL_ID_SHAPED.test(word) || catalog.suggest(word.toLowerCase()).length > 0
       ? 'unknown-model'
       : 'text';
   }
@@ -378,7 +402,7 @@ export class CompareFlow {
     switch (command.kind) {
       case 'help':
       case 'modal':
-        return { message: compareHelp(maxModels, defaultModels) };
+        return { message: compareHelp(maxModels, defaultModels, helpExamples(catalog)) };
       case 'leaderboard': {
         const standings = await this.deps.leaderboard.standings(requester.teamId);
         const nameOf = (modelId: string) => catalog.find(modelId)?.model.name ?? modelId;
@@ -387,7 +411,9 @@ export class CompareFlow {
       case 'error':
         return { message: notice(command.message) };
       case 'unknown-model':
-        return { message: unknownModelNotice(command.word, catalog.suggest(command.word.toLowerCase())) };
+        return {
+          message: this.unknownModel(catalog, command.word, catalog.suggest(command.word.toLowerCase())),
+        };
       case 'run': {
         let names = command.models;
         if (names.length === 0) {
@@ -398,7 +424,9 @@ export class CompareFlow {
         const models: ResolvedModel[] = [];
         for (const name of names) {
           const resolution = catalog.resolve(name);
-          if (!resolution.ok) return { message: unknownModelNotice(name, resolution.suggestions) };
+          if (!resolution.ok) return { message: this.unknownModel(catalog, name, resolution.suggestions) };
+          const named = resolution.resolved.model;
+          if (!producesText(named)) return { message: noTextNotice(named.name, named.outputModalities) };
           if (!models.some((model) => model.invokeId === resolution.resolved.invokeId))
             models.push(resolution.resolved);
         }

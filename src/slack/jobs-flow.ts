@@ -3,7 +3,7 @@ import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { CatalogSource, ResolvedModel } from '../bedrock/catalog.js';
-import { classifyBedrockError } from '../bedrock/errors.js';
+import { classifyBedrockError, isOutage } from '../bedrock/errors.js';
 import { channelAllowed } from '../jobs/access.js';
 import type { CustomizationJobs } from '../jobs/customization-client.js';
 import { checkNewJob, type NewJobErrors, type NewJobForm } from '../jobs/new-job.js';
@@ -20,6 +20,7 @@ import {
   throughputMessage,
   watchCardMessage,
 } from './blocks/jobs.js';
+import { escapeMrkdwn } from './blocks/limits.js';
 import { newJobModal } from './blocks/new-job-modal.js';
 import { notice } from './blocks/notices.js';
 import type { FormSeal } from './form-origin.js';
@@ -78,7 +79,7 @@ function jobFailure(error: unknown, job: string): string {
   if (kind === 'access-denied') {
     return 'The app’s AWS role may not read customization jobs: it needs bedrock:ListModelCustomizationJobs and bedrock:GetModelCustomizationJob (see the README).';
   }
-  return `Bedrock did not answer: ${message}`;
+  return isOutage(kind) ? `Bedrock did not answer: ${message}` : message;
 }
 
 /** /finetune-status from Slack to Bedrock's customization API and back, with the allow-list applied. */
@@ -302,7 +303,7 @@ export class JobsFlow {
     try {
       await this.deps.jobs.stop(jobArn);
     } catch (error) {
-      await tell(notice(jobFailure(error, jobArn)));
+      await tell(notice(await this.stopFailure(error, jobArn)));
       return;
     }
     await tell(
@@ -312,6 +313,23 @@ export class JobsFlow {
         [who.userId],
       ),
     );
+  }
+
+  /**
+   * Bedrock refuses to stop a job that has ended (the API reference lists ConflictException; the sibling
+   * batch-job API answers ValidationException), so the job's own status says whether there was simply
+   * nothing left to stop.
+   */
+  private async stopFailure(error: unknown, jobArn: string): Promise<string> {
+    const { kind } = classifyBedrockError(error);
+    if (kind === 'validation' || kind === 'conflict' || kind === 'not-found') {
+      const job = await this.deps.jobs.get(jobArn).catch(() => undefined);
+      if (job && FINISHED.has(job.status)) {
+        return `*${escapeMrkdwn(job.name)}* already finished (${job.status}): there is nothing to stop.`;
+      }
+      if (job?.status === 'Stopping') return `*${escapeMrkdwn(job.name)}* is already stopping.`;
+    }
+    return jobFailure(error, jobArn);
   }
 
   /** Opens the form that asks for a prompt to compare a custom model with its base. */

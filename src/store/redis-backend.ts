@@ -40,11 +40,26 @@ type ScriptName = keyof typeof SCRIPTS;
 type ScriptedRedis = Redis &
   Record<ScriptName, (key: string, ...args: (string | number)[]) => Promise<unknown>>;
 
+/** The URL as it may be logged: the password, if any, masked. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '****';
+    return parsed.toString();
+  } catch {
+    return 'redis://(unparsable URL)';
+  }
+}
+
 export class RedisBackend implements StoreBackend {
   readonly kind = 'redis' as const;
   private readonly redis: ScriptedRedis;
+  private readonly safeUrl: string;
+  /** Why the last connection attempt failed; commands only say "stream isn't writeable". */
+  private connectionError?: Error;
 
   constructor(url: string) {
+    this.safeUrl = redactRedisUrl(url);
     this.redis = new Redis(url, {
       // Fail fast while disconnected: a user waiting in Slack should hear "store down", not wait forever.
       enableOfflineQueue: false,
@@ -56,21 +71,36 @@ export class RedisBackend implements StoreBackend {
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     }) as ScriptedRedis;
     // ioredis emits 'error' for every failed reconnect; health checks and callers report it instead.
-    this.redis.on('error', () => {});
+    this.redis.on('error', (error: Error) => {
+      this.connectionError = error;
+    });
+    this.redis.on('ready', () => {
+      this.connectionError = undefined;
+    });
     for (const [name, script] of Object.entries(SCRIPTS)) this.redis.defineCommand(name, script);
   }
 
-  async connect(): Promise<void> {
-    await this.redis.connect().catch(() => {
-      // Not fatal: ioredis keeps reconnecting, /healthz answers 503 and users are told meanwhile.
-    });
+  /** Connects; returns what is wrong when Redis cannot be reached, naming REDIS_URL and the cause. */
+  async connect(): Promise<string | undefined> {
+    // Not fatal: ioredis keeps reconnecting, /healthz answers 503 and users are told meanwhile.
+    return this.redis.connect().then(
+      () => undefined,
+      (error: unknown) => this.unreachable(error),
+    );
+  }
+
+  /** `REDIS_URL redis://:****@host:6379 is unreachable (connect ECONNREFUSED …)`. */
+  private unreachable(error: unknown): string {
+    const cause = this.connectionError ?? error;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    return `REDIS_URL ${this.safeUrl} is unreachable (${reason})`;
   }
 
   private async run<T>(operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
     } catch (error) {
-      throw new StoreUnavailableError(error);
+      throw new StoreUnavailableError(error, this.unreachable(error));
     }
   }
 

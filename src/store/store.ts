@@ -1,3 +1,4 @@
+import type { Logger } from '../logger.js';
 import type { StoreBackend } from './backend.js';
 import { MemoryBackend } from './memory-backend.js';
 import { RedisBackend } from './redis-backend.js';
@@ -140,9 +141,11 @@ export function storeOn(backend: StoreBackend): Store {
 }
 
 /** Redis when a URL is given (several replicas share it), else the embedded single-process store. */
-export async function openStore(redisUrl: string | undefined): Promise<Store> {
+export async function openStore(redisUrl: string | undefined, logger: Logger): Promise<Store> {
   if (!redisUrl) return storeOn(new MemoryBackend());
   const backend = new RedisBackend(redisUrl);
-  await backend.connect();
+  const problem = await backend.connect();
+  if (problem)
+    logger.warn(`${problem}: starting anyway; users are told until it answers, and /healthz says 503`);
   return storeOn(backend);
 }

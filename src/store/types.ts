@@ -118,8 +118,9 @@ export interface Store
 
 /** Raised when the store cannot be reached; listeners turn it into a friendly message. */
 export class StoreUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super('The state store is unreachable', { cause });
+  /** `problem` names what to fix (REDIS_URL and the cause), so every log line of this error does. */
+  constructor(cause: unknown, problem?: string) {
+    super(problem ?? 'The state store is unreachable', { cause });
     this.name = 'StoreUnavailableError';
   }
 }

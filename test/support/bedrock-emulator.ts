@@ -22,6 +22,8 @@ export interface ModelScript {
   wordsPerChunk?: number;
   inputTokens?: number;
   stopReason?: string;
+  /** After `messageStart`, send a frame whose checksum is wrong, as a broken stand-in or proxy might. */
+  garbledFrame?: boolean;
   /** Answer the next `times` calls with this error instead (default: every call). */
   failure?: { type: string; status: number; message?: string; times?: number; inStream?: boolean };
 }
@@ -59,6 +61,11 @@ export interface JobScript {
   failureMessage?: string;
   trainingLoss?: number;
   validationLoss?: number;
+  /**
+   * Fields GetModelCustomizationJob carries whatever the phase, as some answers do (a leftover
+   * `failureMessage`, `trainingMetrics: { trainingLoss: 0 }` on a job still running).
+   */
+  carries?: Record<string, unknown>;
 }
 
 interface EmulatedJob extends JobScript {
@@ -133,6 +140,14 @@ export const DEFAULT_MODELS: EmulatedModel[] = [
     providerName: 'Amazon',
     inputModalities: ['TEXT', 'IMAGE'],
     outputModalities: ['VIDEO'],
+    inferenceTypesSupported: ['ON_DEMAND'],
+  },
+  {
+    modelId: 'amazon.titan-embed-text-v2:0',
+    modelName: 'Titan Text Embeddings V2',
+    providerName: 'Amazon',
+    inputModalities: ['TEXT'],
+    outputModalities: ['EMBEDDING'],
     inferenceTypesSupported: ['ON_DEMAND'],
   },
   {
@@ -248,6 +263,20 @@ const modelArn = (modelId: string) => `arn:aws:bedrock:${REGION}::foundation-mod
 /** The wall-clock instant the job clock's zero stands for, so times are stable RFC 3339 strings. */
 const JOB_EPOCH = Date.parse('2026-11-20T09:00:00Z');
 const rfc3339 = (clockMs: number) => new Date(JOB_EPOCH + clockMs).toISOString();
+/** How some third-party Bedrock stand-ins write times: not RFC 3339, which the SDK cannot read. */
+const spaced = (clockMs: number) =>
+  rfc3339(clockMs)
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, '');
+
+/** A valid event frame with one byte of its body flipped, so its message checksum no longer matches. */
+function garbled(): Uint8Array {
+  const bytes = frame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'garbled' } });
+  const broken = Uint8Array.from(bytes);
+  const index = broken.length - 10;
+  broken[index] = (broken[index] ?? 0) ^ 0xff;
+  return broken;
+}
 
 export class BedrockEmulator {
   readonly calls: ReceivedCall[] = [];
@@ -257,6 +286,8 @@ export class BedrockEmulator {
   readonly throughputs: EmulatedThroughput[] = [];
   /** Test-controlled time for customization jobs, in ms. */
   jobClockMs = 0;
+  /** `spaced` writes the control plane's job and throughput times as `2026-11-20 09:00:00`. */
+  timestamps: 'rfc3339' | 'spaced' = 'rfc3339';
   private throttleControl = 0;
   private readonly scripts = new Map<string, ModelScript>();
   private runtime?: http2.Http2Server;
@@ -294,6 +325,10 @@ export class BedrockEmulator {
     this.throttleControl = times;
   }
 
+  private time(clockMs: number): string {
+    return this.timestamps === 'spaced' ? spaced(clockMs) : rfc3339(clockMs);
+  }
+
   private phaseOf(job: EmulatedJob): JobPhase {
     const age = this.jobClockMs - job.createdAtMs;
     const reached = job.timeline.filter((phase) => phase.afterMs <= age);
@@ -306,8 +341,8 @@ export class BedrockEmulator {
     const stage = (status: StageStatus | undefined) =>
       status && {
         status,
-        creationTime: rfc3339(job.createdAtMs),
-        lastModifiedTime: rfc3339(job.createdAtMs + phase.afterMs),
+        creationTime: this.time(job.createdAtMs),
+        lastModifiedTime: this.time(job.createdAtMs + phase.afterMs),
       };
     const customModelArn =
       phase.status === 'Completed'
@@ -323,9 +358,9 @@ export class BedrockEmulator {
         dataProcessingDetails: stage(phase.stages?.dataProcessing),
         trainingDetails: stage(phase.stages?.training),
       },
-      creationTime: rfc3339(job.createdAtMs),
-      lastModifiedTime: rfc3339(job.createdAtMs + phase.afterMs),
-      endTime: finished ? rfc3339(job.createdAtMs + phase.afterMs) : undefined,
+      creationTime: this.time(job.createdAtMs),
+      lastModifiedTime: this.time(job.createdAtMs + phase.afterMs),
+      endTime: finished ? this.time(job.createdAtMs + phase.afterMs) : undefined,
       customizationType: job.type ?? 'FINE_TUNING',
     };
     if (!detailed) return { ...common, customModelArn, customModelName: job.customModelName };
@@ -343,6 +378,7 @@ export class BedrockEmulator {
         phase.status === 'Completed' ? { trainingLoss: job.trainingLoss ?? 0.1234 } : undefined,
       validationMetrics:
         phase.status === 'Completed' ? [{ validationLoss: job.validationLoss ?? 0.2345 }] : undefined,
+      ...job.carries,
     };
   }
 
@@ -462,7 +498,11 @@ export class BedrockEmulator {
     const started = performance.now();
     if (call.operation === 'Converse') {
       await sleep(script.firstTokenMs ?? 0);
-      stream.respond({ ':status': 200, 'content-type': 'application/json' });
+      stream.respond({
+        ':status': 200,
+        'content-type': 'application/json',
+        'x-amzn-requestid': randomUUID(),
+      });
       stream.end(
         JSON.stringify({
           output: { message: { role: 'assistant', content: [{ text: answer }] } },
@@ -480,6 +520,10 @@ export class BedrockEmulator {
     });
     stream.write(frame('messageStart', { role: 'assistant' }));
     await sleep(script.firstTokenMs ?? 0);
+    if (script.garbledFrame && stream.writable) {
+      stream.end(garbled());
+      return;
+    }
     if (failure?.inStream && stream.writable) {
       stream.end(exceptionFrame(failure.type, failure.message ?? `${failure.type} from the emulator`));
       return;
@@ -516,6 +560,7 @@ export class BedrockEmulator {
     const send = (status: number, answer: unknown, errorType?: string) => {
       response.writeHead(status, {
         'content-type': 'application/json',
+        'x-amzn-requestid': randomUUID(),
         ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
       });
       response.end(JSON.stringify(answer));
@@ -556,8 +601,8 @@ export class BedrockEmulator {
           modelUnits: throughput.modelUnits,
           desiredModelUnits: throughput.modelUnits,
           status: throughput.status,
-          creationTime: rfc3339(0),
-          lastModifiedTime: rfc3339(0),
+          creationTime: this.time(0),
+          lastModifiedTime: this.time(0),
         }));
       return send(200, { provisionedModelSummaries: summaries });
     }
@@ -636,8 +681,9 @@ export class BedrockEmulator {
     if (method === 'POST' && identifier && stop) {
       const job = this.findJob(decodeURIComponent(identifier));
       if (!job) return notFound();
+      // The API reference lists ConflictException (HTTP 400) for a job in a state that cannot be stopped.
       if (this.phaseOf(job).status !== 'InProgress')
-        return send(400, { message: 'The job is not in progress.' }, 'ValidationException');
+        return send(400, { message: `The job ${job.name} is not in progress.` }, 'ConflictException');
       const age = this.jobClockMs - job.createdAtMs;
       job.timeline = [
         ...job.timeline.filter((phase) => phase.afterMs <= age),

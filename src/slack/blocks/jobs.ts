@@ -135,7 +135,9 @@ function stageLines(job: CustomizationJob): string[] {
   });
 }
 
+/** Final losses only: a running job's metrics, when Bedrock sends any, are placeholders such as 0. */
 function losses(job: CustomizationJob): string | undefined {
+  if (job.status !== 'Completed') return undefined;
   const parts = [
     job.trainingLoss !== undefined ? `training loss ${job.trainingLoss.toFixed(4)}` : undefined,
     job.validationLoss !== undefined ? `validation loss ${job.validationLoss.toFixed(4)}` : undefined,
@@ -173,7 +175,8 @@ export function jobDetailsMessage(
     losses(job),
   ].filter(Boolean);
   if (output.length) blocks.push(section(`*Output*\n${output.join('\n')}`));
-  if (job.failureMessage) blocks.push(...failureBlocks(job.failureMessage));
+  // A message on a job that has not failed is a leftover of a retried step, not its outcome.
+  if (job.status === 'Failed' && job.failureMessage) blocks.push(...failureBlocks(job.failureMessage));
   const buttons = [
     options.watching
       ? button('Unwatch', JOB_ACTIONS.unwatch, job.arn)
