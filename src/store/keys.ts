@@ -1,0 +1,79 @@
+/**
+ * Every key the app keeps in the store, with how long it lives, in one place: a reader sees at a
+ * glance what is stored, for how long, and which keys could collide. Keys are relative: the store
+ * adds its own prefix and a namespace per primitive (documents, counters, claims, totals, locks).
+ * A TTL the operator configures (conversations, the catalog cache) is passed in, not written here.
+ */
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export interface StoreKey {
+  readonly key: string;
+  readonly ttlSeconds: number;
+}
+
+/** Compare runs are kept for a week: long enough for "Run again", "Show full answer" and votes. */
+export const RUN_TTL_SECONDS = 7 * DAY;
+
+export const keys = {
+  // Slack requests
+  /** Slack redelivers an event it thinks was lost (X-Slack-Retry-Num); an hour covers its retries. */
+  event: (teamId: string, eventId: string): StoreKey => ({
+    key: `event:${teamId}:${eventId}`,
+    ttlSeconds: HOUR,
+  }),
+  /** A signed body seen once; twice Slack's 5-minute clock window, so a replay is always caught. */
+  signedRequest: (signature: string): StoreKey => ({ key: `signed:${signature}`, ttlSeconds: 10 * MINUTE }),
+  /** conversations.replies calls per workspace per minute (Slack allows one for most apps). */
+  threadReads: (teamId: string): StoreKey => ({ key: `replies:${teamId}`, ttlSeconds: MINUTE }),
+  userName: (teamId: string, userId: string): StoreKey => ({
+    key: `user-name:${teamId}:${userId}`,
+    ttlSeconds: DAY,
+  }),
+
+  // Usage limits
+  userRequests: (teamId: string, userId: string): StoreKey => ({
+    key: `user:${teamId}:${userId}`,
+    ttlSeconds: MINUTE,
+  }),
+  teamRequests: (teamId: string): StoreKey => ({ key: `team:${teamId}`, ttlSeconds: MINUTE }),
+  /** A UTC day's spend; kept a second day so a request at midnight still reads the right total. */
+  dailySpend: (teamId: string, userId: string, day: string): StoreKey => ({
+    key: `spend:${teamId}:${userId}:${day}`,
+    ttlSeconds: 2 * DAY,
+  }),
+
+  // Bedrock
+  catalog: (ttlSeconds: number): StoreKey => ({ key: 'catalog:v1', ttlSeconds }),
+
+  // Compare
+  compareRun: (runId: string): StoreKey => ({ key: `compare:${runId}`, ttlSeconds: RUN_TTL_SECONDS }),
+  vote: (runId: string, userId: string): StoreKey => ({
+    key: `vote:${runId}:${userId}`,
+    ttlSeconds: RUN_TTL_SECONDS,
+  }),
+  voteTally: (runId: string): StoreKey => ({ key: `votes:${runId}`, ttlSeconds: RUN_TTL_SECONDS }),
+  verdict: (runId: string): StoreKey => ({ key: `verdict:${runId}`, ttlSeconds: RUN_TTL_SECONDS }),
+  /** The workspace's standings never expire: they are what the leaderboard is. */
+  leaderboard: (teamId: string, what: string): StoreKey => ({
+    key: `leaderboard:${teamId}:${what}`,
+    ttlSeconds: 0,
+  }),
+
+  // Chat
+  conversation: (conversationId: string, ttlSeconds: number): StoreKey => ({
+    key: `conversation:${conversationId}`,
+    ttlSeconds,
+  }),
+
+  // Jobs
+  /** A "More" button's page of the job list: long enough to read a page, short enough not to pile up. */
+  jobsPage: (cursor: string): StoreKey => ({ key: `jobs-page:${cursor}`, ttlSeconds: 15 * MINUTE }),
+  /** Members of a Slack user group on a jobs allow-list; a change shows within five minutes. */
+  groupMembers: (teamId: string, groupId: string): StoreKey => ({
+    key: `usergroup:${teamId}:${groupId}`,
+    ttlSeconds: 5 * MINUTE,
+  }),
+} as const;
