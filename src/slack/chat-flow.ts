@@ -215,7 +215,8 @@ export class ChatFlow {
         },
         (soFar) => live.update(() => streamingMessage(name, soFar)),
       );
-      // Recorded while the lock is released, in the same round trip.
+      // Booked once, as soon as Bedrock has charged for it (whatever becomes of the Slack message),
+      // and awaited while the lock is released, in the same round trip.
       if (reply.ok)
         spendRecorded = this.deps.guard.recordSpend(event.teamId, event.userId, reply.costUsd ?? 0);
       return { name, reply, problem: undefined };
@@ -260,7 +261,6 @@ export class ChatFlow {
     // Later parts are new messages: never retried blindly, since a timed-out post may have landed.
     for (const part of rest)
       await client.chat.postMessage({ channel: event.channelId, thread_ts: place.threadTs, ...part });
-    await this.deps.guard.recordSpend(event.teamId, event.userId, reply.costUsd ?? 0);
   }
 
   /** A conversation the store does not have: rebuilt from the thread in Slack where there is one. */
