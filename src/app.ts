@@ -29,6 +29,7 @@ import { registerCompareForm } from './slack/listeners/views/compare.js';
 import { registerFinetuneViews } from './slack/listeners/views/finetune.js';
 import { countRequests, dropRedeliveredEvents } from './slack/middleware.js';
 import { SlackFiles } from './slack/slack-files.js';
+import { DEFAULT_SLACK_RETRY, type RetryTiming } from './slack/throttled-message.js';
 import { UserNames } from './slack/user-names.js';
 import { webClientOptions } from './slack/web-client-options.js';
 import { openStore } from './store/store.js';
@@ -53,7 +54,24 @@ export interface AppOverrides {
   updateIntervalMs?: number;
   /** Milliseconds between job polls, below FINETUNE_POLL_SECONDS' one-second floor (tests). */
   pollIntervalMs?: number;
+  /** How long Slack calls and store writes are retried (tests shorten them). */
+  retry?: Partial<AppRetries>;
 }
+
+export interface AppRetries {
+  /** A final update before it is posted afresh. */
+  slack: RetryTiming;
+  /** A placeholder post, which may wait for Slack's one thread read a minute to rule out a double post. */
+  placeholder: RetryTiming;
+  /** A finished answer or run while the store is unreachable. */
+  store: RetryTiming;
+}
+
+const DEFAULT_RETRIES: AppRetries = {
+  slack: DEFAULT_SLACK_RETRY,
+  placeholder: { backoffMs: 500, deadlineMs: 90_000 },
+  store: { backoffMs: 1000, deadlineMs: 5 * 60_000 },
+};
 
 /** The composition root: every client, store and service is built here, once, and wired to Slack. */
 export async function createBedrockSlackApp(
@@ -71,6 +89,7 @@ export async function createBedrockSlackApp(
   const bedrock = createBedrockClients(config.awsRegion);
   const metrics = createMetrics();
   const work = new WorkTracker((error) => logger.error({ err: error }, 'background work failed'));
+  const retries = { ...DEFAULT_RETRIES, ...overrides.retry };
   const boltLogger = slackLogger(logger);
   const clientOptions = webClientOptions(config.slack.apiUrl, boltLogger);
   const slackClient = new WebClient(config.slack.botToken, clientOptions);
@@ -146,6 +165,9 @@ export async function createBedrockSlackApp(
     defaultModels: config.compare.defaultModels,
     maxModels: config.compare.maxModels,
     logger,
+    shutdown: work,
+    slackRetry: retries.slack,
+    storeRetry: retries.store,
     updateIntervalMs: overrides.updateIntervalMs,
   });
   registerSlashCommand(bolt, '/compare', compareFlow, work, logger);
@@ -173,6 +195,10 @@ export async function createBedrockSlackApp(
     names: new UserNames(bolt.client, store),
     defaultModel: config.chat.defaultModel,
     logger,
+    shutdown: work,
+    slackRetry: retries.slack,
+    placeholderRetry: retries.placeholder,
+    storeRetry: retries.store,
     updateIntervalMs: overrides.updateIntervalMs,
   });
   registerChatEvents(bolt, chatFlow, work, logger);

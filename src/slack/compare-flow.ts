@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Catalog, CatalogSource, ResolvedModel } from '../bedrock/catalog.js';
-import { classifyBedrockError } from '../bedrock/errors.js';
+import { classifyBedrockError, type ModelFailure } from '../bedrock/errors.js';
 import type { Attachment } from '../bedrock/messages.js';
 import { type CompareForm, checkCompareForm } from '../compare/form.js';
 import type { Leaderboard, Verdict } from '../compare/leaderboard.js';
@@ -10,6 +10,7 @@ import { RUN_TTL_SECONDS } from '../compare/service.js';
 import { summarize } from '../compare/summary.js';
 import type { CompareRun, ModelRun } from '../compare/types.js';
 import type { Logger } from '../logger.js';
+import type { WorkTracker } from '../ops/work-tracker.js';
 import type { ConversationStore, CounterStore, DedupeStore, PreferenceStore } from '../store/types.js';
 import { conversationId, StoreUnavailableError } from '../store/types.js';
 import type { UsageGuard } from '../usage/guard.js';
@@ -18,7 +19,7 @@ import { compareModal } from './blocks/compare-modal.js';
 import { leaderboardMessage } from './blocks/leaderboard.js';
 import { compareHelp, notice, unknownModelNotice } from './blocks/notices.js';
 import type { SlackFile, SlackFiles } from './slack-files.js';
-import { ThrottledMessage, withRetries } from './throttled-message.js';
+import { deliverFinal, type RetryTiming, retryUntil, ThrottledMessage } from './throttled-message.js';
 
 /**
  * How a flow answers the person who asked: a slash command's or button's `respond`, or, where Slack
@@ -50,6 +51,12 @@ export interface CompareFlowDeps {
   defaultModels: string[];
   maxModels: number;
   logger: Logger;
+  /** Where a compare still streaming is closed if the app stops first. */
+  shutdown: Pick<WorkTracker, 'closeOnShutdown'>;
+  /** For final updates. */
+  slackRetry: RetryTiming;
+  /** For storing a finished run while the store is unreachable. */
+  storeRetry: RetryTiming;
   updateIntervalMs?: number;
 }
 
@@ -292,10 +299,22 @@ export class CompareFlow {
     runId: string,
     index: number,
     where: CompareRequester & { messageTs: string },
+    respond: Reply,
   ): Promise<string | undefined> {
     const run = await this.deps.service.load(runId);
     const model = run?.models[index];
-    if (!run || !model) return undefined;
+    if (!run || !model) {
+      await respond({ response_type: 'ephemeral', ...notice(EXPIRED_RUN) });
+      return undefined;
+    }
+    // Only a finished answer can be carried on; an unfinished one would start the thread empty.
+    if (model.status !== 'done') {
+      await respond({
+        response_type: 'ephemeral',
+        ...notice(`${model.name} has no finished answer in this compare to continue with.`),
+      });
+      return undefined;
+    }
     await this.deps.conversations.saveConversation(
       conversationId(where.teamId, where.channelId, where.messageTs),
       {
@@ -427,9 +446,61 @@ export class CompareFlow {
       (error) => this.deps.logger.warn({ err: error }, 'compare streaming update failed'),
       this.deps.updateIntervalMs,
     );
-    const final = await service.execute(run, (current) => live.update(() => compareMessage(current)), images);
-    await withRetries(() => live.finish(compareMessage(final)), 3);
-    await this.finished(final);
+    const finalize = (finished: CompareRun) =>
+      deliverFinal(
+        live,
+        compareMessage(finished),
+        (message) => client.chat.postMessage({ channel, ...message }),
+        this.deps.slackRetry,
+        (error) =>
+          this.deps.logger.warn(
+            { err: error },
+            'the final compare update failed until its deadline; posting it afresh',
+          ),
+      );
+    // Should the app be stopped first, each model keeps what arrived, marked as stopped, and the run
+    // is stored so "Run again" works.
+    const release = this.deps.shutdown.closeOnShutdown(async () => {
+      endUnfinished(run, STOPPED);
+      await service
+        .save(run)
+        .catch((error: unknown) =>
+          this.deps.logger.warn({ err: error }, 'could not store a stopped compare'),
+        );
+      await live.finish(compareMessage(run));
+    });
+    try {
+      const final = await this.executeKeepingRun(run, live, images);
+      await finalize(final);
+      await this.finished(final);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Runs the compare. When the store becomes unreachable the run still ends in a final state: models
+   * that were never called are marked so, and a finished run is stored once the store is back (or
+   * that is logged), so it never stays "waiting" for "Continue with" to find.
+   */
+  private async executeKeepingRun(
+    run: CompareRun,
+    live: ThrottledMessage,
+    images: Attachment[],
+  ): Promise<CompareRun> {
+    const { service, logger } = this.deps;
+    try {
+      return await service.execute(run, (current) => live.update(() => compareMessage(current)), images);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      logger.warn({ err: error }, 'the store became unreachable during a compare');
+      // The service works on `run` itself, so it holds what arrived.
+      endUnfinished(run, STORE_DOWN);
+      void retryUntil(() => service.save(run), this.deps.storeRetry).catch((lastError: unknown) =>
+        logger.error({ err: lastError }, 'could not store a finished compare: the store stayed unreachable'),
+      );
+      return run;
+    }
   }
 
   /** What a finished compare counts for: the user's spend and the leaderboard's medians. */
@@ -439,6 +510,28 @@ export class CompareFlow {
       this.deps.leaderboard.recordRun(run),
     ]);
   }
+}
+
+const STOPPED: ModelFailure = {
+  kind: 'unavailable',
+  message: '_stopped: the app restarted before this model finished. Use *Run again* to ask once more._',
+};
+const STORE_DOWN: ModelFailure = {
+  kind: 'unavailable',
+  message:
+    '_not finished: the app’s state store (Redis) became unreachable. Try again in a minute; if it persists, tell whoever runs this app._',
+};
+
+/** Ends every model still waiting or streaming with `failure`, keeping the text that arrived. */
+function endUnfinished(run: CompareRun, failure: ModelFailure): void {
+  const now = Date.now();
+  for (const model of run.models) {
+    if (model.status !== 'waiting' && model.status !== 'streaming') continue;
+    model.status = 'failed';
+    model.failure = failure;
+    model.latencyMs ??= now - run.startedAt;
+  }
+  run.finishedAt ??= now;
 }
 
 export const EXPIRED_RUN =
