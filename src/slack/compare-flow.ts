@@ -472,7 +472,16 @@ export class CompareFlow {
     try {
       const final = await this.executeKeepingRun(run, live, images);
       await finalize(final);
-      await this.finished(final);
+      await this.finished(final).catch((error: unknown) => {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        // The compare is shown and final; what it counts for is booked once the store is back.
+        void retryUntil(() => this.finished(final), this.deps.storeRetry).catch((lastError: unknown) =>
+          this.deps.logger.error(
+            { err: lastError },
+            'could not book a compare: the store stayed unreachable',
+          ),
+        );
+      });
     } finally {
       release();
     }

@@ -96,6 +96,13 @@ export function blockKitError(
   return undefined;
 }
 
+interface QueuedFailure {
+  status: number;
+  retryAfter?: number;
+  error?: string;
+  landed?: boolean;
+}
+
 /** A message as conversations.replies returns it. */
 export interface StoredMessage {
   ts: string;
@@ -123,7 +130,8 @@ export class FakeSlack {
   readonly responses: { path: string; body: Record<string, unknown>; at: number }[] = [];
   /** Channels the bot is not a member of: posting there answers `not_in_channel`. */
   readonly channelsWithoutBot = new Set<string>();
-  private readonly queued = new Map<string, { status: number; retryAfter?: number; error?: string }[]>();
+  private readonly queued = new Map<string, QueuedFailure[]>();
+  private readonly down = new Map<string, number>();
   private server?: http.Server;
   private nextTs = 1_700_000_000_000_100;
   url = '';
@@ -152,16 +160,29 @@ export class FakeSlack {
     this.queue(method, { status: 429, retryAfter: retryAfterSeconds }, times);
   }
 
-  /** The next call(s) of `method` fail with an HTTP status, or with `{ok: false, error}` when given. */
-  failNext(method: string, failure: { status?: number; error?: string }, times = 1): void {
-    this.queue(method, { status: failure.status ?? 200, error: failure.error }, times);
+  /**
+   * The next call(s) of `method` fail with an HTTP status, or with `{ok: false, error}` when given.
+   * With `landed`, Slack does the work before failing (a 5xx "it's possible some aspect of the
+   * operation succeeded"), so a message is posted although the caller sees the failure.
+   */
+  failNext(method: string, failure: { status?: number; error?: string; landed?: boolean }, times = 1): void {
+    this.queue(
+      method,
+      { status: failure.status ?? 200, error: failure.error, landed: failure.landed },
+      times,
+    );
   }
 
-  private queue(
-    method: string,
-    entry: { status: number; retryAfter?: number; error?: string },
-    times: number,
-  ) {
+  /** Every call of `method` answers `status` until `recover`: Slack down for a while. */
+  outage(method: string, status = 500): void {
+    this.down.set(method, status);
+  }
+
+  recover(method: string): void {
+    this.down.delete(method);
+  }
+
+  private queue(method: string, entry: QueuedFailure, times: number) {
     const list = this.queued.get(method) ?? [];
     for (let index = 0; index < times; index++) list.push(entry);
     this.queued.set(method, list);
@@ -235,7 +256,10 @@ export class FakeSlack {
     const args = parseArgs(raw, String(request.headers['content-type'] ?? ''));
     const call: RecordedCall = { method, args, at: performance.now() };
     this.calls.push(call);
+    const outage = this.down.get(method);
+    if (outage) return json(outage, { ok: false, error: 'internal_error' });
     const queued = this.queued.get(method)?.shift();
+    if (queued?.landed) this.answer(method, args);
     if (queued?.status === 429)
       return json(
         429,
@@ -301,16 +325,25 @@ export class FakeSlack {
           user: { id: args.user, name: name.toLowerCase(), real_name: name, profile: { display_name: name } },
         };
       }
-      case 'conversations.replies': {
+      case 'conversations.replies':
+      case 'conversations.history': {
+        // Replies come oldest first from the thread's start (or after `oldest`), history newest first.
         const limit = Number(args.limit ?? 1000);
-        const messages = this.thread(channel, String(args.ts)).slice(0, limit);
+        const oldest = Number(args.oldest ?? 0);
+        const all = (
+          method === 'conversations.replies'
+            ? this.thread(channel, String(args.ts))
+            : (this.messages.get(channel) ?? [])
+                .filter((message) => !message.thread_ts || message.thread_ts === message.ts)
+                .sort((a, b) => Number(b.ts) - Number(a.ts))
+        ).filter((message) => Number(message.ts) > oldest);
         const withMetadata = String(args.include_all_metadata) === 'true';
         return {
           ok: true,
-          messages: messages.map(({ metadata, ...message }) =>
-            withMetadata ? { ...message, metadata } : message,
-          ),
-          has_more: false,
+          messages: all
+            .slice(0, limit)
+            .map(({ metadata, ...message }) => (withMetadata ? { ...message, metadata } : message)),
+          has_more: all.length > limit,
         };
       }
       default:
