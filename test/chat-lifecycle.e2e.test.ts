@@ -82,7 +82,7 @@ beforeAll(async () => {
     },
     overrides: {
       retry: {
-        slack: { backoffMs: 50, deadlineMs: 1500 },
+        slack: { backoffMs: 50, deadlineMs: 3000 },
         placeholder: { backoffMs: 50, deadlineMs: 3000 },
         store: { backoffMs: 100, deadlineMs: 20_000 },
       },
@@ -154,15 +154,23 @@ describe('forget, and rebuilding a thread the store has lost', () => {
   it('never brings forgotten turns back when the thread is rebuilt from Slack', async () => {
     const channel = freshChannel();
     const team = 'T9A';
-    const root = await mention(channel, 'My password hint is "blue giraffe"', 'UADA', undefined, team);
-    await bench.slack.waitFor(() => answersIn(channel).length === 1);
+    const root = nextTs();
+    bench.slack.seedMessage(channel, { ts: root, user: 'UADA', text: '<@UBOT> My hint is "blue giraffe"' });
+    bench.slack.seedMessage(channel, {
+      ts: nextTs(),
+      thread_ts: root,
+      user: 'UBOT',
+      bot_id: 'BBOT',
+      text: 'Noted: blue giraffe.',
+      metadata: { event_type: 'bedrock_slack_answer', event_payload: { part: 1, of: 1 } },
+    });
     await mention(channel, 'forget', 'UADA', root, team);
     await bench.slack.waitFor(() => botMessagesIn(channel).length === 2);
     // The store loses the thread (its TTL ran out, or Redis was flushed).
     await bench.app.store.delete(`conversation:${conversationId(team, channel, root)}`);
 
     await mention(channel, 'What was my hint?', 'UADA', root, team);
-    await bench.slack.waitFor(() => answersIn(channel).length === 2);
+    await bench.slack.waitFor(() => answersIn(channel).length === 1);
     const sent = JSON.stringify(bench.bedrock.calls.at(-1)?.body.messages);
     expect(sent).not.toContain('blue giraffe');
     expect(sent).toContain('What was my hint?');
@@ -213,7 +221,8 @@ describe('a compare whose final update Slack refuses', () => {
     bench.bedrock.script(NOVA_MICRO, { answer: 'Hello there, slowly.', tokensPerSecond: 20 });
     await startCompare(channel, 'U15A');
     bench.slack.outage('chat.update');
-    await bench.slack.waitFor(() => finalCompares(channel).length >= 3);
+    // More tries than the three the app used to make before giving up.
+    await bench.slack.waitFor(() => finalCompares(channel).length >= 6);
     bench.slack.recover('chat.update');
 
     const landed = await bench.slack.waitFor(() => finalCompares(channel).find((call) => call.response?.ok));
