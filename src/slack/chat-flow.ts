@@ -234,14 +234,13 @@ export class ChatFlow {
   }
 
   private liveMessage(channel: string, ts: string): ThrottledMessage {
-    const live = new ThrottledMessage(
+    return new ThrottledMessage(
       async (message) => {
         await this.deps.client.chat.update({ channel, ts, ...message });
       },
       (error) => this.deps.logger.warn({ err: error }, 'chat streaming update failed'),
       this.deps.updateIntervalMs,
     );
-    return live;
   }
 
   /** The final state of a reply: updated in place while Slack allows, else posted afresh. */
