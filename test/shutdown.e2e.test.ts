@@ -10,7 +10,7 @@ const long = (opening: string) => `${opening} ${'and then it goes on '.repeat(20
 beforeAll(async () => {
   bench = await startBench({
     env: {
-      SHUTDOWN_GRACE_SECONDS: '2',
+      SHUTDOWN_GRACE_SECONDS: '4',
       CHAT_DEFAULT_MODEL: 'claude-3.5-haiku',
       RATE_LIMIT_USER_PER_MINUTE: '1000',
     },

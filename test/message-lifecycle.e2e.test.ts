@@ -250,7 +250,10 @@ describe('a compare whose final update Slack refuses', () => {
 describe('Redis dying mid-answer', () => {
   it('shows the answer, never overwritten by "writing…", and saves the turn once Redis is back', async () => {
     const channel = freshChannel();
-    bench.bedrock.script(HAIKU_MODEL, { answer: 'one two three four five', tokensPerSecond: 5 });
+    // Long enough (3 s) that Redis is down before the answer ends, however loaded the machine.
+    const slowAnswer =
+      'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen';
+    bench.bedrock.script(HAIKU_MODEL, { answer: slowAnswer, tokensPerSecond: 5 });
     const asked = await mention(channel, 'Tell me slowly', 'UREDIS');
     const placeholder = await bench.slack.waitFor(() => botMessagesIn(channel)[0]);
     await bench.slack.waitFor(() =>
@@ -266,23 +269,24 @@ describe('Redis dying mid-answer', () => {
       async () => (await bench.app.store.getConversation(id).catch(() => undefined))?.turns,
       20_000,
     );
-    expect(saved.map((turn) => turn.text)).toEqual(['Tell me slowly', 'one two three four five']);
+    expect(saved.map((turn) => turn.text)).toEqual(['Tell me slowly', slowAnswer]);
     const updates = updatesOf(channel, placeholder.ts);
     const final = updates.indexOf(answer!);
     expect(updates.slice(final + 1).filter((call) => call.response?.ok)).toEqual([]);
-    expect(botMessagesIn(channel)[0]?.text).toBe('one two three four five');
+    expect(botMessagesIn(channel)[0]?.text).toBe(slowAnswer);
   });
 
   it('ends a compare in a final state, and stores the finished run once Redis is back so "Continue with" has its answer', async () => {
     const channel = 'C15REDIS';
-    bench.bedrock.script(NOVA_MICRO, { answer: 'Hello there, slowly and surely.', tokensPerSecond: 5 });
+    const slowAnswer = 'Hello there, slowly and surely, one word after another, until the very end.';
+    bench.bedrock.script(NOVA_MICRO, { answer: slowAnswer, tokensPerSecond: 5 });
     await startCompare(channel, 'U15C');
     await bench.redis?.stop();
 
     const [final] = await bench.slack.waitFor(
       () => finalCompares(channel).length > 0 && finalCompares(channel),
     );
-    expect(visibleText(final?.args.blocks)).toContain('Hello there, slowly and surely.');
+    expect(visibleText(final?.args.blocks)).toContain(slowAnswer);
     const runId = buttonValue(final?.args.blocks, 'compare_run_again');
     await bench.redis?.start();
     const stored = await bench.slack.waitFor(
@@ -302,6 +306,6 @@ describe('Redis dying mid-answer', () => {
     const conversation = await bench.slack.waitFor(() =>
       bench.app.store.getConversation(conversationId('T0001', channel, ts)),
     );
-    expect(conversation.turns.at(-1)?.text).toBe('Hello there, slowly and surely.');
+    expect(conversation.turns.at(-1)?.text).toBe(slowAnswer);
   });
 });
