@@ -27,10 +27,11 @@ import {
 import type { SlackMessage } from './blocks/compare.js';
 import { notice, unknownModelNotice } from './blocks/notices.js';
 import { catalogFailure, describeFailure } from './compare-flow.js';
+import { type RetryTiming, retryInBackground, retryUntil } from './retry.js';
 import type { SlackFile, SlackFiles } from './slack-files.js';
 import { rebuildThreadHistory, withoutBotMention } from './thread-history.js';
 import { findMarkedReply } from './thread-reader.js';
-import { deliverFinal, type RetryTiming, retryUntil, ThrottledMessage } from './throttled-message.js';
+import { deliverFinal, ThrottledMessage } from './throttled-message.js';
 import type { UserNames } from './user-names.js';
 import { isUncertainFailure } from './web-client-options.js';
 
@@ -352,10 +353,8 @@ export class ChatFlow {
       notes.push(
         'The app’s state store (Redis) is unreachable, so this turn is not saved yet; I will save it as soon as Redis is back.',
       );
-      void retryUntil(book, this.deps.storeRetry).then(
-        () => logger.info('saved a chat turn once the store was back'),
-        (lastError: unknown) =>
-          logger.error({ err: lastError }, 'could not save a chat turn: the store stayed unreachable'),
+      retryInBackground(book, this.deps.storeRetry, (lastError) =>
+        logger.error({ err: lastError }, 'could not save a chat turn: the store stayed unreachable'),
       );
     }
   }

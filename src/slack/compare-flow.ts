@@ -18,8 +18,9 @@ import { compareMessage, type SlackMessage } from './blocks/compare.js';
 import { compareModal } from './blocks/compare-modal.js';
 import { leaderboardMessage } from './blocks/leaderboard.js';
 import { compareHelp, notice, unknownModelNotice } from './blocks/notices.js';
+import { type RetryTiming, retryInBackground } from './retry.js';
 import type { SlackFile, SlackFiles } from './slack-files.js';
-import { deliverFinal, type RetryTiming, retryUntil, ThrottledMessage } from './throttled-message.js';
+import { deliverFinal, ThrottledMessage } from './throttled-message.js';
 
 /**
  * How a flow answers the person who asked: a slash command's or button's `respond`, or, where Slack
@@ -475,11 +476,14 @@ export class CompareFlow {
       await this.finished(final).catch((error: unknown) => {
         if (!(error instanceof StoreUnavailableError)) throw error;
         // The compare is shown and final; what it counts for is booked once the store is back.
-        void retryUntil(() => this.finished(final), this.deps.storeRetry).catch((lastError: unknown) =>
-          this.deps.logger.error(
-            { err: lastError },
-            'could not book a compare: the store stayed unreachable',
-          ),
+        retryInBackground(
+          () => this.finished(final),
+          this.deps.storeRetry,
+          (lastError) =>
+            this.deps.logger.error(
+              { err: lastError },
+              'could not book a compare: the store stayed unreachable',
+            ),
         );
       });
     } finally {
@@ -505,8 +509,14 @@ export class CompareFlow {
       logger.warn({ err: error }, 'the store became unreachable during a compare');
       // The service works on `run` itself, so it holds what arrived.
       endUnfinished(run, STORE_DOWN);
-      void retryUntil(() => service.save(run), this.deps.storeRetry).catch((lastError: unknown) =>
-        logger.error({ err: lastError }, 'could not store a finished compare: the store stayed unreachable'),
+      retryInBackground(
+        () => service.save(run),
+        this.deps.storeRetry,
+        (lastError) =>
+          logger.error(
+            { err: lastError },
+            'could not store a finished compare: the store stayed unreachable',
+          ),
       );
       return run;
     }

@@ -1,4 +1,5 @@
 import type { SlackMessage } from './blocks/compare.js';
+import { type RetryTiming, retryUntil } from './retry.js';
 
 /**
  * Keeps one Slack message in step with a changing state without passing Slack's rate limit (about
@@ -85,36 +86,6 @@ export class ThrottledMessage {
   private async deliver(message: SlackMessage): Promise<void> {
     this.lastSentAt = this.now();
     await this.send(message);
-  }
-}
-
-/** How long the app keeps trying a call whose failure would leave a message unfinished, unsent or unsaved. */
-export interface RetryTiming {
-  /** The first wait; each next one doubles, up to 8 times the first. */
-  backoffMs: number;
-  /** After this long the app stops trying (and, for a final update, posts the final state afresh). */
-  deadlineMs: number;
-}
-
-export const DEFAULT_SLACK_RETRY: RetryTiming = { backoffMs: 500, deadlineMs: 20_000 };
-
-/**
- * Tries `attempt` until it succeeds or the deadline passes, backing off between tries; throws the
- * last failure, or at once the first failure `retryable` refuses.
- */
-export async function retryUntil<T>(
-  attempt: () => Promise<T>,
-  timing: RetryTiming,
-  retryable: (error: unknown) => boolean = () => true,
-): Promise<T> {
-  const deadline = Date.now() + timing.deadlineMs;
-  for (let wait = timing.backoffMs; ; wait = Math.min(wait * 2, timing.backoffMs * 8)) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!retryable(error) || Date.now() + wait > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
   }
 }
 
