@@ -72,9 +72,12 @@ describe('a message kept in step with a stream', () => {
   });
 
   it('keeps the first final state that lands: a later one is not sent', async () => {
-    await live.finish(message('stopped: the app restarted'));
-    await live.finish(message('the whole answer'));
+    const stopped = live.finish(message('stopped: the app restarted'));
+    await vi.advanceTimersByTimeAsync(0);
+    await stopped;
+    const whole = live.finish(message('the whole answer'));
     await vi.advanceTimersByTimeAsync(5000);
+    await whole;
     expect(sent.map((update) => update.text)).toEqual(['stopped: the app restarted']);
     expect(live.isFinal).toBe(true);
   });
