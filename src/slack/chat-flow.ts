@@ -342,9 +342,14 @@ export class ChatFlow {
     notes: string[],
   ): Promise<void> {
     const { guard, service, logger } = this.deps;
+    // Each step is done once, so a retry after a half-done try never counts the cost twice.
+    let spendBooked = false;
+    let saved = reply.saved;
     const book = async () => {
-      await guard.recordSpend(event.teamId, event.userId, reply.costUsd ?? 0);
-      if (!reply.saved) await service.save(id, reply.conversation);
+      if (!spendBooked) await guard.recordSpend(event.teamId, event.userId, reply.costUsd ?? 0);
+      spendBooked = true;
+      if (!saved) await service.save(id, reply.conversation);
+      saved = true;
     };
     try {
       await book();
