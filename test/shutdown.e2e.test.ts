@@ -10,7 +10,8 @@ const long = (opening: string) => `${opening} ${'and then it goes on '.repeat(20
 beforeAll(async () => {
   bench = await startBench({
     env: {
-      SHUTDOWN_GRACE_SECONDS: '4',
+      // Its last quarter (3 s) closes the messages: room enough on a loaded machine.
+      SHUTDOWN_GRACE_SECONDS: '12',
       CHAT_DEFAULT_MODEL: 'claude-3.5-haiku',
       RATE_LIMIT_USER_PER_MINUTE: '1000',
     },
