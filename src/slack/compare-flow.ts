@@ -435,7 +435,7 @@ export class CompareFlow {
       });
       const final = await service.execute(run, () => {}, images);
       await respond({ response_type: 'in_channel', ...compareMessage(final) });
-      await this.finished(final);
+      await this.booking(final)();
       return;
     }
     const channel = requester.channelId;
@@ -473,17 +473,15 @@ export class CompareFlow {
     try {
       const final = await this.executeKeepingRun(run, live, images);
       await finalize(final);
-      await this.finished(final).catch((error: unknown) => {
+      const book = this.booking(final);
+      await book().catch((error: unknown) => {
         if (!(error instanceof StoreUnavailableError)) throw error;
         // The compare is shown and final; what it counts for is booked once the store is back.
-        retryInBackground(
-          () => this.finished(final),
-          this.deps.storeRetry,
-          (lastError) =>
-            this.deps.logger.error(
-              { err: lastError },
-              'could not book a compare: the store stayed unreachable',
-            ),
+        retryInBackground(book, this.deps.storeRetry, (lastError) =>
+          this.deps.logger.error(
+            { err: lastError },
+            'could not book a compare: the store stayed unreachable',
+          ),
         );
       });
     } finally {
@@ -522,12 +520,25 @@ export class CompareFlow {
     }
   }
 
-  /** What a finished compare counts for: the user's spend and the leaderboard's medians. */
-  private async finished(run: CompareRun): Promise<void> {
-    await Promise.all([
-      this.deps.guard.recordSpend(run.teamId, run.userId, summarize(run).totalCostUsd),
-      this.deps.leaderboard.recordRun(run),
-    ]);
+  /**
+   * What a finished compare counts for: the user's spend and the leaderboard's medians. Each step
+   * is done once, so trying again after a half-done try never counts anything twice.
+   */
+  private booking(run: CompareRun): () => Promise<void> {
+    const steps = [
+      () => this.deps.guard.recordSpend(run.teamId, run.userId, summarize(run).totalCostUsd),
+      () => this.deps.leaderboard.recordRun(run),
+    ];
+    const done = new Set<number>();
+    return async () => {
+      await Promise.all(
+        steps.map(async (step, index) => {
+          if (done.has(index)) return;
+          await step();
+          done.add(index);
+        }),
+      );
+    };
   }
 }
 
