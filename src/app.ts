@@ -31,6 +31,7 @@ import { registerCompareForm } from './slack/listeners/views/compare.js';
 import { registerFinetuneViews } from './slack/listeners/views/finetune.js';
 import { acknowledgeUnhandled, countRequests, dropRedeliveredEvents } from './slack/middleware.js';
 import { guardSlackRequests } from './slack/request-gate.js';
+import { DEFAULT_SLACK_RETRY, type RetryTiming } from './slack/retry.js';
 import { SlackFiles } from './slack/slack-files.js';
 import { UserNames } from './slack/user-names.js';
 import { webClientOptions } from './slack/web-client-options.js';
@@ -58,7 +59,24 @@ export interface AppOverrides {
   pollIntervalMs?: number;
   /** A fixed order for blind compares (tests); random otherwise. */
   shuffle?: <T>(items: T[]) => T[];
+  /** How long Slack calls and store writes are retried (tests shorten them). */
+  retry?: Partial<AppRetries>;
 }
+
+export interface AppRetries {
+  /** A final update before it is posted afresh. */
+  slack: RetryTiming;
+  /** A placeholder post, which may wait for Slack's one thread read a minute to rule out a double post. */
+  placeholder: RetryTiming;
+  /** A finished answer or run while the store is unreachable. */
+  store: RetryTiming;
+}
+
+const DEFAULT_RETRIES: AppRetries = {
+  slack: DEFAULT_SLACK_RETRY,
+  placeholder: { backoffMs: 500, deadlineMs: 90_000 },
+  store: { backoffMs: 1000, deadlineMs: 5 * 60_000 },
+};
 
 /** The composition root: every client, store and service is built here, once, and wired to Slack. */
 export async function createBedrockSlackApp(
@@ -76,6 +94,7 @@ export async function createBedrockSlackApp(
   const bedrock = createBedrockClients(config.awsRegion, logger);
   const metrics = createMetrics();
   const work = new WorkTracker((error) => logger.error({ err: error }, 'background work failed'));
+  const retries = { ...DEFAULT_RETRIES, ...overrides.retry };
   const boltLogger = slackLogger(logger);
   const clientOptions = webClientOptions(config.slack.apiUrl, boltLogger);
   const slackClient = new WebClient(config.slack.botToken, clientOptions);
@@ -166,6 +185,9 @@ export async function createBedrockSlackApp(
     maxModels: config.compare.maxModels,
     seal,
     logger,
+    shutdown: work,
+    slackRetry: retries.slack,
+    storeRetry: retries.store,
     updateIntervalMs: overrides.updateIntervalMs,
   });
   registerSlashCommand(bolt, '/compare', compareFlow, work, logger);
@@ -193,6 +215,10 @@ export async function createBedrockSlackApp(
     names: new UserNames(bolt.client, store),
     defaultModel: config.chat.defaultModel,
     logger,
+    shutdown: work,
+    slackRetry: retries.slack,
+    placeholderRetry: retries.placeholder,
+    storeRetry: retries.store,
     updateIntervalMs: overrides.updateIntervalMs,
   });
   registerChatEvents(bolt, chatFlow, work, logger);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type SlackMessage, slackMessage } from '../src/slack/blocks/message.js';
-import { ThrottledMessage } from '../src/slack/throttled-message.js';
+import { deliverFinal, ThrottledMessage } from '../src/slack/throttled-message.js';
 
 const message = (text: string): SlackMessage => slackMessage({ text, blocks: [] });
 
@@ -57,5 +57,77 @@ describe('a message kept in step with a stream', () => {
       () => Date.now(),
     );
     await expect(failing.finish(message('final'))).rejects.toThrow('slack down');
+  });
+
+  it('never lets a streaming update queued before the final state overwrite it', async () => {
+    live.update(() => message('writing… 1'));
+    await vi.advanceTimersByTimeAsync(0);
+    live.update(() => message('writing… 2'));
+    const finished = live.finish(message('Redis is down'));
+    live.update(() => message('writing… 3'));
+    await vi.advanceTimersByTimeAsync(100);
+    await finished;
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(sent.map((update) => update.text)).toEqual(['writing… 1', 'Redis is down']);
+  });
+
+  it('keeps the first final state that lands: a later one is not sent', async () => {
+    const stopped = live.finish(message('stopped: the app restarted'));
+    await vi.advanceTimersByTimeAsync(0);
+    await stopped;
+    const whole = live.finish(message('the whole answer'));
+    await vi.advanceTimersByTimeAsync(5000);
+    await whole;
+    expect(sent.map((update) => update.text)).toEqual(['stopped: the app restarted']);
+    expect(live.isFinal).toBe(true);
+  });
+});
+
+describe('bringing a message to its final state', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('retries a failing final update until Slack takes it, and posts it afresh once the deadline passes', async () => {
+    vi.useFakeTimers();
+    const timing = { backoffMs: 100, deadlineMs: 1000 };
+    let failuresLeft = 3;
+    const updates: string[] = [];
+    const flaky = new ThrottledMessage(
+      async (update) => {
+        if (failuresLeft-- > 0) throw new Error('internal_error');
+        updates.push(update.text);
+      },
+      () => {},
+      1000,
+      () => Date.now(),
+    );
+    const fresh: string[] = [];
+    const delivered = deliverFinal(
+      flaky,
+      message('final'),
+      async (m) => fresh.push(m.text),
+      timing,
+      () => {},
+    );
+    await vi.advanceTimersByTimeAsync(2000);
+    await delivered;
+    expect(updates).toEqual(['final']);
+    expect(fresh).toEqual([]);
+
+    const down = new ThrottledMessage(
+      async () => Promise.reject(new Error('internal_error')),
+      () => {},
+      1000,
+      () => Date.now(),
+    );
+    const reposted = deliverFinal(
+      down,
+      message('final'),
+      async (m) => fresh.push(m.text),
+      timing,
+      () => {},
+    );
+    await vi.advanceTimersByTimeAsync(2000);
+    await reposted;
+    expect(fresh).toEqual(['final']);
   });
 });

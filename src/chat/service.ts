@@ -13,7 +13,13 @@ import { type Attachment, toMessages } from '../bedrock/messages.js';
 import type { PriceBook } from '../bedrock/pricing.js';
 import { estimateTokens } from '../bedrock/token-estimate.js';
 import type { Metrics } from '../ops/metrics.js';
-import type { Conversation, ConversationStore, ConversationTurn, LockStore } from '../store/types.js';
+import {
+  type Conversation,
+  type ConversationStore,
+  type ConversationTurn,
+  type LockStore,
+  StoreUnavailableError,
+} from '../store/types.js';
 import { withLock } from '../store/with-lock.js';
 import { attachmentTokens, fitToWindow } from './history.js';
 
@@ -49,6 +55,8 @@ export type ChatReply =
       /** Set when the model was still answering at the time limit: `text` is what arrived. */
       cutOffAfterMs?: number;
       conversation: Conversation;
+      /** False when the store was unreachable: the caller shows the answer and saves `conversation` later. */
+      saved: boolean;
       /** Older turns left out to fit the model's context window. */
       droppedTurns: number;
       /** Attachments the model could not take, by file name. */
@@ -162,8 +170,16 @@ export class ChatService {
       outputTokens: request.conversation.outputTokens + outputTokens,
       costUsd: request.conversation.costUsd + (costUsd ?? 0),
     };
-    await this.save(request.conversationId, conversation);
+    // A finished answer is shown even when the store is down; saving it is then the caller's to retry.
+    const saved = await this.save(request.conversationId, conversation).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof StoreUnavailableError) return false;
+        throw error;
+      },
+    );
     return {
+      saved,
       ok: true,
       text,
       stopReason: received.stopReason ?? 'end_turn',

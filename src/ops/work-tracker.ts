@@ -4,6 +4,7 @@
  */
 export class WorkTracker {
   private readonly running = new Set<Promise<unknown>>();
+  private readonly closers = new Set<() => Promise<void>>();
 
   constructor(private readonly onError: (error: unknown) => void) {}
 
@@ -19,18 +20,42 @@ export class WorkTracker {
     return this.running.size;
   }
 
-  /** Resolves true when all work finished within `timeoutMs`, false when time ran out first. */
+  /**
+   * Registers how to bring a message still in progress to a final state should the grace period end
+   * first; returns the function that unregisters it once the message is final.
+   */
+  closeOnShutdown(close: () => Promise<void>): () => void {
+    this.closers.add(close);
+    return () => this.closers.delete(close);
+  }
+
+  /**
+   * Resolves true when all work finished within `timeoutMs`, false when time ran out first. Before
+   * it runs out, the last part of it (up to 3 s) is kept to close every message still in progress,
+   * so nothing is left at "writing…" by a restart.
+   */
   async drain(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
+    const closingMs = Math.min(3000, timeoutMs / 4);
     const allDone = (async () => {
       while (this.running.size > 0) await Promise.allSettled([...this.running]);
       return true as const;
     })();
-    const finished = await Promise.race([allDone, timeout]);
+    if (await within(allDone, timeoutMs - closingMs, false)) return true;
+    const closing = Promise.allSettled([...this.closers].map((close) => close())).then(() => false);
+    await within(closing, closingMs, false);
+    return false;
+  }
+}
+
+/** `work`'s result, or `fallback` when `ms` pass first. */
+async function within<T>(work: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
     clearTimeout(timer);
-    return finished;
   }
 }

@@ -7,26 +7,33 @@ import {
   producesText,
   type ResolvedModel,
 } from '../bedrock/catalog.js';
-import { type ChatService, emptyConversation } from '../chat/service.js';
+import { type ChatReply, type ChatService, emptyConversation } from '../chat/service.js';
 import type { Logger } from '../logger.js';
+import type { WorkTracker } from '../ops/work-tracker.js';
 import type { Conversation, ConversationTurn, PreferenceStore, RateLimitStore } from '../store/types.js';
-import { conversationId } from '../store/types.js';
+import { conversationId, StoreUnavailableError } from '../store/types.js';
 import { LockTimeoutError } from '../store/with-lock.js';
 import type { UsageGuard } from '../usage/guard.js';
 import {
   answerMessages,
   chatFailureMessage,
   chatHelp,
+  FORGET_EVENT,
+  PLACEHOLDER_EVENT,
+  stoppedMessage,
   streamingMessage,
   thinkingMessage,
 } from './blocks/chat.js';
 import type { SlackMessage } from './blocks/compare.js';
 import { notice, unknownModelNotice } from './blocks/notices.js';
 import { catalogFailure, describeFailure } from './compare-flow.js';
+import { type RetryTiming, retryInBackground, retryUntil } from './retry.js';
 import type { SlackFile, SlackFiles } from './slack-files.js';
 import { rebuildThreadHistory, withoutBotMention } from './thread-history.js';
-import { ThrottledMessage, withRetries } from './throttled-message.js';
+import { findMarkedReply } from './thread-reader.js';
+import { deliverFinal, ThrottledMessage } from './throttled-message.js';
 import type { UserNames } from './user-names.js';
+import { isUncertainFailure } from './web-client-options.js';
 
 /** A message that speaks to the bot: a mention in a channel, or anything in a DM with it. */
 export interface ChatEvent {
@@ -53,7 +60,22 @@ export interface ChatFlowDeps {
   names: UserNames;
   defaultModel: string;
   logger: Logger;
+  /** Where a message still in progress is closed if the app stops first. */
+  shutdown: Pick<WorkTracker, 'closeOnShutdown'>;
+  /** For final updates. */
+  slackRetry: RetryTiming;
+  /** For the placeholder, whose retries may have to wait for Slack's one read a minute. */
+  placeholderRetry: RetryTiming;
+  /** For saving a turn while the store is unreachable. */
+  storeRetry: RetryTiming;
   updateIntervalMs?: number;
+}
+
+/** Raised while the app cannot yet tell whether an earlier post landed. */
+class NotKnownYet extends Error {
+  constructor() {
+    super('cannot tell yet whether the earlier post landed');
+  }
 }
 
 type ChatCommand =
@@ -108,7 +130,7 @@ export class ChatFlow {
           ...message,
         });
     };
-    let placeholderTs: string | undefined;
+    let live: ThrottledMessage | undefined;
     try {
       const command = parseChatCommand(
         withoutBotMention(event.text, event.botUserId),
@@ -125,13 +147,14 @@ export class ChatFlow {
           await tell(notice(decision.reason, ':hourglass:'));
           return;
         }
-        placeholderTs = await post(thinkingMessage('Bedrock'));
+        live = this.liveMessage(event.channelId, await this.postPlaceholder(event, place.threadTs));
         await this.answer(
           catalog,
           { role: 'user', text: command.text, author, ts: event.ts },
           event,
           place,
-          placeholderTs!,
+          live,
+          post,
         );
         return;
       }
@@ -156,9 +179,11 @@ export class ChatFlow {
             const conversation = await this.deps.service.load(place.id);
             if (conversation) await this.deps.service.save(place.id, { ...conversation, turns: [] });
           });
-          await post(
-            notice('I have forgotten this conversation; the next message starts afresh.', ':broom:'),
-          );
+          // The marker in the thread outlasts the store: a rebuild from Slack starts after it.
+          await post({
+            ...notice('I have forgotten this conversation; the next message starts afresh.', ':broom:'),
+            metadata: { event_type: FORGET_EVENT, event_payload: { forgotten_by: event.userId } },
+          });
           return;
       }
     } catch (error) {
@@ -171,10 +196,66 @@ export class ChatFlow {
             ? catalogFailure(error)
             : describeFailure(error),
       );
-      if (placeholderTs) {
-        await this.deps.client.chat.update({ channel: event.channelId, ts: placeholderTs, ...message });
-      } else await post(message);
+      if (live) await this.finalize(live, message, post);
+      else await post(message);
     }
+  }
+
+  /**
+   * Posts the "thinking…" placeholder, retrying while Slack fails. A post whose answer was lost may
+   * still have landed, so before posting again the app looks for it in Slack (it is marked with the
+   * message it answers) and never posts twice.
+   */
+  private async postPlaceholder(event: ChatEvent, threadTs: string | undefined): Promise<string> {
+    const { client, limits } = this.deps;
+    const where = { teamId: event.teamId, channelId: event.channelId, threadTs };
+    let mayHaveLanded = false;
+    return retryUntil(
+      async () => {
+        if (mayHaveLanded) {
+          const landed = await findMarkedReply(client, limits, where, PLACEHOLDER_EVENT, event.ts);
+          if (landed === undefined) throw new NotKnownYet();
+          if (landed) return landed;
+        }
+        try {
+          const posted = await client.chat.postMessage({
+            channel: event.channelId,
+            thread_ts: threadTs,
+            ...thinkingMessage('Bedrock', event.ts),
+          });
+          return posted.ts ?? '';
+        } catch (error) {
+          if (isUncertainFailure(error)) mayHaveLanded = true;
+          throw error;
+        }
+      },
+      this.deps.placeholderRetry,
+      (error) => error instanceof NotKnownYet || isUncertainFailure(error),
+    );
+  }
+
+  private liveMessage(channel: string, ts: string): ThrottledMessage {
+    return new ThrottledMessage(
+      async (message) => {
+        await this.deps.client.chat.update({ channel, ts, ...message });
+      },
+      (error) => this.deps.logger.warn({ err: error }, 'chat streaming update failed'),
+      this.deps.updateIntervalMs,
+    );
+  }
+
+  /** The final state of a reply: updated in place while Slack allows, else posted afresh. */
+  private finalize(
+    live: ThrottledMessage,
+    message: SlackMessage,
+    postAfresh: (message: SlackMessage) => Promise<unknown>,
+  ): Promise<void> {
+    return deliverFinal(live, message, postAfresh, this.deps.slackRetry, (error) =>
+      this.deps.logger.warn(
+        { err: error },
+        'the final chat update failed until its deadline; posting it afresh',
+      ),
+    );
   }
 
   private async answer(
@@ -182,54 +263,110 @@ export class ChatFlow {
     turn: ConversationTurn,
     event: ChatEvent,
     place: ReturnType<typeof placeOf>,
-    placeholderTs: string,
+    live: ThrottledMessage,
+    post: (message: SlackMessage) => Promise<unknown>,
   ): Promise<void> {
-    const { client, service } = this.deps;
+    const { service } = this.deps;
     const notes: string[] = [];
     const { attachments, problems } = await this.deps.files.attachments(event.files);
     notes.push(...problems);
-    const live = new ThrottledMessage(
-      async (message) => {
-        await client.chat.update({ channel: event.channelId, ts: placeholderTs, ...message });
-      },
-      (error) => this.deps.logger.warn({ err: error }, 'chat streaming update failed'),
-      this.deps.updateIntervalMs,
+    let shown = { name: 'Bedrock', text: '' };
+    // Should the app be stopped before the answer is complete, what arrived is its final state.
+    const release = this.deps.shutdown.closeOnShutdown(() =>
+      live.finish(stoppedMessage(shown.name, shown.text)),
     );
-    let spendRecorded: Promise<void> = Promise.resolve();
-    const result = await service.exclusive(place.id, async () => {
-      const [stored, preferences] = await Promise.all([
-        service.load(place.id),
-        this.deps.preferences.getPreferences(event.teamId, event.userId),
-      ]);
-      const conversation = stored ?? (await this.rebuildConversation(event, place, notes));
-      const model = this.modelFor(catalog, stored, preferences.chatModel);
-      if ('problem' in model) return { name: 'Bedrock', reply: undefined, problem: model.problem };
-      const name = model.model.name;
-      const reply = await service.reply(
-        {
-          conversationId: place.id,
-          conversation: { ...conversation, modelId: model.invokeId },
-          model,
-          turn,
-          attachments,
-        },
-        (soFar) => live.update(() => streamingMessage(name, soFar)),
+    try {
+      let booked: Promise<void> = Promise.resolve();
+      const result = await service.exclusive(place.id, async () => {
+        const [stored, preferences] = await Promise.all([
+          service.load(place.id),
+          this.deps.preferences.getPreferences(event.teamId, event.userId),
+        ]);
+        const conversation = stored ?? (await this.rebuildConversation(event, place, notes));
+        const model = this.modelFor(catalog, stored, preferences.chatModel);
+        if ('problem' in model) return { name: 'Bedrock', reply: undefined, problem: model.problem };
+        const name = model.model.name;
+        const reply = await service.reply(
+          {
+            conversationId: place.id,
+            conversation: { ...conversation, modelId: model.invokeId },
+            model,
+            turn,
+            attachments,
+          },
+          (soFar) => {
+            shown = { name, text: soFar };
+            live.update(() => streamingMessage(name, soFar));
+          },
+        );
+        // Booked once, as soon as Bedrock has charged for it (whatever becomes of the Slack message),
+        // and awaited while the lock is released, in the same round trip.
+        if (reply.ok) booked = this.bookTurn(event, place.id, reply, notes);
+        return { name, reply, problem: undefined };
+      });
+      await booked;
+      if (!result.reply) {
+        await this.finalize(live, notice(result.problem ?? describeFailure(undefined)), post);
+        return;
+      }
+      const { reply, name } = result;
+      if (!reply.ok) {
+        await this.finalize(live, chatFailureMessage(name, reply.failure), post);
+        return;
+      }
+      const [first, ...rest] = answerMessages(reply.text, {
+        modelName: name,
+        inputTokens: reply.inputTokens,
+        outputTokens: reply.outputTokens,
+        costUsd: reply.costUsd,
+        conversationCostUsd: reply.conversation.costUsd,
+        stopReason: reply.stopReason,
+        cutOffAfterMs: reply.cutOffAfterMs,
+        notes: [...notes, ...this.replyNotes(catalog, name, reply)],
+      });
+      await this.finalize(live, first!, post);
+      // Later parts are new messages: never retried blindly, since a timed-out post may have landed.
+      for (const part of rest) await post(part);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Books a turn's cost and saves it. With the store unreachable the answer is still shown, with a
+   * note, and both are written once the store is back (tried for a few minutes, then logged).
+   */
+  private async bookTurn(
+    event: ChatEvent,
+    id: string,
+    reply: Extract<ChatReply, { ok: true }>,
+    notes: string[],
+  ): Promise<void> {
+    const { guard, service, logger } = this.deps;
+    // Each step is done once, so a retry after a half-done try never counts the cost twice.
+    let spendBooked = false;
+    let saved = reply.saved;
+    const book = async () => {
+      if (!spendBooked) await guard.recordSpend(event.teamId, event.userId, reply.costUsd ?? 0);
+      spendBooked = true;
+      if (!saved) await service.save(id, reply.conversation);
+      saved = true;
+    };
+    try {
+      await book();
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      notes.push(
+        'The app’s state store (Redis) is unreachable, so this turn is not saved yet; I will save it as soon as Redis is back.',
       );
-      // Recorded while the lock is released, in the same round trip.
-      if (reply.ok)
-        spendRecorded = this.deps.guard.recordSpend(event.teamId, event.userId, reply.costUsd ?? 0);
-      return { name, reply, problem: undefined };
-    });
-    await spendRecorded;
-    if (!result.reply) {
-      await live.finish(notice(result.problem ?? describeFailure(undefined)));
-      return;
+      retryInBackground(book, this.deps.storeRetry, (lastError) =>
+        logger.error({ err: lastError }, 'could not save a chat turn: the store stayed unreachable'),
+      );
     }
-    const { reply, name } = result;
-    if (!reply.ok) {
-      await withRetries(() => live.finish(chatFailureMessage(name, reply.failure)), 3);
-      return;
-    }
+  }
+
+  private replyNotes(catalog: Catalog, name: string, reply: Extract<ChatReply, { ok: true }>): string[] {
+    const notes: string[] = [];
     if (reply.droppedTurns > 0) {
       notes.push(
         `The ${reply.droppedTurns} oldest message${reply.droppedTurns === 1 ? '' : 's'} of this thread were left out to fit ${name}’s context window.`,
@@ -247,21 +384,7 @@ export class ChatFlow {
         `${name} cannot read documents, so it did not read ${reply.unseenDocuments.join(', ')}.${readers ? ` Models that would: ${readers}.` : ''}`,
       );
     }
-    const [first, ...rest] = answerMessages(reply.text, {
-      modelName: name,
-      inputTokens: reply.inputTokens,
-      outputTokens: reply.outputTokens,
-      costUsd: reply.costUsd,
-      conversationCostUsd: reply.conversation.costUsd,
-      stopReason: reply.stopReason,
-      cutOffAfterMs: reply.cutOffAfterMs,
-      notes,
-    });
-    await withRetries(() => live.finish(first!), 3);
-    // Later parts are new messages: never retried blindly, since a timed-out post may have landed.
-    for (const part of rest)
-      await client.chat.postMessage({ channel: event.channelId, thread_ts: place.threadTs, ...part });
-    await this.deps.guard.recordSpend(event.teamId, event.userId, reply.costUsd ?? 0);
+    return notes;
   }
 
   /** A conversation the store does not have: rebuilt from the thread in Slack where there is one. */
@@ -282,10 +405,12 @@ export class ChatFlow {
         this.deps.logger.warn({ err: error }, 'could not rebuild a thread from conversations.replies');
         return undefined;
       });
-      if (rebuilt) turns = rebuilt;
+      if (rebuilt?.kind === 'rebuilt') turns = rebuilt.turns;
       else
         notes.push(
-          'I no longer had this thread’s earlier messages and could not re-read them just now, so I answered this message on its own.',
+          rebuilt?.kind === 'too-long'
+            ? 'I no longer had this thread’s earlier messages, and it is longer than the 15 messages Slack lets me re-read at once, so I answered this message on its own.'
+            : 'I no longer had this thread’s earlier messages and could not re-read them just now, so I answered this message on its own.',
         );
     }
     return { ...emptyConversation(''), turns };

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { type Catalog, type CatalogSource, producesText, type ResolvedModel } from '../bedrock/catalog.js';
-import { classifyBedrockError, isOutage } from '../bedrock/errors.js';
+import { classifyBedrockError, isOutage, type ModelFailure } from '../bedrock/errors.js';
 import type { Attachment } from '../bedrock/messages.js';
 import { type CompareForm, checkCompareForm } from '../compare/form.js';
 import type { Leaderboard, Verdict } from '../compare/leaderboard.js';
@@ -10,6 +10,7 @@ import { RUN_TTL_SECONDS } from '../compare/service.js';
 import { summarize } from '../compare/summary.js';
 import type { CompareRun, ModelRun } from '../compare/types.js';
 import type { Logger } from '../logger.js';
+import type { WorkTracker } from '../ops/work-tracker.js';
 import type { ConversationStore, CounterStore, DedupeStore, PreferenceStore } from '../store/types.js';
 import { conversationId, StoreUnavailableError } from '../store/types.js';
 import type { UsageGuard } from '../usage/guard.js';
@@ -24,8 +25,9 @@ import {
   unknownModelNotice,
 } from './blocks/notices.js';
 import type { FormSeal } from './form-origin.js';
+import { type RetryTiming, retryInBackground } from './retry.js';
 import type { SlackFile, SlackFiles } from './slack-files.js';
-import { ThrottledMessage, withRetries } from './throttled-message.js';
+import { deliverFinal, ThrottledMessage } from './throttled-message.js';
 
 /**
  * How a flow answers the person who asked: a slash command's or button's `respond`, or, where Slack
@@ -59,6 +61,12 @@ export interface CompareFlowDeps {
   /** Seals where the /compare form was opened, so its submission posts there and nowhere else. */
   seal: FormSeal;
   logger: Logger;
+  /** Where a compare still streaming is closed if the app stops first. */
+  shutdown: Pick<WorkTracker, 'closeOnShutdown'>;
+  /** For final updates. */
+  slackRetry: RetryTiming;
+  /** For storing a finished run while the store is unreachable. */
+  storeRetry: RetryTiming;
   updateIntervalMs?: number;
 }
 
@@ -343,10 +351,22 @@ export class CompareFlow {
     runId: string,
     index: number,
     where: CompareRequester & { messageTs: string },
+    respond: Reply,
   ): Promise<string | undefined> {
     const run = await this.runOf(runId, where);
     const model = run?.models[index];
-    if (!run || !model) return undefined;
+    if (!run || !model) {
+      await respond({ response_type: 'ephemeral', ...notice(EXPIRED_RUN) });
+      return undefined;
+    }
+    // Only a finished answer can be carried on; an unfinished one would start the thread empty.
+    if (model.status !== 'done') {
+      await respond({
+        response_type: 'ephemeral',
+        ...notice(`${model.name} has no finished answer in this compare to continue with.`),
+      });
+      return undefined;
+    }
     await this.deps.conversations.saveConversation(
       conversationId(where.teamId, where.channelId, where.messageTs),
       {
@@ -476,7 +496,7 @@ export class CompareFlow {
       });
       const final = await service.execute(run, () => {}, images);
       await respond({ response_type: 'in_channel', ...compareMessage(final) });
-      await this.finished(final);
+      await this.booking(final)();
       return;
     }
     const channel = requester.channelId;
@@ -488,18 +508,121 @@ export class CompareFlow {
       (error) => this.deps.logger.warn({ err: error }, 'compare streaming update failed'),
       this.deps.updateIntervalMs,
     );
-    const final = await service.execute(run, (current) => live.update(() => compareMessage(current)), images);
-    await withRetries(() => live.finish(compareMessage(final)), 3);
-    await this.finished(final);
+    const finalize = (finished: CompareRun) =>
+      deliverFinal(
+        live,
+        compareMessage(finished),
+        (message) => client.chat.postMessage({ channel, ...message }),
+        this.deps.slackRetry,
+        (error) =>
+          this.deps.logger.warn(
+            { err: error },
+            'the final compare update failed until its deadline; posting it afresh',
+          ),
+      );
+    // Should the app be stopped first, each model keeps what arrived, marked as stopped, and the run
+    // is stored so "Run again" works.
+    const release = this.deps.shutdown.closeOnShutdown(async () => {
+      endUnfinished(run, STOPPED);
+      await service
+        .save(run)
+        .catch((error: unknown) =>
+          this.deps.logger.warn({ err: error }, 'could not store a stopped compare'),
+        );
+      await live.finish(compareMessage(run));
+    });
+    try {
+      const final = await this.executeKeepingRun(run, live, images);
+      await finalize(final);
+      const book = this.booking(final);
+      await book().catch((error: unknown) => {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        // The compare is shown and final; what it counts for is booked once the store is back.
+        retryInBackground(book, this.deps.storeRetry, (lastError) =>
+          this.deps.logger.error(
+            { err: lastError },
+            'could not book a compare: the store stayed unreachable',
+          ),
+        );
+      });
+    } finally {
+      release();
+    }
   }
 
-  /** What a finished compare counts for: the user's spend and the leaderboard's medians. */
-  private async finished(run: CompareRun): Promise<void> {
-    await Promise.all([
-      this.deps.guard.recordSpend(run.teamId, run.userId, summarize(run).totalCostUsd),
-      this.deps.leaderboard.recordRun(run),
-    ]);
+  /**
+   * Runs the compare. When the store becomes unreachable the run still ends in a final state: models
+   * that were never called are marked so, and a finished run is stored once the store is back (or
+   * that is logged), so it never stays "waiting" for "Continue with" to find.
+   */
+  private async executeKeepingRun(
+    run: CompareRun,
+    live: ThrottledMessage,
+    images: Attachment[],
+  ): Promise<CompareRun> {
+    const { service, logger } = this.deps;
+    try {
+      return await service.execute(run, (current) => live.update(() => compareMessage(current)), images);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      logger.warn({ err: error }, 'the store became unreachable during a compare');
+      // The service works on `run` itself, so it holds what arrived.
+      endUnfinished(run, STORE_DOWN);
+      retryInBackground(
+        () => service.save(run),
+        this.deps.storeRetry,
+        (lastError) =>
+          logger.error(
+            { err: lastError },
+            'could not store a finished compare: the store stayed unreachable',
+          ),
+      );
+      return run;
+    }
   }
+
+  /**
+   * What a finished compare counts for: the user's spend and the leaderboard's medians. Each step
+   * is done once, so trying again after a half-done try never counts anything twice.
+   */
+  private booking(run: CompareRun): () => Promise<void> {
+    const steps = [
+      () => this.deps.guard.recordSpend(run.teamId, run.userId, summarize(run).totalCostUsd),
+      () => this.deps.leaderboard.recordRun(run),
+    ];
+    const done = new Set<number>();
+    return async () => {
+      await Promise.all(
+        steps.map(async (step, index) => {
+          if (done.has(index)) return;
+          await step();
+          done.add(index);
+        }),
+      );
+    };
+  }
+}
+
+const STOPPED: ModelFailure = {
+  kind: 'unavailable',
+  message: '_stopped: the app restarted before this model finished. Use *Run again* to ask once more._',
+};
+const STORE_DOWN: ModelFailure = {
+  kind: 'unavailable',
+  message:
+    '_not finished: the app’s state store (Redis) became unreachable. Try again in a minute; if it persists, tell whoever runs this app._',
+};
+
+/** Ends every model still waiting or streaming with `failure`, keeping the text that arrived. */
+function endUnfinished(run: CompareRun, failure: ModelFailure): void {
+  const now = Date.now();
+  for (const model of run.models) {
+    if (model.status !== 'waiting' && model.status !== 'streaming') continue;
+    model.status = 'failed';
+    model.failure = failure;
+    model.latencyMs ??= now - run.startedAt;
+  }
+  run.finishedAt ??= now;
 }
 
 export const EXPIRED_RUN =

@@ -30,8 +30,8 @@ export class JobThreadNotifier implements JobNotifier {
   }
 
   async alreadyTold(watch: JobWatch, signature: string): Promise<boolean | undefined> {
-    const messages = await readThread(this.client, this.limits, watch);
-    return messages?.some((message) => {
+    const read = await readThread(this.client, this.limits, watch);
+    return read?.messages.some((message) => {
       const payload = message.metadata?.event_payload as Record<string, unknown> | undefined;
       return (
         message.metadata?.event_type === JOB_CHANGE_EVENT &&

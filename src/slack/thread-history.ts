@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { ConversationTurn, RateLimitStore } from '../store/types.js';
-import { ANSWER_EVENT } from './blocks/chat.js';
+import { ANSWER_EVENT, FORGET_EVENT } from './blocks/chat.js';
 import { readThread } from './thread-reader.js';
 import type { UserNames } from './user-names.js';
 
@@ -19,21 +19,32 @@ export function withoutBotMention(text: string, botUserId: string | undefined): 
   return text.replace(mention, '').trim();
 }
 
+export type RebuiltHistory =
+  | { kind: 'rebuilt'; turns: ConversationTurn[] }
+  /** The minute's read is already spent. */
+  | { kind: 'rate-limited' }
+  /** The thread is longer than one read reaches: its latest messages, and any `forget`, were out of reach. */
+  | { kind: 'too-long' };
+
 /**
  * Rebuilds a thread's history from Slack when the store has lost it: people's messages become user
  * turns (with their names), the bot's marked answers assistant turns; its placeholders, errors and
- * notices are left out. Undefined when the rate limit leaves no call to spend right now.
+ * notices are left out, and so is everything before the latest `forget` marker. Slack returns a
+ * thread oldest first, 15 messages a call, one call a minute: when the thread is longer, what was
+ * read is its oldest part, which may hold forgotten turns and not the latest ones, so none is used.
  */
 export async function rebuildThreadHistory(
   client: WebClient,
   limits: RateLimitStore,
   names: UserNames,
   where: ThreadLocation,
-): Promise<ConversationTurn[] | undefined> {
-  const messages = await readThread(client, limits, where);
-  if (!messages) return undefined;
+): Promise<RebuiltHistory> {
+  const read = await readThread(client, limits, where);
+  if (!read) return { kind: 'rate-limited' };
+  if (read.hasMore) return { kind: 'too-long' };
+  const lastForget = read.messages.findLastIndex((message) => message.metadata?.event_type === FORGET_EVENT);
   const turns: ConversationTurn[] = [];
-  for (const message of messages) {
+  for (const message of read.messages.slice(lastForget + 1)) {
     if (message.ts === where.currentTs || !message.text) continue;
     const fromBot =
       Boolean(message.bot_id) || (where.botUserId !== undefined && message.user === where.botUserId);
@@ -53,5 +64,5 @@ export async function rebuildThreadHistory(
       }
     }
   }
-  return turns;
+  return { kind: 'rebuilt', turns };
 }

@@ -1,15 +1,24 @@
 import type { SlackMessage } from './blocks/compare.js';
+import { type RetryTiming, retryUntil } from './retry.js';
 
 /**
  * Keeps one Slack message in step with a changing state without passing Slack's rate limit (about
  * one update a second per message). The first change goes out at once, so the first token is seen
  * as early as Bedrock sends it; later ones are coalesced: only the newest state is sent.
+ * Once a final state is asked for, no streaming update goes out any more, and once one is delivered
+ * nothing overwrites it: the first final state to land is the one people see.
  */
 export class ThrottledMessage {
   private pending?: () => SlackMessage;
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
   private lastSentAt = Number.NEGATIVE_INFINITY;
+  /** A final state was asked for: streaming updates stop. */
+  private closing = false;
+  /** A final state was delivered. */
+  private closed = false;
+  /** Final states go out one after the other, so two never race. */
+  private finals: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly send: (message: SlackMessage) => Promise<void>,
@@ -19,27 +28,42 @@ export class ThrottledMessage {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
+  /** True once a final state has been delivered. */
+  get isFinal(): boolean {
+    return this.closed;
+  }
+
   /** Schedules an update; `render` runs when the update is sent, so it shows the latest state. */
   update(render: () => SlackMessage): void {
+    if (this.closing) return;
     this.pending = render;
     this.schedule();
   }
 
   /**
-   * Sends `message` as the last update, after any update already under way, at most a tenth of the
-   * interval after the previous one.
+   * Sends `message` as the final state, after any update already under way, at most a tenth of the
+   * interval after the previous one; does nothing once a final state was delivered.
    * Throws when it fails, so the caller can try again (an update is idempotent).
    */
-  async finish(message: SlackMessage): Promise<void> {
+  finish(message: SlackMessage): Promise<void> {
+    this.closing = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.pending = undefined;
-    await this.inFlight;
-    // The last update closes the stream: Slack tolerates one update in a short burst, and holding the
-    // figures back for a full interval would make every compare look up to a second slower than it is.
-    const wait = this.lastSentAt + this.intervalMs / 10 - this.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    await this.deliver(message);
+    const attempt = this.finals
+      .catch(() => undefined)
+      .then(async () => {
+        if (this.closed) return;
+        await this.inFlight;
+        // The last update closes the stream: Slack tolerates one update in a short burst, and holding the
+        // figures back for a full interval would make every compare look up to a second slower than it is.
+        const wait = this.lastSentAt + this.intervalMs / 10 - this.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        await this.deliver(message);
+        this.closed = true;
+      });
+    this.finals = attempt;
+    return attempt;
   }
 
   private schedule(): void {
@@ -49,7 +73,7 @@ export class ThrottledMessage {
       this.timer = undefined;
       const render = this.pending;
       this.pending = undefined;
-      if (!render) return;
+      if (!render || this.closing) return;
       this.inFlight = this.deliver(render())
         .catch(this.onUpdateError)
         .finally(() => {
@@ -65,14 +89,21 @@ export class ThrottledMessage {
   }
 }
 
-/** Tries an idempotent Slack call (an update) up to `times`, backing off between attempts. */
-export async function withRetries(attempt: () => Promise<void>, times: number): Promise<void> {
-  for (let tried = 1; ; tried++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (tried >= times) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500 * tried));
-    }
+/**
+ * Brings a live message to its final state: the update is retried up to the deadline; when Slack
+ * still refuses it, the final state is posted as a new message (`postAfresh`), so it is never lost.
+ */
+export async function deliverFinal(
+  live: ThrottledMessage,
+  message: SlackMessage,
+  postAfresh: (message: SlackMessage) => Promise<unknown>,
+  timing: RetryTiming,
+  onGiveUp: (error: unknown) => void,
+): Promise<void> {
+  try {
+    await retryUntil(() => live.finish(message), timing);
+  } catch (error) {
+    onGiveUp(error);
+    await postAfresh(message);
   }
 }

@@ -1,4 +1,4 @@
-import type { Logger, RetryOptions, WebClientOptions } from '@slack/web-api';
+import { ErrorCode, type Logger, type RetryOptions, type WebClientOptions } from '@slack/web-api';
 
 /**
  * The Web API client's default policy retries every failed call, including a `chat.postMessage`
@@ -32,4 +32,15 @@ export function webClientOptions(apiUrl: string | undefined, logger: Logger): We
     timeout: 15_000,
     retryConfig: onlyRateLimits,
   };
+}
+
+/**
+ * A failure after which a call may or may not have taken effect: Slack answered 5xx ("it's possible
+ * some aspect of the operation succeeded") or the answer never came. A refusal (`ok: false`) or a
+ * 429 is certain to have changed nothing.
+ */
+export function isUncertainFailure(error: unknown): boolean {
+  const failure = error as { code?: string; statusCode?: number; message?: string };
+  if (failure.code === ErrorCode.HTTPError) return (failure.statusCode ?? 0) >= 500;
+  return failure.code === ErrorCode.RequestError && !isRateLimitRetry(error as Error);
 }

@@ -291,6 +291,8 @@ export class BedrockEmulator {
   private throttleControl = 0;
   private readonly scripts = new Map<string, ModelScript>();
   private runtime?: http2.Http2Server;
+  /** Open connections, ended on stop even mid-answer (an app stopped mid-stream leaves them open). */
+  private readonly sessions = new Set<http2.ServerHttp2Session>();
   private control?: http.Server;
   runtimeUrl = '';
   controlUrl = '';
@@ -392,6 +394,10 @@ export class BedrockEmulator {
 
   async start(): Promise<void> {
     this.runtime = http2.createServer();
+    this.runtime.on('session', (session) => {
+      this.sessions.add(session);
+      session.once('close', () => this.sessions.delete(session));
+    });
     this.runtime.on('stream', (stream, headers) => {
       void this.handleRuntime(stream, headers);
     });
@@ -406,7 +412,10 @@ export class BedrockEmulator {
 
   async stop(): Promise<void> {
     await Promise.all([
-      new Promise((resolve) => this.runtime?.close(resolve) ?? resolve(undefined)),
+      new Promise((resolve) => {
+        for (const session of this.sessions) session.destroy();
+        this.runtime?.close(resolve) ?? resolve(undefined);
+      }),
       new Promise((resolve) => {
         this.control?.closeAllConnections();
         this.control?.close(resolve) ?? resolve(undefined);

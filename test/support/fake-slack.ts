@@ -22,6 +22,8 @@ interface QueuedAnswer {
   status: number;
   retryAfter?: number;
   error?: string;
+  /** Slack does the work before failing (a 5xx after the message was posted). */
+  landed?: boolean;
   only?: (args: Record<string, unknown>) => boolean;
 }
 
@@ -207,6 +209,7 @@ export class FakeSlack {
   /** Channels the bot is not a member of: posting there answers `not_in_channel`. */
   readonly channelsWithoutBot = new Set<string>();
   private readonly queued = new Map<string, QueuedAnswer[]>();
+  private readonly down = new Map<string, number>();
   private server?: http.Server;
   private nextTs = 1_700_000_000_000_100;
   url = '';
@@ -240,9 +243,26 @@ export class FakeSlack {
     this.queue(method, { status: 429, retryAfter: retryAfterSeconds, only }, times);
   }
 
-  /** The next call(s) of `method` fail with an HTTP status, or with `{ok: false, error}` when given. */
-  failNext(method: string, failure: { status?: number; error?: string }, times = 1): void {
-    this.queue(method, { status: failure.status ?? 200, error: failure.error }, times);
+  /**
+   * The next call(s) of `method` fail with an HTTP status, or with `{ok: false, error}` when given.
+   * With `landed`, Slack does the work before failing (a 5xx "it's possible some aspect of the
+   * operation succeeded"), so a message is posted although the caller sees the failure.
+   */
+  failNext(method: string, failure: { status?: number; error?: string; landed?: boolean }, times = 1): void {
+    this.queue(
+      method,
+      { status: failure.status ?? 200, error: failure.error, landed: failure.landed },
+      times,
+    );
+  }
+
+  /** Every call of `method` answers `status` until `recover`: Slack down for a while. */
+  outage(method: string, status = 500): void {
+    this.down.set(method, status);
+  }
+
+  recover(method: string): void {
+    this.down.delete(method);
   }
 
   private queue(method: string, entry: QueuedAnswer, times: number) {
@@ -322,9 +342,12 @@ export class FakeSlack {
     const call: RecordedCall = { method, args, at: performance.now() };
     this.calls.push(call);
     if (method.startsWith('chat.')) this.recordPings(method, String(args.channel ?? ''), args);
+    const outage = this.down.get(method);
+    if (outage) return json(outage, { ok: false, error: 'internal_error' });
     const waiting = this.queued.get(method) ?? [];
     const index = waiting.findIndex((entry) => !entry.only || entry.only(args));
     const queued = index < 0 ? undefined : waiting.splice(index, 1)[0];
+    if (queued?.landed) this.answer(method, args);
     if (queued?.status === 429)
       return json(
         429,
@@ -390,16 +413,25 @@ export class FakeSlack {
           user: { id: args.user, name: name.toLowerCase(), real_name: name, profile: { display_name: name } },
         };
       }
-      case 'conversations.replies': {
+      case 'conversations.replies':
+      case 'conversations.history': {
+        // Replies come oldest first from the thread's start (or after `oldest`), history newest first.
         const limit = Number(args.limit ?? 1000);
-        const messages = this.thread(channel, String(args.ts)).slice(0, limit);
+        const oldest = Number(args.oldest ?? 0);
+        const all = (
+          method === 'conversations.replies'
+            ? this.thread(channel, String(args.ts))
+            : (this.messages.get(channel) ?? [])
+                .filter((message) => !message.thread_ts || message.thread_ts === message.ts)
+                .sort((a, b) => Number(b.ts) - Number(a.ts))
+        ).filter((message) => Number(message.ts) > oldest);
         const withMetadata = String(args.include_all_metadata) === 'true';
         return {
           ok: true,
-          messages: messages.map(({ metadata, ...message }) =>
-            withMetadata ? { ...message, metadata } : message,
-          ),
-          has_more: false,
+          messages: all
+            .slice(0, limit)
+            .map(({ metadata, ...message }) => (withMetadata ? { ...message, metadata } : message)),
+          has_more: all.length > limit,
         };
       }
       default:

@@ -18,8 +18,9 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** Starts it, on the port it had when restarted (its data is gone, as after a crash). */
   async start(): Promise<void> {
-    this.port = await freePort();
+    this.port ||= await freePort();
     const child = spawn(
       'redis-server',
       ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

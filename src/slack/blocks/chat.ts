@@ -11,6 +11,18 @@ import { type SlackMessage, slackMessage } from './message.js';
  */
 export const ANSWER_EVENT = 'bedrock_slack_answer';
 
+/**
+ * Marks a `forget` in a thread: a history rebuilt from Slack starts after the latest one, so
+ * forgotten turns never come back when the store has lost the thread.
+ */
+export const FORGET_EVENT = 'bedrock_slack_forget';
+
+/**
+ * Marks the placeholder posted for one message (`reply_to` is that message's ts), so that after a
+ * post whose answer was lost the app can tell whether Slack took it before posting again.
+ */
+export const PLACEHOLDER_EVENT = 'bedrock_slack_placeholder';
+
 /** Room per message for answer text, leaving space for the notes and the figures line. */
 const PART_CHARS = LIMITS.messageText - 1_000;
 
@@ -37,9 +49,23 @@ const contextLine = (text: string): KnownBlock => ({
   elements: [{ type: 'mrkdwn', text: clip(text, LIMITS.sectionText) }],
 });
 
-export function thinkingMessage(modelName: string): SlackMessage {
+export function thinkingMessage(modelName: string, replyTo: string): SlackMessage {
   const text = `${escapeMrkdwn(modelName)} is thinking…`;
-  return slackMessage({ text, blocks: [contextLine(`:hourglass_flowing_sand: _${text}_`)] });
+  return slackMessage({
+    text,
+    blocks: [contextLine(`:hourglass_flowing_sand: _${text}_`)],
+    metadata: { event_type: PLACEHOLDER_EVENT, event_payload: { reply_to: replyTo } },
+  });
+}
+
+/** An answer the app could not finish because it was shutting down: what arrived, and why it ends there. */
+export function stoppedMessage(modelName: string, textSoFar: string): SlackMessage {
+  const { text } = renderClipped(textSoFar, PART_CHARS);
+  const why = `stopped: the app restarted before ${escapeMrkdwn(modelName)} finished. Mention me again to ask once more.`;
+  return slackMessage({
+    text: clip(`${textSoFar}\n(${why})`, LIMITS.fallbackText),
+    blocks: [...(text ? sections(text) : []), contextLine(`:octagonal_sign: _${why}_`)],
+  });
 }
 
 /** The answer so far, while it streams: as much as one message holds, with a cursor. */

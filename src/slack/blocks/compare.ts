@@ -90,7 +90,11 @@ function answerText(model: ModelRun, budget: number): { text: string; clipped: b
     return { text: '_Nothing arrived before the time limit._', clipped: false };
   if (model.status === 'failed' && model.failure) {
     const detail = model.failure.detail ? `\n>${escapeMrkdwn(clip(model.failure.detail, 300))}` : '';
-    return { text: `${model.failure.message}${detail}`, clipped: false };
+    const failure = `${model.failure.message}${detail}`;
+    if (model.text === '') return { text: failure, clipped: false };
+    // What arrived before the failure stays readable above it.
+    const arrived = renderClipped(model.text, Math.max(0, budget - failure.length - 2));
+    return { text: `${arrived.text}\n\n${failure}`, clipped: arrived.clipped };
   }
   if (model.status === 'skipped') return { text: '_Not asked._', clipped: false };
   if (model.text === '') return { text: '_…_', clipped: false };

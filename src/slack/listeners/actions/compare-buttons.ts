@@ -74,9 +74,9 @@ export function registerCompareButtons(app: App, flow: CompareFlow, work: WorkTr
     flow.blindVerdict(value, 'bad', where(body), respond),
   );
 
-  button(COMPARE_ACTIONS.continueWith, async (body, value) => {
+  button(COMPARE_ACTIONS.continueWith, async (body, value, respond) => {
     const picked = target(value);
-    if (picked) await flow.continueWith(picked.run, picked.model, where(body));
+    if (picked) await flow.continueWith(picked.run, picked.model, where(body), respond);
   });
 
   // The modal must open within 3 s of the click (trigger_id), so this one is not detached.
