@@ -3,7 +3,7 @@
  * watched jobs (among 50 unwatched ones), when nothing changed, when every job moved to another
  * stage, and when every job finished (finished jobs need their details and the throughput list).
  */
-import { CustomizationJobs } from '../src/jobs/customization-client.js';
+import { CustomizationJobs } from '../src/jobs/client.js';
 import { signatureOf } from '../src/jobs/types.js';
 import type { JobPhase } from '../test/support/bedrock-emulator.js';
 import { startBench } from '../test/support/harness.js';

@@ -1,8 +1,5 @@
 import type { CounterStore } from '../store/types.js';
-import type { CompareRun } from './types.js';
-
-/** The verdict on one compare: the best answer's index, a tie, or none good. */
-export type Verdict = number | 'tie' | 'bad';
+import type { CompareRun, Verdict } from './types.js';
 
 export interface Standing {
   modelId: string;

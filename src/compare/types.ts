@@ -1,5 +1,4 @@
 import type { ModelFailure } from '../bedrock/errors.js';
-import type { Verdict } from './leaderboard.js';
 import type { CompareOptions } from './parse.js';
 
 /** `timed-out`: still answering at COMPARE_MODEL_TIMEOUT_SECONDS; what arrived is kept, marked partial. */
@@ -65,3 +64,6 @@ export interface CompareSummary {
   /** True when some model that ran has no known price, so the total is a lower bound. */
   costIncomplete: boolean;
 }
+
+/** The verdict on one compare: the best answer's index, a tie, or none good. */
+export type Verdict = number | 'tie' | 'bad';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { classifyBedrockError } from '../bedrock/errors.js';
 import type { Logger } from '../logger.js';
 import type { JobWatch, LockStore, WatchStore } from '../store/types.js';
-import type { CustomizationJobs, Throughput } from './customization-client.js';
+import type { CustomizationJobs, Throughput } from './client.js';
 import { type CustomizationJob, FINISHED, signatureOf } from './types.js';
 
 export interface JobChange {

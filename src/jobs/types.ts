@@ -1,4 +1,5 @@
 import type { GetModelCustomizationJobResponse, ModelCustomizationJobSummary } from '@aws-sdk/client-bedrock';
+import { z } from 'zod';
 
 export type JobStatus = 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
 export type StageStatus = JobStatus | 'NotStarted';
@@ -116,3 +117,11 @@ export function jobFromDetails(details: GetModelCustomizationJobResponse): Custo
     detailed: true,
   };
 }
+
+/** A custom model served by a provisioned throughput, to compare with its base model. */
+export const customCompareTargetSchema = z.object({
+  throughputArn: z.string(),
+  baseModelId: z.string(),
+  customName: z.string(),
+});
+export type CustomCompareTarget = z.infer<typeof customCompareTargetSchema>;

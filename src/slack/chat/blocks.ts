@@ -1,0 +1,137 @@
+import type { KnownBlock } from '@slack/types';
+import { timedOutAfter } from '../../bedrock/answer.js';
+import type { ModelFailure } from '../../bedrock/errors.js';
+import { formatUsd } from '../../bedrock/pricing.js';
+import { clip, escapeMrkdwn, LIMITS, renderClipped, splitMrkdwn, toMrkdwn } from '../kit/limits.js';
+import { type SlackMessage, slackMessage } from '../kit/message.js';
+
+/**
+ * Marks the bot's answers in a thread, so that when history is rebuilt from Slack only real answers
+ * become assistant turns, never placeholders, errors or notices.
+ */
+export const ANSWER_EVENT = 'bedrock_slack_answer';
+
+/**
+ * Marks a `forget` in a thread: a history rebuilt from Slack starts after the latest one, so
+ * forgotten turns never come back when the store has lost the thread.
+ */
+export const FORGET_EVENT = 'bedrock_slack_forget';
+
+/**
+ * Marks the placeholder posted for one message (`reply_to` is that message's ts), so that after a
+ * post whose answer was lost the app can tell whether Slack took it before posting again.
+ */
+export const PLACEHOLDER_EVENT = 'bedrock_slack_placeholder';
+
+/** Room per message for answer text, leaving space for the notes and the figures line. */
+const PART_CHARS = LIMITS.messageText - 1_000;
+
+export interface AnswerFooter {
+  modelName: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd?: number;
+  conversationCostUsd: number;
+  stopReason: string;
+  notes: string[];
+  /** Set when the answer was cut off at the time limit: it is partial and its cost an estimate. */
+  cutOffAfterMs?: number;
+}
+
+const sections = (mrkdwn: string): KnownBlock[] =>
+  splitMrkdwn(mrkdwn, LIMITS.sectionText).map((text) => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text },
+  }));
+
+const contextLine = (text: string): KnownBlock => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: clip(text, LIMITS.sectionText) }],
+});
+
+export function thinkingMessage(modelName: string, replyTo: string): SlackMessage {
+  const text = `${escapeMrkdwn(modelName)} is thinking…`;
+  return slackMessage({
+    text,
+    blocks: [contextLine(`:hourglass_flowing_sand: _${text}_`)],
+    metadata: { event_type: PLACEHOLDER_EVENT, event_payload: { reply_to: replyTo } },
+  });
+}
+
+/** An answer the app could not finish because it was shutting down: what arrived, and why it ends there. */
+export function stoppedMessage(modelName: string, textSoFar: string): SlackMessage {
+  const { text } = renderClipped(textSoFar, PART_CHARS);
+  const why = `stopped: the app restarted before ${escapeMrkdwn(modelName)} finished. Mention me again to ask once more.`;
+  return slackMessage({
+    text: clip(`${textSoFar}\n(${why})`, LIMITS.fallbackText),
+    blocks: [...(text ? sections(text) : []), contextLine(`:octagonal_sign: _${why}_`)],
+  });
+}
+
+/** The answer so far, while it streams: as much as one message holds, with a cursor. */
+export function streamingMessage(modelName: string, textSoFar: string): SlackMessage {
+  const { text, clipped } = renderClipped(textSoFar, PART_CHARS);
+  const more = clipped ? '\n_…the rest follows when the answer is complete._' : ' ▌';
+  return slackMessage({
+    text: clip(textSoFar, LIMITS.fallbackText),
+    blocks: [...sections(`${text}${more}`), contextLine(`_${escapeMrkdwn(modelName)} is writing…_`)],
+  });
+}
+
+/**
+ * The final answer as one or more thread messages, split at paragraph or code-block boundaries; the
+ * last carries the notes and the figures. Each is marked as an answer (see ANSWER_EVENT).
+ */
+export function answerMessages(answer: string, footer: AnswerFooter): SlackMessage[] {
+  const rendered = toMrkdwn(answer) || '_(The model returned an empty answer.)_';
+  const parts = splitMrkdwn(rendered, PART_CHARS);
+  const cutOff = footer.cutOffAfterMs !== undefined;
+  // A stream cut short never got Bedrock's token counts: the cost is estimated from the text.
+  const figures = cutOff
+    ? [
+        `⏱ cut off: ${timedOutAfter(footer.cutOffAfterMs ?? 0)}, so this answer is partial`,
+        `*${escapeMrkdwn(footer.modelName)}*`,
+        formatUsd(footer.costUsd, { estimate: true }),
+        `this thread so far ${formatUsd(footer.conversationCostUsd, { estimate: true })}`,
+      ]
+    : [
+        `*${escapeMrkdwn(footer.modelName)}*`,
+        `${footer.inputTokens} in / ${footer.outputTokens} out tokens`,
+        formatUsd(footer.costUsd),
+        `this thread so far ${formatUsd(footer.conversationCostUsd)}`,
+      ];
+  if (footer.stopReason === 'max_tokens') figures.push('*cut off at the max tokens limit*');
+  return parts.map((part, index) => {
+    const blocks = sections(part);
+    if (index === parts.length - 1) {
+      for (const note of footer.notes.slice(0, 5)) blocks.push(contextLine(`:information_source: ${note}`));
+      blocks.push(contextLine(figures.join(' · ')));
+    }
+    return slackMessage({
+      // The plain text is what a rebuilt history reads back, so it is the answer itself.
+      text: part,
+      blocks,
+      metadata: {
+        event_type: ANSWER_EVENT,
+        event_payload: { part: index + 1, of: parts.length, ...(cutOff ? { partial: 1 } : {}) },
+      },
+    });
+  });
+}
+
+export function chatFailureMessage(modelName: string, failure: ModelFailure): SlackMessage {
+  const detail = failure.detail ? `\n>${escapeMrkdwn(clip(failure.detail, 300))}` : '';
+  const text = `${escapeMrkdwn(modelName)} could not answer: ${failure.message}`;
+  return slackMessage({ text, blocks: sections(clip(`:warning: ${text}${detail}`, LIMITS.sectionText)) });
+}
+
+export function chatHelp(modelName: string): SlackMessage {
+  const text = [
+    `*Talk with a Bedrock model here.* Mention me with a question and I answer in a thread; mention me again in that thread to go on. In a direct message, just write. This thread uses *${escapeMrkdwn(modelName)}*.`,
+    '• `@Bedrock use claude-3.5-haiku` switches this thread to another model (any name `/compare` accepts); add `as default` to use it in your new conversations too',
+    '• `@Bedrock forget` starts this conversation afresh',
+    '• `@Bedrock model` tells which model this thread uses',
+    '• Attach images (PNG, JPEG, GIF, WebP) or documents (PDF, CSV, DOCX, XLSX, HTML, TXT, MD) to a message and the model reads them, where it can.',
+  ].join('\n');
+  return slackMessage({ text: 'How to talk with a Bedrock model here', blocks: sections(text) });
+}

@@ -1,0 +1,96 @@
+import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
+import type { Logger } from '../../logger.js';
+import type { WorkTracker } from '../../ops/work-tracker.js';
+import { runDetached } from '../kit/detached.js';
+import { EXPIRED_RUN } from '../kit/failures.js';
+import { notice } from '../kit/notices.js';
+import { requesterOfAction } from '../kit/requester.js';
+import type { CompareFlow } from './flow.js';
+import { fullAnswerModal } from './full-answer.js';
+import { COMPARE_ACTIONS } from './message.js';
+
+/** A per-model button's value: the run and the model's place in it. */
+function target(value: string | undefined): { run: string; model: number } | undefined {
+  try {
+    const parsed = JSON.parse(value ?? '') as { run?: unknown; model?: unknown };
+    return typeof parsed.run === 'string' && typeof parsed.model === 'number'
+      ? { run: parsed.run, model: parsed.model }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Who clicked, on which message: Slack's own fields of the click, never anything the button carries. */
+function where(body: BlockButtonAction) {
+  return { ...requesterOfAction(body), messageTs: body.message?.ts ?? body.container?.message_ts ?? '' };
+}
+
+/** The compare message's buttons: ack at once, then act detached, answering failures privately. */
+export function registerCompareButtons(app: App, flow: CompareFlow, work: WorkTracker, logger: Logger): void {
+  const button = (
+    prefix: string,
+    act: (body: BlockButtonAction, value: string, respond: RespondFn) => Promise<unknown>,
+  ) => {
+    app.action<BlockButtonAction>(
+      new RegExp(`^${prefix}(_\\d+)?$`),
+      async ({ ack, body, action, respond }) => {
+        await ack();
+        // Answers to a click go to the clicker alone and never replace the compare message itself.
+        const privately: RespondFn = (message) =>
+          respond({
+            ...(typeof message === 'string' ? { text: message } : message),
+            replace_original: false,
+          });
+        runDetached(
+          work,
+          logger,
+          `compare button ${prefix}`,
+          (message) => privately({ response_type: 'ephemeral', ...message }),
+          () => act(body, action.value ?? '', privately),
+        );
+      },
+    );
+  };
+
+  button(COMPARE_ACTIONS.runAgain, (body, value, respond) => flow.rerun(value, where(body), respond));
+
+  button(COMPARE_ACTIONS.vote, async (body, value, respond) => {
+    const picked = target(value);
+    if (picked) await flow.vote(picked.run, picked.model, where(body), respond);
+  });
+
+  button(COMPARE_ACTIONS.blindPick, async (body, value, respond) => {
+    const picked = target(value);
+    if (picked) await flow.blindVerdict(picked.run, picked.model, where(body), respond);
+  });
+  button(COMPARE_ACTIONS.blindTie, (body, value, respond) =>
+    flow.blindVerdict(value, 'tie', where(body), respond),
+  );
+  button(COMPARE_ACTIONS.blindBad, (body, value, respond) =>
+    flow.blindVerdict(value, 'bad', where(body), respond),
+  );
+
+  button(COMPARE_ACTIONS.continueWith, async (body, value, respond) => {
+    const picked = target(value);
+    if (picked) await flow.continueWith(picked.run, picked.model, where(body), respond);
+  });
+
+  // The modal must open within 3 s of the click (trigger_id), so this one is not detached.
+  app.action<BlockButtonAction>(
+    new RegExp(`^${COMPARE_ACTIONS.showFull}_\\d+$`),
+    async ({ ack, body, action, client, respond }) => {
+      await ack();
+      const picked = target(action.value);
+      const answer = picked ? await flow.fullAnswer(picked.run, picked.model, where(body)) : undefined;
+      if (!answer) {
+        await respond({ response_type: 'ephemeral', replace_original: false, ...notice(EXPIRED_RUN) });
+        return;
+      }
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: fullAnswerModal(answer.model, answer.hiddenAs),
+      });
+    },
+  );
+}

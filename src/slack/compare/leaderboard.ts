@@ -1,0 +1,52 @@
+import type { KnownBlock } from '@slack/types';
+import { formatUsd } from '../../bedrock/pricing.js';
+import type { Standing } from '../../compare/leaderboard.js';
+import { clip, escapeMrkdwn, LIMITS } from '../kit/limits.js';
+import { type SlackMessage, slackMessage } from '../kit/message.js';
+import { seconds } from './figures.js';
+
+const SHOWN = 20;
+
+/** The workspace's standings: wins, win rate, median latency and cost per model. */
+export function leaderboardMessage(standings: Standing[], nameOf: (modelId: string) => string): SlackMessage {
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'Compare leaderboard' } },
+  ];
+  if (standings.length === 0) {
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: '_No compares yet._ Run `/compare` and pick the best answer to start the board.',
+      },
+    });
+  }
+  const lines = standings.slice(0, SHOWN).map((standing, place) => {
+    const rate =
+      standing.contests > 0 ? ` (${Math.round(standing.winRate * 100)}% of ${standing.contests})` : '';
+    return [
+      `${place + 1}. *${escapeMrkdwn(nameOf(standing.modelId))}*`,
+      `${standing.wins} win${standing.wins === 1 ? '' : 's'}${rate}`,
+      `median ${seconds(standing.medianLatencyMs)}`,
+      `median ${formatUsd(standing.medianCostUsd)}`,
+      `${standing.runs} run${standing.runs === 1 ? '' : 's'}`,
+    ].join(' · ');
+  });
+  // One line a model, grouped into sections that each stay within Slack's limit.
+  for (let start = 0; start < lines.length; start += 10) {
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: clip(lines.slice(start, start + 10).join('\n'), LIMITS.sectionText) },
+    });
+  }
+  blocks.push({
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: 'Wins come from “Best answer” votes and blind verdicts; win rate is wins over verdicts on compares the model finished in.',
+      },
+    ],
+  });
+  return slackMessage({ text: 'Compare leaderboard', blocks });
+}

@@ -1,0 +1,279 @@
+import type { KnownBlock } from '@slack/types';
+import { timedOutAfter } from '../../bedrock/answer.js';
+import { formatUsd } from '../../bedrock/pricing.js';
+import { summarize } from '../../compare/summary.js';
+import type { CompareRun, ModelRun } from '../../compare/types.js';
+import { button, clip, escapeMrkdwn, LIMITS, renderClipped } from '../kit/limits.js';
+import { type SlackMessage, slackMessage } from '../kit/message.js';
+import { figuresTable, modelCost, seconds } from './figures.js';
+
+export const COMPARE_ACTIONS = {
+  runAgain: 'compare_run_again',
+  showFull: 'compare_show_full',
+  continueWith: 'compare_continue',
+  vote: 'compare_vote',
+  blindPick: 'compare_blind_pick',
+  blindTie: 'compare_blind_tie',
+  blindBad: 'compare_blind_bad',
+} as const;
+
+/** `A`, `B`, … the labels of a blind compare. */
+export const blindLabel = (index: number) => String.fromCharCode(65 + index);
+
+/** True while a blind compare still hides which model wrote which answer. */
+export const isHidden = (run: CompareRun) => run.options.blind && run.verdict === undefined;
+
+export interface CompareView {
+  /** Votes per model index, when any were cast. */
+  votes?: Record<string, number>;
+}
+
+/** Room for answers once headers, figures, notes and buttons are counted, shared by all models. */
+const ANSWER_BUDGET = 9_000;
+/** A model's heading: icon, name and invoked ID. */
+const TITLE_CHARS = 300;
+
+const STATUS_ICON: Record<ModelRun['status'], string> = {
+  waiting: ':hourglass_flowing_sand:',
+  streaming: ':writing_hand:',
+  done: ':white_check_mark:',
+  'timed-out': ':stopwatch:',
+  failed: ':warning:',
+  skipped: ':heavy_minus_sign:',
+};
+
+const STOP_REASONS: Record<string, string> = {
+  max_tokens: 'cut off at the max tokens limit',
+  content_filtered: 'stopped by a content filter',
+  guardrail_intervened: 'stopped by a guardrail',
+  stop_sequence: 'stopped at a stop sequence',
+};
+
+/**
+ * The line under a model's answer. While the compare runs: its progress and, once it is done, its
+ * figures. Once the compare is finished the figures are in the table above the answers, so the line
+ * keeps only what the table has no column for (empty: no line).
+ */
+function figures(model: ModelRun, inTable: boolean): string {
+  if (model.status === 'waiting') return 'waiting for the first token…';
+  if (model.status === 'skipped') return 'not called';
+  if (model.status === 'failed') return `failed after ${seconds(model.latencyMs)}`;
+  const first =
+    model.firstTokenMs === undefined ? 'no token arrived' : `first token ${seconds(model.firstTokenMs)}`;
+  if (model.status === 'timed-out') {
+    const partial = model.text === '' ? '' : ' · *partial answer*';
+    return `⏱ ${timedOutAfter(model.timeoutMs ?? 0)} · ${first}${partial} · ${modelCost(model)}`;
+  }
+  if (model.status === 'streaming') return `${first} · streaming…`;
+  const parts: string[] = [];
+  if (!inTable) {
+    parts.push(first, `total ${seconds(model.latencyMs)}`);
+    parts.push(`${model.inputTokens ?? '?'} in / ${model.outputTokens ?? '?'} out tokens`);
+    if (model.tokensPerSecond !== undefined) parts.push(`${Math.round(model.tokensPerSecond)} tokens/s`);
+    parts.push(modelCost(model));
+  }
+  if (model.bedrockLatencyMs !== undefined)
+    parts.push(`Bedrock’s own latency ${seconds(model.bedrockLatencyMs)}`);
+  const criteria = model.withinCriteria;
+  if (criteria?.latency !== undefined)
+    parts.push(criteria.latency ? 'latency :white_check_mark:' : 'latency :x:');
+  if (criteria?.cost !== undefined) parts.push(criteria.cost ? 'cost :white_check_mark:' : 'cost :x:');
+  const stop = model.stopReason ? STOP_REASONS[model.stopReason] : undefined;
+  if (stop) parts.push(`*${stop}*`);
+  return parts.join(' · ');
+}
+
+function answerText(model: ModelRun, budget: number): { text: string; clipped: boolean } {
+  if (model.status === 'timed-out' && model.text === '')
+    return { text: '_Nothing arrived before the time limit._', clipped: false };
+  if (model.status === 'failed' && model.failure) {
+    const detail = model.failure.detail ? `\n>${escapeMrkdwn(clip(model.failure.detail, 300))}` : '';
+    const failure = `${model.failure.message}${detail}`;
+    if (model.text === '') return { text: failure, clipped: false };
+    // What arrived before the failure stays readable above it.
+    const arrived = renderClipped(model.text, Math.max(0, budget - failure.length - 2));
+    return { text: `${arrived.text}\n\n${failure}`, clipped: arrived.clipped };
+  }
+  if (model.status === 'skipped') return { text: '_Not asked._', clipped: false };
+  if (model.text === '') return { text: '_…_', clipped: false };
+  const rendered = renderClipped(model.text, budget);
+  return model.status === 'streaming' ? { text: `${rendered.text} ▌`, clipped: rendered.clipped } : rendered;
+}
+
+const BLIND_STATUS: Record<ModelRun['status'], string> = {
+  waiting: 'waiting…',
+  streaming: 'writing…',
+  done: 'done · figures show after your verdict',
+  'timed-out': 'timed out · partial answer',
+  failed: 'failed',
+  skipped: 'not called',
+};
+
+function modelBlocks(
+  run: CompareRun,
+  model: ModelRun,
+  index: number,
+  budget: number,
+  view: CompareView,
+): KnownBlock[] {
+  const final = run.finishedAt !== undefined;
+  const hidden = isHidden(run);
+  const title = clip(
+    hidden
+      ? `${STATUS_ICON[model.status]} *Answer ${blindLabel(index)}*`
+      : `${STATUS_ICON[model.status]} *${run.options.blind ? `${blindLabel(index)}: ` : ''}${escapeMrkdwn(model.name)}*  \`${model.invokeId}\``,
+    TITLE_CHARS,
+  );
+  // The answer gets what the section has left after its title (and the streaming cursor), so the
+  // section is never cut behind the answer's back: whatever is clipped is clipped here, with a button.
+  const answer = answerText(model, Math.min(budget, LIMITS.sectionText - title.length - 3));
+  const line = hidden ? BLIND_STATUS[model.status] : figures(model, final);
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: `${title}\n${answer.text}` } },
+    ...(line
+      ? [
+          {
+            type: 'context' as const,
+            elements: [{ type: 'mrkdwn' as const, text: clip(line, LIMITS.sectionText) }],
+          },
+        ]
+      : []),
+  ];
+  const value = JSON.stringify({ run: run.id, model: index });
+  const showFull = answer.clipped
+    ? [button('Show full answer', `${COMPARE_ACTIONS.showFull}_${index}`, value)]
+    : [];
+  if (hidden) {
+    const pick =
+      model.status === 'done'
+        ? [button(`:trophy: ${blindLabel(index)} is best`, `${COMPARE_ACTIONS.blindPick}_${index}`, value)]
+        : [];
+    if (final && pick.length + showFull.length > 0)
+      blocks.push({ type: 'actions', elements: [...pick, ...showFull] });
+    return blocks;
+  }
+  if (model.notes.length > 0) {
+    blocks.push({
+      type: 'context',
+      elements: model.notes.slice(0, LIMITS.contextElements).map((note) => ({
+        type: 'mrkdwn' as const,
+        text: clip(`:information_source: ${escapeMrkdwn(note)}`, 500),
+      })),
+    });
+  }
+  if (final && model.status === 'done') {
+    const votes = view.votes?.[String(index)] ?? 0;
+    // A blind compare was judged once, by its verdict; votes would count it twice on the leaderboard.
+    const buttons = [
+      ...(run.options.blind
+        ? []
+        : [
+            button(
+              `:trophy: Best answer${votes > 0 ? ` (${votes})` : ''}`,
+              `${COMPARE_ACTIONS.vote}_${index}`,
+              value,
+            ),
+          ]),
+      button(`Continue with ${model.label}`, `${COMPARE_ACTIONS.continueWith}_${index}`, value),
+      ...showFull,
+    ];
+    blocks.push({ type: 'actions', elements: buttons });
+  } else if (final && showFull.length > 0) blocks.push({ type: 'actions', elements: showFull });
+  return blocks;
+}
+
+function summaryText(run: CompareRun): string {
+  const summary = summarize(run);
+  const line = (label: string, model: ModelRun | undefined, value: (model: ModelRun) => string) =>
+    model ? `${label}: *${model.label}* (${value(model)})` : undefined;
+  const lines = [
+    line('Fastest to first token', summary.fastestFirstToken, (model) => seconds(model.firstTokenMs)),
+    line('Fastest overall', summary.fastestOverall, (model) => seconds(model.latencyMs)),
+    line('Cheapest', summary.cheapest, (model) => formatUsd(model.costUsd)),
+    line('Longest answer', summary.longest, (model) => `${model.outputTokens} tokens`),
+    `Total cost: ${formatUsd(summary.totalCostUsd, { estimate: summary.costEstimated })}${summary.costIncomplete ? ' + models with unknown prices' : ''}`,
+  ].filter((entry): entry is string => entry !== undefined);
+  return clip(`*Summary*\n${lines.join('\n')}`, LIMITS.sectionText);
+}
+
+function settingsLine(run: CompareRun): string {
+  const parts = [`<@${run.userId}>`, `max tokens ${run.maxTokens}`];
+  if (run.options.blind) parts.push('blind');
+  if (run.options.temperature !== undefined) parts.push(`temperature ${run.options.temperature}`);
+  if (run.options.system) parts.push(`system: “${escapeMrkdwn(clip(run.options.system, 200))}”`);
+  if (run.imageCount > 0) parts.push(`${run.imageCount} image${run.imageCount > 1 ? 's' : ''}`);
+  return parts.join(' · ');
+}
+
+function verdictLine(run: CompareRun): string | undefined {
+  if (!run.verdict) return undefined;
+  const { by, verdict } = run.verdict;
+  const picked = typeof verdict === 'number' ? run.models[verdict] : undefined;
+  const said = picked
+    ? `${blindLabel(verdict as number)} (*${escapeMrkdwn(picked.name)}*) was best`
+    : verdict === 'tie'
+      ? 'a tie'
+      : 'none of the answers was good';
+  return `:ballot_box_with_ballot: Blind verdict by <@${by}>: ${said}.`;
+}
+
+/** A table row's name: the short name, after the letter it had while the compare was blind. */
+const rowName = (run: CompareRun) => (model: ModelRun, index: number) =>
+  run.options.blind ? `${blindLabel(index)}: ${model.label}` : model.label;
+
+/** The whole compare message, valid at every stage: placeholders, streaming, final. */
+export function compareMessage(run: CompareRun, view: CompareView = {}): SlackMessage {
+  const budget = Math.floor(ANSWER_BUDGET / Math.max(1, run.models.length));
+  const hidden = isHidden(run);
+  const title = run.options.blind ? `Blind compare: ${run.prompt}` : `Compare: ${run.prompt}`;
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: clip(title, LIMITS.headerText) } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: clip(settingsLine(run), LIMITS.sectionText) }] },
+  ];
+  // Once finished, the figures open the message; a blind compare shows them only with the names.
+  if (run.finishedAt !== undefined && !hidden) blocks.push(figuresTable(run, rowName(run)));
+  run.models.forEach((model, index) => {
+    blocks.push({ type: 'divider' }, ...modelBlocks(run, model, index, budget, view));
+  });
+  if (run.finishedAt !== undefined && hidden) {
+    blocks.push(
+      { type: 'divider' },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `<@${run.userId}>: pick the best answer; the models and their figures show once you do.`,
+          },
+        ],
+      },
+      {
+        type: 'actions',
+        elements: [
+          button(':handshake: Tie', COMPARE_ACTIONS.blindTie, run.id),
+          button(':thumbsdown: All bad', COMPARE_ACTIONS.blindBad, run.id),
+        ],
+      },
+    );
+  } else if (run.finishedAt !== undefined) {
+    const verdict = verdictLine(run);
+    blocks.push(
+      { type: 'divider' },
+      { type: 'section', text: { type: 'mrkdwn', text: summaryText(run) } },
+      ...(verdict
+        ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: verdict }] }]
+        : []),
+      { type: 'actions', elements: [button(':repeat: Run again', COMPARE_ACTIONS.runAgain, run.id)] },
+    );
+  }
+  const names = hidden
+    ? `${run.models.length} hidden models`
+    : run.models.map((model) => model.label).join(', ');
+  return slackMessage(
+    {
+      text: clip(`Compare (${names}): ${run.prompt}`, LIMITS.fallbackText),
+      blocks: blocks.slice(0, LIMITS.blocks),
+    },
+    [run.userId, run.verdict?.by],
+  );
+}

@@ -1,0 +1,127 @@
+import type { KnownBlock, PlainTextOption, View } from '@slack/types';
+import type { CatalogModel } from '../../bedrock/catalog.js';
+import type { CompareForm } from '../../compare/form.js';
+import { clip, LIMITS } from '../kit/limits.js';
+import { slackView } from '../kit/message.js';
+
+export const COMPARE_VIEW = 'compare_modal';
+
+/** Block IDs: the form's field names, so errors map onto them one to one; plus the image and save boxes. */
+export const COMPARE_FIELDS = {
+  models: 'models',
+  prompt: 'prompt',
+  system: 'system',
+  maxTokens: 'max_tokens',
+  temperature: 'temperature',
+} as const satisfies Record<string, keyof CompareForm>;
+export const COMPARE_IMAGE_FIELD = 'image';
+export const COMPARE_SAVE_FIELD = 'save';
+
+const modalities = (model: CatalogModel) =>
+  model.inputModalities.map((kind) => kind.toLowerCase()).join(', ');
+
+function modelOption(model: CatalogModel): PlainTextOption {
+  return {
+    text: { type: 'plain_text', text: clip(`${model.name} · ${modalities(model)}`, LIMITS.optionText) },
+    value: model.modelId,
+  };
+}
+
+function optionalText(blockId: string, label: string, placeholder: string, multiline = false): KnownBlock {
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: true,
+    label: { type: 'plain_text', text: label },
+    element: {
+      type: 'plain_text_input',
+      action_id: 'value',
+      multiline,
+      placeholder: { type: 'plain_text', text: placeholder },
+    },
+  };
+}
+
+/**
+ * `/compare` with no text: models from the live catalog (text models this account can invoke,
+ * grouped by provider, with what they take in), the prompt, an image, options, and saving the set.
+ */
+export function compareModal(
+  models: CatalogModel[],
+  initial: string[],
+  options: { privateMetadata: string; maxModels: number; defaultMaxTokens: number },
+): View {
+  const shown = models.slice(0, LIMITS.staticOptions);
+  const groups = new Map<string, CatalogModel[]>();
+  for (const model of shown) groups.set(model.provider, [...(groups.get(model.provider) ?? []), model]);
+  const initialOptions = shown.filter((model) => initial.includes(model.modelId)).map(modelOption);
+  const blocks: KnownBlock[] = [
+    {
+      type: 'input',
+      block_id: COMPARE_FIELDS.models,
+      label: { type: 'plain_text', text: `Models (2–${options.maxModels})` },
+      element: {
+        type: 'multi_static_select',
+        action_id: 'value',
+        placeholder: { type: 'plain_text', text: 'Choose models' },
+        max_selected_items: options.maxModels,
+        option_groups: [...groups.entries()].map(([provider, entries]) => ({
+          label: { type: 'plain_text', text: clip(provider, LIMITS.optionText) },
+          options: entries.map(modelOption),
+        })),
+        ...(initialOptions.length > 0 ? { initial_options: initialOptions } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: COMPARE_FIELDS.prompt,
+      label: { type: 'plain_text', text: 'Prompt' },
+      element: { type: 'plain_text_input', action_id: 'value', multiline: true },
+    },
+    {
+      type: 'input',
+      block_id: COMPARE_IMAGE_FIELD,
+      optional: true,
+      label: { type: 'plain_text', text: 'Image' },
+      hint: {
+        type: 'plain_text',
+        text: 'Sent to the models that can see images; the others are marked as not seeing it.',
+      },
+      element: {
+        type: 'file_input',
+        action_id: 'value',
+        filetypes: ['png', 'jpg', 'jpeg', 'gif', 'webp'],
+        max_files: 5,
+      },
+    },
+    optionalText(COMPARE_FIELDS.system, 'System prompt', 'Answer in one short paragraph.', true),
+    optionalText(COMPARE_FIELDS.maxTokens, 'Max tokens', String(options.defaultMaxTokens)),
+    optionalText(COMPARE_FIELDS.temperature, 'Temperature (0–1)', 'the model’s default'),
+    {
+      type: 'input',
+      block_id: COMPARE_SAVE_FIELD,
+      optional: true,
+      label: { type: 'plain_text', text: 'Default set' },
+      element: {
+        type: 'checkboxes',
+        action_id: 'value',
+        options: [
+          {
+            text: { type: 'plain_text', text: 'Save these models as my default set' },
+            description: { type: 'plain_text', text: 'Used when you run /compare without naming models.' },
+            value: 'save',
+          },
+        ],
+      },
+    },
+  ];
+  return slackView({
+    type: 'modal',
+    callback_id: COMPARE_VIEW,
+    private_metadata: options.privateMetadata,
+    title: { type: 'plain_text', text: 'Compare models' },
+    submit: { type: 'plain_text', text: 'Compare' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks,
+  });
+}

@@ -1,0 +1,342 @@
+import type { KnownBlock } from '@slack/types';
+import type { Throughput } from '../../jobs/client.js';
+import type { JobChange } from '../../jobs/poller.js';
+import { type CustomizationJob, modelIdOf, STAGES, type StageStatus } from '../../jobs/types.js';
+import { button, clip, escapeMrkdwn, LIMITS } from '../kit/limits.js';
+import { type SlackMessage, slackMessage } from '../kit/message.js';
+
+export const JOB_ACTIONS = {
+  details: 'finetune_details',
+  more: 'finetune_more',
+  watch: 'finetune_watch',
+  unwatch: 'finetune_unwatch',
+  refresh: 'finetune_refresh',
+  stop: 'finetune_stop',
+  compare: 'finetune_compare',
+} as const;
+
+/** Marks job-change replies, so a poller recovering from a crash can tell whether one was posted. */
+export const JOB_CHANGE_EVENT = 'bedrock_slack_job_change';
+
+const STATUS_ICON: Record<string, string> = {
+  InProgress: ':hourglass_flowing_sand:',
+  Completed: ':white_check_mark:',
+  Failed: ':x:',
+  Stopping: ':octagonal_sign:',
+  Stopped: ':black_square_for_stop:',
+  NotStarted: ':white_circle:',
+};
+
+const TYPE_LABEL: Record<string, string> = {
+  FINE_TUNING: 'Fine-tuning',
+  CONTINUED_PRE_TRAINING: 'Continued pre-training',
+  DISTILLATION: 'Distillation',
+  REINFORCEMENT_FINE_TUNING: 'Reinforcement fine-tuning',
+};
+
+export const typeLabel = (type: string) => TYPE_LABEL[type] ?? type;
+const icon = (status: string) => STATUS_ICON[status] ?? ':grey_question:';
+
+/** Slack shows the date in each reader's own time zone. */
+function when(isoTime: string | undefined): string {
+  if (!isoTime) return '–';
+  const epoch = Math.floor(Date.parse(isoTime) / 1000);
+  return `<!date^${epoch}^{date_short_pretty} {time}|${isoTime}>`;
+}
+
+export function duration(fromIso: string, toIso: string | undefined, now = Date.now()): string {
+  const ms = Math.max(0, (toIso ? Date.parse(toIso) : now) - Date.parse(fromIso));
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+const section = (text: string): KnownBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: clip(text, LIMITS.sectionText) },
+});
+const context = (text: string): KnownBlock => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: clip(text, LIMITS.sectionText) }],
+});
+
+function elapsed(job: CustomizationJob, now: number): string {
+  return job.endedAt
+    ? `took ${duration(job.createdAt, job.endedAt)}`
+    : `running for ${duration(job.createdAt, undefined, now)}`;
+}
+
+function summaryLine(job: CustomizationJob, now: number): string {
+  const custom = job.customModelName ? ` → \`${escapeMrkdwn(job.customModelName)}\`` : '';
+  return [
+    `${icon(job.status)} *${escapeMrkdwn(job.name)}* · ${job.status}`,
+    `${typeLabel(job.type)} of \`${escapeMrkdwn(modelIdOf(job.baseModelArn))}\`${custom}`,
+    `started ${when(job.createdAt)} · ${elapsed(job, now)}`,
+  ].join('\n');
+}
+
+export function jobListMessage(
+  jobs: CustomizationJob[],
+  filterLabel: string,
+  moreCursor: string | undefined,
+  now = Date.now(),
+): SlackMessage {
+  const blocks: KnownBlock[] = [
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: clip(`Customization jobs${filterLabel ? ` · ${filterLabel}` : ''}`, 150),
+      },
+    },
+  ];
+  if (jobs.length === 0) blocks.push(section('_No customization jobs match._'));
+  for (const job of jobs.slice(0, 40)) {
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: clip(summaryLine(job, now), LIMITS.sectionText) },
+      accessory: button('Details', JOB_ACTIONS.details, job.arn),
+    });
+  }
+  if (moreCursor) blocks.push({ type: 'actions', elements: [button('More', JOB_ACTIONS.more, moreCursor)] });
+  blocks.push(
+    context(
+      '`/finetune-status <job>` for one job · filters: `running` `completed` `failed` `stopped` `name:<part>`',
+    ),
+  );
+  return slackMessage({ text: `Customization jobs${filterLabel ? ` (${filterLabel})` : ''}`, blocks });
+}
+
+/** One sentence on the usual causes of a failed job, matched on Bedrock's message. */
+export function failureHint(message: string): string | undefined {
+  if (/s3|access ?denied|permission|not authorized|forbidden|bucket/i.test(message)) {
+    return 'This usually means the service role cannot read the training data or write the output: give it s3:GetObject and s3:ListBucket on the input bucket and s3:PutObject on the output, in the job’s region, and check the bucket policy and KMS key.';
+  }
+  if (/format|json|schema|record|line \d+|invalid|malformed|token/i.test(message)) {
+    return 'This usually means the data is not in the format the base model expects: one JSON object per line (JSONL) with the fields its fine-tuning guide lists, within its record and token limits.';
+  }
+  if (/quota|limit|exceed|capacity/i.test(message)) {
+    return 'This usually means an account quota was reached: see Service Quotas → Amazon Bedrock (customization jobs, training records), or try again when other jobs have finished.';
+  }
+  return undefined;
+}
+
+function stageLines(job: CustomizationJob): string[] {
+  return STAGES.flatMap(([key, label]) => {
+    const stage = job.stages[key];
+    if (!stage) return [];
+    const times = stage.startedAt ? ` · started ${when(stage.startedAt)}` : '';
+    const ended =
+      stage.status !== 'InProgress' && stage.status !== 'NotStarted' && stage.updatedAt
+        ? ` · ended ${when(stage.updatedAt)}`
+        : '';
+    return [`${icon(stage.status)} ${label}: ${stage.status}${times}${ended}`];
+  });
+}
+
+/** Final losses only: a running job's metrics, when Bedrock sends any, are placeholders such as 0. */
+function losses(job: CustomizationJob): string | undefined {
+  if (job.status !== 'Completed') return undefined;
+  const parts = [
+    job.trainingLoss !== undefined ? `training loss ${job.trainingLoss.toFixed(4)}` : undefined,
+    job.validationLoss !== undefined ? `validation loss ${job.validationLoss.toFixed(4)}` : undefined,
+  ].filter(Boolean);
+  return parts.length ? parts.join(' · ') : undefined;
+}
+
+export function jobDetailsMessage(
+  job: CustomizationJob,
+  options: { watching: boolean; mayStop: boolean },
+  now = Date.now(),
+): SlackMessage {
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: clip(job.name, LIMITS.headerText) } },
+    section(summaryLine(job, now)),
+  ];
+  const stages = stageLines(job);
+  if (stages.length) blocks.push(section(`*Stages*\n${stages.join('\n')}`));
+  if (job.hyperParameters && Object.keys(job.hyperParameters).length > 0) {
+    const entries = Object.entries(job.hyperParameters).map(
+      ([name, value]) => `\`${name}\` ${escapeMrkdwn(value)}`,
+    );
+    blocks.push(section(`*Hyperparameters*\n${entries.join(' · ')}`));
+  }
+  const data = [
+    job.trainingS3 ? `Training: \`${escapeMrkdwn(job.trainingS3)}\`` : undefined,
+    ...(job.validationS3 ?? []).map((uri) => `Validation: \`${escapeMrkdwn(uri)}\``),
+    job.outputS3 ? `Output: \`${escapeMrkdwn(job.outputS3)}\`` : undefined,
+    job.roleArn ? `Service role: \`${escapeMrkdwn(job.roleArn)}\`` : undefined,
+  ].filter(Boolean);
+  if (data.length) blocks.push(section(`*Data and role*\n${data.join('\n')}`));
+  const output = [
+    job.customModelName ? `Custom model: *${escapeMrkdwn(job.customModelName)}*` : undefined,
+    job.customModelArn ? `ARN: \`${escapeMrkdwn(job.customModelArn)}\`` : undefined,
+    losses(job),
+  ].filter(Boolean);
+  if (output.length) blocks.push(section(`*Output*\n${output.join('\n')}`));
+  // A message on a job that has not failed is a leftover of a retried step, not its outcome.
+  if (job.status === 'Failed' && job.failureMessage) blocks.push(...failureBlocks(job.failureMessage));
+  const buttons = [
+    options.watching
+      ? button('Unwatch', JOB_ACTIONS.unwatch, job.arn)
+      : button(':eyes: Watch', JOB_ACTIONS.watch, job.arn, 'primary'),
+    button(':arrows_counterclockwise: Refresh', JOB_ACTIONS.refresh, job.arn),
+  ];
+  if (options.mayStop && job.status === 'InProgress') {
+    buttons.push({
+      ...button('Stop job', JOB_ACTIONS.stop, job.arn, 'danger'),
+      confirm: {
+        title: { type: 'plain_text', text: 'Stop this job?' },
+        text: {
+          type: 'mrkdwn',
+          text: clip(
+            `*${escapeMrkdwn(job.name)}* stops for good; the training done so far is billed and no model is produced.`,
+            300,
+          ),
+        },
+        confirm: { type: 'plain_text', text: 'Stop job' },
+        deny: { type: 'plain_text', text: 'Keep running' },
+        style: 'danger',
+      },
+    });
+  }
+  blocks.push({ type: 'actions', elements: buttons });
+  return slackMessage({ text: `${job.name}: ${job.status}`, blocks: blocks.slice(0, LIMITS.blocks) });
+}
+
+function failureBlocks(message: string): KnownBlock[] {
+  const hint = failureHint(message);
+  const quoted = clip(message, 2500)
+    .split('\n')
+    .map((line) => `>${escapeMrkdwn(line)}`)
+    .join('\n');
+  return [section(`*Failure*\n${quoted}`), ...(hint ? [context(`:bulb: ${hint}`)] : [])];
+}
+
+/** The message that opens a watch thread. */
+export function watchCardMessage(job: CustomizationJob, userId: string, now = Date.now()): SlackMessage {
+  return slackMessage(
+    {
+      text: `Watching ${job.name}`,
+      blocks: [
+        section(summaryLine(job, now)),
+        context(
+          `:eyes: <@${userId}> is watching this job: every status and stage change is posted in this thread.`,
+        ),
+      ],
+    },
+    [userId],
+  );
+}
+
+const statusOfSignature = (signature: string) => {
+  const [status = '', stages = ''] = signature.split('|');
+  return { status, stages: stages.split(',') as (StageStatus | '-')[] };
+};
+
+export interface ChangeContext {
+  region: string;
+  /** Whether the finished model may be compared with its base (a throughput serves it). */
+  compareValue?: string;
+}
+
+export function jobChangeMessage(
+  job: CustomizationJob,
+  change: JobChange,
+  contextInfo: ChangeContext,
+): SlackMessage {
+  const before = change.previous ? statusOfSignature(change.previous) : undefined;
+  const after = statusOfSignature(change.current);
+  const lines: string[] = [];
+  if (!before || before.status !== after.status) {
+    lines.push(
+      `${icon(job.status)} *${escapeMrkdwn(job.name)}*: ${before ? `${before.status} → ` : ''}*${after.status}*`,
+    );
+  } else lines.push(`${icon(job.status)} *${escapeMrkdwn(job.name)}* is ${job.status}`);
+  STAGES.forEach(([, label], index) => {
+    const was = before?.stages[index];
+    const now = after.stages[index];
+    if (now && now !== '-' && was !== now)
+      lines.push(`${icon(now)} ${label}: ${was && was !== '-' ? `${was} → ` : ''}${now}`);
+  });
+  const blocks: KnownBlock[] = [section(lines.join('\n'))];
+  if (job.status === 'Completed') {
+    const done = [
+      job.customModelName ? `Custom model *${escapeMrkdwn(job.customModelName)}*` : undefined,
+      job.customModelArn ? `\`${escapeMrkdwn(job.customModelArn)}\`` : undefined,
+      losses(job),
+      job.endedAt ? `total ${duration(job.createdAt, job.endedAt)}` : undefined,
+    ].filter(Boolean);
+    blocks.push(section(done.join('\n')));
+    if (job.customModelArn && !contextInfo.compareValue) {
+      const name = `${(job.customModelName ?? job.name).slice(0, 50)}-pt`;
+      blocks.push(
+        section(
+          `:warning: A custom model needs *Provisioned Throughput* before it can answer. To buy one model unit without commitment:\n\`\`\`aws bedrock create-provisioned-model-throughput --region ${contextInfo.region} --model-units 1 --provisioned-model-name ${name} --model-id ${job.customModelArn}\`\`\``,
+        ),
+      );
+    }
+    if (contextInfo.compareValue) {
+      blocks.push(context('A provisioned throughput serves this model: compare it with its base model.'), {
+        type: 'actions',
+        elements: [
+          button(
+            ':scales: Compare with base model',
+            JOB_ACTIONS.compare,
+            contextInfo.compareValue,
+            'primary',
+          ),
+        ],
+      });
+    }
+  }
+  if (job.status === 'Failed' && job.failureMessage) blocks.push(...failureBlocks(job.failureMessage));
+  return slackMessage({
+    text: clip(lines[0]?.replace(/\*/g, '') ?? job.name, LIMITS.fallbackText),
+    blocks,
+    metadata: { event_type: JOB_CHANGE_EVENT, event_payload: { job: job.arn, change: change.current } },
+  });
+}
+
+export function throughputMessage(throughputs: Throughput[]): SlackMessage {
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'Provisioned throughput' } },
+  ];
+  if (throughputs.length === 0) {
+    blocks.push(
+      section(
+        '_No provisioned throughput in this account and region._ A custom model needs one before it can answer.',
+      ),
+    );
+  }
+  for (const throughput of throughputs.slice(0, 45)) {
+    const commitment = throughput.commitment
+      ? `${throughput.commitment}${throughput.commitmentEndsAt ? `, until ${when(throughput.commitmentEndsAt)}` : ''}`
+      : 'no commitment';
+    blocks.push(
+      section(
+        `${throughput.status === 'InService' ? ':large_green_circle:' : ':large_yellow_circle:'} *${escapeMrkdwn(throughput.name)}* · ${throughput.status}\nmodel \`${escapeMrkdwn(modelIdOf(throughput.modelArn))}\` · ${throughput.modelUnits} model unit${throughput.modelUnits === 1 ? '' : 's'} · ${commitment}`,
+      ),
+    );
+  }
+  return slackMessage({ text: 'Provisioned throughput', blocks });
+}
+
+export function finetuneHelp(): SlackMessage {
+  return slackMessage({
+    text: 'How to use /finetune-status',
+    blocks: [
+      section(
+        [
+          '*/finetune-status* shows Bedrock model-customization jobs (fine-tuning, continued pre-training, distillation) and tells a thread when a watched job changes.',
+          '• `/finetune-status` recent jobs, newest first; add `running`, `completed`, `failed`, `stopped` or `name:<part>` to filter',
+          '• `/finetune-status <job name or ARN>` one job: stages, hyperparameters, data, output model, failure',
+          '• `/finetune-status watch <job>` / `unwatch <job>` post every change in a thread here',
+          '• `/finetune-status new` start a fine-tuning job from a form',
+          '• `/finetune-status throughput` provisioned throughputs (a custom model needs one to answer)',
+        ].join('\n'),
+      ),
+    ],
+  });
+}

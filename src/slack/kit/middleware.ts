@@ -1,0 +1,73 @@
+import { type AnyMiddlewareArgs, ErrorCode, type Middleware } from '@slack/bolt';
+import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../ops/metrics.js';
+import type { DedupeStore } from '../../store/types.js';
+
+/** Slack redelivers an event it thinks was lost (X-Slack-Retry-Num); an hour covers its retry window. */
+const EVENT_DEDUPE_SECONDS = 3600;
+
+/**
+ * Drops redelivered Events API callbacks, across replicas: the first delivery of an `event_id` claims
+ * it in the store. Bolt has already acked events before middleware runs, so dropping is silent.
+ */
+export function dropRedeliveredEvents(store: DedupeStore, logger: Logger): Middleware<AnyMiddlewareArgs> {
+  return async ({ body, next }) => {
+    const eventId = 'event_id' in body && typeof body.event_id === 'string' ? body.event_id : undefined;
+    if (eventId) {
+      const teamId = 'team_id' in body && typeof body.team_id === 'string' ? body.team_id : 'unknown';
+      try {
+        if (!(await store.claimOnce(`event:${teamId}:${eventId}`, EVENT_DEDUPE_SECONDS))) {
+          logger.debug({ eventId }, 'dropped a redelivered event');
+          return;
+        }
+      } catch (error) {
+        // Without the store a reply might double, but silence would be worse: handle it and say why.
+        logger.warn({ err: error, eventId }, 'could not check an event for redelivery');
+      }
+    }
+    await next();
+  };
+}
+
+export function countRequests(metrics: Metrics): Middleware<AnyMiddlewareArgs> {
+  return async ({ body, next }) => {
+    const record = body as Record<string, unknown>;
+    const event = record.event as { type?: string } | undefined;
+    const kind =
+      typeof record.command === 'string' ? 'command' : event ? 'event' : String(record.type ?? 'other');
+    const name = String(
+      record.command ?? event?.type ?? (record.view as { callback_id?: string })?.callback_id ?? '',
+    );
+    metrics.requests.inc({ kind, name });
+    await next();
+  };
+}
+
+/**
+ * Acknowledges, once every listener has run, a request none of them acknowledged (an unknown
+ * action_id or callback_id, a shortcut, a block_suggestion, a view_closed…), so Slack hears 200 at
+ * once instead of Bolt's 404 after three seconds. Events are acknowledged by Bolt before this runs.
+ */
+export function acknowledgeUnhandled(logger: Logger): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    try {
+      await args.next();
+    } finally {
+      if ('ack' in args && typeof args.ack === 'function') await acknowledgeOnce(args.ack, args.body, logger);
+    }
+  };
+}
+
+async function acknowledgeOnce(ack: () => Promise<void>, body: unknown, logger: Logger): Promise<void> {
+  try {
+    await ack();
+    logger.info(
+      { type: (body as { type?: unknown }).type },
+      'acknowledged a Slack request no listener handled',
+    );
+  } catch (error) {
+    // A listener acknowledged it already: the usual case.
+    if ((error as { code?: string }).code !== ErrorCode.ReceiverMultipleAckError)
+      logger.warn({ err: error }, 'could not acknowledge a Slack request');
+  }
+}

@@ -1,0 +1,33 @@
+import type { App, RespondFn } from '@slack/bolt';
+import type { Logger } from '../../logger.js';
+import type { WorkTracker } from '../../ops/work-tracker.js';
+import { runDetached } from './detached.js';
+import { type Requester, requesterOfCommand } from './requester.js';
+
+/** What a slash command hands its flow: the text, who asked where, how to answer, and the trigger for a modal. */
+export interface CommandFlow {
+  handleCommand(text: string, requester: Requester, respond: RespondFn, triggerId: string): Promise<void>;
+}
+
+/**
+ * A slash command acked at once and handled detached, so the 3-second ack never waits on Bedrock;
+ * a failure is answered privately, never with silence.
+ */
+export function registerSlashCommand(
+  app: App,
+  name: string,
+  flow: CommandFlow,
+  work: WorkTracker,
+  logger: Logger,
+): void {
+  app.command(name, async ({ command, ack, respond }) => {
+    await ack();
+    runDetached(
+      work,
+      logger,
+      `slash command ${name}`,
+      (message) => respond({ response_type: 'ephemeral', ...message }),
+      () => flow.handleCommand(command.text, requesterOfCommand(command), respond, command.trigger_id),
+    );
+  });
+}

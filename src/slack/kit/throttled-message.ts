@@ -1,0 +1,119 @@
+import type { SlackMessage } from './message.js';
+import { type RetryTiming, retryUntil } from './retry.js';
+
+/**
+ * Keeps one Slack message in step with a changing state without passing Slack's rate limit (about
+ * one update a second per message). The first change goes out at once, so the first token is seen
+ * as early as Bedrock sends it; later ones are coalesced: only the newest state is sent.
+ * Once a final state is asked for, no streaming update goes out any more, and once one is delivered
+ * nothing overwrites it: the first final state to land is the one people see.
+ */
+export class ThrottledMessage {
+  private pending?: () => SlackMessage;
+  private timer?: NodeJS.Timeout;
+  private inFlight?: Promise<void>;
+  private lastSentAt = Number.NEGATIVE_INFINITY;
+  /** A final state was asked for: streaming updates stop. */
+  private closing = false;
+  /** A final state was delivered. */
+  private closed = false;
+  /** Final states go out one after the other, so two never race. */
+  private finals: Promise<void> = Promise.resolve();
+  /** What Slack shows now, as sent: a final state equal to it need not be sent again. */
+  private shown?: string;
+
+  constructor(
+    private readonly send: (message: SlackMessage) => Promise<void>,
+    /** A streaming update that fails is superseded by the next one, so it is only reported. */
+    private readonly onUpdateError: (error: unknown) => void,
+    private readonly intervalMs = 1000,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** True once a final state has been delivered. */
+  get isFinal(): boolean {
+    return this.closed;
+  }
+
+  /** Schedules an update; `render` runs when the update is sent, so it shows the latest state. */
+  update(render: () => SlackMessage): void {
+    if (this.closing) return;
+    this.pending = render;
+    this.schedule();
+  }
+
+  /**
+   * Sends `message` as the final state, after any update already under way, at most a tenth of the
+   * interval after the previous one; does nothing once a final state was delivered.
+   * Throws when it fails, so the caller can try again (an update is idempotent).
+   */
+  finish(message: SlackMessage): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = undefined;
+    const attempt = this.finals
+      .catch(() => undefined)
+      .then(async () => {
+        if (this.closed) return;
+        await this.inFlight;
+        // A streaming update rendered after the last change may already show the final state;
+        // sending it twice would spend an update of the workspace's budget on nothing.
+        if (this.shown === JSON.stringify(message)) {
+          this.closed = true;
+          return;
+        }
+        // The last update closes the stream: Slack tolerates one update in a short burst, and holding the
+        // figures back for a full interval would make every compare look up to a second slower than it is.
+        const wait = this.lastSentAt + this.intervalMs / 10 - this.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        await this.deliver(message);
+        this.closed = true;
+      });
+    this.finals = attempt;
+    return attempt;
+  }
+
+  private schedule(): void {
+    if (this.timer || this.inFlight) return;
+    const wait = Math.max(0, this.lastSentAt + this.intervalMs - this.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const render = this.pending;
+      this.pending = undefined;
+      if (!render || this.closing) return;
+      this.inFlight = this.deliver(render())
+        .catch(this.onUpdateError)
+        .finally(() => {
+          this.inFlight = undefined;
+          if (this.pending) this.schedule();
+        });
+    }, wait);
+  }
+
+  private async deliver(message: SlackMessage): Promise<void> {
+    this.lastSentAt = this.now();
+    this.shown = undefined;
+    await this.send(message);
+    this.shown = JSON.stringify(message);
+  }
+}
+
+/**
+ * Brings a live message to its final state: the update is retried up to the deadline; when Slack
+ * still refuses it, the final state is posted as a new message (`postAfresh`), so it is never lost.
+ */
+export async function deliverFinal(
+  live: ThrottledMessage,
+  message: SlackMessage,
+  postAfresh: (message: SlackMessage) => Promise<unknown>,
+  timing: RetryTiming,
+  onGiveUp: (error: unknown) => void,
+): Promise<void> {
+  try {
+    await retryUntil(() => live.finish(message), timing);
+  } catch (error) {
+    onGiveUp(error);
+    await postAfresh(message);
+  }
+}

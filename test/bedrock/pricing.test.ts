@@ -1,0 +1,39 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PriceBook } from '../../src/bedrock/pricing.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'prices-'));
+const file = (name: string, text: string) => {
+  const path = join(folder, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('PRICES_FILE', () => {
+  it.each([
+    [
+      'a file that is not there',
+      join(folder, 'missing.json'),
+      /^PRICES_FILE .*missing\.json could not be read \(ENOENT\)/,
+    ],
+    [
+      'a file that is not JSON',
+      file('broken.json', '{ "amazon.nova-micro-v1:0": '),
+      /^PRICES_FILE .*broken\.json is not valid JSON/,
+    ],
+    [
+      'JSON of the wrong shape',
+      file('shape.json', '{"amazon.nova-micro-v1:0": {"input": 1}}'),
+      /^PRICES_FILE .*shape\.json is not valid: expected/,
+    ],
+  ])('names PRICES_FILE for %s', (_case, path, expected) => {
+    expect(() => PriceBook.fromFile(path)).toThrow(expected);
+  });
+
+  it('reads a valid file', () => {
+    const path = file('ok.json', '{"custom": {"inputPerMillionUsd": 1, "outputPerMillionUsd": 2}}');
+    expect(PriceBook.fromFile(path).cost(['custom'], 1_000_000, 1_000_000)).toBe(3);
+  });
+});

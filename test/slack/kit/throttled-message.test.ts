@@ -1,0 +1,143 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type SlackMessage, slackMessage } from '../../../src/slack/kit/message.js';
+import { deliverFinal, ThrottledMessage } from '../../../src/slack/kit/throttled-message.js';
+
+const message = (text: string): SlackMessage => slackMessage({ text, blocks: [] });
+
+describe('a message kept in step with a stream', () => {
+  let sent: { text: string; at: number }[];
+  let live: ThrottledMessage;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    sent = [];
+    live = new ThrottledMessage(
+      async (update) => {
+        sent.push({ text: update.text, at: Date.now() });
+      },
+      () => {},
+      1000,
+      () => Date.now(),
+    );
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('sends the first change at once, then at most one update a second with the newest state', async () => {
+    const start = Date.now();
+    live.update(() => message('token 1'));
+    await vi.advanceTimersByTimeAsync(0);
+    for (let token = 2; token <= 30; token++) {
+      live.update(() => message(`token ${token}`));
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sent[0]).toEqual({ text: 'token 1', at: start });
+    for (let index = 1; index < sent.length; index++) {
+      expect((sent[index]?.at ?? 0) - (sent[index - 1]?.at ?? 0)).toBeGreaterThanOrEqual(1000);
+    }
+    expect(sent.length).toBeLessThanOrEqual(4);
+    expect(sent.at(-1)?.text).toBe('token 30');
+  });
+
+  it('sends the final state shortly after the last update, replacing anything still pending', async () => {
+    live.update(() => message('partial'));
+    await vi.advanceTimersByTimeAsync(0);
+    live.update(() => message('stale'));
+    const finished = live.finish(message('final'));
+    await vi.advanceTimersByTimeAsync(100);
+    await finished;
+    expect(sent.map((update) => update.text)).toEqual(['partial', 'final']);
+    expect((sent[1]?.at ?? 0) - (sent[0]?.at ?? 0)).toBe(100);
+  });
+
+  it('does not send the final state again when the last streaming update already showed it', async () => {
+    live.update(() => message('done'));
+    await vi.advanceTimersByTimeAsync(0);
+    const finished = live.finish(message('done'));
+    await vi.advanceTimersByTimeAsync(100);
+    await finished;
+    expect(sent.map((update) => update.text)).toEqual(['done']);
+    expect(live.isFinal).toBe(true);
+  });
+
+  it('throws when the final update fails, so the caller can send it again', async () => {
+    const failing = new ThrottledMessage(
+      async () => Promise.reject(new Error('slack down')),
+      () => {},
+      1000,
+      () => Date.now(),
+    );
+    await expect(failing.finish(message('final'))).rejects.toThrow('slack down');
+  });
+
+  it('never lets a streaming update queued before the final state overwrite it', async () => {
+    live.update(() => message('writing… 1'));
+    await vi.advanceTimersByTimeAsync(0);
+    live.update(() => message('writing… 2'));
+    const finished = live.finish(message('Redis is down'));
+    live.update(() => message('writing… 3'));
+    await vi.advanceTimersByTimeAsync(100);
+    await finished;
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(sent.map((update) => update.text)).toEqual(['writing… 1', 'Redis is down']);
+  });
+
+  it('keeps the first final state that lands: a later one is not sent', async () => {
+    const stopped = live.finish(message('stopped: the app restarted'));
+    await vi.advanceTimersByTimeAsync(0);
+    await stopped;
+    const whole = live.finish(message('the whole answer'));
+    await vi.advanceTimersByTimeAsync(5000);
+    await whole;
+    expect(sent.map((update) => update.text)).toEqual(['stopped: the app restarted']);
+    expect(live.isFinal).toBe(true);
+  });
+});
+
+describe('bringing a message to its final state', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('retries a failing final update until Slack takes it, and posts it afresh once the deadline passes', async () => {
+    vi.useFakeTimers();
+    const timing = { backoffMs: 100, deadlineMs: 1000 };
+    let failuresLeft = 3;
+    const updates: string[] = [];
+    const flaky = new ThrottledMessage(
+      async (update) => {
+        if (failuresLeft-- > 0) throw new Error('internal_error');
+        updates.push(update.text);
+      },
+      () => {},
+      1000,
+      () => Date.now(),
+    );
+    const fresh: string[] = [];
+    const delivered = deliverFinal(
+      flaky,
+      message('final'),
+      async (m) => fresh.push(m.text),
+      timing,
+      () => {},
+    );
+    await vi.advanceTimersByTimeAsync(2000);
+    await delivered;
+    expect(updates).toEqual(['final']);
+    expect(fresh).toEqual([]);
+
+    const down = new ThrottledMessage(
+      async () => Promise.reject(new Error('internal_error')),
+      () => {},
+      1000,
+      () => Date.now(),
+    );
+    const reposted = deliverFinal(
+      down,
+      message('final'),
+      async (m) => fresh.push(m.text),
+      timing,
+      () => {},
+    );
+    await vi.advanceTimersByTimeAsync(2000);
+    await reposted;
+    expect(fresh).toEqual(['final']);
+  });
+});

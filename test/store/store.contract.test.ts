@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryBackend } from '../../src/store/memory-backend.js';
+import { RedisBackend } from '../../src/store/redis-backend.js';
+import { storeOn } from '../../src/store/store.js';
+import { type Store, StoreUnavailableError } from '../../src/store/types.js';
+import { RedisServer } from '../support/redis-server.js';
+
+const redis = new RedisServer();
+beforeAll(() => redis.start());
+afterAll(() => redis.stop());
+
+const unique = () => Math.random().toString(36).slice(2);
+
+describe.each([
+  {
+    name: 'Redis',
+    open: async () => {
+      const backend = new RedisBackend(redis.url);
+      await backend.connect();
+      return storeOn(backend);
+    },
+  },
+  { name: 'embedded', open: async () => storeOn(new MemoryBackend()) },
+])('the $name store', ({ open }) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await open();
+  });
+  afterAll(() => store.close());
+
+  it('claims a Slack event once, however many deliveries race for it', async () => {
+    const key = unique();
+    const claims = await Promise.all(Array.from({ length: 10 }, () => store.claimOnce(key, 60)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('lets `limit` hits through in a window and then says how long to wait', async () => {
+    const key = unique();
+    const results = await Promise.all(Array.from({ length: 5 }, () => store.hit(key, 3, 60)));
+    expect(results.filter((result) => result.allowed)).toHaveLength(3);
+    const refused = results.find((result) => !result.allowed);
+    expect(refused?.retryAfterSeconds).toBeGreaterThan(0);
+    expect(refused?.retryAfterSeconds).toBeLessThanOrEqual(60);
+  });
+
+  it('adds spend atomically', async () => {
+    const key = unique();
+    await Promise.all(Array.from({ length: 20 }, () => store.addToTotal(key, 0.25, 60)));
+    expect(await store.readTotal(key)).toBeCloseTo(5);
+    expect(await store.readTotal(unique())).toBe(0);
+  });
+
+  it('keeps documents until they expire', async () => {
+    const key = unique();
+    await store.setJson(key, { answer: 42 }, 1);
+    expect(await store.getJson(key)).toEqual({ answer: 42 });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await store.getJson(key)).toBeUndefined();
+  });
+
+  it('keeps a conversation and a user’s preferences', async () => {
+    const id = unique();
+    const conversation = {
+      modelId: 'amazon.nova-micro-v1:0',
+      turns: [{ role: 'user' as const, text: 'hi' }],
+      inputTokens: 1,
+      outputTokens: 0,
+      costUsd: 0,
+    };
+    await store.saveConversation(id, conversation, 60);
+    expect(await store.getConversation(id)).toEqual(conversation);
+    await store.setPreferences('T1', id, { compareModels: ['nova-micro', 'sonnet'] });
+    await store.setPreferences('T1', id, { chatModel: 'haiku' });
+    expect(await store.getPreferences('T1', id)).toEqual({
+      compareModels: ['nova-micro', 'sonnet'],
+      chatModel: 'haiku',
+    });
+    expect(await store.getPreferences('T1', unique())).toEqual({});
+  });
+
+  it('watches a job once per channel and advances its status exactly once', async () => {
+    const jobArn = `arn:aws:bedrock:us-east-1:123:model-customization-job/${unique()}`;
+    const watch = {
+      jobArn,
+      teamId: 'T1',
+      channelId: 'C1',
+      threadTs: '1.2',
+      userId: 'U1',
+      lastSeen: 'InProgress',
+    };
+    expect(await store.addWatch(watch)).toBe(true);
+    expect(await store.addWatch(watch)).toBe(false);
+    const advanced = await Promise.all([
+      store.advanceWatch(jobArn, 'C1', 'InProgress', 'Completed'),
+      store.advanceWatch(jobArn, 'C1', 'InProgress', 'Completed'),
+    ]);
+    expect(advanced.filter(Boolean)).toHaveLength(1);
+    expect((await store.listWatches()).find((entry) => entry.jobArn === jobArn)?.lastSeen).toBe('Completed');
+    expect(await store.removeWatch(jobArn, 'C1')).toBe(true);
+    expect((await store.listWatches()).some((entry) => entry.jobArn === jobArn)).toBe(false);
+  });
+
+  it('gives a lock to one owner, renews it only for that owner, and frees it when it expires', async () => {
+    const name = unique();
+    const taken = await Promise.all([store.acquireLock(name, 'a', 300), store.acquireLock(name, 'b', 300)]);
+    expect(taken.filter(Boolean)).toHaveLength(1);
+    const owner = taken[0] ? 'a' : 'b';
+    const other = owner === 'a' ? 'b' : 'a';
+    expect(await store.renewLock(name, other, 300)).toBe(false);
+    expect(await store.renewLock(name, owner, 300)).toBe(true);
+    expect(await store.releaseLock(name, other)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await store.acquireLock(name, other, 300)).toBe(true);
+    expect(await store.releaseLock(name, other)).toBe(true);
+  });
+
+  it('counts votes', async () => {
+    const key = unique();
+    await Promise.all([
+      store.increment(key, 'nova-micro', 1),
+      store.increment(key, 'nova-micro', 1),
+      store.increment(key, 'sonnet', 1),
+    ]);
+    expect(await store.readCounters(key)).toEqual({ 'nova-micro': 2, sonnet: 1 });
+  });
+
+  it('answers ping', async () => {
+    expect(await store.ping()).toBe(true);
+  });
+});
+
+describe('the Redis store when Redis is down', () => {
+  it('fails fast with StoreUnavailableError and reports itself unhealthy', async () => {
+    const server = new RedisServer();
+    await server.start();
+    const backend = new RedisBackend(server.url);
+    await backend.connect();
+    const store = storeOn(backend);
+    await server.stop();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await expect(store.claimOnce('x', 60)).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await store.ping()).toBe(false);
+    await store.close();
+  });
+});
