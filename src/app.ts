@@ -11,7 +11,7 @@ import { Leaderboard } from './compare/leaderboard.js';
 import { CompareService } from './compare/service.js';
 import type { Config } from './config.js';
 import { channelAllowed } from './jobs/access.js';
-import { CustomizationJobs } from './jobs/client.js';
+import { JobsClient } from './jobs/client.js';
 import { JobPoller } from './jobs/poller.js';
 import { type Logger, slackLogger } from './logger.js';
 import { operationsRoutes } from './ops/http-routes.js';
@@ -26,7 +26,7 @@ import { registerCompareForm } from './slack/compare/form.js';
 import { registerJobButtons } from './slack/jobs/buttons.js';
 import { JobsFlow } from './slack/jobs/flow.js';
 import { JobThreadNotifier } from './slack/jobs/thread-notifier.js';
-import { registerFinetuneViews } from './slack/jobs/views.js';
+import { registerJobViews } from './slack/jobs/views.js';
 import { SlackFiles } from './slack/kit/files.js';
 import { FormSeal } from './slack/kit/form-origin.js';
 import { acknowledgeUnhandled, countRequests, dropRedeliveredEvents } from './slack/kit/middleware.js';
@@ -98,20 +98,20 @@ export async function createBedrockSlackApp(
   const boltLogger = slackLogger(logger);
   const clientOptions = webClientOptions(config.slack.apiUrl, boltLogger);
   const slackClient = new WebClient(config.slack.botToken, clientOptions);
-  const customizationJobs = new CustomizationJobs(bedrock.control);
+  const jobsClient = new JobsClient(bedrock.control);
   // Built before the receiver, whose EventBridge route drives it.
   const poller = new JobPoller({
     watches: store,
-    jobs: customizationJobs,
+    jobs: jobsClient,
     notifier: new JobThreadNotifier(slackClient, store, config.awsRegion),
-    intervalMs: overrides.pollIntervalMs ?? config.finetune.pollMs,
+    intervalMs: overrides.pollIntervalMs ?? config.jobs.pollMs,
     logger,
-    channelAllowed: (channelId) => channelAllowed(config.finetune.allowedChannels, channelId),
+    channelAllowed: (channelId) => channelAllowed(config.jobs.allowedChannels, channelId),
   });
-  const eventRoutes = config.finetune.eventsToken
+  const eventRoutes = config.jobs.eventsToken
     ? [
         jobEventsRoute(
-          config.finetune.eventsToken,
+          config.jobs.eventsToken,
           (jobArn) => work.run(() => poller.onJobStateChange(jobArn)),
           logger,
         ),
@@ -225,17 +225,17 @@ export async function createBedrockSlackApp(
 
   const jobsFlow = new JobsFlow({
     client: bolt.client,
-    jobs: customizationJobs,
+    jobs: jobsClient,
     catalog,
     watches: store,
     store,
-    access: config.finetune,
+    access: config.jobs,
     seal,
     logger,
   });
   registerSlashCommand(bolt, '/finetune-status', jobsFlow, work, logger);
   registerJobButtons(bolt, jobsFlow, work, logger);
-  registerFinetuneViews(bolt, jobsFlow, compareFlow, seal, work, logger);
+  registerJobViews(bolt, jobsFlow, compareFlow, seal, work, logger);
 
   return {
     bolt,

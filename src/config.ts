@@ -145,7 +145,7 @@ export interface Config {
   /** AWS_BEARER_TOKEN_BEDROCK is set: the runtime can be called with it even without an AWS credential chain. */
   bedrockApiKey: boolean;
   redisUrl?: string;
-  finetune: {
+  jobs: {
     pollMs: number;
     /** Channel IDs where jobs may be shown; empty means any channel. */
     allowedChannels: string[];
@@ -201,7 +201,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     awsRegion: data.AWS_REGION,
     bedrockApiKey: Boolean(source.AWS_BEARER_TOKEN_BEDROCK),
     redisUrl: data.REDIS_URL,
-    finetune: {
+    jobs: {
       pollMs: data.FINETUNE_POLL_SECONDS * 1000,
       allowedChannels: data.FINETUNE_ALLOWED_CHANNELS,
       allowedUsers: data.FINETUNE_ALLOWED_USERS,

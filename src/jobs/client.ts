@@ -8,10 +8,10 @@ import {
   type ProvisionedModelSummary,
   StopModelCustomizationJobCommand,
 } from '@aws-sdk/client-bedrock';
-import { type CustomizationJob, type JobStatus, jobFromDetails, jobFromSummary } from './types.js';
+import { type Job, type JobStatus, jobFromDetails, jobFromSummary } from './types.js';
 
 export interface JobPage {
-  jobs: CustomizationJob[];
+  jobs: Job[];
   nextToken?: string;
 }
 
@@ -26,19 +26,9 @@ export interface Throughput {
   commitmentEndsAt?: string;
 }
 
-/**
- * Bedrock's model-customization API (control plane), returning plain data. Counts its calls, so the
- * poller's cost per interval can be measured.
- */
-export class CustomizationJobs {
-  calls = 0;
-
-  constructor(private readonly bedrock: BedrockClient) {}
-
-  private get client(): BedrockClient {
-    this.calls += 1;
-    return this.bedrock;
-  }
+/** Bedrock's model-customization API (control plane), returning plain data. */
+export class JobsClient {
+  constructor(private readonly client: BedrockClient) {}
 
   /** Newest first. */
   async list(
@@ -61,7 +51,7 @@ export class CustomizationJobs {
   }
 
   /** By job name or ARN. */
-  async get(identifier: string): Promise<CustomizationJob> {
+  async get(identifier: string): Promise<Job> {
     return jobFromDetails(
       await this.client.send(new GetModelCustomizationJobCommand({ jobIdentifier: identifier })),
     );

@@ -1,3 +1,5 @@
+import { failed, ok, problem, type Result } from '../result.js';
+
 /**
  * Hyperparameter ranges for fine-tuning, by base model. Bedrock takes every value as a string and
  * checks it only after the job is submitted; checking here turns a failed job hours later into an
@@ -6,7 +8,7 @@
  * lists no batch size in the API; its warm-up steps are 0–20 in the console (0–100 in the API guide),
  * and the console's narrower range is kept.
  */
-export interface HyperparameterRule {
+interface HyperparameterRule {
   name: string;
   label: string;
   min: number;
@@ -60,14 +62,14 @@ export const HYPERPARAMETER_TABLE: ModelRules[] = [
   },
 ];
 
-export function rulesFor(baseModelId: string): ModelRules | undefined {
+function rulesFor(baseModelId: string): ModelRules | undefined {
   return HYPERPARAMETER_TABLE.find((entry) =>
     entry.prefixes.some((prefix) => baseModelId.startsWith(prefix)),
   );
 }
 
 /** `epochCount=2\nlearningRate=0.00001` (also with commas or spaces) → a map, or the line it could not read. */
-export function parseHyperparameters(text: string): { values: Record<string, string> } | { error: string } {
+export function parseHyperparameters(text: string): Result<Record<string, string>> {
   const values: Record<string, string> = {};
   for (const entry of text
     .split(/[\n,;]+/)
@@ -75,10 +77,12 @@ export function parseHyperparameters(text: string): { values: Record<string, str
     .filter(Boolean)) {
     const match = entry.match(/^([A-Za-z][A-Za-z0-9]*)\s*[=:]\s*(\S+)$/);
     if (!match?.[1] || match[2] === undefined)
-      return { error: `I could not read “${entry}”: write one name=value a line, e.g. epochCount=2.` };
+      return failed(
+        problem('invalid', `I could not read “${entry}”: write one name=value a line, e.g. epochCount=2.`),
+      );
     values[match[1]] = match[2];
   }
-  return { values };
+  return ok(values);
 }
 
 /** Checks each value against the base model's documented range; one message for everything wrong. */

@@ -63,10 +63,10 @@ export function checkNewJob(
   let hyperParameters: Record<string, string> = {};
   if (form.hyperparameters) {
     const parsed = parseHyperparameters(form.hyperparameters);
-    if ('error' in parsed) errors.hyperparameters = parsed.error;
+    if (!parsed.ok) errors.hyperparameters = parsed.problem.message;
     else {
-      hyperParameters = parsed.values;
-      const outOfRange = baseModel ? checkHyperparameters(baseModel.modelId, parsed.values) : undefined;
+      hyperParameters = parsed.value;
+      const outOfRange = baseModel ? checkHyperparameters(baseModel.modelId, parsed.value) : undefined;
       if (outOfRange) errors.hyperparameters = outOfRange;
     }
   }

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { classifyBedrockError } from '../bedrock/errors.js';
 import type { Logger } from '../logger.js';
 import type { JobWatch, LockStore, WatchStore } from '../store/types.js';
-import type { CustomizationJobs, Throughput } from './client.js';
-import { type CustomizationJob, FINISHED, signatureOf } from './types.js';
+import type { JobsClient, Throughput } from './client.js';
+import { FINISHED, type Job, signatureOf } from './types.js';
 
 export interface JobChange {
   /** The signature last told to this watch, if any (see `signatureOf`). */
@@ -15,7 +15,7 @@ export interface JobChange {
 
 /** How watchers hear of a change. Slack implements it; the poller knows nothing of Slack. */
 export interface JobNotifier {
-  tell(watch: JobWatch, job: CustomizationJob, change: JobChange): Promise<void>;
+  tell(watch: JobWatch, job: Job, change: JobChange): Promise<void>;
   /**
    * Whether the watch's thread already holds the message for `signature`, for a change a poller
    * claimed and then died; undefined when it cannot tell right now.
@@ -25,7 +25,7 @@ export interface JobNotifier {
 
 export interface JobPollerDeps {
   watches: WatchStore & LockStore;
-  jobs: CustomizationJobs;
+  jobs: JobsClient;
   notifier: JobNotifier;
   intervalMs: number;
   logger: Logger;
@@ -125,12 +125,11 @@ export class JobPoller {
     }
   }
 
-  /** One pass over every watched job; returns how many Bedrock calls it made. */
-  async pollOnce(): Promise<number> {
-    const callsBefore = this.deps.jobs.calls;
+  /** One pass over every watched job. */
+  async pollOnce(): Promise<void> {
     const watches = await this.deps.watches.listWatches();
-    if (watches.length === 0) return 0;
-    let jobs: Map<string, CustomizationJob>;
+    if (watches.length === 0) return;
+    let jobs: Map<string, Job>;
     try {
       jobs = await this.fetch(new Set(watches.map((watch) => watch.jobArn)));
       this.backoffMs = 0;
@@ -138,7 +137,7 @@ export class JobPoller {
       if (classifyBedrockError(error).kind !== 'throttled') throw error;
       this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(this.deps.intervalMs, this.backoffMs * 2));
       this.deps.logger.warn({ backoffMs: this.backoffMs }, 'Bedrock throttled the job poller; backing off');
-      return this.deps.jobs.calls - callsBefore;
+      return;
     }
     const throughputs = this.throughputsOnce();
     for (const [arn, job] of jobs) {
@@ -148,7 +147,6 @@ export class JobPoller {
         throughputs,
       );
     }
-    return this.deps.jobs.calls - callsBefore;
   }
 
   /** The EventBridge path: a job's state changed; tell its watchers as a poll would. */
@@ -168,8 +166,8 @@ export class JobPoller {
   }
 
   /** Newest first, a page of 100 at a time, until every watched job is found; the rest one by one. */
-  private async fetch(wanted: Set<string>): Promise<Map<string, CustomizationJob>> {
-    const found = new Map<string, CustomizationJob>();
+  private async fetch(wanted: Set<string>): Promise<Map<string, Job>> {
+    const found = new Map<string, Job>();
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_PAGES && found.size < wanted.size; page++) {
       const answer = await this.deps.jobs.list({ maxResults: PAGE_SIZE, nextToken });
@@ -191,7 +189,7 @@ export class JobPoller {
 
   private async deliver(
     watches: JobWatch[],
-    listed: CustomizationJob,
+    listed: Job,
     throughputs: () => Promise<Throughput[]>,
   ): Promise<void> {
     const signature = signatureOf(listed);
@@ -227,7 +225,7 @@ export class JobPoller {
 
   private async tellOnce(
     watch: JobWatch,
-    job: CustomizationJob,
+    job: Job,
     signature: string,
     throughputArn: string | undefined,
   ): Promise<void> {

@@ -1,17 +1,18 @@
 import type { GetModelCustomizationJobResponse, ModelCustomizationJobSummary } from '@aws-sdk/client-bedrock';
 import { z } from 'zod';
 
-export type JobStatus = 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
+export const JOB_STATUSES = ['InProgress', 'Completed', 'Failed', 'Stopping', 'Stopped'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
 export type StageStatus = JobStatus | 'NotStarted';
 
-export interface JobStage {
+interface JobStage {
   status: StageStatus;
   startedAt?: string;
   updatedAt?: string;
 }
 
 /** One model-customization job, as plain data (stored, compared and rendered). Times are ISO strings. */
-export interface CustomizationJob {
+export interface Job {
   arn: string;
   name: string;
   status: JobStatus;
@@ -52,7 +53,7 @@ export function modelIdOf(arn: string): string {
  * What a watcher is told about: the status and each stage's status. Two polls that see the same
  * signature have nothing new to say.
  */
-export function signatureOf(job: CustomizationJob): string {
+export function signatureOf(job: Job): string {
   const stages = STAGES.map(([key]) => job.stages[key]?.status ?? '-').join(',');
   return `${job.status}|${stages}`;
 }
@@ -89,7 +90,7 @@ function common(source: Summary) {
   };
 }
 
-export function jobFromSummary(summary: ModelCustomizationJobSummary): CustomizationJob {
+export function jobFromSummary(summary: ModelCustomizationJobSummary): Job {
   return {
     ...common(summary),
     customModelName: summary.customModelName,
@@ -98,7 +99,7 @@ export function jobFromSummary(summary: ModelCustomizationJobSummary): Customiza
   };
 }
 
-export function jobFromDetails(details: GetModelCustomizationJobResponse): CustomizationJob {
+export function jobFromDetails(details: GetModelCustomizationJobResponse): Job {
   const validationLosses = (details.validationMetrics ?? [])
     .map((metric) => metric.validationLoss)
     .filter((loss): loss is number => loss !== undefined);

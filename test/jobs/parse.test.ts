@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkHyperparameters, parseHyperparameters } from '../../src/jobs/hyperparameters.js';
-import { parseFinetuneText } from '../../src/jobs/parse.js';
+import { parseJobsCommand } from '../../src/jobs/parse.js';
 import { failureHint } from '../../src/slack/jobs/blocks.js';
 
 describe('reading /finetune-status', () => {
@@ -22,11 +22,11 @@ describe('reading /finetune-status', () => {
     ['throughput', { kind: 'throughput' }],
     ['help', { kind: 'help' }],
   ])('%j', (text, expected) => {
-    expect(parseFinetuneText(text)).toEqual(expected);
+    expect(parseJobsCommand(text)).toEqual({ ok: true, value: expected });
   });
 
   it.each(['watch', 'watch a b', 'running sideways', 'my job'])('refuses %j with a usage line', (text) => {
-    expect(parseFinetuneText(text).kind).toBe('error');
+    expect(parseJobsCommand(text)).toMatchObject({ ok: false, problem: { kind: 'invalid' } });
   });
 });
 
@@ -67,9 +67,15 @@ describe('checking hyperparameters against the documented ranges', () => {
 
   it('reads name=value lines, commas or semicolons', () => {
     expect(parseHyperparameters('epochCount=2\nlearningRate = 0.00001; batchSize:8')).toEqual({
-      values: { epochCount: '2', learningRate: '0.00001', batchSize: '8' },
+      ok: true,
+      value: { epochCount: '2', learningRate: '0.00001', batchSize: '8' },
     });
-    expect(parseHyperparameters('two epochs please')).toHaveProperty('error');
+    expect(parseHyperparameters('two epochs please')).toMatchObject({
+      ok: false,
+      problem: {
+        message: 'I could not read “two epochs please”: write one name=value a line, e.g. epochCount=2.',
+      },
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Throughput } from '../../jobs/client.js';
 import type { JobChange } from '../../jobs/poller.js';
-import { type CustomizationJob, modelIdOf, STAGES, type StageStatus } from '../../jobs/types.js';
+import { type Job, modelIdOf, STAGES, type StageStatus } from '../../jobs/types.js';
 import { button, clip, escapeMrkdwn, LIMITS } from '../kit/limits.js';
 import { type SlackMessage, slackMessage } from '../kit/message.js';
 
@@ -44,7 +44,7 @@ function when(isoTime: string | undefined): string {
   return `<!date^${epoch}^{date_short_pretty} {time}|${isoTime}>`;
 }
 
-export function duration(fromIso: string, toIso: string | undefined, now = Date.now()): string {
+function duration(fromIso: string, toIso: string | undefined, now = Date.now()): string {
   const ms = Math.max(0, (toIso ? Date.parse(toIso) : now) - Date.parse(fromIso));
   const minutes = Math.round(ms / 60_000);
   if (minutes < 60) return `${minutes} min`;
@@ -61,13 +61,13 @@ const context = (text: string): KnownBlock => ({
   elements: [{ type: 'mrkdwn', text: clip(text, LIMITS.sectionText) }],
 });
 
-function elapsed(job: CustomizationJob, now: number): string {
+function elapsed(job: Job, now: number): string {
   return job.endedAt
     ? `took ${duration(job.createdAt, job.endedAt)}`
     : `running for ${duration(job.createdAt, undefined, now)}`;
 }
 
-function summaryLine(job: CustomizationJob, now: number): string {
+function summaryLine(job: Job, now: number): string {
   const custom = job.customModelName ? ` → \`${escapeMrkdwn(job.customModelName)}\`` : '';
   return [
     `${icon(job.status)} *${escapeMrkdwn(job.name)}* · ${job.status}`,
@@ -77,7 +77,7 @@ function summaryLine(job: CustomizationJob, now: number): string {
 }
 
 export function jobListMessage(
-  jobs: CustomizationJob[],
+  jobs: Job[],
   filterLabel: string,
   moreCursor: string | undefined,
   now = Date.now(),
@@ -122,7 +122,7 @@ export function failureHint(message: string): string | undefined {
   return undefined;
 }
 
-function stageLines(job: CustomizationJob): string[] {
+function stageLines(job: Job): string[] {
   return STAGES.flatMap(([key, label]) => {
     const stage = job.stages[key];
     if (!stage) return [];
@@ -136,7 +136,7 @@ function stageLines(job: CustomizationJob): string[] {
 }
 
 /** Final losses only: a running job's metrics, when Bedrock sends any, are placeholders such as 0. */
-function losses(job: CustomizationJob): string | undefined {
+function losses(job: Job): string | undefined {
   if (job.status !== 'Completed') return undefined;
   const parts = [
     job.trainingLoss !== undefined ? `training loss ${job.trainingLoss.toFixed(4)}` : undefined,
@@ -146,7 +146,7 @@ function losses(job: CustomizationJob): string | undefined {
 }
 
 export function jobDetailsMessage(
-  job: CustomizationJob,
+  job: Job,
   options: { watching: boolean; mayStop: boolean },
   now = Date.now(),
 ): SlackMessage {
@@ -215,7 +215,7 @@ function failureBlocks(message: string): KnownBlock[] {
 }
 
 /** The message that opens a watch thread. */
-export function watchCardMessage(job: CustomizationJob, userId: string, now = Date.now()): SlackMessage {
+export function watchCardMessage(job: Job, userId: string, now = Date.now()): SlackMessage {
   return slackMessage(
     {
       text: `Watching ${job.name}`,
@@ -241,11 +241,7 @@ export interface ChangeContext {
   compareValue?: string;
 }
 
-export function jobChangeMessage(
-  job: CustomizationJob,
-  change: JobChange,
-  contextInfo: ChangeContext,
-): SlackMessage {
+export function jobChangeMessage(job: Job, change: JobChange, contextInfo: ChangeContext): SlackMessage {
   const before = change.previous ? statusOfSignature(change.previous) : undefined;
   const after = statusOfSignature(change.current);
   const lines: string[] = [];
@@ -323,7 +319,7 @@ export function throughputMessage(throughputs: Throughput[]): SlackMessage {
   return slackMessage({ text: 'Provisioned throughput', blocks });
 }
 
-export function finetuneHelp(): SlackMessage {
+export function jobsHelp(): SlackMessage {
   return slackMessage({
     text: 'How to use /finetune-status',
     blocks: [

@@ -4,13 +4,13 @@ import type { WebClient } from '@slack/web-api';
 import type { CatalogSource, ResolvedModel } from '../../bedrock/catalog.js';
 import { classifyBedrockError, isOutage } from '../../bedrock/errors.js';
 import { channelAllowed } from '../../jobs/access.js';
-import type { CustomizationJobs } from '../../jobs/client.js';
+import type { JobsClient } from '../../jobs/client.js';
 import { checkNewJob, type NewJobErrors, type NewJobForm } from '../../jobs/new-job.js';
-import { parseFinetuneText } from '../../jobs/parse.js';
+import { parseJobsCommand } from '../../jobs/parse.js';
 import {
   type CustomCompareTarget,
-  type CustomizationJob,
   FINISHED,
+  type Job,
   type JobStatus,
   signatureOf,
 } from '../../jobs/types.js';
@@ -23,9 +23,9 @@ import { notice } from '../kit/notices.js';
 import type { Requester } from '../kit/requester.js';
 
 import {
-  finetuneHelp,
   jobDetailsMessage,
   jobListMessage,
+  jobsHelp,
   throughputMessage,
   watchCardMessage,
 } from './blocks.js';
@@ -45,7 +45,7 @@ export interface JobAccessRules {
 
 export interface JobsFlowDeps {
   client: WebClient;
-  jobs: CustomizationJobs;
+  jobs: JobsClient;
   catalog: CatalogSource;
   watches: WatchStore;
   store: DocumentStore & RateLimitStore;
@@ -88,13 +88,15 @@ export class JobsFlow {
       await tell(notice(refusal, ':no_entry:'));
       return;
     }
-    const command = parseFinetuneText(text);
+    const parsed = parseJobsCommand(text);
+    if (!parsed.ok) {
+      await tell(notice(parsed.problem.message));
+      return;
+    }
+    const command = parsed.value;
     switch (command.kind) {
       case 'help':
-        await tell(finetuneHelp());
-        return;
-      case 'error':
-        await tell(notice(command.message));
+        await tell(jobsHelp());
         return;
       case 'list':
         await this.list({ status: command.status, nameContains: command.nameContains }, tell);
@@ -163,7 +165,7 @@ export class JobsFlow {
     filter: { status?: JobStatus; nameContains?: string; nextToken?: string },
     tell: Tell,
   ): Promise<void> {
-    let page: Awaited<ReturnType<CustomizationJobs['list']>>;
+    let page: Awaited<ReturnType<JobsClient['list']>>;
     try {
       page = await this.deps.jobs.list({ ...filter, maxResults: PAGE_SIZE });
     } catch (error) {
@@ -211,7 +213,7 @@ export class JobsFlow {
   }
 
   /** The job by name or ARN, or undefined once the user has been told why not. */
-  private async findJob(job: string, tell: Tell): Promise<CustomizationJob | undefined> {
+  private async findJob(job: string, tell: Tell): Promise<Job | undefined> {
     try {
       return await this.deps.jobs.get(job);
     } catch (error) {

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { JobChange, JobNotifier } from '../../jobs/poller.js';
 import type { CustomCompareTarget } from '../../jobs/types.js';
-import { type CustomizationJob, modelIdOf } from '../../jobs/types.js';
+import { type Job, modelIdOf } from '../../jobs/types.js';
 import type { JobWatch, RateLimitStore } from '../../store/types.js';
 import { readThread } from '../kit/thread-reader.js';
 import { JOB_CHANGE_EVENT, jobChangeMessage } from './blocks.js';
@@ -14,7 +14,7 @@ export class JobThreadNotifier implements JobNotifier {
     private readonly region: string,
   ) {}
 
-  async tell(watch: JobWatch, job: CustomizationJob, change: JobChange): Promise<void> {
+  async tell(watch: JobWatch, job: Job, change: JobChange): Promise<void> {
     const compareValue = change.throughputArn
       ? JSON.stringify({
           throughputArn: change.throughputArn,

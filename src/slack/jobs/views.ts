@@ -16,7 +16,7 @@ import type { JobsFlow } from './flow.js';
 import { NEW_JOB_FIELDS, NEW_JOB_VIEW } from './new-job-modal.js';
 
 /** The new-job form and the custom-model compare prompt. */
-export function registerFinetuneViews(
+export function registerJobViews(
   app: App,
   jobs: JobsFlow,
   compare: CompareFlow,

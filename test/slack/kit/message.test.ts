@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CustomizationJob } from '../../../src/jobs/types.js';
+import type { Job } from '../../../src/jobs/types.js';
 import { jobDetailsMessage } from '../../../src/slack/jobs/blocks.js';
 import { defuseMentions, slackMessage } from '../../../src/slack/kit/message.js';
 import { notice } from '../../../src/slack/kit/notices.js';
@@ -43,7 +43,7 @@ describe('defusing mentions', () => {
   });
 
   it('defuses a failure message Bedrock echoes from a job’s data', () => {
-    const job: CustomizationJob = {
+    const job: Job = {
       arn: 'arn:aws:bedrock:us-east-1:123456789012:model-customization-job/abc',
       name: 'tuned',
       status: 'Failed',
