@@ -10,9 +10,14 @@ import { ChatService } from './chat/service.js';
 import { Leaderboard } from './compare/leaderboard.js';
 import { CompareService } from './compare/service.js';
 import type { Config } from './config.js';
-import { channelAllowed } from './jobs/access.js';
+import { channelAllowed, JobAccess } from './jobs/access.js';
 import { JobsClient } from './jobs/client.js';
+import { CustomModelCompare } from './jobs/custom-compare.js';
+import { JobListing } from './jobs/listing.js';
+import { NewJobs } from './jobs/new-job.js';
 import { JobPoller } from './jobs/poller.js';
+import { JobStopping } from './jobs/stopping.js';
+import { JobWatching } from './jobs/watching.js';
 import { type Logger, slackLogger } from './logger.js';
 import { operationsRoutes } from './ops/http-routes.js';
 import { jobEventsRoute } from './ops/job-events-route.js';
@@ -25,6 +30,7 @@ import { CompareFlow } from './slack/compare/flow.js';
 import { registerCompareForm } from './slack/compare/form.js';
 import { registerJobButtons } from './slack/jobs/buttons.js';
 import { JobsFlow } from './slack/jobs/flow.js';
+import { SlackGroupMembers } from './slack/jobs/group-members.js';
 import { JobThreadNotifier } from './slack/jobs/thread-notifier.js';
 import { registerJobViews } from './slack/jobs/views.js';
 import { SlackFiles } from './slack/kit/files.js';
@@ -223,19 +229,30 @@ export async function createBedrockSlackApp(
   });
   registerChatEvents(bolt, chatFlow, work, logger);
 
+  const jobAccess = new JobAccess(config.jobs, new SlackGroupMembers(bolt.client, store, logger));
+  const newJobs = new NewJobs(jobAccess, catalog, jobsClient);
   const jobsFlow = new JobsFlow({
     client: bolt.client,
     jobs: jobsClient,
-    catalog,
-    watches: store,
-    store,
-    access: config.jobs,
+    access: jobAccess,
+    listing: new JobListing(jobsClient, store, logger),
+    watching: new JobWatching(jobsClient, store),
+    stopping: new JobStopping(jobsClient, jobAccess),
+    newJobs,
     seal,
     logger,
   });
   registerSlashCommand(bolt, '/finetune-status', jobsFlow, work, logger);
   registerJobButtons(bolt, jobsFlow, work, logger);
-  registerJobViews(bolt, jobsFlow, compareFlow, seal, work, logger);
+  registerJobViews(bolt, {
+    flow: jobsFlow,
+    newJobs,
+    customCompare: new CustomModelCompare(jobAccess, catalog, jobsClient),
+    compare: compareFlow,
+    seal,
+    work,
+    logger,
+  });
 
   return {
     bolt,

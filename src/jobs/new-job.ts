@@ -1,5 +1,9 @@
 import type { CreateModelCustomizationJobRequest, CustomizationType } from '@aws-sdk/client-bedrock';
-import type { CatalogModel } from '../bedrock/catalog.js';
+import type { CatalogModel, CatalogSource } from '../bedrock/catalog.js';
+import { classifyBedrockError } from '../bedrock/errors.js';
+import { failed, ok, type Result } from '../result.js';
+import type { Asker, JobAccess } from './access.js';
+import type { JobsClient } from './client.js';
 import { checkHyperparameters, parseHyperparameters } from './hyperparameters.js';
 
 /** The fields of a new job, as typed into the form. */
@@ -37,10 +41,10 @@ const checkS3 = (value: string) =>
  * Checks a new job before it is submitted, with one message per field, or builds the request. Ranges
  * come from the base model's documented hyperparameters, types from its catalog entry.
  */
-export function checkNewJob(
+function checkNewJob(
   form: NewJobForm,
   baseModel: CatalogModel | undefined,
-): { errors: NewJobErrors } | { request: CreateModelCustomizationJobRequest } {
+): Result<CreateModelCustomizationJobRequest, NewJobErrors> {
   const errors: NewJobErrors = {};
   if (!baseModel) errors.base = 'Choose a base model from the list.';
   else if (!baseModel.customizations.includes(form.type)) {
@@ -71,22 +75,52 @@ export function checkNewJob(
     }
   }
   if (form.type === 'DISTILLATION' && !form.teacher) errors.teacher = 'Distillation needs a teacher model.';
-  if (Object.keys(errors).length > 0 || !baseModel) return { errors };
-  return {
-    request: {
-      jobName: form.job_name,
-      customModelName: form.custom_name,
-      roleArn: form.role,
-      baseModelIdentifier: baseModel.modelArn,
-      customizationType: form.type as CustomizationType,
-      trainingDataConfig: { s3Uri: form.training },
-      validationDataConfig: form.validation ? { validators: [{ s3Uri: form.validation }] } : undefined,
-      outputDataConfig: { s3Uri: form.output },
-      hyperParameters: Object.keys(hyperParameters).length ? hyperParameters : undefined,
-      customizationConfig:
-        form.type === 'DISTILLATION' && form.teacher
-          ? { distillationConfig: { teacherModelConfig: { teacherModelIdentifier: form.teacher } } }
-          : undefined,
-    },
-  };
+  if (Object.keys(errors).length > 0 || !baseModel) return failed(errors);
+  return ok({
+    jobName: form.job_name,
+    customModelName: form.custom_name,
+    roleArn: form.role,
+    baseModelIdentifier: baseModel.modelArn,
+    customizationType: form.type as CustomizationType,
+    trainingDataConfig: { s3Uri: form.training },
+    validationDataConfig: form.validation ? { validators: [{ s3Uri: form.validation }] } : undefined,
+    outputDataConfig: { s3Uri: form.output },
+    hyperParameters: Object.keys(hyperParameters).length ? hyperParameters : undefined,
+    customizationConfig:
+      form.type === 'DISTILLATION' && form.teacher
+        ? { distillationConfig: { teacherModelConfig: { teacherModelIdentifier: form.teacher } } }
+        : undefined,
+  });
+}
+
+/** Starting a customization job from the new-job form. */
+export class NewJobs {
+  constructor(
+    private readonly access: JobAccess,
+    private readonly catalog: CatalogSource,
+    private readonly jobs: JobsClient,
+  ) {}
+
+  /** The base models this account can customize, each with the types it supports. */
+  async bases(): Promise<CatalogModel[]> {
+    return (await this.catalog.load()).models.filter((model) => model.customizations.length > 0);
+  }
+
+  /** The new job's ARN, or the errors to show beside the form's fields (Bedrock's refusal too). */
+  async submit(form: NewJobForm, who: Asker, signal: AbortSignal): Promise<Result<string, NewJobErrors>> {
+    const admitted = await this.access.admit(who);
+    if (!admitted.ok) return failed({ job_name: admitted.problem.message });
+    const catalog = await this.catalog.load();
+    const checked = checkNewJob(
+      form,
+      catalog.models.find((model) => model.modelId === form.base),
+    );
+    if (!checked.ok) return checked;
+    try {
+      return ok(await this.jobs.create(checked.value, signal));
+    } catch (error) {
+      const failure = classifyBedrockError(error);
+      return failed({ job_name: `Bedrock refused the job: ${failure.detail ?? failure.message}` });
+    }
+  }
 }

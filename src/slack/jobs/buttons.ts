@@ -30,9 +30,7 @@ export function registerJobButtons(app: App, flow: JobsFlow, work: WorkTracker, 
         (respond as RespondFn)({ response_type: 'ephemeral', replace_original: options.replace, ...message });
       runDetached(work, logger, `job button ${actionId}`, reply, async () => {
         const who = requesterOfAction(body);
-        const refusal = await flow.refusal(who);
-        if (refusal) await reply(notice(refusal, ':no_entry:'));
-        else await act(action.value ?? '', who, reply);
+        if (await flow.admitted(who, reply)) await act(action.value ?? '', who, reply);
       });
     });
   };
@@ -55,8 +53,6 @@ export function registerJobButtons(app: App, flow: JobsFlow, work: WorkTracker, 
       return;
     }
     const who = requesterOfAction(body);
-    const refusal = await flow.refusal(who);
-    if (refusal) await tell(notice(refusal, ':no_entry:'));
-    else await flow.openCustomCompare(parsed.data, who, body.trigger_id);
+    if (await flow.admitted(who, tell)) await flow.openCustomCompare(parsed.data, who, body.trigger_id);
   });
 }
