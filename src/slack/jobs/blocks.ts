@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Throughput } from '../../jobs/client.js';
+import type { JobListPage } from '../../jobs/listing.js';
 import type { JobChange } from '../../jobs/poller.js';
 import { type Job, modelIdOf, STAGES, type StageStatus } from '../../jobs/types.js';
 import { button, clip, escapeMrkdwn, LIMITS } from '../kit/limits.js';
@@ -76,12 +77,14 @@ function summaryLine(job: Job, now: number): string {
   ].join('\n');
 }
 
-export function jobListMessage(
-  jobs: Job[],
-  filterLabel: string,
-  moreCursor: string | undefined,
-  now = Date.now(),
-): SlackMessage {
+/** A page of the job list; `moreCursor` makes a More button for the next page. */
+export function jobListMessage({ jobs, filter, moreCursor }: JobListPage, now = Date.now()): SlackMessage {
+  const filterLabel = [
+    filter.status,
+    filter.nameContains ? `name contains “${filter.nameContains}”` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const blocks: KnownBlock[] = [
     {
       type: 'header',

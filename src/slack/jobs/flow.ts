@@ -2,7 +2,7 @@ import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { JobAccess } from '../../jobs/access.js';
 import type { JobsClient } from '../../jobs/client.js';
-import type { JobFilter, JobListing, JobListPage } from '../../jobs/listing.js';
+import type { JobListing, JobListPage } from '../../jobs/listing.js';
 import { findJob } from '../../jobs/lookup.js';
 import type { NewJobs } from '../../jobs/new-job.js';
 import { parseJobsCommand } from '../../jobs/parse.js';
@@ -61,7 +61,7 @@ export class JobsFlow implements CommandFlow {
         await tell(jobsHelp());
         return;
       case 'list':
-        await this.list(command, tell);
+        await this.showPage(await this.deps.listing.first(command), tell);
         return;
       case 'details':
       case 'watch':
@@ -86,25 +86,13 @@ export class JobsFlow implements CommandFlow {
     return admitted.ok;
   }
 
-  async list(filter: JobFilter, tell: Tell): Promise<void> {
-    await this.showPage(await this.deps.listing.first(filter), tell);
-  }
-
   /** The "More" button: the next page of the same listing. */
   async more(cursor: string, tell: Tell): Promise<void> {
     await this.showPage(await this.deps.listing.next(cursor), tell);
   }
 
   private async showPage(page: Result<JobListPage>, tell: Tell): Promise<void> {
-    if (!page.ok) {
-      await tell(problemNotice(page.problem));
-      return;
-    }
-    const { jobs, filter, moreCursor } = page.value;
-    const label = [filter.status, filter.nameContains ? `name contains “${filter.nameContains}”` : undefined]
-      .filter(Boolean)
-      .join(', ');
-    await tell(jobListMessage(jobs, label, moreCursor));
+    await tell(page.ok ? jobListMessage(page.value) : problemNotice(page.problem));
   }
 
   async details(job: string, who: Requester, tell: Tell): Promise<void> {
