@@ -1,0 +1,69 @@
+import { BedrockClient } from '@aws-sdk/client-bedrock';
+import { JobsClient } from '../../src/jobs/client.js';
+import type { JobStatus } from '../../src/jobs/types.js';
+import { BedrockEmulator, type JobPhase } from '../support/bedrock-emulator.js';
+
+export const NOVA_BASE = 'amazon.nova-micro-v1:0:128k';
+
+/** Validation, then data processing, a minute each, then `end` at two minutes. */
+export function timeline(end: JobStatus = 'Completed'): JobPhase[] {
+  return [
+    {
+      afterMs: 0,
+      status: 'InProgress',
+      stages: { validation: 'InProgress', dataProcessing: 'NotStarted', training: 'NotStarted' },
+    },
+    {
+      afterMs: 60_000,
+      status: 'InProgress',
+      stages: { validation: 'Completed', dataProcessing: 'InProgress', training: 'NotStarted' },
+    },
+    {
+      afterMs: 120_000,
+      status: end,
+      stages: { validation: 'Completed', dataProcessing: 'Completed', training: 'Completed' },
+    },
+  ];
+}
+
+/** The Bedrock emulator's customization jobs, read through the real SDK client. */
+export async function startEmulatedJobs() {
+  const bedrock = new BedrockEmulator();
+  await bedrock.start();
+  const env = bedrock.env();
+  const control = new BedrockClient({
+    region: env.AWS_REGION,
+    endpoint: bedrock.controlUrl,
+    // One attempt: a spec that makes Bedrock fail sees it fail at once.
+    maxAttempts: 1,
+    credentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
+    },
+  });
+  let counter = 0;
+  return {
+    bedrock,
+    jobs: new JobsClient(control),
+    /** Adds a job created now on the emulator's job clock; returns its name and ARN. */
+    addJob(prefix: string, end: JobStatus = 'Completed') {
+      const name = `${prefix}-${++counter}`;
+      const arn = bedrock.addJob({
+        name,
+        baseModelId: NOVA_BASE,
+        customModelName: `${name}-model`,
+        timeline: timeline(end),
+      });
+      return { name, arn };
+    },
+    /** Bedrock calls of one operation so far, e.g. ListModelCustomizationJobs. */
+    callsOf: (operation: string) =>
+      bedrock.controlCalls.filter((call) => call.operation === operation).length,
+    async stop() {
+      control.destroy();
+      await bedrock.stop();
+    },
+  };
+}
+
+export type EmulatedJobs = Awaited<ReturnType<typeof startEmulatedJobs>>;
