@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { JobAccessRules } from './jobs/access.js';
 
 /**
  * Every environment variable the app reads, validated once at start-up. Each problem becomes one
@@ -145,14 +146,9 @@ export interface Config {
   /** AWS_BEARER_TOKEN_BEDROCK is set: the runtime can be called with it even without an AWS credential chain. */
   bedrockApiKey: boolean;
   redisUrl?: string;
-  jobs: {
+  /** The allow-lists (FINETUNE_ALLOWED_CHANNELS, FINETUNE_ALLOWED_USERS, FINETUNE_STOPPERS) and polling. */
+  jobs: JobAccessRules & {
     pollMs: number;
-    /** Channel IDs where jobs may be shown; empty means any channel. */
-    allowedChannels: string[];
-    /** User and user-group IDs who may list, watch and create; empty means everyone. */
-    allowedUsers: string[];
-    /** User and user-group IDs who may stop a job; empty means those who may act at all. */
-    stoppers: string[];
     /** Shared secret for EventBridge's job state changes (POST /events/bedrock); unset turns the route off. */
     eventsToken?: string;
   };
