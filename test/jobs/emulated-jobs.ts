@@ -44,6 +44,7 @@ export async function startEmulatedJobs() {
   let counter = 0;
   return {
     bedrock,
+    control,
     jobs: new JobsClient(control),
     /** Adds a job created now on the emulator's job clock; returns its name and ARN. */
     addJob(prefix: string, end: JobStatus = 'Completed') {
