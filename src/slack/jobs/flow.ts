@@ -64,9 +64,13 @@ export class JobsFlow implements CommandFlow {
         await this.showPage(await this.deps.listing.first(command), tell);
         return;
       case 'details':
+        await this.details(command.job, who, tell);
+        return;
       case 'watch':
+        await this.watch(command.job, who, tell);
+        return;
       case 'unwatch':
-        await this[command.kind](command.job, who, tell);
+        await this.unwatch(command.job, who, tell);
         return;
       case 'throughput':
         await tell(throughputMessage(await this.deps.jobs.throughputs()));
