@@ -6,7 +6,7 @@ import { BedrockEmulator, type JobPhase } from '../support/bedrock-emulator.js';
 export const NOVA_BASE = 'amazon.nova-micro-v1:0:128k';
 
 /** Validation, then data processing, a minute each, then `end` at two minutes. */
-export function timeline(end: JobStatus = 'Completed'): JobPhase[] {
+function timeline(end: JobStatus = 'Completed'): JobPhase[] {
   return [
     {
       afterMs: 0,
