@@ -1,12 +1,12 @@
 import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
+import { EXPIRED_RUN } from '../../compare/runs.js';
 import type { Logger } from '../../logger.js';
 import type { WorkTracker } from '../../ops/work-tracker.js';
+import { failed } from '../../result.js';
 import { runDetached } from '../kit/detached.js';
-import { EXPIRED_RUN } from '../kit/failures.js';
-import { notice } from '../kit/notices.js';
+import { problemNotice } from '../kit/problem.js';
 import { requesterOfAction } from '../kit/requester.js';
 import type { CompareFlow } from './flow.js';
-import { fullAnswerModal } from './full-answer.js';
 import { COMPARE_ACTIONS } from './message.js';
 
 /** A per-model button's value: the run and the model's place in it. */
@@ -82,15 +82,18 @@ export function registerCompareButtons(app: App, flow: CompareFlow, work: WorkTr
     async ({ ack, body, action, client, respond }) => {
       await ack();
       const picked = target(action.value);
-      const answer = picked ? await flow.fullAnswer(picked.run, picked.model, where(body)) : undefined;
-      if (!answer) {
-        await respond({ response_type: 'ephemeral', replace_original: false, ...notice(EXPIRED_RUN) });
+      const answer = picked
+        ? await flow.fullAnswer(picked.run, picked.model, where(body))
+        : failed(EXPIRED_RUN);
+      if (!answer.ok) {
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          ...problemNotice(answer.problem),
+        });
         return;
       }
-      await client.views.open({
-        trigger_id: body.trigger_id,
-        view: fullAnswerModal(answer.model, answer.hiddenAs),
-      });
+      await client.views.open({ trigger_id: body.trigger_id, view: answer.value });
     },
   );
 }
