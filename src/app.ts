@@ -29,6 +29,7 @@ import { registerCompareButtons } from './slack/compare/buttons.js';
 import { CompareFlow } from './slack/compare/flow.js';
 import { registerCompareForm } from './slack/compare/form.js';
 import { LiveCompare } from './slack/compare/live-compare.js';
+import { CompareRunActions } from './slack/compare/run-actions.js';
 import { registerJobButtons } from './slack/jobs/buttons.js';
 import { JobsFlow } from './slack/jobs/flow.js';
 import { JobThreadNotifier } from './slack/jobs/thread-notifier.js';
@@ -177,15 +178,16 @@ export async function createBedrockSlackApp(
     defaultMaxTokens: config.compare.defaultMaxTokens,
     shuffle: overrides.shuffle,
   });
+  const compareRequests = new CompareRequests({
+    preferences: store,
+    defaultModels: config.compare.defaultModels,
+    maxModels: config.compare.maxModels,
+  });
   const compareFlow = new CompareFlow({
     client: bolt.client,
     catalog,
     guard,
-    requests: new CompareRequests({
-      preferences: store,
-      defaultModels: config.compare.defaultModels,
-      maxModels: config.compare.maxModels,
-    }),
+    requests: compareRequests,
     service: compareService,
     live: new LiveCompare({
       client: bolt.client,
@@ -198,13 +200,6 @@ export async function createBedrockSlackApp(
       storeRetry: retries.store,
       updateIntervalMs: overrides.updateIntervalMs,
     }),
-    runs: compareRuns,
-    votes: new CompareVotes({ runs: compareRuns, claims: store, counters: store, leaderboard }),
-    continuation: new CompareContinuation({
-      runs: compareRuns,
-      conversations: store,
-      conversationTtlSeconds: config.chat.conversationTtlSeconds,
-    }),
     leaderboard,
     files,
     defaultMaxTokens: config.compare.defaultMaxTokens,
@@ -213,7 +208,20 @@ export async function createBedrockSlackApp(
     seal,
   });
   registerSlashCommand(bolt, '/compare', compareFlow, work, logger);
-  registerCompareButtons(bolt, compareFlow, work, logger);
+  const compareActions = new CompareRunActions({
+    client: bolt.client,
+    catalog,
+    requests: compareRequests,
+    runs: compareRuns,
+    votes: new CompareVotes({ runs: compareRuns, claims: store, counters: store, leaderboard }),
+    continuation: new CompareContinuation({
+      runs: compareRuns,
+      conversations: store,
+      conversationTtlSeconds: config.chat.conversationTtlSeconds,
+    }),
+    compare: compareFlow,
+  });
+  registerCompareButtons(bolt, compareActions, work, logger);
   registerCompareForm(bolt, compareFlow, seal, work, logger);
 
   const chat = new ChatService({

@@ -1,8 +1,6 @@
-import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Catalog, CatalogSource, ResolvedModel } from '../../bedrock/catalog.js';
 import type { Attachment } from '../../bedrock/messages.js';
-import type { CompareContinuation } from '../../compare/continue.js';
 import { type CompareForm, type CompareFormErrors, checkCompareForm } from '../../compare/form.js';
 import type { Leaderboard } from '../../compare/leaderboard.js';
 import { parseCompareText } from '../../compare/parse.js';
@@ -12,11 +10,8 @@ import {
   classifyWord,
   type RequestProblem,
 } from '../../compare/request.js';
-import type { CompareRuns } from '../../compare/runs.js';
 import type { CompareService } from '../../compare/service.js';
-import type { Verdict } from '../../compare/types.js';
-import type { CompareVotes } from '../../compare/votes.js';
-import { ok, type Result } from '../../result.js';
+import type { Result } from '../../result.js';
 import { StoreUnavailableError } from '../../store/types.js';
 import type { UsageGuard } from '../../usage/guard.js';
 import { catalogFailure } from '../kit/failures.js';
@@ -27,11 +22,9 @@ import { noTextNotice, notice, unknownModelNotice } from '../kit/notices.js';
 import { problemNotice } from '../kit/problem.js';
 import type { Reply } from '../kit/reply.js';
 import type { Requester } from '../kit/requester.js';
-import { fullAnswerModal } from './full-answer.js';
 import { compareHelp } from './help.js';
 import { leaderboardMessage } from './leaderboard.js';
 import type { LiveCompare } from './live-compare.js';
-import { compareMessage } from './message.js';
 import { compareModal } from './modal.js';
 
 export interface CompareFlowDeps {
@@ -41,9 +34,6 @@ export interface CompareFlowDeps {
   requests: CompareRequests;
   service: CompareService;
   live: LiveCompare;
-  runs: CompareRuns;
-  votes: CompareVotes;
-  continuation: CompareContinuation;
   leaderboard: Leaderboard;
   files: SlackFiles;
   defaultMaxTokens: number;
@@ -52,9 +42,6 @@ export interface CompareFlowDeps {
   /** Seals where the /compare form was opened, so its submission posts there and nowhere else. */
   seal: FormSeal;
 }
-
-/** Where a button was clicked: the person, the channel and the compare message. */
-type Click = Requester & { messageTs: string };
 
 /** What a person is told when a request names a model that cannot take part. */
 function requestNotice(problem: RequestProblem): SlackMessage {
@@ -84,16 +71,25 @@ export class CompareFlow {
       return;
     }
     const command = parseCompareText(text, (word) => classifyWord(catalog, word));
-    if (command.kind === 'modal' && triggerId) await this.openForm(catalog, requester, triggerId);
-    else if (command.kind === 'help' || command.kind === 'modal')
-      await ephemeral(compareHelp(catalog, this.deps.maxModels, this.deps.defaultModels));
-    else if (command.kind === 'leaderboard') {
-      const standings = await this.deps.leaderboard.standings(requester.teamId);
-      await ephemeral(leaderboardMessage(standings, (id) => catalog.find(id)?.model.name ?? id));
-    } else {
-      const request = await this.deps.requests.interpret(command, catalog, requester);
-      if (request.ok) await this.admitAndStream(request.value, requester, respond);
-      else await ephemeral(requestNotice(request.problem));
+    if (command.kind === 'modal' && triggerId) {
+      await this.openForm(catalog, requester, triggerId);
+      return;
+    }
+    switch (command.kind) {
+      case 'help':
+      case 'modal':
+        await ephemeral(compareHelp(catalog, this.deps.maxModels, this.deps.defaultModels));
+        return;
+      case 'leaderboard': {
+        const standings = await this.deps.leaderboard.standings(requester.teamId);
+        await ephemeral(leaderboardMessage(standings, (id) => catalog.find(id)?.model.name ?? id));
+        return;
+      }
+      default: {
+        const request = await this.deps.requests.interpret(command, catalog, requester);
+        if (request.ok) await this.start(request.value, requester, respond);
+        else await ephemeral(requestNotice(request.problem));
+      }
     }
   }
 
@@ -138,24 +134,21 @@ export class CompareFlow {
     const { attachments, problems } = await this.deps.files.attachments(extras.files);
     const images = attachments.filter((file) => file.kind === 'image');
     if (problems.length > 0) await respond({ response_type: 'ephemeral', ...notice(problems.join('\n')) });
-    await this.admitAndStream(request, requester, respond, images);
+    await this.start(request, requester, respond, images);
   }
 
   /** A compare of models chosen elsewhere (a custom model and its base), with default options. */
-  async runModels(models: ResolvedModel[], prompt: string, requester: Requester, respond: Reply) {
-    await this.admitAndStream({ models, prompt, options: { blind: false } }, requester, respond);
-  }
-
-  /** "Run again": the same prompt, models and options, as a new message. */
-  async rerun(runId: string, requester: Requester, respond: Reply): Promise<void> {
-    const previous = await this.settled(this.deps.runs.find(runId, requester.teamId), respond);
-    if (!previous) return;
-    const catalog = await this.deps.catalog.load();
-    await this.admitAndStream(this.deps.requests.again(previous, catalog), requester, respond);
+  async runModels(
+    models: ResolvedModel[],
+    prompt: string,
+    requester: Requester,
+    respond: Reply,
+  ): Promise<void> {
+    await this.start({ models, prompt, options: { blind: false } }, requester, respond);
   }
 
   /** Counts the request against the user's limits, then plans and streams the compare. */
-  private async admitAndStream(
+  async start(
     request: CompareRequest,
     requester: Requester,
     respond: Reply,
@@ -169,50 +162,5 @@ export class CompareFlow {
     const { teamId, userId } = requester;
     const run = this.deps.service.plan({ ...request, teamId, userId, imageCount: images.length });
     await this.deps.live.run(run, requester, respond, images);
-  }
-
-  /** "Best answer": the message shows the new tally. */
-  async vote(runId: string, index: number, voter: Click, respond: Reply): Promise<void> {
-    const voted = await this.settled(this.deps.votes.vote(runId, index, voter), respond);
-    if (voted) await this.redraw(voter, compareMessage(voted.run, { votes: voted.tally }));
-  }
-
-  /** A blind compare's verdict: the message reveals the models and their figures. */
-  async blindVerdict(runId: string, verdict: Verdict, judge: Click, respond: Reply): Promise<void> {
-    const judged = await this.settled(this.deps.votes.giveVerdict(runId, verdict, judge), respond);
-    if (judged) await this.redraw(judge, compareMessage(judged));
-  }
-
-  /** "Show full answer": a modal with one model's whole answer. */
-  async fullAnswer(runId: string, index: number, requester: Requester): Promise<Result<View>> {
-    const found = await this.deps.runs.findModel(runId, index, requester.teamId);
-    return found.ok ? ok(fullAnswerModal(found.value.run, index)) : found;
-  }
-
-  /** "Continue with <model>": the thread carries on with that model; the thread is told how. */
-  async continueWith(runId: string, index: number, where: Click, respond: Reply): Promise<void> {
-    const model = await this.settled(this.deps.continuation.start(runId, index, where), respond);
-    if (!model) return;
-    await this.deps.client.chat.postMessage({
-      channel: where.channelId,
-      thread_ts: where.messageTs,
-      ...notice(
-        `<@${where.userId}> is continuing with *${model.name}* in this thread. Mention me here to go on; I remember the prompt and its answer.`,
-        ':speech_balloon:',
-        [where.userId],
-      ),
-    });
-  }
-
-  /** A use case's value, or undefined once its problem has been told to the person who asked. */
-  private async settled<T>(outcome: Promise<Result<T>>, respond: Reply): Promise<T | undefined> {
-    const result = await outcome;
-    if (result.ok) return result.value;
-    await respond({ response_type: 'ephemeral', ...problemNotice(result.problem) });
-    return undefined;
-  }
-
-  private async redraw(where: Click, message: SlackMessage): Promise<void> {
-    await this.deps.client.chat.update({ channel: where.channelId, ts: where.messageTs, ...message });
   }
 }
