@@ -14,7 +14,7 @@ export interface CompareThread {
  * The chat conversation "Continue with" starts from one model's part of a compare: the prompt and
  * that model's answer are its history, with what they cost, so the thread goes on where it left off.
  */
-export function conversationFromCompare(run: CompareRun, model: ModelRun): Conversation {
+function conversationFromCompare(run: CompareRun, model: ModelRun): Conversation {
   return {
     modelId: model.invokeId,
     systemPrompt: run.options.system,
