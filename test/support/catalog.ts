@@ -45,7 +45,7 @@ export const HAIKU = 'anthropic.claude-3-5-haiku-20241022-v1:0';
 // Bedrock lists profile-only models as INFERENCE_PROFILE, a value the SDK's InferenceType does not name.
 const PROFILE_ONLY = ['INFERENCE_PROFILE' as InferenceType];
 
-export const SUMMARIES: FoundationModelSummary[] = [
+const SUMMARIES: FoundationModelSummary[] = [
   summary('amazon.nova-micro-v1:0', 'Nova Micro'),
   // The fine-tuning base of Nova Micro: same alias, served only through provisioned throughput.
   summary('amazon.nova-micro-v1:0:128k', 'Nova Micro', { inferenceTypesSupported: ['PROVISIONED'] }),
@@ -57,7 +57,7 @@ export const SUMMARIES: FoundationModelSummary[] = [
   summary('meta.llama3-70b-instruct-v1:0', 'Llama 3 70B Instruct'),
 ];
 
-export const PROFILES = [
+const PROFILES = [
   ...profiles(SONNET_NEW, ['eu', 'us']),
   ...profiles(HAIKU, ['us']),
   ...profiles('amazon.nova-micro-v1:0', ['us']),
