@@ -137,11 +137,14 @@ export class CompareService {
         temperature: run.options.temperature,
       },
       (soFar) => {
+        // A model ended from outside (the app stopping) keeps that end: a late piece must not revive it.
+        if (!isUnfinished(model)) return;
         Object.assign(model, soFar);
         if (soFar.text !== '') model.status = 'streaming';
         onChange(run);
       },
     );
+    if (!isUnfinished(model)) return;
     model.latencyMs = answer.latencyMs;
     if (answer.ok) this.finish(run, model, answer.costUsd);
     else if (answer.partial) {
@@ -172,6 +175,8 @@ export class CompareService {
   }
 }
 
+const isUnfinished = (model: ModelRun) => model.status === 'waiting' || model.status === 'streaming';
+
 /**
  * Ends every model still waiting or streaming with `failure`, keeping the text that arrived, so a
  * compare cut short (the app stopping, the store going away) is still a finished run.
@@ -179,7 +184,7 @@ export class CompareService {
 export function endUnfinished(run: CompareRun, failure: ModelFailure): void {
   const now = Date.now();
   for (const model of run.models) {
-    if (model.status !== 'waiting' && model.status !== 'streaming') continue;
+    if (!isUnfinished(model)) continue;
     model.status = 'failed';
     model.failure = failure;
     model.latencyMs ??= now - run.startedAt;

@@ -3,7 +3,7 @@ import { type Catalog, CatalogSource, type ResolvedModel } from '../../src/bedro
 import { type BedrockClients, createBedrockClients } from '../../src/bedrock/clients.js';
 import { PriceBook } from '../../src/bedrock/pricing.js';
 import { CompareRuns } from '../../src/compare/runs.js';
-import { type CompareInput, CompareService } from '../../src/compare/service.js';
+import { type CompareInput, CompareService, endUnfinished } from '../../src/compare/service.js';
 import type { CompareRun } from '../../src/compare/types.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/ops/metrics.js';
@@ -168,6 +168,25 @@ describe('the compare service, against the Bedrock emulator through the real SDK
       });
 
       expect(storedWhileStreaming?.prompt).toBe('What is S3?');
+    });
+
+    it('keeps a model ended from outside (the app stopping) ended, whatever its stream still sends', async () => {
+      bedrock.script(NOVA_MICRO, { answer: 'one two three four five six seven eight', tokensPerSecond: 40 });
+      bedrock.script(NOVA_LITE, { answer: 'Short.' });
+      const compare = service();
+      const planned = compare.plan(input([NOVA_MICRO, NOVA_LITE]));
+      const stopped = { kind: 'unavailable' as const, message: 'stopped: the app restarted' };
+      let textWhenStopped: string | undefined;
+
+      const run = await compare.execute(planned, (current) => {
+        const micro = current.models[0];
+        if (textWhenStopped === undefined && micro?.status === 'streaming') {
+          textWhenStopped = micro.text;
+          endUnfinished(current, stopped);
+        }
+      });
+
+      expect(run.models[0]).toMatchObject({ status: 'failed', failure: stopped, text: textWhenStopped });
     });
   });
 });
