@@ -4,12 +4,7 @@ import type { Attachment } from '../../bedrock/messages.js';
 import { type CompareForm, type CompareFormErrors, checkCompareForm } from '../../compare/form.js';
 import type { Leaderboard } from '../../compare/leaderboard.js';
 import { parseCompareText } from '../../compare/parse.js';
-import {
-  type CompareRequest,
-  type CompareRequests,
-  classifyWord,
-  type RequestProblem,
-} from '../../compare/request.js';
+import { type CompareRequest, type CompareRequests, classifyWord } from '../../compare/request.js';
 import type { CompareService } from '../../compare/service.js';
 import type { Result } from '../../result.js';
 import { StoreUnavailableError } from '../../store/types.js';
@@ -18,14 +13,14 @@ import { catalogFailure } from '../kit/failures.js';
 import type { SlackFile, SlackFiles } from '../kit/files.js';
 import type { FormSeal } from '../kit/form-origin.js';
 import type { SlackMessage } from '../kit/message.js';
-import { noTextNotice, notice, unknownModelNotice } from '../kit/notices.js';
-import { problemNotice } from '../kit/problem.js';
+import { notice } from '../kit/notices.js';
 import type { Reply } from '../kit/reply.js';
 import type { Requester } from '../kit/requester.js';
 import { compareHelp } from './help.js';
 import { leaderboardMessage } from './leaderboard.js';
 import type { LiveCompare } from './live-compare.js';
 import { compareModal } from './modal.js';
+import { requestNotice } from './notices.js';
 
 export interface CompareFlowDeps {
   client: WebClient;
@@ -41,18 +36,6 @@ export interface CompareFlowDeps {
   maxModels: number;
   /** Seals where the /compare form was opened, so its submission posts there and nowhere else. */
   seal: FormSeal;
-}
-
-/** What a person is told when a request names a model that cannot take part. */
-function requestNotice(problem: RequestProblem): SlackMessage {
-  switch (problem.kind) {
-    case 'unknown-model':
-      return unknownModelNotice(problem.word, problem.suggestions, problem.known);
-    case 'no-text':
-      return noTextNotice(problem.name, problem.outputModalities);
-    default:
-      return problemNotice(problem);
-  }
 }
 
 /** /compare from a Slack command, form or button to a use case, and its outcome to Block Kit. */

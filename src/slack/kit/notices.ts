@@ -28,13 +28,3 @@ export function unknownModelNotice(word: string, suggestions: string[], known: s
         : ' `/compare help` lists how to name models.';
   return notice(`I don’t know a Bedrock model called ${inlineCode(word)}.${hint}`);
 }
-
-const OUTPUT_WORDS: Record<string, string> = { EMBEDDING: 'embeddings', IMAGE: 'images', VIDEO: 'videos' };
-
-/** A model the catalog knows but which answers with no text, so it cannot take part in a compare. */
-export function noTextNotice(name: string, outputModalities: string[]): SlackMessage {
-  const makes = outputModalities.map((modality) => OUTPUT_WORDS[modality] ?? modality.toLowerCase());
-  return notice(
-    `${clip(name, 100)} makes ${makes.join(' and ') || 'no text'}, not text, so it can’t answer a prompt here.`,
-  );
-}
