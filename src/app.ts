@@ -7,8 +7,13 @@ import { type BedrockClients, createBedrockClients } from './bedrock/clients.js'
 import { checkAwsCredentials } from './bedrock/credentials.js';
 import { PriceBook } from './bedrock/pricing.js';
 import { ChatService } from './chat/service.js';
+import { CompareBooking } from './compare/booking.js';
+import { CompareContinuation } from './compare/continue.js';
 import { Leaderboard } from './compare/leaderboard.js';
+import { CompareRequests } from './compare/request.js';
+import { CompareRuns } from './compare/runs.js';
 import { CompareService } from './compare/service.js';
+import { CompareVotes } from './compare/votes.js';
 import type { Config } from './config.js';
 import { channelAllowed, JobAccess } from './jobs/access.js';
 import { JobsClient } from './jobs/client.js';
@@ -28,6 +33,8 @@ import { ChatFlow } from './slack/chat/flow.js';
 import { registerCompareButtons } from './slack/compare/buttons.js';
 import { CompareFlow } from './slack/compare/flow.js';
 import { registerCompareForm } from './slack/compare/form.js';
+import { LiveCompare } from './slack/compare/live-compare.js';
+import { CompareRunActions } from './slack/compare/run-actions.js';
 import { registerJobButtons } from './slack/jobs/buttons.js';
 import { JobsFlow } from './slack/jobs/flow.js';
 import { SlackGroupMembers } from './slack/jobs/group-members.js';
@@ -165,39 +172,62 @@ export async function createBedrockSlackApp(
   const guard = new UsageGuard(store, config.limits);
   const files = new SlackFiles(config.slack.botToken, config.slack.apiUrl);
   const prices = PriceBook.fromFile(config.pricesFile);
-  const compare = new CompareService({
+  const seal = new FormSeal(config.slack.botToken);
+  const compareRuns = new CompareRuns(store, logger);
+  const leaderboard = new Leaderboard(store);
+  const compareService = new CompareService({
     runtime: bedrock.runtime,
-    store,
+    runs: compareRuns,
     prices,
     metrics,
     modelTimeoutMs: config.compare.modelTimeoutMs,
     defaultMaxTokens: config.compare.defaultMaxTokens,
     shuffle: overrides.shuffle,
   });
-  const seal = new FormSeal(config.slack.botToken);
+  const compareRequests = new CompareRequests({
+    preferences: store,
+    defaultModels: config.compare.defaultModels,
+    maxModels: config.compare.maxModels,
+  });
   const compareFlow = new CompareFlow({
     client: bolt.client,
     catalog,
-    service: compare,
     guard,
-    preferences: store,
-    votes: store,
-    leaderboard: new Leaderboard(store),
-    conversations: store,
-    conversationTtlSeconds: config.chat.conversationTtlSeconds,
+    requests: compareRequests,
+    service: compareService,
+    live: new LiveCompare({
+      client: bolt.client,
+      service: compareService,
+      runs: compareRuns,
+      booking: new CompareBooking({ spend: guard, leaderboard }),
+      logger,
+      shutdown: work,
+      slackRetry: retries.slack,
+      storeRetry: retries.store,
+      updateIntervalMs: overrides.updateIntervalMs,
+    }),
+    leaderboard,
     files,
     defaultMaxTokens: config.compare.defaultMaxTokens,
     defaultModels: config.compare.defaultModels,
     maxModels: config.compare.maxModels,
     seal,
-    logger,
-    shutdown: work,
-    slackRetry: retries.slack,
-    storeRetry: retries.store,
-    updateIntervalMs: overrides.updateIntervalMs,
   });
   registerSlashCommand(bolt, '/compare', compareFlow, work, logger);
-  registerCompareButtons(bolt, compareFlow, work, logger);
+  const compareActions = new CompareRunActions({
+    client: bolt.client,
+    catalog,
+    requests: compareRequests,
+    runs: compareRuns,
+    votes: new CompareVotes({ runs: compareRuns, claims: store, counters: store, leaderboard }),
+    continuation: new CompareContinuation({
+      runs: compareRuns,
+      conversations: store,
+      conversationTtlSeconds: config.chat.conversationTtlSeconds,
+    }),
+    compare: compareFlow,
+  });
+  registerCompareButtons(bolt, compareActions, work, logger);
   registerCompareForm(bolt, compareFlow, seal, work, logger);
 
   const chat = new ChatService({

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonValue, visibleText } from './support/blocks.js';
+import { storedRun } from './support/compare-runs.js';
 import { FakeSlack } from './support/fake-slack.js';
 import { type Bench, BOT_TOKEN, SIGNING_SECRET, startBench } from './support/harness.js';
 
@@ -54,7 +55,7 @@ describe.each([
 
     // The run's state is where the replicas would find it.
     const runId = buttonValue(final.args.blocks, 'compare_run_again');
-    const stored = await bench.app.store.getJson<{ models: { text: string }[] }>(`compare:${runId}`);
+    const stored = await storedRun(bench.app.store, runId);
     expect(stored?.models.map((model) => model.text)).toEqual([
       'EC2, S3, Lambda and RDS are the top AWS services.',
       'S3 first, then **EC2**.',

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CompareRun } from '../src/compare/types.js';
 import { conversationId } from '../src/store/types.js';
 import { buttonValue, visibleText } from './support/blocks.js';
+import { storedRun } from './support/compare-runs.js';
 import type { RecordedCall } from './support/fake-slack.js';
 import { type Bench, startBench } from './support/harness.js';
 
@@ -290,7 +290,7 @@ describe('Redis dying mid-answer', () => {
     const runId = buttonValue(final?.args.blocks, 'compare_run_again');
     await bench.redis?.start();
     const stored = await bench.slack.waitFor(
-      async () => await bench.app.store.getJson<CompareRun>(`compare:${runId}`).catch(() => undefined),
+      async () => await storedRun(bench.app.store, runId).catch(() => undefined),
       20_000,
     );
     expect(stored.models.map((model) => model.status)).toEqual(['done', 'done']);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CompareRun } from '../src/compare/types.js';
 import { actionIds, buttonValue, visibleText } from './support/blocks.js';
+import { storedRun } from './support/compare-runs.js';
 import { type Bench, startBench } from './support/harness.js';
 
 let bench: Bench;
@@ -74,7 +74,7 @@ describe('stopping while models are slower than SHUTDOWN_GRACE_SECONDS', () => {
     // The next replica finds the run, finished, for Run again.
     const replica = await bench.startReplica();
     const runId = buttonValue(lastUpdateOf(compareChannel)?.args.blocks, 'compare_run_again');
-    const stored = await replica.store.getJson<CompareRun>(`compare:${runId}`);
+    const stored = await storedRun(replica.store, runId);
     expect(stored?.prompt).toBe('Tell me a long story');
     expect(stored?.models.map((model) => model.status)).toEqual(['failed', 'failed']);
   });

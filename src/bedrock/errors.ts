@@ -1,19 +1,22 @@
 /** What went wrong with a model call, in words a Slack user can act on. */
-export type FailureKind =
-  | 'throttled'
-  | 'access-denied'
-  | 'needs-profile'
-  | 'validation'
-  | 'conflict'
-  | 'not-found'
-  | 'timeout'
-  | 'not-ready'
-  | 'model-error'
-  | 'unavailable'
-  | 'network'
-  | 'unreadable'
-  | 'no-credentials'
-  | 'credentials-denied';
+export const FAILURE_KINDS = [
+  'throttled',
+  'access-denied',
+  'needs-profile',
+  'validation',
+  'conflict',
+  'not-found',
+  'timeout',
+  'not-ready',
+  'model-error',
+  'unavailable',
+  'network',
+  'unreadable',
+  'no-credentials',
+  'credentials-denied',
+] as const;
+
+export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 export interface ModelFailure {
   kind: FailureKind;

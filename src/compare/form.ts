@@ -1,5 +1,9 @@
 import type { Catalog, ResolvedModel } from '../bedrock/catalog.js';
-import { applyOption, type CompareOptions, type OptionFlag } from './parse.js';
+import { failed, ok, type Result } from '../result.js';
+import { modelCountProblem } from './model-count.js';
+import { applyOption, type OptionFlag } from './parse.js';
+import type { CompareRequest } from './request.js';
+import type { CompareOptions } from './types.js';
 
 /** The /compare form's fields as typed; names match the form's block IDs. */
 export interface CompareForm {
@@ -27,13 +31,14 @@ export function checkCompareForm(
   form: CompareForm,
   catalog: Catalog,
   maxModels: number,
-): { errors: CompareFormErrors } | { models: ResolvedModel[]; prompt: string; options: CompareOptions } {
+): Result<CompareRequest, CompareFormErrors> {
   const errors: CompareFormErrors = {};
   const models = form.models
     .map((id) => catalog.find(id))
     .filter((model): model is ResolvedModel => model !== undefined);
-  if (models.length < 2) errors.models = 'Pick at least 2 models.';
-  else if (models.length > maxModels)
+  const count = modelCountProblem(models.length, maxModels);
+  if (count === 'too-few') errors.models = 'Pick at least 2 models.';
+  if (count === 'too-many')
     errors.models = `Pick at most ${maxModels} models, so the answers stay readable side by side.`;
   if (!form.prompt?.trim()) errors.prompt = 'Write the prompt every model answers.';
   const options: CompareOptions = { blind: false };
@@ -42,6 +47,6 @@ export function checkCompareForm(
   const temperature = checkOption('--temperature', form.temperature, options);
   if (temperature) errors.temperature = temperature;
   if (form.system?.trim()) options.system = form.system.trim();
-  if (Object.keys(errors).length > 0) return { errors };
-  return { models, prompt: form.prompt?.trim() ?? '', options };
+  if (Object.keys(errors).length > 0) return failed(errors);
+  return ok({ models, prompt: form.prompt?.trim() ?? '', options });
 }

@@ -1,3 +1,4 @@
+import { keys } from '../store/keys.js';
 import type { CounterStore } from '../store/types.js';
 import type { CompareRun, Verdict } from './types.js';
 
@@ -12,7 +13,7 @@ export interface Standing {
   medianCostUsd?: number;
 }
 
-const key = (teamId: string, what: string) => `leaderboard:${teamId}:${what}`;
+const key = (teamId: string, what: string) => keys.leaderboard(teamId, what).key;
 
 // Latency and cost are kept as counts per rounded value (a histogram), so each sample is one atomic
 // increment and the median is read back without keeping every sample.

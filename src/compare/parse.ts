@@ -1,3 +1,5 @@
+import type { CompareOptions } from './types.js';
+
 /** What the text after `/compare` asks for. Pure: the catalog is consulted through `classify`. */
 export type CompareCommand =
   | { kind: 'help' }
@@ -6,15 +8,6 @@ export type CompareCommand =
   | { kind: 'error'; message: string }
   | { kind: 'unknown-model'; word: string }
   | { kind: 'run'; models: string[]; prompt: string; options: CompareOptions };
-
-export interface CompareOptions {
-  maxTokens?: number;
-  temperature?: number;
-  system?: string;
-  blind: boolean;
-  maxLatencyMs?: number;
-  maxCostUsd?: number;
-}
 
 /** How a leading word reads: a model the catalog knows, something shaped like a model name, or prose. */
 export type WordKind = 'model' | 'unknown-model' | 'text';

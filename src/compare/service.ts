@@ -8,26 +8,24 @@ import {
   producesText,
   type ResolvedModel,
 } from '../bedrock/catalog.js';
+import type { ModelFailure } from '../bedrock/errors.js';
 import { type Attachment, toMessages } from '../bedrock/messages.js';
 import type { PriceBook } from '../bedrock/pricing.js';
 import type { Metrics } from '../ops/metrics.js';
-import type { DocumentStore } from '../store/types.js';
-import type { CompareOptions } from './parse.js';
+import type { CompareRequest } from './request.js';
+import type { CompareRuns } from './runs.js';
 import type { CompareRun, ModelRun } from './types.js';
 
-export interface CompareInput {
+export interface CompareInput extends CompareRequest {
   teamId: string;
   userId: string;
-  prompt: string;
-  models: ResolvedModel[];
-  options: CompareOptions;
   /** Images the user attached; models that cannot see them answer from the text alone, with a note. */
   imageCount?: number;
 }
 
 export interface CompareDeps {
   runtime: BedrockRuntimeClient;
-  store: DocumentStore;
+  runs: Pick<CompareRuns, 'save'>;
   prices: PriceBook;
   metrics: Metrics;
   modelTimeoutMs: number;
@@ -45,11 +43,6 @@ export function shuffled<T>(items: T[]): T[] {
   }
   return copy;
 }
-
-/** Compare runs are kept for a week: long enough for "Run again", "Show full answer" and votes. */
-export const RUN_TTL_SECONDS = 7 * 86_400;
-
-const runKey = (id: string) => `compare:${id}`;
 
 function planModel({ model, invokeId }: ResolvedModel, input: CompareInput): ModelRun {
   const notes: string[] = [];
@@ -117,23 +110,15 @@ export class CompareService {
     onChange: (run: CompareRun) => void,
     images: Attachment[] = [],
   ): Promise<CompareRun> {
-    await this.save(run);
+    await this.deps.runs.save(run);
     await Promise.all(
       run.models.map((model) =>
         model.status === 'waiting' ? this.callModel(run, model, onChange, images) : undefined,
       ),
     );
     run.finishedAt = Date.now();
-    await this.save(run);
+    await this.deps.runs.save(run);
     return run;
-  }
-
-  load(id: string): Promise<CompareRun | undefined> {
-    return this.deps.store.getJson<CompareRun>(runKey(id));
-  }
-
-  save(run: CompareRun): Promise<void> {
-    return this.deps.store.setJson(runKey(run.id), run, RUN_TTL_SECONDS);
   }
 
   private async callModel(
@@ -152,11 +137,14 @@ export class CompareService {
         temperature: run.options.temperature,
       },
       (soFar) => {
+        // A model ended from outside (the app stopping) keeps that end: a late piece must not revive it.
+        if (!isUnfinished(model)) return;
         Object.assign(model, soFar);
         if (soFar.text !== '') model.status = 'streaming';
         onChange(run);
       },
     );
+    if (!isUnfinished(model)) return;
     model.latencyMs = answer.latencyMs;
     if (answer.ok) this.finish(run, model, answer.costUsd);
     else if (answer.partial) {
@@ -185,4 +173,21 @@ export class CompareService {
       };
     }
   }
+}
+
+const isUnfinished = (model: ModelRun) => model.status === 'waiting' || model.status === 'streaming';
+
+/**
+ * Ends every model still waiting or streaming with `failure`, keeping the text that arrived, so a
+ * compare cut short (the app stopping, the store going away) is still a finished run.
+ */
+export function endUnfinished(run: CompareRun, failure: ModelFailure): void {
+  const now = Date.now();
+  for (const model of run.models) {
+    if (!isUnfinished(model)) continue;
+    model.status = 'failed';
+    model.failure = failure;
+    model.latencyMs ??= now - run.startedAt;
+  }
+  run.finishedAt ??= now;
 }

@@ -1,56 +1,83 @@
-import type { ModelFailure } from '../bedrock/errors.js';
-import type { CompareOptions } from './parse.js';
+import { z } from 'zod';
+import { FAILURE_KINDS } from '../bedrock/errors.js';
 
-/** `timed-out`: still answering at COMPARE_MODEL_TIMEOUT_SECONDS; what arrived is kept, marked partial. */
-export type ModelRunStatus = 'waiting' | 'streaming' | 'done' | 'timed-out' | 'failed' | 'skipped';
+// A compare run is stored for a week and read back by every button on its message, so its shape is
+// a schema: a stored run that no longer fits it reads as missing instead of being trusted.
+
+const compareOptionsSchema = z.object({
+  maxTokens: z.number().int().positive().optional(),
+  temperature: z.number().min(0).max(1).optional(),
+  system: z.string().optional(),
+  blind: z.boolean(),
+  maxLatencyMs: z.number().positive().optional(),
+  maxCostUsd: z.number().positive().optional(),
+});
+
+export type CompareOptions = z.infer<typeof compareOptionsSchema>;
+
+const modelFailureSchema = z.object({
+  kind: z.enum(FAILURE_KINDS),
+  message: z.string(),
+  detail: z.string().optional(),
+});
+
+const modelRunSchema = z.object({
+  /** Short name people type and read, e.g. `nova-micro`. */
+  label: z.string(),
+  name: z.string(),
+  modelId: z.string(),
+  invokeId: z.string(),
+  /** `timed-out`: still answering at COMPARE_MODEL_TIMEOUT_SECONDS; what arrived is kept, marked partial. */
+  status: z.enum(['waiting', 'streaming', 'done', 'timed-out', 'failed', 'skipped']),
+  text: z.string(),
+  /** What the user should know about this model for this input (an ignored image, a legacy model…). */
+  notes: z.array(z.string()),
+  /** Set at planning when the model rejects system prompts, so it is called without one. */
+  omitSystemPrompt: z.boolean().optional(),
+  /** Set at planning when the user attached images and this model can see them. */
+  seesImages: z.boolean().optional(),
+  stopReason: z.string().optional(),
+  firstTokenMs: z.number().optional(),
+  latencyMs: z.number().optional(),
+  bedrockLatencyMs: z.number().optional(),
+  inputTokens: z.number().optional(),
+  outputTokens: z.number().optional(),
+  tokensPerSecond: z.number().optional(),
+  /** Undefined while running or when no price is known: shown as "price unknown", never $0. */
+  costUsd: z.number().optional(),
+  /** A timed-out model's cost estimated from its partial text (Bedrock sent no usage); shown with ≈. */
+  estimatedCostUsd: z.number().optional(),
+  /** The limit a timed-out model ran into. */
+  timeoutMs: z.number().optional(),
+  failure: modelFailureSchema.optional(),
+  /** Whether the figures meet the user's --max-latency / --max-cost, when given. */
+  withinCriteria: z.object({ latency: z.boolean().optional(), cost: z.boolean().optional() }).optional(),
+});
 
 /** One model's part of a compare, as it stands now. Plain data: it is stored and rendered. */
-export interface ModelRun {
-  /** Short name people type and read, e.g. `nova-micro`. */
-  label: string;
-  name: string;
-  modelId: string;
-  invokeId: string;
-  status: ModelRunStatus;
-  text: string;
-  /** What the user should know about this model for this input (an ignored image, a legacy model…). */
-  notes: string[];
-  /** Set at planning when the model rejects system prompts, so it is called without one. */
-  omitSystemPrompt?: boolean;
-  /** Set at planning when the user attached images and this model can see them. */
-  seesImages?: boolean;
-  stopReason?: string;
-  firstTokenMs?: number;
-  latencyMs?: number;
-  bedrockLatencyMs?: number;
-  inputTokens?: number;
-  outputTokens?: number;
-  tokensPerSecond?: number;
-  /** Undefined while running or when no price is known: shown as "price unknown", never $0. */
-  costUsd?: number;
-  /** A timed-out model's cost estimated from its partial text (Bedrock sent no usage); shown with ≈. */
-  estimatedCostUsd?: number;
-  /** The limit a timed-out model ran into. */
-  timeoutMs?: number;
-  failure?: ModelFailure;
-  /** Whether the figures meet the user's --max-latency / --max-cost, when given. */
-  withinCriteria?: { latency?: boolean; cost?: boolean };
-}
+export type ModelRun = z.infer<typeof modelRunSchema>;
 
-export interface CompareRun {
-  id: string;
-  teamId: string;
-  userId: string;
-  prompt: string;
-  options: CompareOptions;
-  maxTokens: number;
-  imageCount: number;
-  models: ModelRun[];
-  startedAt: number;
-  finishedAt?: number;
+/** The verdict on one compare: the best answer's index, a tie, or none good. */
+const verdictSchema = z.union([z.number().int().nonnegative(), z.literal('tie'), z.literal('bad')]);
+
+export type Verdict = z.infer<typeof verdictSchema>;
+
+export const compareRunSchema = z.object({
+  id: z.string(),
+  teamId: z.string(),
+  userId: z.string(),
+  prompt: z.string(),
+  options: compareOptionsSchema,
+  maxTokens: z.number(),
+  imageCount: z.number(),
+  models: z.array(modelRunSchema),
+  startedAt: z.number(),
+  finishedAt: z.number().optional(),
   /** In blind mode, the requester's verdict; names and figures show once it is given. */
-  verdict?: { by: string; verdict: Verdict };
-}
+  verdict: z.object({ by: z.string(), verdict: verdictSchema }).optional(),
+});
+
+export type CompareRun = z.infer<typeof compareRunSchema>;
 
 export interface CompareSummary {
   fastestFirstToken?: ModelRun;
@@ -64,6 +91,3 @@ export interface CompareSummary {
   /** True when some model that ran has no known price, so the total is a lower bound. */
   costIncomplete: boolean;
 }
-
-/** The verdict on one compare: the best answer's index, a tie, or none good. */
-export type Verdict = number | 'tie' | 'bad';

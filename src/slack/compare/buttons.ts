@@ -1,13 +1,13 @@
 import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
+import { EXPIRED_RUN } from '../../compare/runs.js';
 import type { Logger } from '../../logger.js';
 import type { WorkTracker } from '../../ops/work-tracker.js';
+import { failed } from '../../result.js';
 import { runDetached } from '../kit/detached.js';
-import { EXPIRED_RUN } from '../kit/failures.js';
-import { notice } from '../kit/notices.js';
+import { problemNotice } from '../kit/problem.js';
 import { requesterOfAction } from '../kit/requester.js';
-import type { CompareFlow } from './flow.js';
-import { fullAnswerModal } from './full-answer.js';
 import { COMPARE_ACTIONS } from './message.js';
+import type { Click, CompareRunActions } from './run-actions.js';
 
 /** A per-model button's value: the run and the model's place in it. */
 function target(value: string | undefined): { run: string; model: number } | undefined {
@@ -22,12 +22,17 @@ function target(value: string | undefined): { run: string; model: number } | und
 }
 
 /** Who clicked, on which message: Slack's own fields of the click, never anything the button carries. */
-function where(body: BlockButtonAction) {
+function where(body: BlockButtonAction): Click {
   return { ...requesterOfAction(body), messageTs: body.message?.ts ?? body.container?.message_ts ?? '' };
 }
 
 /** The compare message's buttons: ack at once, then act detached, answering failures privately. */
-export function registerCompareButtons(app: App, flow: CompareFlow, work: WorkTracker, logger: Logger): void {
+export function registerCompareButtons(
+  app: App,
+  actions: CompareRunActions,
+  work: WorkTracker,
+  logger: Logger,
+): void {
   const button = (
     prefix: string,
     act: (body: BlockButtonAction, value: string, respond: RespondFn) => Promise<unknown>,
@@ -53,27 +58,27 @@ export function registerCompareButtons(app: App, flow: CompareFlow, work: WorkTr
     );
   };
 
-  button(COMPARE_ACTIONS.runAgain, (body, value, respond) => flow.rerun(value, where(body), respond));
+  button(COMPARE_ACTIONS.runAgain, (body, value, respond) => actions.rerun(value, where(body), respond));
 
   button(COMPARE_ACTIONS.vote, async (body, value, respond) => {
     const picked = target(value);
-    if (picked) await flow.vote(picked.run, picked.model, where(body), respond);
+    if (picked) await actions.vote(picked.run, picked.model, where(body), respond);
   });
 
   button(COMPARE_ACTIONS.blindPick, async (body, value, respond) => {
     const picked = target(value);
-    if (picked) await flow.blindVerdict(picked.run, picked.model, where(body), respond);
+    if (picked) await actions.blindVerdict(picked.run, picked.model, where(body), respond);
   });
   button(COMPARE_ACTIONS.blindTie, (body, value, respond) =>
-    flow.blindVerdict(value, 'tie', where(body), respond),
+    actions.blindVerdict(value, 'tie', where(body), respond),
   );
   button(COMPARE_ACTIONS.blindBad, (body, value, respond) =>
-    flow.blindVerdict(value, 'bad', where(body), respond),
+    actions.blindVerdict(value, 'bad', where(body), respond),
   );
 
   button(COMPARE_ACTIONS.continueWith, async (body, value, respond) => {
     const picked = target(value);
-    if (picked) await flow.continueWith(picked.run, picked.model, where(body), respond);
+    if (picked) await actions.continueWith(picked.run, picked.model, where(body), respond);
   });
 
   // The modal must open within 3 s of the click (trigger_id), so this one is not detached.
@@ -82,15 +87,18 @@ export function registerCompareButtons(app: App, flow: CompareFlow, work: WorkTr
     async ({ ack, body, action, client, respond }) => {
       await ack();
       const picked = target(action.value);
-      const answer = picked ? await flow.fullAnswer(picked.run, picked.model, where(body)) : undefined;
-      if (!answer) {
-        await respond({ response_type: 'ephemeral', replace_original: false, ...notice(EXPIRED_RUN) });
+      const answer = picked
+        ? await actions.fullAnswer(picked.run, picked.model, where(body))
+        : failed(EXPIRED_RUN);
+      if (!answer.ok) {
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          ...problemNotice(answer.problem),
+        });
         return;
       }
-      await client.views.open({
-        trigger_id: body.trigger_id,
-        view: fullAnswerModal(answer.model, answer.hiddenAs),
-      });
+      await client.views.open({ trigger_id: body.trigger_id, view: answer.value });
     },
   );
 }

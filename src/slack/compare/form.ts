@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { CompareForm } from '../../compare/form.js';
 import type { Logger } from '../../logger.js';
 import type { WorkTracker } from '../../ops/work-tracker.js';
+import { failed } from '../../result.js';
 import { runDetached } from '../kit/detached.js';
 import { describeFailure } from '../kit/failures.js';
 import { type SlackFile, slackFileSchema } from '../kit/files.js';
@@ -36,10 +37,10 @@ export function registerCompareForm(
     };
     const checked = await flow.checkForm(form).catch((error: unknown) => {
       logger.error({ err: error }, 'checking the compare form failed');
-      return { errors: { prompt: describeFailure(error) } };
+      return failed({ prompt: describeFailure(error) });
     });
-    if ('errors' in checked) {
-      await ack({ response_action: 'errors', errors: checked.errors as Record<string, string> });
+    if (!checked.ok) {
+      await ack({ response_action: 'errors', errors: checked.problem as Record<string, string> });
       return;
     }
     await ack();
@@ -56,7 +57,7 @@ export function registerCompareForm(
       (message) => reply({ response_type: 'ephemeral', ...message }),
       () =>
         flow.runForm(
-          checked,
+          checked.value,
           { save: selected(values, COMPARE_SAVE_FIELD).length > 0, files },
           requester,
           reply,

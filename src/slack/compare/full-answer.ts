@@ -1,13 +1,17 @@
 import type { KnownBlock, View } from '@slack/types';
-import type { ModelRun } from '../../compare/types.js';
+import type { CompareRun } from '../../compare/types.js';
 import { clip, LIMITS, splitMrkdwn, toMrkdwn } from '../kit/limits.js';
 import { slackView } from '../kit/message.js';
+import { blindLabel, isHidden } from './message.js';
 
 /**
- * A modal with one model's whole answer, split into sections at paragraph and code-block boundaries.
- * `hiddenAs` ("Answer A") stands for the model while a blind compare still hides it.
+ * A modal with the whole answer of the model at `index`, split into sections at paragraph and
+ * code-block boundaries; while a blind compare hides its models, under its letter ("Answer A") only.
  */
-export function fullAnswerModal(model: ModelRun, hiddenAs?: string): View {
+export function fullAnswerModal(run: CompareRun, index: number): View {
+  const model = run.models[index];
+  if (!model) throw new RangeError(`compare ${run.id} has no model ${index}`);
+  const hiddenAs = isHidden(run) ? `Answer ${blindLabel(index)}` : undefined;
   const pieces = splitMrkdwn(toMrkdwn(model.text), LIMITS.sectionText - 100);
   const room = LIMITS.modalBlocks - 2;
   const partial = model.status === 'timed-out' ? ' · partial: the model timed out' : '';

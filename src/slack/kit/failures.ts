@@ -1,5 +1,4 @@
 import { classifyBedrockError, isOutage } from '../../bedrock/errors.js';
-import { RUN_TTL_SECONDS } from '../../store/keys.js';
 import { StoreUnavailableError } from '../../store/types.js';
 
 /** What a person is told when the model catalog could not be read. */
@@ -19,5 +18,3 @@ export function describeFailure(error: unknown): string {
   }
   return 'Something went wrong on my side and this request did not finish. Please try again.';
 }
-
-export const EXPIRED_RUN = `That compare is too old to act on (runs are kept for ${RUN_TTL_SECONDS / 86_400} days). Run it again with \`/compare\`.`;

@@ -154,7 +154,7 @@ describe('the compare message', () => {
     expect(actionIds(message.blocks)).toEqual(
       expect.arrayContaining(['compare_blind_pick_0', 'compare_show_full_0']),
     );
-    const modal = JSON.stringify(fullAnswerModal(blind.models[0] as ModelRun, 'Answer A'));
+    const modal = JSON.stringify(fullAnswerModal(blind, 0));
     expect(modal).toContain('Answer A');
     expect(modal).not.toMatch(/Model 0|model-0/);
   });

@@ -1,0 +1,62 @@
+import type { KnownBlock } from '@slack/types';
+import type { Catalog } from '../../bedrock/catalog.js';
+import { type SlackMessage, slackMessage } from '../kit/message.js';
+import { inlineCode } from '../kit/notices.js';
+
+/** Names taken from the live catalog, so every example help shows is one /compare accepts. */
+interface ModelNameExamples {
+  /** Short names of distinct invocable text models. */
+  names: string[];
+  modelId?: string;
+  profileId?: string;
+}
+
+/** Help's examples, from the live catalog: three short names, a model ID and a profile ID that resolve. */
+function helpExamples(catalog: Catalog): ModelNameExamples {
+  const names = catalog.exampleNames(3);
+  const first = names[0] ? catalog.find(names[0])?.model : undefined;
+  const profiled = catalog.invocableTextModels().find((model) => model.profileIds.length > 0);
+  return { names, modelId: first?.modelId, profileId: profiled?.profileIds[0] };
+}
+
+/** `/compare help`: usage, options and examples that this workspace's catalog accepts. */
+export function compareHelp(catalog: Catalog, maxModels: number, defaults: string[]): SlackMessage {
+  const examples = helpExamples(catalog);
+  const [first, second, third] = examples.names;
+  const naming = [
+    examples.names.length > 0 ? `aliases (${examples.names.map(inlineCode).join(', ')})` : 'aliases',
+    examples.modelId ? `model IDs (${inlineCode(examples.modelId)})` : 'model IDs',
+    examples.profileId
+      ? `inference profile IDs (${inlineCode(examples.profileId)})`
+      : 'inference profile IDs',
+  ];
+  const runs =
+    first && second
+      ? [
+          `\`/compare ${first} ${second} What are the top AWS services?\``,
+          `\`/compare ${[first, second, third].filter(Boolean).join(',')} --max-tokens 300 Explain RAG in two sentences\``,
+          `\`/compare --blind --temperature 0 ${first} ${second} Write a haiku about S3\``,
+        ]
+      : [];
+  const sections = [
+    `*/compare* runs one prompt on 2–${maxModels} Bedrock models side by side and shows each answer with its time to first token, latency, tokens, tokens/s and cost.`,
+    [
+      '*Usage*',
+      '`/compare [models…] [options] prompt`',
+      `• Models first, separated by spaces or commas: ${naming[0]}, ${naming[1]} or ${naming[2]}.`,
+      `• No models named: your saved set, else the workspace default (${defaults.map(inlineCode).join(', ')}).`,
+      '• `/compare` alone opens a form: pick models from the catalog, attach an image, and save the set as your default.',
+    ].join('\n'),
+    [
+      '*Options* (before the prompt)',
+      '• `--max-tokens 512` longest answer, in tokens',
+      '• `--temperature 0.2` from 0 to 1',
+      '• `--system "Answer in one sentence"` a system prompt',
+      '• `--blind` hide model names until you vote',
+      '• `--max-latency 2s` `--max-cost 0.01` flag answers outside these limits',
+    ].join('\n'),
+    ['*Examples*', ...runs, '`/compare leaderboard` which models your workspace voted best'].join('\n'),
+  ];
+  const blocks: KnownBlock[] = sections.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
+  return slackMessage({ text: 'How to use /compare', blocks });
+}

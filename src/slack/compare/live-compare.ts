@@ -1,0 +1,171 @@
+import type { WebClient } from '@slack/web-api';
+import type { ModelFailure } from '../../bedrock/errors.js';
+import type { Attachment } from '../../bedrock/messages.js';
+import type { CompareBooking } from '../../compare/booking.js';
+import type { CompareRuns } from '../../compare/runs.js';
+import { type CompareService, endUnfinished } from '../../compare/service.js';
+import type { CompareRun } from '../../compare/types.js';
+import type { Logger } from '../../logger.js';
+import type { WorkTracker } from '../../ops/work-tracker.js';
+import { StoreUnavailableError } from '../../store/types.js';
+import { notice } from '../kit/notices.js';
+import type { Reply } from '../kit/reply.js';
+import type { Requester } from '../kit/requester.js';
+import { type RetryTiming, retryInBackground } from '../kit/retry.js';
+import { deliverFinal, ThrottledMessage } from '../kit/throttled-message.js';
+import { compareMessage } from './message.js';
+
+export interface LiveCompareDeps {
+  client: WebClient;
+  service: CompareService;
+  runs: Pick<CompareRuns, 'save'>;
+  booking: CompareBooking;
+  logger: Logger;
+  /** Where a compare still streaming is closed if the app stops first. */
+  shutdown: Pick<WorkTracker, 'closeOnShutdown'>;
+  /** For final updates. */
+  slackRetry: RetryTiming;
+  /** For storing a finished run while the store is unreachable. */
+  storeRetry: RetryTiming;
+  updateIntervalMs?: number;
+}
+
+/** Errors Slack gives when the bot may not post in a channel; the answer then goes via response_url. */
+const NOT_IN_CHANNEL = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
+
+const STOPPED: ModelFailure = {
+  kind: 'unavailable',
+  message: '_stopped: the app restarted before this model finished. Use *Run again* to ask once more._',
+};
+const STORE_DOWN: ModelFailure = {
+  kind: 'unavailable',
+  message:
+    '_not finished: the app’s state store (Redis) became unreachable. Try again in a minute; if it persists, tell whoever runs this app._',
+};
+
+/**
+ * One compare as a Slack message from placeholders to its final state: streamed while the models
+ * answer, closed when the app stops, final even when the store goes away, and booked once.
+ */
+export class LiveCompare {
+  constructor(private readonly deps: LiveCompareDeps) {}
+
+  /** Posts placeholders, streams every model into the message, and ends with the full figures. */
+  async run(run: CompareRun, requester: Requester, respond: Reply, images: Attachment[]): Promise<void> {
+    const ts = await this.postPlaceholders(run, requester.channelId);
+    if (!ts) {
+      await this.runWithoutMessage(run, respond, images);
+      return;
+    }
+    const { client } = this.deps;
+    const channel = requester.channelId;
+    const live = new ThrottledMessage(
+      async (message) => {
+        await client.chat.update({ channel, ts, ...message });
+      },
+      (error) => this.deps.logger.warn({ err: error }, 'compare streaming update failed'),
+      this.deps.updateIntervalMs,
+    );
+    const release = this.closeOnShutdown(run, live);
+    try {
+      const final = await this.executeKeepingRun(run, live, images);
+      await deliverFinal(
+        live,
+        compareMessage(final),
+        (message) => client.chat.postMessage({ channel, ...message }),
+        this.deps.slackRetry,
+        (error) =>
+          this.deps.logger.warn(
+            { err: error },
+            'the final compare update failed until its deadline; posting it afresh',
+          ),
+      );
+      await this.book(final);
+    } finally {
+      release();
+    }
+  }
+
+  /** The compare message's ts, or undefined when the bot may not post in the channel. */
+  private async postPlaceholders(run: CompareRun, channel: string): Promise<string | undefined> {
+    try {
+      return (await this.deps.client.chat.postMessage({ channel, ...compareMessage(run) })).ts;
+    } catch (error) {
+      const code = (error as { data?: { error?: string } }).data?.error;
+      if (!code || !NOT_IN_CHANNEL.has(code)) throw error;
+      return undefined;
+    }
+  }
+
+  /** The bot cannot post here: answer once, through the command's response_url, when all are done. */
+  private async runWithoutMessage(run: CompareRun, respond: Reply, images: Attachment[]): Promise<void> {
+    await respond({
+      response_type: 'ephemeral',
+      ...notice(
+        'I’m not a member of this channel, so the compare will appear here when it finishes. Invite me with `/invite @Bedrock` to see answers stream in.',
+        ':information_source:',
+      ),
+    });
+    const final = await this.deps.service.execute(run, () => {}, images);
+    await respond({ response_type: 'in_channel', ...compareMessage(final) });
+    await this.deps.booking.of(final)();
+  }
+
+  /**
+   * Should the app be stopped first, each model keeps what arrived, marked as stopped, and the run
+   * is stored so "Run again" works. Returns the release for when the compare ends by itself.
+   */
+  private closeOnShutdown(run: CompareRun, live: ThrottledMessage): () => void {
+    return this.deps.shutdown.closeOnShutdown(async () => {
+      endUnfinished(run, STOPPED);
+      await this.deps.runs
+        .save(run)
+        .catch((error: unknown) =>
+          this.deps.logger.warn({ err: error }, 'could not store a stopped compare'),
+        );
+      await live.finish(compareMessage(run));
+    });
+  }
+
+  /**
+   * Runs the compare. When the store becomes unreachable the run still ends in a final state: models
+   * that were never called are marked so, and a finished run is stored once the store is back (or
+   * that is logged), so it never stays "waiting" for "Continue with" to find.
+   */
+  private async executeKeepingRun(
+    run: CompareRun,
+    live: ThrottledMessage,
+    images: Attachment[],
+  ): Promise<CompareRun> {
+    const { service, runs, logger } = this.deps;
+    try {
+      return await service.execute(run, (current) => live.update(() => compareMessage(current)), images);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      logger.warn({ err: error }, 'the store became unreachable during a compare');
+      // The service works on `run` itself, so it holds what arrived.
+      endUnfinished(run, STORE_DOWN);
+      retryInBackground(
+        () => runs.save(run),
+        this.deps.storeRetry,
+        (lastError) =>
+          logger.error(
+            { err: lastError },
+            'could not store a finished compare: the store stayed unreachable',
+          ),
+      );
+      return run;
+    }
+  }
+
+  /** The compare is shown and final; what it counts for is booked now, or once the store is back. */
+  private async book(final: CompareRun): Promise<void> {
+    const book = this.deps.booking.of(final);
+    await book().catch((error: unknown) => {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      retryInBackground(book, this.deps.storeRetry, (lastError) =>
+        this.deps.logger.error({ err: lastError }, 'could not book a compare: the store stayed unreachable'),
+      );
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { CompareBooking } from '../../src/compare/booking.js';
+import { Leaderboard } from '../../src/compare/leaderboard.js';
+import { MemoryBackend } from '../../src/store/memory-backend.js';
+import { storeOn } from '../../src/store/store.js';
+import { StoreUnavailableError } from '../../src/store/types.js';
+import { UsageGuard } from '../../src/usage/guard.js';
+import { compareRun, modelRun } from './fixtures.js';
+
+describe('booking a finished compare', () => {
+  it('counts its spend and its leaderboard run once each, even when a first try fails half-way', async () => {
+    const store = storeOn(new MemoryBackend());
+    const now = new Date('2026-11-25T10:00:00Z');
+    const guard = new UsageGuard(
+      store,
+      { userPerMinute: 10, teamPerMinute: 10, dailySpendCapUsd: 1 },
+      () => now,
+    );
+    const leaderboard = new Leaderboard(store);
+    let outage = true;
+    // The store goes away after the spend was written, before the leaderboard's run was.
+    const flakyLeaderboard = {
+      recordRun: async (run: Parameters<Leaderboard['recordRun']>[0]) => {
+        if (outage) throw new StoreUnavailableError(new Error('ECONNREFUSED'));
+        await leaderboard.recordRun(run);
+      },
+    };
+    const booking = new CompareBooking({ spend: guard, leaderboard: flakyLeaderboard });
+    const run = compareRun([
+      modelRun('nova-micro', { costUsd: 0.25 }),
+      modelRun('nova-lite', { costUsd: 0.5 }),
+    ]);
+
+    const book = booking.of(run);
+    await expect(book()).rejects.toThrow(StoreUnavailableError);
+    outage = false;
+    await book();
+    await book();
+
+    expect(await store.readTotal('spend:T1:U1:2026-11-25')).toBe(0.75);
+    expect((await leaderboard.standings('T1')).map((standing) => standing.runs)).toEqual([1, 1]);
+  });
+});

@@ -1,0 +1,72 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Leaderboard } from '../../src/compare/leaderboard.js';
+import { MemoryBackend } from '../../src/store/memory-backend.js';
+import { storeOn } from '../../src/store/store.js';
+import { compareRun, modelRun } from './fixtures.js';
+
+describe('the compare leaderboard', () => {
+  let leaderboard: Leaderboard;
+  beforeEach(() => {
+    leaderboard = new Leaderboard(storeOn(new MemoryBackend()));
+  });
+
+  it('counts wins and verdicts per model, and ranks by wins, then win rate', async () => {
+    const run = () => compareRun([modelRun('nova-micro'), modelRun('nova-lite'), modelRun('haiku')]);
+    for (const picked of [0, 0, 1]) {
+      const judged = run();
+      await leaderboard.recordRun(judged);
+      await leaderboard.recordVerdict(judged, picked);
+    }
+    const tie = run();
+    await leaderboard.recordRun(tie);
+    await leaderboard.recordVerdict(tie, 'tie');
+
+    const standings = await leaderboard.standings('T1');
+    expect(standings.map(({ modelId, wins, contests, runs }) => ({ modelId, wins, contests, runs }))).toEqual(
+      [
+        { modelId: 'nova-micro', wins: 2, contests: 4, runs: 4 },
+        { modelId: 'nova-lite', wins: 1, contests: 4, runs: 4 },
+        { modelId: 'haiku', wins: 0, contests: 4, runs: 4 },
+      ],
+    );
+    expect(standings[0]?.winRate).toBe(0.5);
+    expect(standings[1]?.winRate).toBe(0.25);
+    expect(await leaderboard.standings('T2')).toEqual([]);
+  });
+
+  it('gives a timed-out answer no win and no contest: a partial answer is no fair contest', async () => {
+    const run = compareRun([
+      modelRun('nova-micro'),
+      modelRun('nova-lite', { status: 'timed-out', costUsd: undefined }),
+    ]);
+    await leaderboard.recordRun(run);
+    await leaderboard.recordVerdict(run, 1);
+
+    const standings = await leaderboard.standings('T1');
+    expect(standings).toHaveLength(1);
+    expect(standings[0]).toMatchObject({ modelId: 'nova-micro', wins: 0, contests: 1, runs: 1 });
+  });
+
+  it('reads the median latency and cost back from the histograms, rounded to their buckets', async () => {
+    const samples = [
+      { latencyMs: 900, costUsd: 0.0011 },
+      { latencyMs: 1_210, costUsd: 0.0013 },
+      { latencyMs: 1_190, costUsd: 0.0012 },
+      { latencyMs: 5_000, costUsd: 0.09 },
+      { latencyMs: 1_020, costUsd: 0.0012 },
+    ];
+    for (const sample of samples) await leaderboard.recordRun(compareRun([modelRun('nova-micro', sample)]));
+
+    const [standing] = await leaderboard.standings('T1');
+    // Latency buckets are 50 ms wide: 1,190 and 1,210 both count as 1,200, the middle of five samples.
+    expect(standing?.medianLatencyMs).toBe(1_200);
+    expect(standing?.medianCostUsd).toBe(0.0012);
+  });
+
+  it('has no median cost for a model whose price is unknown, rather than $0', async () => {
+    await leaderboard.recordRun(compareRun([modelRun('custom-model', { costUsd: undefined })]));
+    const [standing] = await leaderboard.standings('T1');
+    expect(standing?.runs).toBe(1);
+    expect(standing?.medianCostUsd).toBeUndefined();
+  });
+});
