@@ -196,8 +196,8 @@ export class CompareFlow {
     images: Attachment[] = [],
   ): Promise<void> {
     const decision = await this.deps.guard.admit(requester.teamId, requester.userId);
-    if (!decision.allowed) {
-      await respond({ response_type: 'ephemeral', ...notice(decision.reason, ':hourglass:') });
+    if (!decision.ok) {
+      await respond({ response_type: 'ephemeral', ...notice(decision.problem.message, ':hourglass:') });
       return;
     }
     const run = this.deps.service.plan({
