@@ -31,6 +31,13 @@ export function chooseModel(
   );
 }
 
+/** A conversation, and the person speaking in it now. */
+export interface Speaking {
+  conversationId: string;
+  teamId: string;
+  userId: string;
+}
+
 export interface ModelChoiceDeps {
   service: Pick<ChatService, 'exclusive' | 'load' | 'save'>;
   preferences: PreferenceStore;
@@ -43,9 +50,7 @@ export class ModelChoice {
 
   async current(
     catalog: Catalog,
-    conversationId: string,
-    teamId: string,
-    userId: string,
+    { conversationId, teamId, userId }: Speaking,
   ): Promise<Result<ResolvedModel>> {
     const [conversation, preferences] = await Promise.all([
       this.deps.service.load(conversationId),
@@ -58,9 +63,7 @@ export class ModelChoice {
   async switchTo(
     catalog: Catalog,
     { wanted, asDefault }: { wanted: string; asDefault: boolean },
-    conversationId: string,
-    teamId: string,
-    userId: string,
+    { conversationId, teamId, userId }: Speaking,
   ): Promise<Result<ResolvedModel, Problem | UnknownModel>> {
     const resolution = catalog.resolve(wanted);
     if (!resolution.ok) return failed({ kind: 'unknown-model', wanted, suggestions: resolution.suggestions });

@@ -9,7 +9,7 @@ import {
   StoreUnavailableError,
 } from '../store/types.js';
 import type { UsageGuard } from '../usage/guard.js';
-import { chooseModel } from './model-choice.js';
+import { chooseModel, type Speaking } from './model-choice.js';
 import { replyNotes } from './notes.js';
 import { type AnsweredReply, type ChatReply, type ChatService, emptyConversation } from './service.js';
 
@@ -19,10 +19,7 @@ export interface EarlierTurns {
   read(): Promise<Result<ConversationTurn[]>>;
 }
 
-export interface TurnRequest {
-  teamId: string;
-  userId: string;
-  conversationId: string;
+export interface TurnRequest extends Speaking {
   turn: ConversationTurn;
   attachments: Attachment[];
   /** Where earlier turns can be re-read when the store has none; absent when there can be none. */

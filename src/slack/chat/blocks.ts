@@ -2,6 +2,8 @@ import type { KnownBlock } from '@slack/types';
 import { timedOutAfter } from '../../bedrock/answer.js';
 import type { ModelFailure } from '../../bedrock/errors.js';
 import { formatUsd } from '../../bedrock/pricing.js';
+import { LockTimeoutError } from '../../store/with-lock.js';
+import { catalogFailure, describeFailure } from '../kit/failures.js';
 import { clip, escapeMrkdwn, LIMITS, renderClipped, splitMrkdwn, toMrkdwn } from '../kit/limits.js';
 import { type SlackMessage, slackMessage } from '../kit/message.js';
 import { notice } from '../kit/notices.js';
@@ -166,4 +168,15 @@ export function forgottenNotice(userId: string): SlackMessage {
     ...notice('I have forgotten this conversation; the next message starts afresh.', ':broom:'),
     metadata: { event_type: FORGET_EVENT, event_payload: { forgotten_by: userId } },
   };
+}
+
+/** A turn or command that failed unexpectedly (model errors are answered in the reply itself). */
+export function chatFailureNotice(error: unknown): SlackMessage {
+  if (error instanceof LockTimeoutError) {
+    return notice('I’m still answering an earlier message in this thread. Please try again in a moment.');
+  }
+  // A Bedrock error that reaches this far is the catalog's.
+  return notice(
+    error instanceof Error && '$metadata' in error ? catalogFailure(error) : describeFailure(error),
+  );
 }

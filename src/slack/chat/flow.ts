@@ -1,44 +1,28 @@
 import type { Catalog, CatalogSource } from '../../bedrock/catalog.js';
-import { parseChatCommand } from '../../chat/command.js';
+import { type ChatCommand, parseChatCommand } from '../../chat/command.js';
 import type { ModelChoice } from '../../chat/model-choice.js';
 import type { ChatService } from '../../chat/service.js';
 import type { ChatTurns, TurnOutcome } from '../../chat/turn.js';
 import type { WorkTracker } from '../../ops/work-tracker.js';
 import type { Result } from '../../result.js';
 import type { ConversationTurn } from '../../store/types.js';
-import { conversationId } from '../../store/types.js';
-import { LockTimeoutError } from '../../store/with-lock.js';
-import { catalogFailure, describeFailure } from '../kit/failures.js';
-import type { SlackFile, SlackFiles } from '../kit/files.js';
-import type { SlackMessage } from '../kit/message.js';
-import { notice, unknownModelNotice } from '../kit/notices.js';
+import type { SlackFiles } from '../kit/files.js';
+import { unknownModelNotice } from '../kit/notices.js';
 import { problemNotice } from '../kit/problem.js';
 import type { UserNames } from '../kit/user-names.js';
 import {
   answerMessages,
   chatFailureMessage,
+  chatFailureNotice,
   chatHelp,
   forgottenNotice,
   stoppedMessage,
   switchedNotice,
   whichModelNotice,
 } from './blocks.js';
+import { type ChatEvent, type Place, placeOf, type Voice, voiceFor } from './chat-event.js';
 import { LiveReply, type LiveReplyDeps } from './live-reply.js';
 import { threadTurns, withoutBotMention } from './thread-history.js';
-
-/** A message that speaks to the bot: a mention in a channel, or anything in a DM with it. */
-export interface ChatEvent {
-  teamId: string;
-  channelId: string;
-  userId: string;
-  text: string;
-  ts: string;
-  /** Set when the message is itself in a thread. */
-  threadTs?: string;
-  directMessage: boolean;
-  files: SlackFile[];
-  botUserId?: string;
-}
 
 export interface ChatFlowDeps extends LiveReplyDeps {
   files: SlackFiles;
@@ -51,24 +35,7 @@ export interface ChatFlowDeps extends LiveReplyDeps {
   shutdown: Pick<WorkTracker, 'closeOnShutdown'>;
 }
 
-/** Where a message's reply goes and which conversation it belongs to. */
-function placeOf(event: ChatEvent) {
-  // A channel mention opens a thread on itself; a top-level DM is one running conversation.
-  const threadTs = event.threadTs ?? (event.directMessage ? undefined : event.ts);
-  return {
-    threadTs,
-    id: conversationId(event.teamId, event.channelId, threadTs ?? 'dm'),
-    /** True when earlier messages may exist in Slack that the store could have lost. */
-    continuesThread: event.threadTs !== undefined && event.threadTs !== event.ts,
-  };
-}
-type Place = ReturnType<typeof placeOf>;
-
-/** Posting where the conversation is, for all to see, or telling the person who wrote alone. */
-interface Voice {
-  post(message: SlackMessage): Promise<unknown>;
-  tell(message: SlackMessage): Promise<unknown>;
-}
+type Command = Exclude<ChatCommand, { kind: 'turn' }>;
 
 /** Conversations with a model in a thread or DM: from a Slack message to a streamed reply. */
 export class ChatFlow {
@@ -76,55 +43,37 @@ export class ChatFlow {
 
   async handle(event: ChatEvent): Promise<void> {
     const place = placeOf(event);
-    const voice = this.voiceFor(event, place.threadTs);
-    const { models, catalog } = this.deps;
+    const voice = voiceFor(this.deps.client, event, place.threadTs);
     try {
       const text = withoutBotMention(event.text, event.botUserId);
       const command = parseChatCommand(text, event.files.length > 0);
-      if (command.kind === 'turn') return await this.turn(event, place, command.text, voice);
-      const loaded = await catalog.load();
-      const current = () => models.current(loaded, place.id, event.teamId, event.userId);
-      const nameOf = (model: Awaited<ReturnType<typeof current>>) =>
-        model.ok ? model.value.model.name : 'no available model';
-      if (command.kind === 'help') await voice.post(chatHelp(nameOf(await current())));
-      else if (command.kind === 'which-model') await voice.post(whichModelNotice(nameOf(await current())));
-      else if (command.kind === 'use') {
-        const { model: wanted, asDefault } = command;
-        const switched = await models.switchTo(
-          loaded,
-          { wanted, asDefault },
-          place.id,
-          event.teamId,
-          event.userId,
-        );
-        if (switched.ok) {
-          const { model, invokeId } = switched.value;
-          await voice.post(switchedNotice(model, invokeId, event.userId, asDefault));
-        } else if (switched.problem.kind === 'unknown-model') {
-          await voice.tell(unknownModelNotice(wanted, switched.problem.suggestions));
-        } else await voice.tell(problemNotice(switched.problem));
-      } else {
-        await this.deps.service.forget(place.id);
-        // The marker in the thread outlasts the store: a rebuild from Slack starts after it.
-        await voice.post(forgottenNotice(event.userId));
-      }
+      if (command.kind === 'turn') await this.turn(event, place, command.text, voice);
+      else await this.command(command, place, voice);
     } catch (error) {
       await voice.post(this.failureNotice(error));
     }
   }
 
-  private voiceFor(event: ChatEvent, threadTs: string | undefined): Voice {
-    const { client } = this.deps;
-    const where = { channel: event.channelId, thread_ts: threadTs };
-    const post = async (message: SlackMessage) =>
-      (await client.chat.postMessage({ ...where, ...message })).ts;
-    return {
-      post,
-      tell: async (message) =>
-        event.directMessage
-          ? post(message)
-          : client.chat.postEphemeral({ ...where, user: event.userId, ...message }),
-    };
+  private async command(command: Command, { at }: Place, voice: Voice): Promise<void> {
+    const { models } = this.deps;
+    const catalog = await this.deps.catalog.load();
+    if (command.kind === 'forget') {
+      await this.deps.service.forget(at.conversationId);
+      // The marker in the thread outlasts the store: a rebuild from Slack starts after it.
+      await voice.post(forgottenNotice(at.userId));
+    } else if (command.kind === 'use') {
+      const { model: wanted, asDefault } = command;
+      const switched = await models.switchTo(catalog, { wanted, asDefault }, at);
+      if (switched.ok) {
+        await voice.post(switchedNotice(switched.value.model, switched.value.invokeId, at.userId, asDefault));
+      } else if (switched.problem.kind === 'unknown-model') {
+        await voice.tell(unknownModelNotice(wanted, switched.problem.suggestions));
+      } else await voice.tell(problemNotice(switched.problem));
+    } else {
+      const current = await models.current(catalog, at);
+      const name = current.ok ? current.value.model.name : 'no available model';
+      await voice.post(command.kind === 'help' ? chatHelp(name) : whichModelNotice(name));
+    }
   }
 
   /** A turn: admitted, answered into a live reply, which ends in a final state whatever happens. */
@@ -162,24 +111,14 @@ export class ChatFlow {
       reply.stop(stoppedMessage(reply.shown.modelName, reply.shown.text)),
     );
     try {
-      const { teamId, userId, channelId, botUserId } = event;
-      const thread = {
-        teamId,
-        channelId,
-        botUserId,
-        threadTs: place.threadTs ?? event.ts,
-        currentTs: event.ts,
-      };
+      const { teamId, channelId, botUserId, ts: currentTs } = event;
+      const threadTs = place.earlierIn;
+      const earlier = threadTs
+        ? threadTurns(client, limits, names, { teamId, channelId, botUserId, threadTs, currentTs }, logger)
+        : undefined;
       const outcome = await this.deps.turns.take(
         catalog,
-        {
-          teamId,
-          userId,
-          conversationId: place.id,
-          turn,
-          attachments,
-          earlier: place.continuesThread ? threadTurns(client, limits, names, thread, logger) : undefined,
-        },
+        { ...place.at, turn, attachments, earlier },
         (soFar, modelName) => reply.stream(modelName, soFar),
       );
       await this.render(outcome, problems, reply);
@@ -195,9 +134,13 @@ export class ChatFlow {
     }
     const { reply: answer, modelName, notes } = outcome.value;
     const [first, ...rest] = answerMessages(answer.text, {
-      ...answer,
       modelName,
+      inputTokens: answer.inputTokens,
+      outputTokens: answer.outputTokens,
+      costUsd: answer.costUsd,
       conversationCostUsd: answer.conversation.costUsd,
+      stopReason: answer.stopReason,
+      cutOffAfterMs: answer.cutOffAfterMs,
       notes: [...fileProblems, ...notes],
     });
     await reply.finish(first!);
@@ -205,15 +148,8 @@ export class ChatFlow {
     for (const part of rest) await reply.postAfresh(part);
   }
 
-  private failureNotice(error: unknown): SlackMessage {
+  private failureNotice(error: unknown) {
     this.deps.logger.error({ err: error }, 'chat turn failed');
-    return notice(
-      error instanceof LockTimeoutError
-        ? 'I’m still answering an earlier message in this thread. Please try again in a moment.'
-        : // Model errors are answered in the reply itself; a Bedrock error here is the catalog's.
-          error instanceof Error && '$metadata' in error
-          ? catalogFailure(error)
-          : describeFailure(error),
-    );
+    return chatFailureNotice(error);
   }
 }

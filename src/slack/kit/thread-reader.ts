@@ -15,7 +15,7 @@ async function mayRead(limits: RateLimitStore, { key, ttlSeconds }: StoreKey): P
   return (await limits.hit(key, READS_PER_MINUTE, ttlSeconds)).allowed;
 }
 
-export type ThreadMessage = NonNullable<ConversationsRepliesResponse['messages']>[number];
+type ThreadMessage = NonNullable<ConversationsRepliesResponse['messages']>[number];
 
 export interface ThreadRead {
   /** Oldest first. */
