@@ -21,7 +21,7 @@ function conversations() {
   return {
     store,
     warnings,
-    repository: new Conversations(store, { warn: (...args) => warnings.push(args) }),
+    repository: new Conversations(store, { warn: (...args: unknown[]) => warnings.push(args) }),
   };
 }
 
