@@ -11,7 +11,7 @@ import {
 import type { UsageGuard } from '../usage/guard.js';
 import { chooseModel, type Speaking } from './model-choice.js';
 import { replyNotes } from './notes.js';
-import { type AnsweredReply, type ChatReply, type ChatService, emptyConversation } from './service.js';
+import { type AnsweredReply, type ChatService, emptyConversation } from './service.js';
 
 /** Where a conversation the store has lost can be read again: the thread it lives in. */
 export interface EarlierTurns {
@@ -74,7 +74,7 @@ export class ChatTurns {
       const model = chooseModel(catalog, stored, preferences.chatModel, this.deps.defaultModel);
       if (!model.ok) return model;
       const modelName = model.value.model.name;
-      const reply: ChatReply = await service.reply(
+      const reply = await service.reply(
         {
           conversationId: request.conversationId,
           conversation: { ...conversation, modelId: model.value.invokeId },

@@ -68,8 +68,7 @@ function postPlaceholder(deps: LiveReplyDeps, place: ReplyPlace): Promise<string
 
 /** A reply that starts as a placeholder, streams the answer into it, and always ends in a final state. */
 export class LiveReply {
-  /** What the reply shows so far, for a final state written by someone else (a shutdown). */
-  shown = { modelName: 'Bedrock', text: '' };
+  private streamed = { modelName: 'Bedrock', text: '' };
 
   private constructor(
     private readonly deps: LiveReplyDeps,
@@ -94,8 +93,13 @@ export class LiveReply {
     return new LiveReply(deps, live, postAfresh);
   }
 
+  /** What the reply shows so far, for a final state written by someone else (a shutdown). */
+  get shown(): { modelName: string; text: string } {
+    return this.streamed;
+  }
+
   stream(modelName: string, textSoFar: string): void {
-    this.shown = { modelName, text: textSoFar };
+    this.streamed = { modelName, text: textSoFar };
     this.live.update(() => streamingMessage(modelName, textSoFar));
   }
 
