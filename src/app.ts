@@ -6,7 +6,9 @@ import { CatalogSource } from './bedrock/catalog.js';
 import { type BedrockClients, createBedrockClients } from './bedrock/clients.js';
 import { checkAwsCredentials } from './bedrock/credentials.js';
 import { PriceBook } from './bedrock/pricing.js';
+import { ModelChoice } from './chat/model-choice.js';
 import { ChatService } from './chat/service.js';
+import { ChatTurns } from './chat/turn.js';
 import { CompareBooking } from './compare/booking.js';
 import { CompareContinuation } from './compare/continue.js';
 import { Leaderboard } from './compare/leaderboard.js';
@@ -44,7 +46,7 @@ import { SlackFiles } from './slack/kit/files.js';
 import { FormSeal } from './slack/kit/form-origin.js';
 import { acknowledgeUnhandled, countRequests, dropRedeliveredEvents } from './slack/kit/middleware.js';
 import { guardSlackRequests } from './slack/kit/request-gate.js';
-import { DEFAULT_SLACK_RETRY, type RetryTiming } from './slack/kit/retry.js';
+import { DEFAULT_SLACK_RETRY, type RetryTiming, retryInBackground } from './slack/kit/retry.js';
 import { registerSlashCommand } from './slack/kit/slash-command.js';
 import { UserNames } from './slack/kit/user-names.js';
 import { webClientOptions } from './slack/kit/web-client-options.js';
@@ -245,16 +247,23 @@ export async function createBedrockSlackApp(
     files,
     catalog,
     service: chat,
-    guard,
-    preferences: store,
+    turns: new ChatTurns({
+      service: chat,
+      guard,
+      preferences: store,
+      defaultModel: config.chat.defaultModel,
+      retryLater: (booking) =>
+        retryInBackground(booking, retries.store, (error) =>
+          logger.error({ err: error }, 'could not save a chat turn: the store stayed unreachable'),
+        ),
+    }),
+    models: new ModelChoice({ service: chat, preferences: store, defaultModel: config.chat.defaultModel }),
     limits: store,
-    names: new UserNames(bolt.client, store),
-    defaultModel: config.chat.defaultModel,
+    names: new UserNames(bolt.client, store, logger),
     logger,
     shutdown: work,
     slackRetry: retries.slack,
     placeholderRetry: retries.placeholder,
-    storeRetry: retries.store,
     updateIntervalMs: overrides.updateIntervalMs,
   });
   registerChatEvents(bolt, chatFlow, work, logger);

@@ -65,6 +65,8 @@ export type ChatReply =
     }
   | { ok: false; failure: ModelFailure };
 
+export type AnsweredReply = Extract<ChatReply, { ok: true }>;
+
 /** The most turns kept per conversation; older ones could never fit a context window anyway. */
 const MAX_STORED_TURNS = 200;
 // Stored user turns note their attachments by name: the bytes are not kept, the fact is.
@@ -97,6 +99,14 @@ export class ChatService {
       { ttlMs: 30_000, waitMs: this.deps.modelTimeoutMs + 30_000 },
       work,
     );
+  }
+
+  /** Empties the conversation's turns (its model and running cost stay). */
+  forget(id: string): Promise<void> {
+    return this.exclusive(id, async () => {
+      const conversation = await this.load(id);
+      if (conversation) await this.save(id, { ...conversation, turns: [] });
+    });
   }
 
   /** Answers one user turn, streaming the text so far to `onText`; saves both turns when it succeeds. */

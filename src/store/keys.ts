@@ -67,6 +67,8 @@ export const keys = {
     key: `conversation:${conversationId}`,
     ttlSeconds,
   }),
+  /** conversations.history calls per workspace per minute (Slack allows one), to find a DM's placeholder. */
+  channelReads: (teamId: string): StoreKey => ({ key: `history:${teamId}`, ttlSeconds: MINUTE }),
 
   // Jobs
   /** A "More" button's page of the job list: long enough to read a page, short enough not to pile up. */

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { StoreBackend } from './backend.js';
+import { Conversations } from './conversations.js';
 import { MemoryBackend } from './memory-backend.js';
 import { RedisBackend } from './redis-backend.js';
 import type { Conversation, JobWatch, RateLimitResult, Store, UserPreferences } from './types.js';
@@ -15,7 +16,14 @@ const watchField = (jobArn: string, channelId: string) => `${jobArn}|${channelId
 const PING_TIMEOUT_MS = 500;
 
 class DomainStore implements Store {
-  constructor(private readonly backend: StoreBackend) {}
+  private readonly conversations: Conversations;
+
+  constructor(
+    private readonly backend: StoreBackend,
+    logger: Pick<Logger, 'warn'>,
+  ) {
+    this.conversations = new Conversations(this, logger);
+  }
 
   get kind() {
     return this.backend.kind;
@@ -52,11 +60,11 @@ class DomainStore implements Store {
   }
 
   getConversation(id: string) {
-    return this.getJson<Conversation>(`conversation:${id}`);
+    return this.conversations.getConversation(id);
   }
 
   saveConversation(id: string, conversation: Conversation, ttlSeconds: number) {
-    return this.setJson(`conversation:${id}`, conversation, ttlSeconds);
+    return this.conversations.saveConversation(id, conversation, ttlSeconds);
   }
 
   async getPreferences(teamId: string, userId: string): Promise<UserPreferences> {
@@ -136,16 +144,17 @@ class DomainStore implements Store {
   }
 }
 
-export function storeOn(backend: StoreBackend): Store {
-  return new DomainStore(backend);
+/** `logger` hears of stored documents that fail their check (tests that do not look pass none). */
+export function storeOn(backend: StoreBackend, logger: Pick<Logger, 'warn'> = { warn: () => {} }): Store {
+  return new DomainStore(backend, logger);
 }
 
 /** Redis when a URL is given (several replicas share it), else the embedded single-process store. */
 export async function openStore(redisUrl: string | undefined, logger: Logger): Promise<Store> {
-  if (!redisUrl) return storeOn(new MemoryBackend());
+  if (!redisUrl) return storeOn(new MemoryBackend(), logger);
   const backend = new RedisBackend(redisUrl);
   const problem = await backend.connect();
   if (problem)
     logger.warn(`${problem}: starting anyway; users are told until it answers, and /healthz says 503`);
-  return storeOn(backend);
+  return storeOn(backend, logger);
 }

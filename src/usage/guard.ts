@@ -1,15 +1,13 @@
 import { formatUsd } from '../bedrock/pricing.js';
-import type { RateLimitStore } from '../store/types.js';
+import { failed, ok, problem, type Result } from '../result.js';
+import { keys, type StoreKey } from '../store/keys.js';
+import type { RateLimitResult, RateLimitStore } from '../store/types.js';
 
 export interface UsageLimits {
   userPerMinute: number;
   teamPerMinute: number;
   dailySpendCapUsd: number;
 }
-
-export type UsageDecision = { allowed: true } | { allowed: false; reason: string; retryAfterSeconds: number };
-
-const DAY_SECONDS = 86_400;
 
 const dayOf = (now: Date) => now.toISOString().slice(0, 10);
 
@@ -24,6 +22,9 @@ function wait(seconds: number): string {
   return `${Math.round(seconds / 3600)} hours`;
 }
 
+const limited = (message: string, retryAfterSeconds: number) =>
+  failed(problem('limited', message, { retryAfterSeconds }));
+
 /** Per-user and per-workspace request limits and a daily spend cap, shared by /compare and chat. */
 export class UsageGuard {
   constructor(
@@ -32,43 +33,46 @@ export class UsageGuard {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Counts one request; refuses with a message that says when to try again. */
-  async admit(teamId: string, userId: string): Promise<UsageDecision> {
+  /** Counts one request; refuses with a `limited` problem that says when to try again. */
+  async admit(teamId: string, userId: string): Promise<Result<void>> {
     const now = this.now();
-    const spendKey = `spend:${teamId}:${userId}:${dayOf(now)}`;
     // One round trip for both: a hit counted on a request refused for its spend only costs its own user.
     const [spent, user] = await Promise.all([
-      this.store.readTotal(spendKey),
-      this.store.hit(`user:${teamId}:${userId}`, this.limits.userPerMinute, 60),
+      this.store.readTotal(keys.dailySpend(teamId, userId, dayOf(now)).key),
+      this.hit(keys.userRequests(teamId, userId), this.limits.userPerMinute),
     ]);
-    if (this.limits.dailySpendCapUsd > 0 && spent >= this.limits.dailySpendCapUsd) {
+    const cap = this.limits.dailySpendCapUsd;
+    if (cap > 0 && spent >= cap) {
       const retryAfterSeconds = secondsUntilMidnightUtc(now);
-      return {
-        allowed: false,
+      return limited(
+        `You have used your daily Bedrock budget (${formatUsd(spent)} of ${formatUsd(cap)}). It resets at midnight UTC, in ${wait(retryAfterSeconds)}.`,
         retryAfterSeconds,
-        reason: `You have used your daily Bedrock budget (${formatUsd(spent)} of ${formatUsd(this.limits.dailySpendCapUsd)}). It resets at midnight UTC, in ${wait(retryAfterSeconds)}.`,
-      };
+      );
     }
     if (!user.allowed) {
-      return {
-        allowed: false,
-        retryAfterSeconds: user.retryAfterSeconds,
-        reason: `You are going a bit fast: ${this.limits.userPerMinute} requests a minute at most. Try again in ${wait(user.retryAfterSeconds)}.`,
-      };
+      return limited(
+        `You are going a bit fast: ${this.limits.userPerMinute} requests a minute at most. Try again in ${wait(user.retryAfterSeconds)}.`,
+        user.retryAfterSeconds,
+      );
     }
-    const team = await this.store.hit(`team:${teamId}`, this.limits.teamPerMinute, 60);
+    const team = await this.hit(keys.teamRequests(teamId), this.limits.teamPerMinute);
     if (!team.allowed) {
-      return {
-        allowed: false,
-        retryAfterSeconds: team.retryAfterSeconds,
-        reason: `This workspace has reached its limit of ${this.limits.teamPerMinute} requests a minute. Try again in ${wait(team.retryAfterSeconds)}.`,
-      };
+      return limited(
+        `This workspace has reached its limit of ${this.limits.teamPerMinute} requests a minute. Try again in ${wait(team.retryAfterSeconds)}.`,
+        team.retryAfterSeconds,
+      );
     }
-    return { allowed: true };
+    return ok(undefined);
   }
 
   async recordSpend(teamId: string, userId: string, usd: number): Promise<void> {
-    if (usd > 0)
-      await this.store.addToTotal(`spend:${teamId}:${userId}:${dayOf(this.now())}`, usd, DAY_SECONDS * 2);
+    if (usd <= 0) return;
+    const { key, ttlSeconds } = keys.dailySpend(teamId, userId, dayOf(this.now()));
+    await this.store.addToTotal(key, usd, ttlSeconds);
+  }
+
+  /** A request counted in its key's window (the key's TTL is the window's length). */
+  private hit({ key, ttlSeconds }: StoreKey, limit: number): Promise<RateLimitResult> {
+    return this.store.hit(key, limit, ttlSeconds);
   }
 }

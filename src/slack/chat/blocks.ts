@@ -2,8 +2,11 @@ import type { KnownBlock } from '@slack/types';
 import { timedOutAfter } from '../../bedrock/answer.js';
 import type { ModelFailure } from '../../bedrock/errors.js';
 import { formatUsd } from '../../bedrock/pricing.js';
+import { LockTimeoutError } from '../../store/with-lock.js';
+import { catalogFailure, describeFailure } from '../kit/failures.js';
 import { clip, escapeMrkdwn, LIMITS, renderClipped, splitMrkdwn, toMrkdwn } from '../kit/limits.js';
 import { type SlackMessage, slackMessage } from '../kit/message.js';
+import { notice } from '../kit/notices.js';
 
 /**
  * Marks the bot's answers in a thread, so that when history is rebuilt from Slack only real answers
@@ -134,4 +137,46 @@ export function chatHelp(modelName: string): SlackMessage {
     '• Attach images (PNG, JPEG, GIF, WebP) or documents (PDF, CSV, DOCX, XLSX, HTML, TXT, MD) to a message and the model reads them, where it can.',
   ].join('\n');
   return slackMessage({ text: 'How to talk with a Bedrock model here', blocks: sections(text) });
+}
+
+export function whichModelNotice(modelName: string): SlackMessage {
+  return notice(
+    `This thread talks with *${modelName}*. Switch with \`@Bedrock use <model>\`.`,
+    ':robot_face:',
+  );
+}
+
+/** `userId` switched the thread's model; `asDefault` when it is now also their model for new threads. */
+export function switchedNotice(
+  model: { name: string; lifecycle?: string },
+  invokeId: string,
+  userId: string,
+  asDefault: boolean,
+): SlackMessage {
+  const legacy = model.lifecycle === 'LEGACY' ? ' It is a legacy model that AWS is retiring.' : '';
+  const remembered = asDefault ? ` New conversations you start use it too, <@${userId}>.` : '';
+  return notice(
+    `This thread now talks with *${model.name}* (\`${invokeId}\`).${legacy}${remembered}`,
+    ':arrows_counterclockwise:',
+    [userId],
+  );
+}
+
+/** Said in the thread, and marked: a rebuild from Slack starts after the latest such marker. */
+export function forgottenNotice(userId: string): SlackMessage {
+  return {
+    ...notice('I have forgotten this conversation; the next message starts afresh.', ':broom:'),
+    metadata: { event_type: FORGET_EVENT, event_payload: { forgotten_by: userId } },
+  };
+}
+
+/** A turn or command that failed unexpectedly (model errors are answered in the reply itself). */
+export function chatFailureNotice(error: unknown): SlackMessage {
+  if (error instanceof LockTimeoutError) {
+    return notice('I’m still answering an earlier message in this thread. Please try again in a moment.');
+  }
+  // A Bedrock error that reaches this far is the catalog's.
+  return notice(
+    error instanceof Error && '$metadata' in error ? catalogFailure(error) : describeFailure(error),
+  );
 }

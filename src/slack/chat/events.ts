@@ -4,7 +4,8 @@ import type { Logger } from '../../logger.js';
 import type { WorkTracker } from '../../ops/work-tracker.js';
 import { runDetached } from '../kit/detached.js';
 import { slackFileSchema } from '../kit/files.js';
-import type { ChatEvent, ChatFlow } from './flow.js';
+import type { ChatEvent } from './chat-event.js';
+import type { ChatFlow } from './flow.js';
 
 /** The fields of a message or app_mention event a chat turn reads; anything else is ignored. */
 const messageEventSchema = z.object({

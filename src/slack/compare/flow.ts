@@ -14,6 +14,7 @@ import type { SlackFile, SlackFiles } from '../kit/files.js';
 import type { FormSeal } from '../kit/form-origin.js';
 import type { SlackMessage } from '../kit/message.js';
 import { notice } from '../kit/notices.js';
+import { problemNotice } from '../kit/problem.js';
 import type { Reply } from '../kit/reply.js';
 import type { Requester } from '../kit/requester.js';
 import { compareHelp } from './help.js';
@@ -138,8 +139,8 @@ export class CompareFlow {
     images: Attachment[] = [],
   ): Promise<void> {
     const decision = await this.deps.guard.admit(requester.teamId, requester.userId);
-    if (!decision.allowed) {
-      await respond({ response_type: 'ephemeral', ...notice(decision.reason, ':hourglass:') });
+    if (!decision.ok) {
+      await respond({ response_type: 'ephemeral', ...problemNotice(decision.problem) });
       return;
     }
     const { teamId, userId } = requester;

@@ -1,4 +1,5 @@
 import type { ConversationsRepliesResponse, WebClient } from '@slack/web-api';
+import { keys, type StoreKey } from '../../store/keys.js';
 import type { RateLimitStore } from '../../store/types.js';
 
 /**
@@ -9,7 +10,12 @@ import type { RateLimitStore } from '../../store/types.js';
 const READS_PER_MINUTE = 1;
 const READ_LIMIT = 15;
 
-export type ThreadMessage = NonNullable<ConversationsRepliesResponse['messages']>[number];
+/** Counts one read against Slack's limit for that method (the key's TTL is its window). */
+async function mayRead(limits: RateLimitStore, { key, ttlSeconds }: StoreKey): Promise<boolean> {
+  return (await limits.hit(key, READS_PER_MINUTE, ttlSeconds)).allowed;
+}
+
+type ThreadMessage = NonNullable<ConversationsRepliesResponse['messages']>[number];
 
 export interface ThreadRead {
   /** Oldest first. */
@@ -27,8 +33,7 @@ export async function readThread(
   limits: RateLimitStore,
   where: { teamId: string; channelId: string; threadTs: string; oldest?: string },
 ): Promise<ThreadRead | undefined> {
-  const allowed = await limits.hit(`replies:${where.teamId}`, READS_PER_MINUTE, 60);
-  if (!allowed.allowed) return undefined;
+  if (!(await mayRead(limits, keys.threadReads(where.teamId)))) return undefined;
   const answer = await client.conversations.replies({
     channel: where.channelId,
     ts: where.threadTs,
@@ -58,8 +63,7 @@ export async function findMarkedReply(
     const read = await readThread(client, limits, { ...where, threadTs: where.threadTs, oldest: replyTo });
     return read && (read.messages.find(isMarked)?.ts ?? null);
   }
-  const allowed = await limits.hit(`history:${where.teamId}`, READS_PER_MINUTE, 60);
-  if (!allowed.allowed) return undefined;
+  if (!(await mayRead(limits, keys.channelReads(where.teamId)))) return undefined;
   const answer = await client.conversations.history({
     channel: where.channelId,
     oldest: replyTo,
