@@ -24,6 +24,12 @@ return {count, redis.call('TTL', KEYS[1])}`,
 if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 return total`,
   },
+  hashIncrementExpiring: {
+    numberOfKeys: 1,
+    lua: `local total = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
+return total`,
+  },
   hashCompareAndSet: {
     numberOfKeys: 1,
     lua: `local current = redis.call('HGET', KEYS[1], ARGV[1])
@@ -155,8 +161,9 @@ export class RedisBackend implements StoreBackend {
     return this.run(() => this.redis.hgetall(key));
   }
 
-  hashIncrement(key: string, field: string, by: number) {
-    return this.run(() => this.redis.hincrby(key, field, by));
+  hashIncrement(key: string, field: string, by: number, ttlSeconds?: number) {
+    if (ttlSeconds === undefined) return this.run(() => this.redis.hincrby(key, field, by));
+    return this.run(async () => Number(await this.redis.hashIncrementExpiring(key, field, by, ttlSeconds)));
   }
 
   hashCompareAndSet(key: string, field: string, expected: string | undefined, next: string) {

@@ -110,8 +110,8 @@ class DomainStore implements Store {
     return this.backend.deleteIfEquals(`${PREFIX}lock:${name}`, owner);
   }
 
-  increment(key: string, field: string, by: number) {
-    return this.backend.hashIncrement(`${PREFIX}count:${key}`, field, by);
+  increment(key: string, field: string, by: number, ttlSeconds?: number) {
+    return this.backend.hashIncrement(`${PREFIX}count:${key}`, field, by, ttlSeconds);
   }
 
   async readCounters(key: string) {

@@ -96,8 +96,13 @@ export interface LockStore {
   releaseLock(name: string, owner: string): Promise<boolean>;
 }
 
+/** Tallies by field: votes, leaderboard standings. */
 export interface CounterStore {
-  increment(key: string, field: string, by: number): Promise<number>;
+  /**
+   * Adds `by` to one field and returns its new value. With `ttlSeconds` the whole tally expires that
+   * long after its first increment (a run's votes go with the run); without, it is kept for good.
+   */
+  increment(key: string, field: string, by: number, ttlSeconds?: number): Promise<number>;
   readCounters(key: string): Promise<Record<string, number>>;
 }
 
