@@ -155,7 +155,13 @@ export async function createBedrockSlackApp(
   bolt.use(countRequests(metrics));
   bolt.use(dropRedeliveredEvents(store, logger));
 
-  const catalog = new CatalogSource(bedrock.control, store, config.awsRegion, config.catalogCacheSeconds);
+  const catalog = new CatalogSource(
+    bedrock.control,
+    store,
+    config.awsRegion,
+    config.catalogCacheSeconds,
+    logger,
+  );
   const guard = new UsageGuard(store, config.limits);
   const files = new SlackFiles(config.slack.botToken, config.slack.apiUrl);
   const prices = PriceBook.fromFile(config.pricesFile);

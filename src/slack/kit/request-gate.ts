@@ -3,12 +3,11 @@ import { HTTPModuleFunctions, type HTTPReceiver, isRawBodyError, verifySlackRequ
 // Bolt's own test for whether it can dispatch a body at all; one it cannot is never acknowledged.
 import { getTypeAndConversation } from '@slack/bolt/dist/helpers.js';
 import type { Logger } from '../../logger.js';
+import { keys } from '../../store/keys.js';
 import type { DedupeStore } from '../../store/types.js';
 
 /** Slack's bound on the difference between a request's timestamp and now, either way. */
 const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
-/** A signature is accepted from 5 minutes before its timestamp to 5 after: remembered that long. */
-const REPLAY_WINDOW_SECONDS = 2 * MAX_CLOCK_SKEW_SECONDS;
 const SLACK_ENDPOINT = '/slack/events';
 
 type Verdict = { pass: true } | { pass: false; status: number; message: string; level: 'warn' | 'info' };
@@ -102,8 +101,10 @@ export function guardSlackRequests(receiver: HTTPReceiver, deps: RequestGateDeps
     if (problem) return refuse(400, problem);
     const record = body as Record<string, unknown>;
 
+    // Remembered for the whole window a signature is accepted in (`keys.signedRequest`).
+    const replay = keys.signedRequest(signature);
     try {
-      if (!(await deps.seen.claimOnce(`signed:${signature}`, REPLAY_WINDOW_SECONDS)))
+      if (!(await deps.seen.claimOnce(replay.key, replay.ttlSeconds)))
         return acknowledge('dropped a replay of a signed Slack request already handled', 'warn');
     } catch (error) {
       // Without the store a replay might run twice, but refusing every request would be worse.
