@@ -1,7 +1,8 @@
 /**
  * The state the app keeps between requests, and across replicas when Redis backs it. Every service
- * talks to these interfaces; `redis.ts` and `memory.ts` implement all of them and pass one contract
- * suite (test/store.contract.test.ts).
+ * talks to these interfaces; `store.ts` implements all of them once, over a backend of a few atomic
+ * primitives (`redis-backend.ts` or the embedded `memory-backend.ts`), and both backends pass one
+ * contract suite (test/store/store.contract.test.ts). Every key is named, with its TTL, in `keys.ts`.
  */
 
 export interface RateLimitResult {
