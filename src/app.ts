@@ -131,12 +131,12 @@ export async function createBedrockSlackApp(
     receiver = http;
   }
   const identity = await botIdentity(slackClient, logger);
-  const credentialProblem = await checkAwsCredentials(bedrock.control);
-  if (credentialProblem) {
+  const credentials = await checkAwsCredentials(bedrock.control);
+  if (!credentials.ok) {
     // Nothing works without Bedrock, so a missing chain stops the start, unless a Bedrock API key
     // can still serve the runtime calls.
-    if (!config.bedrockApiKey) throw new Error(credentialProblem);
-    logger.warn(`${credentialProblem}; carrying on with AWS_BEARER_TOKEN_BEDROCK only`);
+    if (!config.bedrockApiKey) throw new Error(credentials.problem.message);
+    logger.warn(`${credentials.problem.message}; carrying on with AWS_BEARER_TOKEN_BEDROCK only`);
   }
   const bolt = new App({
     token: config.slack.botToken,
@@ -164,7 +164,9 @@ export async function createBedrockSlackApp(
   );
   const guard = new UsageGuard(store, config.limits);
   const files = new SlackFiles(config.slack.botToken, config.slack.apiUrl);
-  const prices = PriceBook.fromFile(config.pricesFile);
+  const priceBook = PriceBook.fromFile(config.pricesFile);
+  if (!priceBook.ok) throw new Error(priceBook.problem.message);
+  const prices = priceBook.value;
   const compare = new CompareService({
     runtime: bedrock.runtime,
     store,

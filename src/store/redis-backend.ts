@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { failed, ok, problem, type Result } from '../result.js';
 import type { StoreBackend } from './backend.js';
 import { StoreUnavailableError } from './types.js';
 
@@ -86,12 +87,12 @@ export class RedisBackend implements StoreBackend {
     for (const [name, script] of Object.entries(SCRIPTS)) this.redis.defineCommand(name, script);
   }
 
-  /** Connects; returns what is wrong when Redis cannot be reached, naming REDIS_URL and the cause. */
-  async connect(): Promise<string | undefined> {
+  /** Connects; the problem, when Redis cannot be reached, names REDIS_URL and the cause. */
+  async connect(): Promise<Result<void>> {
     // Not fatal: ioredis keeps reconnecting, /healthz answers 503 and users are told meanwhile.
     return this.redis.connect().then(
-      () => undefined,
-      (error: unknown) => this.unreachable(error),
+      () => ok(undefined),
+      (error: unknown) => failed(problem('unavailable', this.unreachable(error))),
     );
   }
 

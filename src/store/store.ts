@@ -184,8 +184,10 @@ export function storeOn(backend: StoreBackend, logger: Pick<Logger, 'warn'> = SI
 export async function openStore(redisUrl: string | undefined, logger: Logger): Promise<Store> {
   if (!redisUrl) return storeOn(new MemoryBackend(), logger);
   const backend = new RedisBackend(redisUrl);
-  const problem = await backend.connect();
-  if (problem)
-    logger.warn(`${problem}: starting anyway; users are told until it answers, and /healthz says 503`);
+  const connected = await backend.connect();
+  if (!connected.ok)
+    logger.warn(
+      `${connected.problem.message}: starting anyway; users are told until it answers, and /healthz says 503`,
+    );
   return storeOn(backend, logger);
 }
