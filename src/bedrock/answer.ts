@@ -19,7 +19,7 @@ export interface AnswerSoFar {
  * What arrived before the model ran out of time. Bedrock bills what it generated, but a stream cut
  * short never sends its usage, so the cost is an estimate from the text (never $0).
  */
-export interface PartialAnswer extends AnswerSoFar {
+interface PartialAnswer extends AnswerSoFar {
   timeoutMs: number;
   estimatedCostUsd?: number;
 }
