@@ -101,7 +101,6 @@ export function guardSlackRequests(receiver: HTTPReceiver, deps: RequestGateDeps
     if (problem) return refuse(400, problem);
     const record = body as Record<string, unknown>;
 
-    // Remembered for the whole window a signature is accepted in (`keys.signedRequest`).
     const replay = keys.signedRequest(signature);
     try {
       if (!(await deps.seen.claimOnce(replay.key, replay.ttlSeconds)))
