@@ -6,7 +6,7 @@ import {
   paginateListInferenceProfiles,
 } from '@aws-sdk/client-bedrock';
 import { z } from 'zod';
-import type { Logger } from '../logger.js';
+import { type Logger, silentLogger } from '../logger.js';
 import { type DocumentKind, Documents } from '../store/documents.js';
 import { keys, type StoreKey } from '../store/keys.js';
 import type { DocumentStore } from '../store/types.js';
@@ -330,7 +330,8 @@ export class CatalogSource {
     store: DocumentStore,
     private readonly region: string,
     ttlSeconds: number,
-    logger: Pick<Logger, 'warn'>,
+    /** Hears of a cached catalog that does not read back as valid (and is then fetched afresh). */
+    logger: Pick<Logger, 'warn'> = silentLogger,
   ) {
     this.cache = new Documents(store, CACHED_CATALOG, logger);
     this.cacheKey = keys.catalog(ttlSeconds);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Logger } from '../logger.js';
+import { type Logger, silentLogger } from '../logger.js';
 import type { StoreBackend } from './backend.js';
 import { keys } from './keys.js';
 import { MemoryBackend } from './memory-backend.js';
@@ -35,9 +35,6 @@ function parseChecked<T>(text: string, schema: z.ZodType<T>): T | undefined {
     return undefined;
   }
 }
-
-/** Nothing logged: for a store in a test that does not look at the log. */
-const SILENT: Pick<Logger, 'warn'> = { warn: () => undefined };
 
 const watchField = (jobArn: string, channelId: string) => `${jobArn}|${channelId}`;
 
@@ -176,7 +173,7 @@ class DomainStore implements Store {
 }
 
 /** The store on `backend`; `logger` hears of stored values that do not read back as valid. */
-export function storeOn(backend: StoreBackend, logger: Pick<Logger, 'warn'> = SILENT): Store {
+export function storeOn(backend: StoreBackend, logger: Pick<Logger, 'warn'> = silentLogger): Store {
   return new DomainStore(backend, logger);
 }
 
