@@ -17,7 +17,8 @@ module.exports = {
       comment:
         'Use cases, Bedrock and the store are Slack-free; only src/slack and the composition root speak Slack.',
       from: { path: '^src/(compare|chat|jobs|bedrock|store|usage)/' },
-      to: { path: ['^src/slack/', '^node_modules/@slack/'] },
+      // Unanchored: node_modules may be a symlink, which resolves outside the project (../x/node_modules).
+      to: { path: ['^src/slack/', '(^|/)node_modules/@slack/'] },
     },
     {
       name: 'no-test-code-in-src',

@@ -78,7 +78,7 @@ export interface AppOverrides {
   retry?: Partial<AppRetries>;
 }
 
-export interface AppRetries {
+interface AppRetries {
   /** A final update before it is posted afresh. */
   slack: RetryTiming;
   /** A placeholder post, which may wait for Slack's one thread read a minute to rule out a double post. */
@@ -146,12 +146,12 @@ export async function createBedrockSlackApp(
     receiver = http;
   }
   const identity = await botIdentity(slackClient, logger);
-  const credentialProblem = await checkAwsCredentials(bedrock.control);
-  if (credentialProblem) {
+  const credentials = await checkAwsCredentials(bedrock.control);
+  if (!credentials.ok) {
     // Nothing works without Bedrock, so a missing chain stops the start, unless a Bedrock API key
     // can still serve the runtime calls.
-    if (!config.bedrockApiKey) throw new Error(credentialProblem);
-    logger.warn(`${credentialProblem}; carrying on with AWS_BEARER_TOKEN_BEDROCK only`);
+    if (!config.bedrockApiKey) throw new Error(credentials.problem.message);
+    logger.warn(`${credentials.problem.message}; carrying on with AWS_BEARER_TOKEN_BEDROCK only`);
   }
   const bolt = new App({
     token: config.slack.botToken,
@@ -170,10 +170,18 @@ export async function createBedrockSlackApp(
   bolt.use(countRequests(metrics));
   bolt.use(dropRedeliveredEvents(store, logger));
 
-  const catalog = new CatalogSource(bedrock.control, store, config.awsRegion, config.catalogCacheSeconds);
+  const catalog = new CatalogSource(
+    bedrock.control,
+    store,
+    config.awsRegion,
+    config.catalogCacheSeconds,
+    logger,
+  );
   const guard = new UsageGuard(store, config.limits);
   const files = new SlackFiles(config.slack.botToken, config.slack.apiUrl);
-  const prices = PriceBook.fromFile(config.pricesFile);
+  const priceBook = PriceBook.fromFile(config.pricesFile);
+  if (!priceBook.ok) throw new Error(priceBook.problem.message);
+  const prices = priceBook.value;
   const seal = new FormSeal(config.slack.botToken);
   const compareRuns = new CompareRuns(store, logger);
   const leaderboard = new Leaderboard(store);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JobAccessRules } from './jobs/access.js';
+import { failed, ok, type Result } from './result.js';
 
 /**
  * Every environment variable the app reads, validated once at start-up. Each problem becomes one
@@ -166,14 +167,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'));
-    this.name = 'ConfigError';
-  }
-}
-
-export function loadConfig(source: Record<string, string | undefined>): Config {
+/** The configuration, or every problem with it, one line each, so the operator fixes them in one go. */
+export function loadConfig(source: Record<string, string | undefined>): Result<Config, string[]> {
   const env = { ...source, AWS_REGION: source.AWS_REGION || source.AWS_DEFAULT_REGION };
   const parsed = schema.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
@@ -183,9 +178,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       'SLACK_SIGNING_SECRET is missing: HTTP mode needs the Signing Secret from "Basic Information" (or set SLACK_APP_TOKEN for socket mode)',
     );
   }
-  if (!data || problems.length > 0) throw new ConfigError(problems);
+  if (!data || problems.length > 0) return failed(problems);
 
-  return {
+  return ok({
     slack: {
       botToken: data.SLACK_BOT_TOKEN,
       appToken: data.SLACK_APP_TOKEN,
@@ -223,5 +218,5 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     catalogCacheSeconds: data.CATALOG_CACHE_SECONDS,
     shutdownGraceMs: data.SHUTDOWN_GRACE_SECONDS * 1000,
     logLevel: data.LOG_LEVEL,
-  };
+  });
 }

@@ -66,6 +66,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     : pino(options);
 }
 
+/** Logs nothing: the default where a caller (a unit spec, say) does not look at the log. */
+export const silentLogger: Logger = pino({ enabled: false });
+
 const toPino: Record<SlackLogLevel, pino.Level> = {
   [SlackLogLevel.DEBUG]: 'debug',
   [SlackLogLevel.INFO]: 'info',

@@ -1,19 +1,17 @@
 import { config as loadDotEnv } from 'dotenv';
 import { createBedrockSlackApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { createLogger, redactSecrets } from './logger.js';
 
 loadDotEnv({ quiet: true });
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) process.stderr.write(`bedrock-slack: ${problem}\n`);
+  const loaded = loadConfig(process.env);
+  if (!loaded.ok) {
+    for (const problem of loaded.problem) process.stderr.write(`bedrock-slack: ${problem}\n`);
     process.exit(1);
   }
+  const config = loaded.value;
   const logger = createLogger(config.logLevel);
   const app = await createBedrockSlackApp(config, logger);
   await app.start();

@@ -2,7 +2,7 @@ import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { Metrics } from '../ops/metrics.js';
 import { classifyBedrockError, type ModelFailure } from './errors.js';
 import type { PriceBook } from './pricing.js';
-import { type ModelRequest, streamConverse } from './runtime.js';
+import { type ModelEvent, type ModelRequest, streamConverse } from './runtime.js';
 import { estimateTokens } from './token-estimate.js';
 
 /** What a model has sent so far. */
@@ -19,7 +19,7 @@ export interface AnswerSoFar {
  * What arrived before the model ran out of time. Bedrock bills what it generated, but a stream cut
  * short never sends its usage, so the cost is an estimate from the text (never $0).
  */
-export interface PartialAnswer extends AnswerSoFar {
+interface PartialAnswer extends AnswerSoFar {
   timeoutMs: number;
   estimatedCostUsd?: number;
 }
@@ -45,6 +45,71 @@ function requestText(request: Omit<ModelRequest, 'invokeId'>): string {
   return [request.system ?? '', ...parts].join('');
 }
 
+/** One model call as the figures of its answer need it: what was asked, of which IDs, since when. */
+interface Call {
+  deps: AnswerDeps;
+  modelId: string;
+  /** The invoked ID first (a profile may be priced apart), then the model's. */
+  ids: string[];
+  request: Omit<ModelRequest, 'invokeId'>;
+  started: number;
+}
+
+/** Adds one streamed event to the answer so far; the first text fixes the time to first token. */
+function absorb(call: Call, soFar: AnswerSoFar, event: ModelEvent): void {
+  if (event.type === 'delta') {
+    if (soFar.firstTokenMs === undefined) {
+      soFar.firstTokenMs = performance.now() - call.started;
+      call.deps.metrics.modelFirstToken.observe({ model: call.modelId }, soFar.firstTokenMs / 1000);
+    }
+    soFar.text += event.text;
+  } else if (event.type === 'stop') soFar.stopReason = event.reason;
+  else {
+    soFar.inputTokens = event.inputTokens;
+    soFar.outputTokens = event.outputTokens;
+    soFar.bedrockLatencyMs = event.bedrockLatencyMs;
+  }
+}
+
+function failedAnswer(call: Call, failure: ModelFailure, partial?: PartialAnswer): Answer {
+  call.deps.metrics.errors.inc({ where: 'bedrock', kind: failure.kind });
+  const latencyMs = performance.now() - call.started;
+  return partial ? { ok: false, failure, latencyMs, partial } : { ok: false, failure, latencyMs };
+}
+
+/** A timeout keeps what arrived, priced from Bedrock's usage when it came, else estimated from the text. */
+function timedOut(call: Call, soFar: AnswerSoFar): Answer {
+  const { deps } = call;
+  const estimatedCostUsd = deps.prices.cost(
+    call.ids,
+    soFar.inputTokens ?? estimateTokens(requestText(call.request)),
+    soFar.outputTokens ?? estimateTokens(soFar.text),
+  );
+  return failedAnswer(
+    call,
+    {
+      kind: 'timeout',
+      message: `The model ${timedOutAfter(deps.modelTimeoutMs)}, before it finished its answer.`,
+    },
+    { ...soFar, timeoutMs: deps.modelTimeoutMs, estimatedCostUsd },
+  );
+}
+
+function finished(call: Call, soFar: AnswerSoFar): Answer {
+  const { metrics, prices } = call.deps;
+  const labels = { model: call.modelId };
+  const latencyMs = performance.now() - call.started;
+  metrics.modelLatency.observe(labels, latencyMs / 1000);
+  metrics.modelTokens.inc({ ...labels, direction: 'input' }, soFar.inputTokens ?? 0);
+  metrics.modelTokens.inc({ ...labels, direction: 'output' }, soFar.outputTokens ?? 0);
+  // Without Bedrock's usage figures the price is unknown: never priced as zero tokens.
+  const costUsd =
+    soFar.inputTokens === undefined || soFar.outputTokens === undefined
+      ? undefined
+      : prices.cost(call.ids, soFar.inputTokens, soFar.outputTokens);
+  return { ...soFar, ok: true, latencyMs, costUsd };
+}
+
 /**
  * One model's streamed answer, timed, priced and counted in the metrics, with failures turned into
  * words. A timeout is a failure however the stream ends: an aborted stream may end quietly rather
@@ -57,65 +122,26 @@ export async function streamAnswer(
   request: Omit<ModelRequest, 'invokeId'>,
   onProgress: (soFar: AnswerSoFar) => void,
 ): Promise<Answer> {
-  const { metrics } = deps;
-  const labels = { model: model.modelId };
-  const ids = [model.invokeId, model.modelId];
-  const started = performance.now();
+  const call: Call = {
+    deps,
+    modelId: model.modelId,
+    ids: [model.invokeId, model.modelId],
+    request,
+    started: performance.now(),
+  };
   const timeout = AbortSignal.timeout(deps.modelTimeoutMs);
   const soFar: AnswerSoFar = { text: '' };
-  const timedOut = (): Answer => {
-    const failure: ModelFailure = {
-      kind: 'timeout',
-      message: `The model ${timedOutAfter(deps.modelTimeoutMs)}, before it finished its answer.`,
-    };
-    metrics.errors.inc({ where: 'bedrock', kind: failure.kind });
-    const estimatedCostUsd = deps.prices.cost(
-      ids,
-      soFar.inputTokens ?? estimateTokens(requestText(request)),
-      soFar.outputTokens ?? estimateTokens(soFar.text),
-    );
-    return {
-      ok: false,
-      failure,
-      latencyMs: performance.now() - started,
-      partial: { ...soFar, timeoutMs: deps.modelTimeoutMs, estimatedCostUsd },
-    };
-  };
   try {
     for await (const event of streamConverse(
       deps.runtime,
       { ...request, invokeId: model.invokeId },
       timeout,
     )) {
-      if (event.type === 'delta') {
-        if (soFar.firstTokenMs === undefined) {
-          soFar.firstTokenMs = performance.now() - started;
-          metrics.modelFirstToken.observe(labels, soFar.firstTokenMs / 1000);
-        }
-        soFar.text += event.text;
-      } else if (event.type === 'stop') soFar.stopReason = event.reason;
-      else {
-        soFar.inputTokens = event.inputTokens;
-        soFar.outputTokens = event.outputTokens;
-        soFar.bedrockLatencyMs = event.bedrockLatencyMs;
-      }
+      absorb(call, soFar, event);
       onProgress(soFar);
     }
   } catch (error) {
-    if (timeout.aborted) return timedOut();
-    const failure = classifyBedrockError(error);
-    metrics.errors.inc({ where: 'bedrock', kind: failure.kind });
-    return { ok: false, failure, latencyMs: performance.now() - started };
+    return timeout.aborted ? timedOut(call, soFar) : failedAnswer(call, classifyBedrockError(error));
   }
-  if (timeout.aborted) return timedOut();
-  const latencyMs = performance.now() - started;
-  metrics.modelLatency.observe(labels, latencyMs / 1000);
-  metrics.modelTokens.inc({ ...labels, direction: 'input' }, soFar.inputTokens ?? 0);
-  metrics.modelTokens.inc({ ...labels, direction: 'output' }, soFar.outputTokens ?? 0);
-  // Without Bedrock's usage figures the price is unknown: never priced as zero tokens.
-  const costUsd =
-    soFar.inputTokens === undefined || soFar.outputTokens === undefined
-      ? undefined
-      : deps.prices.cost(ids, soFar.inputTokens, soFar.outputTokens);
-  return { ...soFar, ok: true, latencyMs, costUsd };
+  return timeout.aborted ? timedOut(call, soFar) : finished(call, soFar);
 }

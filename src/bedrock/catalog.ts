@@ -5,6 +5,10 @@ import {
   ListFoundationModelsCommand,
   paginateListInferenceProfiles,
 } from '@aws-sdk/client-bedrock';
+import { z } from 'zod';
+import { type Logger, silentLogger } from '../logger.js';
+import { type DocumentKind, Documents } from '../store/documents.js';
+import { keys, type StoreKey } from '../store/keys.js';
 import type { DocumentStore } from '../store/types.js';
 
 /** One foundation model as the app needs it, plain data so it can be cached in the store. */
@@ -26,6 +30,29 @@ export interface CatalogModel {
   /** Words users may type for this model, derived from its ID and name. */
   aliases: string[];
 }
+
+/** The cached catalog as it must read back from the store; a cache of any other shape is fetched afresh. */
+const CACHED_CATALOG: DocumentKind<CatalogModel[]> = {
+  name: 'model catalog',
+  version: 1,
+  schema: z.array(
+    z.object({
+      modelId: z.string(),
+      modelArn: z.string(),
+      name: z.string(),
+      provider: z.string(),
+      inputModalities: z.array(z.string()),
+      outputModalities: z.array(z.string()),
+      streaming: z.boolean(),
+      lifecycle: z.enum(['ACTIVE', 'LEGACY']),
+      onDemand: z.boolean(),
+      customizations: z.array(z.string()),
+      profileId: z.string().optional(),
+      profileIds: z.array(z.string()),
+      aliases: z.array(z.string()),
+    }),
+  ),
+};
 
 export interface ResolvedModel {
   model: CatalogModel;
@@ -293,23 +320,29 @@ export class Catalog {
   }
 }
 
-const CACHE_KEY = 'catalog:v1';
-
 /** Reads the live catalog (both list calls, paginated) at most once per TTL across all replicas. */
 export class CatalogSource {
+  private readonly cache: Documents<CatalogModel[]>;
+  private readonly cacheKey: StoreKey;
+
   constructor(
     private readonly bedrock: BedrockClient,
-    private readonly store: DocumentStore,
+    store: DocumentStore,
     private readonly region: string,
-    private readonly ttlSeconds: number,
-  ) {}
+    ttlSeconds: number,
+    /** Hears of a cached catalog that does not read back as valid (and is then fetched afresh). */
+    logger: Pick<Logger, 'warn'> = silentLogger,
+  ) {
+    this.cache = new Documents(store, CACHED_CATALOG, logger);
+    this.cacheKey = keys.catalog(ttlSeconds);
+  }
 
   async load(): Promise<Catalog> {
-    const cached = await this.store.getJson<CatalogModel[]>(CACHE_KEY);
+    const cached = await this.cache.get(this.cacheKey.key);
     if (cached) return new Catalog(cached);
     const [models, profiles] = await Promise.all([this.fetchModels(), this.fetchProfiles()]);
     const catalog = buildCatalog(models, profiles, this.region);
-    await this.store.setJson(CACHE_KEY, catalog, this.ttlSeconds);
+    await this.cache.set(this.cacheKey.key, catalog, this.cacheKey.ttlSeconds);
     return new Catalog(catalog);
   }
 

@@ -80,10 +80,6 @@ export function isOutage(kind: FailureKind): boolean {
   return !NOT_AN_OUTAGE.has(kind);
 }
 
-export function failureMessage(kind: FailureKind): string {
-  return MESSAGES[kind];
-}
-
 /**
  * True for an answer that arrived but could not be read: the SDK failed to parse the HTTP answer (it
  * then attaches `$response` but, unlike a service error, no `$fault`) or a frame of the event stream.

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { calcPrice } from '@pydantic/genai-prices';
 import { z } from 'zod';
+import { failed, ok, problem, type Result } from '../result.js';
 
 const overrideSchema = z.record(
   z.string(),
@@ -20,28 +21,29 @@ export class PriceBook {
   constructor(private readonly overrides: PriceOverrides = {}) {}
 
   /** Every problem names PRICES_FILE, since that is what the person starting the app must fix. */
-  static fromFile(path: string | undefined): PriceBook {
-    if (!path) return new PriceBook();
+  static fromFile(path: string | undefined): Result<PriceBook> {
+    if (!path) return ok(new PriceBook());
+    const invalid = (why: string) => failed(problem('invalid', `PRICES_FILE ${path} ${why}`));
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      throw new Error(`PRICES_FILE ${path} could not be read (${code}): point it at a JSON file of prices`);
+      return invalid(`could not be read (${code}): point it at a JSON file of prices`);
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (error) {
-      throw new Error(`PRICES_FILE ${path} is not valid JSON: ${(error as Error).message}`);
+      return invalid(`is not valid JSON: ${(error as Error).message}`);
     }
     const parsed = overrideSchema.safeParse(json);
     if (!parsed.success) {
-      throw new Error(
-        `PRICES_FILE ${path} is not valid: expected {"<model or profile id>": {"inputPerMillionUsd": n, "outputPerMillionUsd": n}}`,
+      return invalid(
+        'is not valid: expected {"<model or profile id>": {"inputPerMillionUsd": n, "outputPerMillionUsd": n}}',
       );
     }
-    return new PriceBook(parsed.data);
+    return ok(new PriceBook(parsed.data));
   }
 
   /** Cost of one call in USD; looks up the invoked ID (a profile may be priced apart) then the model ID. */

@@ -14,7 +14,7 @@ const stateChangeSchema = z.object({
   detail: z.object({ jobArn: z.string().startsWith('arn:'), jobStatus: z.string().optional() }),
 });
 
-export const JOB_STATE_CHANGE = 'Model Customization Job State Change';
+const JOB_STATE_CHANGE = 'Model Customization Job State Change';
 const MAX_BODY_BYTES = 256 * 1024;
 
 function sameSecret(given: string, expected: string): boolean {

@@ -20,7 +20,8 @@ export interface StoreBackend {
   hashSet(key: string, field: string, value: string): Promise<boolean>;
   hashDelete(key: string, field: string): Promise<boolean>;
   hashGetAll(key: string): Promise<Record<string, string>>;
-  hashIncrement(key: string, field: string, by: number): Promise<number>;
+  /** Increments a field; a hash given `ttlSeconds` expires that long after its first increment. */
+  hashIncrement(key: string, field: string, by: number, ttlSeconds?: number): Promise<number>;
   /** Sets `field` to `next` only when it currently holds `expected` (absent when undefined). */
   hashCompareAndSet(key: string, field: string, expected: string | undefined, next: string): Promise<boolean>;
   ping(): Promise<boolean>;

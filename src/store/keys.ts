@@ -45,6 +45,13 @@ export const keys = {
     ttlSeconds: 2 * DAY,
   }),
 
+  // Kept by the store itself (src/store/store.ts), each a hash, kept until the app removes an entry
+  /** Each person's saved model choices, one field per user. */
+  preferences: (teamId: string): StoreKey => ({ key: `preferences:${teamId}`, ttlSeconds: 0 }),
+  /** Watched jobs, one field per job and channel; the status each last announced is kept beside them. */
+  jobWatches: (): StoreKey => ({ key: 'watches', ttlSeconds: 0 }),
+  jobWatchesSeen: (): StoreKey => ({ key: 'watches:seen', ttlSeconds: 0 }),
+
   // Bedrock
   catalog: (ttlSeconds: number): StoreKey => ({ key: 'catalog:v1', ttlSeconds }),
 

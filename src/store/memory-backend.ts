@@ -109,8 +109,12 @@ export class MemoryBackend implements StoreBackend {
     return Object.fromEntries(this.hash(key, false) ?? []);
   }
 
-  async hashIncrement(key: string, field: string, by: number) {
+  async hashIncrement(key: string, field: string, by: number, ttlSeconds?: number) {
     const hash = this.hash(key, true)!;
+    const entry = this.live(key)!;
+    // As the Redis script does: the first increment that brings a TTL sets the expiry; later ones keep it.
+    if (ttlSeconds !== undefined && entry.expiresAt === undefined)
+      entry.expiresAt = this.now() + ttlSeconds * 1000;
     const next = Number(hash.get(field) ?? 0) + by;
     hash.set(field, String(next));
     return next;

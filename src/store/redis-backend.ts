@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { failed, ok, problem, type Result } from '../result.js';
 import type { StoreBackend } from './backend.js';
 import { StoreUnavailableError } from './types.js';
 
@@ -22,6 +23,12 @@ return {count, redis.call('TTL', KEYS[1])}`,
     numberOfKeys: 1,
     lua: `local total = redis.call('INCRBYFLOAT', KEYS[1], ARGV[1])
 if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return total`,
+  },
+  hashIncrementExpiring: {
+    numberOfKeys: 1,
+    lua: `local total = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
 return total`,
   },
   hashCompareAndSet: {
@@ -80,12 +87,12 @@ export class RedisBackend implements StoreBackend {
     for (const [name, script] of Object.entries(SCRIPTS)) this.redis.defineCommand(name, script);
   }
 
-  /** Connects; returns what is wrong when Redis cannot be reached, naming REDIS_URL and the cause. */
-  async connect(): Promise<string | undefined> {
+  /** Connects; the problem, when Redis cannot be reached, names REDIS_URL and the cause. */
+  async connect(): Promise<Result<void>> {
     // Not fatal: ioredis keeps reconnecting, /healthz answers 503 and users are told meanwhile.
     return this.redis.connect().then(
-      () => undefined,
-      (error: unknown) => this.unreachable(error),
+      () => ok(undefined),
+      (error: unknown) => failed(problem('unavailable', this.unreachable(error))),
     );
   }
 
@@ -155,8 +162,9 @@ export class RedisBackend implements StoreBackend {
     return this.run(() => this.redis.hgetall(key));
   }
 
-  hashIncrement(key: string, field: string, by: number) {
-    return this.run(() => this.redis.hincrby(key, field, by));
+  hashIncrement(key: string, field: string, by: number, ttlSeconds?: number) {
+    if (ttlSeconds === undefined) return this.run(() => this.redis.hincrby(key, field, by));
+    return this.run(async () => Number(await this.redis.hashIncrementExpiring(key, field, by, ttlSeconds)));
   }
 
   hashCompareAndSet(key: string, field: string, expected: string | undefined, next: string) {

@@ -1,14 +1,41 @@
-import type { Logger } from '../logger.js';
+import { z } from 'zod';
+import { type Logger, silentLogger } from '../logger.js';
 import type { StoreBackend } from './backend.js';
 import { Conversations } from './conversations.js';
+import { keys } from './keys.js';
 import { MemoryBackend } from './memory-backend.js';
 import { RedisBackend } from './redis-backend.js';
 import type { Conversation, JobWatch, RateLimitResult, Store, UserPreferences } from './types.js';
 
 /** Every key this app writes starts here, so it can share a Redis with other apps. */
 const PREFIX = 'bedrock-slack:';
-const WATCHES = `${PREFIX}watches`;
-const WATCHES_SEEN = `${PREFIX}watches:seen`;
+const WATCHES = `${PREFIX}${keys.jobWatches().key}`;
+const WATCHES_SEEN = `${PREFIX}${keys.jobWatchesSeen().key}`;
+const preferencesKey = (teamId: string) => `${PREFIX}${keys.preferences(teamId).key}`;
+
+const preferencesSchema = z.object({
+  compareModels: z.array(z.string()).optional(),
+  chatModel: z.string().optional(),
+}) satisfies z.ZodType<UserPreferences>;
+
+/** A watch as stored: its last announced status is kept apart, in WATCHES_SEEN. */
+const storedWatchSchema = z.object({
+  jobArn: z.string(),
+  teamId: z.string(),
+  channelId: z.string(),
+  threadTs: z.string(),
+  userId: z.string(),
+}) satisfies z.ZodType<Omit<JobWatch, 'lastSeen'>>;
+
+/** The JSON in `text` when it has `schema`'s shape; undefined (never a cast) when not. */
+function parseChecked<T>(text: string, schema: z.ZodType<T>): T | undefined {
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 const watchField = (jobArn: string, channelId: string) => `${jobArn}|${channelId}`;
 
@@ -20,7 +47,7 @@ class DomainStore implements Store {
 
   constructor(
     private readonly backend: StoreBackend,
-    logger: Pick<Logger, 'warn'>,
+    private readonly logger: Pick<Logger, 'warn'>,
   ) {
     this.conversations = new Conversations(this, logger);
   }
@@ -67,14 +94,18 @@ class DomainStore implements Store {
     return this.conversations.saveConversation(id, conversation, ttlSeconds);
   }
 
+  /** Preferences that do not read back as valid are logged and treated as none, so the next save heals them. */
   async getPreferences(teamId: string, userId: string): Promise<UserPreferences> {
-    const text = (await this.backend.hashGetAll(`${PREFIX}preferences:${teamId}`))[userId];
-    return text ? (JSON.parse(text) as UserPreferences) : {};
+    const text = (await this.backend.hashGetAll(preferencesKey(teamId)))[userId];
+    if (text === undefined) return {};
+    const preferences = parseChecked(text, preferencesSchema);
+    if (!preferences) this.logger.warn({ teamId, userId }, 'ignored stored preferences that are not valid');
+    return preferences ?? {};
   }
 
   async setPreferences(teamId: string, userId: string, preferences: UserPreferences) {
     const merged = { ...(await this.getPreferences(teamId, userId)), ...preferences };
-    await this.backend.hashSet(`${PREFIX}preferences:${teamId}`, userId, JSON.stringify(merged));
+    await this.backend.hashSet(preferencesKey(teamId), userId, JSON.stringify(merged));
   }
 
   async addWatch(watch: JobWatch) {
@@ -96,10 +127,12 @@ class DomainStore implements Store {
       this.backend.hashGetAll(WATCHES),
       this.backend.hashGetAll(WATCHES_SEEN),
     ]);
-    return Object.entries(watches).map(([field, text]) => ({
-      ...(JSON.parse(text) as JobWatch),
-      lastSeen: seen[field],
-    }));
+    // One damaged watch is skipped, so it cannot stop the notifications of all the others.
+    return Object.entries(watches).flatMap(([field, text]) => {
+      const watch = parseChecked(text, storedWatchSchema);
+      if (!watch) this.logger.warn({ field }, 'ignored a stored job watch that is not valid');
+      return watch ? [{ ...watch, lastSeen: seen[field] }] : [];
+    });
   }
 
   advanceWatch(jobArn: string, channelId: string, expected: string | undefined, next: string) {
@@ -118,8 +151,8 @@ class DomainStore implements Store {
     return this.backend.deleteIfEquals(`${PREFIX}lock:${name}`, owner);
   }
 
-  increment(key: string, field: string, by: number) {
-    return this.backend.hashIncrement(`${PREFIX}count:${key}`, field, by);
+  increment(key: string, field: string, by: number, ttlSeconds?: number) {
+    return this.backend.hashIncrement(`${PREFIX}count:${key}`, field, by, ttlSeconds);
   }
 
   async readCounters(key: string) {
@@ -144,8 +177,8 @@ class DomainStore implements Store {
   }
 }
 
-/** `logger` hears of stored documents that fail their check (tests that do not look pass none). */
-export function storeOn(backend: StoreBackend, logger: Pick<Logger, 'warn'> = { warn: () => {} }): Store {
+/** The store on `backend`; `logger` hears of stored values that do not read back as valid. */
+export function storeOn(backend: StoreBackend, logger: Pick<Logger, 'warn'> = silentLogger): Store {
   return new DomainStore(backend, logger);
 }
 
@@ -153,8 +186,10 @@ export function storeOn(backend: StoreBackend, logger: Pick<Logger, 'warn'> = { 
 export async function openStore(redisUrl: string | undefined, logger: Logger): Promise<Store> {
   if (!redisUrl) return storeOn(new MemoryBackend(), logger);
   const backend = new RedisBackend(redisUrl);
-  const problem = await backend.connect();
-  if (problem)
-    logger.warn(`${problem}: starting anyway; users are told until it answers, and /healthz says 503`);
+  const connected = await backend.connect();
+  if (!connected.ok)
+    logger.warn(
+      `${connected.problem.message}: starting anyway; users are told until it answers, and /healthz says 503`,
+    );
   return storeOn(backend, logger);
 }

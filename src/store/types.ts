@@ -1,7 +1,8 @@
 /**
  * The state the app keeps between requests, and across replicas when Redis backs it. Every service
- * talks to these interfaces; `redis.ts` and `memory.ts` implement all of them and pass one contract
- * suite (test/store.contract.test.ts).
+ * talks to these interfaces; `store.ts` implements all of them once, over a backend of a few atomic
+ * primitives (`redis-backend.ts` or the embedded `memory-backend.ts`), and both backends pass one
+ * contract suite (test/store/store.contract.test.ts). Every key is named, with its TTL, in `keys.ts`.
  */
 
 export interface RateLimitResult {
@@ -96,8 +97,13 @@ export interface LockStore {
   releaseLock(name: string, owner: string): Promise<boolean>;
 }
 
+/** Tallies by field: votes, leaderboard standings. */
 export interface CounterStore {
-  increment(key: string, field: string, by: number): Promise<number>;
+  /**
+   * Adds `by` to one field and returns its new value. With `ttlSeconds` the whole tally expires that
+   * long after its first increment (a run's votes go with the run); without, it is kept for good.
+   */
+  increment(key: string, field: string, by: number, ttlSeconds?: number): Promise<number>;
   readCounters(key: string): Promise<Record<string, number>>;
 }
 

@@ -29,11 +29,15 @@ describe('PRICES_FILE', () => {
       /^PRICES_FILE .*shape\.json is not valid: expected/,
     ],
   ])('names PRICES_FILE for %s', (_case, path, expected) => {
-    expect(() => PriceBook.fromFile(path)).toThrow(expected);
+    expect(PriceBook.fromFile(path)).toEqual({
+      ok: false,
+      problem: { kind: 'invalid', message: expect.stringMatching(expected) },
+    });
   });
 
   it('reads a valid file', () => {
     const path = file('ok.json', '{"custom": {"inputPerMillionUsd": 1, "outputPerMillionUsd": 2}}');
-    expect(PriceBook.fromFile(path).cost(['custom'], 1_000_000, 1_000_000)).toBe(3);
+    const prices = PriceBook.fromFile(path);
+    expect(prices.ok && prices.value.cost(['custom'], 1_000_000, 1_000_000)).toBe(3);
   });
 });

@@ -124,6 +124,16 @@ describe.each([
     expect(await store.readCounters(key)).toEqual({ 'nova-micro': 2, sonnet: 1 });
   });
 
+  it('forgets a tally given a TTL once it expires, counted from its first increment', async () => {
+    const key = unique();
+    await store.increment(key, 'nova-micro', 1, 1);
+    await store.increment(key, 'nova-micro', 1, 1);
+    expect(await store.readCounters(key)).toEqual({ 'nova-micro': 2 });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await store.readCounters(key)).toEqual({});
+    expect(await store.increment(key, 'nova-micro', 1, 60)).toBe(1);
+  });
+
   it('answers ping', async () => {
     expect(await store.ping()).toBe(true);
   });

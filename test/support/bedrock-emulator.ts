@@ -41,7 +41,7 @@ export interface EmulatedModel {
   profiles?: string[];
 }
 
-export type EmulatedJobStatus = 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
+type EmulatedJobStatus = 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
 type StageStatus = EmulatedJobStatus | 'NotStarted';
 
 /** Where a job stands from `afterMs` on the emulator's job clock. */

@@ -63,7 +63,10 @@ export async function startBench(
   };
   const logs = new LogCapture();
   const overrides = { updateIntervalMs: 50, ...options.overrides };
-  const app = await createBedrockSlackApp(loadConfig(env), createLogger('debug', logs), overrides);
+  const loaded = loadConfig(env);
+  if (!loaded.ok) throw new Error(loaded.problem.join('\n'));
+  const config = loaded.value;
+  const app = await createBedrockSlackApp(config, createLogger('debug', logs), overrides);
   const port = await app.start();
   const replicas: BedrockSlackApp[] = [];
   const appUrl = `http://127.0.0.1:${port}`;
@@ -76,7 +79,7 @@ export async function startBench(
     appUrl,
     sender: new SlackSender(appUrl, SIGNING_SECRET, (id) => slack.responseUrl(id)),
     async startReplica() {
-      const replica = await createBedrockSlackApp(loadConfig(env), createLogger('debug', logs), overrides);
+      const replica = await createBedrockSlackApp(config, createLogger('debug', logs), overrides);
       await replica.start();
       replicas.push(replica);
       return replica;

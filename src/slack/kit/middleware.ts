@@ -1,10 +1,8 @@
 import { type AnyMiddlewareArgs, ErrorCode, type Middleware } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../ops/metrics.js';
+import { keys } from '../../store/keys.js';
 import type { DedupeStore } from '../../store/types.js';
-
-/** Slack redelivers an event it thinks was lost (X-Slack-Retry-Num); an hour covers its retry window. */
-const EVENT_DEDUPE_SECONDS = 3600;
 
 /**
  * Drops redelivered Events API callbacks, across replicas: the first delivery of an `event_id` claims
@@ -15,8 +13,9 @@ export function dropRedeliveredEvents(store: DedupeStore, logger: Logger): Middl
     const eventId = 'event_id' in body && typeof body.event_id === 'string' ? body.event_id : undefined;
     if (eventId) {
       const teamId = 'team_id' in body && typeof body.team_id === 'string' ? body.team_id : 'unknown';
+      const { key, ttlSeconds } = keys.event(teamId, eventId);
       try {
-        if (!(await store.claimOnce(`event:${teamId}:${eventId}`, EVENT_DEDUPE_SECONDS))) {
+        if (!(await store.claimOnce(key, ttlSeconds))) {
           logger.debug({ eventId }, 'dropped a redelivered event');
           return;
         }

@@ -10,7 +10,7 @@ import { ErrorCode, type Logger, type RetryOptions, type WebClientOptions } from
 // ("A request error occurred: A rate limit was exceeded (url: …)"); no other failure says it.
 const RATE_LIMITED = /A rate limit was exceeded \(url: /;
 
-export function isRateLimitRetry(error: Error): boolean {
+function isRateLimitRetry(error: Error): boolean {
   return RATE_LIMITED.test(error.message);
 }
 

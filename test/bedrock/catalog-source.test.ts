@@ -1,0 +1,65 @@
+import { BedrockClient } from '@aws-sdk/client-bedrock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CatalogSource } from '../../src/bedrock/catalog.js';
+import { createLogger } from '../../src/logger.js';
+import { keys } from '../../src/store/keys.js';
+import { MemoryBackend } from '../../src/store/memory-backend.js';
+import { storeOn } from '../../src/store/store.js';
+import type { Store } from '../../src/store/types.js';
+import { BedrockEmulator } from '../support/bedrock-emulator.js';
+import { LogCapture } from '../support/harness.js';
+
+const bedrock = new BedrockEmulator();
+beforeAll(() => bedrock.start());
+afterAll(() => bedrock.stop());
+
+const listCalls = () => bedrock.controlCalls.filter((call) => call.operation === '/foundation-models').length;
+
+describe('the model catalog source', () => {
+  let store: Store;
+  let logs: LogCapture;
+  let source: CatalogSource;
+  beforeEach(() => {
+    store = storeOn(new MemoryBackend());
+    logs = new LogCapture();
+    const client = new BedrockClient({
+      region: 'us-east-1',
+      endpoint: bedrock.controlUrl,
+      credentials: { accessKeyId: 'AKIAEMULATOR00000000', secretAccessKey: 'emulator-secret-key-not-real' },
+    });
+    source = new CatalogSource(client, store, 'us-east-1', 3600, createLogger('warn', logs));
+  });
+
+  it('asks Bedrock once and then answers from the store until the cache expires', async () => {
+    const before = listCalls();
+    const first = await source.load();
+    const second = await source.load();
+    expect(listCalls() - before).toBe(1);
+    expect(second.find('nova-micro')?.model.modelId).toBe('amazon.nova-micro-v1:0');
+    expect(second.models).toEqual(first.models);
+  });
+
+  it('reads a cached catalog of an older release afresh from Bedrock, and says so in the log', async () => {
+    // What the release before versioned documents wrote: a bare list, here of an older model shape.
+    await store.setJson(keys.catalog(3600).key, [{ modelId: 'amazon.nova-micro-v1:0' }], 3600);
+    const before = listCalls();
+    const catalog = await source.load();
+    expect(listCalls() - before).toBe(1);
+    expect(catalog.find('nova-micro')?.model.modelId).toBe('amazon.nova-micro-v1:0');
+    expect(logs.lines.join('\n')).toContain('ignored a stored document');
+  });
+
+  it('reads a damaged cached catalog afresh from Bedrock rather than trusting it', async () => {
+    await source.load();
+    await store.setJson(
+      keys.catalog(3600).key,
+      { v: 1, data: [{ modelId: 42, aliases: 'nova-micro' }] },
+      3600,
+    );
+    const before = listCalls();
+    const catalog = await source.load();
+    expect(listCalls() - before).toBe(1);
+    expect(catalog.find('nova-micro')?.model.modelId).toBe('amazon.nova-micro-v1:0');
+    expect(logs.lines.join('\n')).toContain('does not match its shape');
+  });
+});

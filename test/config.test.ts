@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+
+const HTTP = {
+  SLACK_BOT_TOKEN: 'xoxb-1111-2222-testtokenvalue',
+  SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789abcdef',
+  AWS_REGION: 'us-east-1',
+};
+
+describe('the configuration from the environment', () => {
+  it('is HTTP mode with the documented defaults when only the required variables are set', () => {
+    const loaded = loadConfig(HTTP);
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    expect(loaded.value).toMatchObject({
+      mode: 'http',
+      awsRegion: 'us-east-1',
+      redisUrl: undefined,
+      compare: { defaultModels: ['nova-micro', 'claude-3.5-haiku'], maxModels: 6, modelTimeoutMs: 120_000 },
+      chat: { defaultModel: 'claude-3.5-haiku', conversationTtlSeconds: 7 * 86_400 },
+      catalogCacheSeconds: 3600,
+      shutdownGraceMs: 25_000,
+      logLevel: 'info',
+    });
+  });
+
+  it('is socket mode when an app token is set, and takes the region from AWS_DEFAULT_REGION too', () => {
+    const loaded = loadConfig({
+      SLACK_BOT_TOKEN: HTTP.SLACK_BOT_TOKEN,
+      SLACK_APP_TOKEN: 'xapp-1-A111-222-abc',
+      AWS_DEFAULT_REGION: 'eu-west-3',
+    });
+    expect(loaded.ok && { mode: loaded.value.mode, region: loaded.value.awsRegion }).toEqual({
+      mode: 'socket',
+      region: 'eu-west-3',
+    });
+  });
+
+  it('names every problem at once, one line each, each naming its variable', () => {
+    const loaded = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxp-a-user-token',
+      AWS_REGION: 'us-east-1',
+      COMPARE_MAX_MODELS: '9',
+      LOG_LEVEL: 'loud',
+    });
+    expect(loaded.ok).toBe(false);
+    if (loaded.ok) return;
+    expect(loaded.problem).toEqual([
+      expect.stringMatching(/^SLACK_BOT_TOKEN must be a bot token starting with xoxb-/),
+      'COMPARE_MAX_MODELS must be a whole number between 2 and 6',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+      expect.stringMatching(/^SLACK_SIGNING_SECRET is missing/),
+    ]);
+  });
+
+  it('reads a blank variable as unset', () => {
+    const loaded = loadConfig({ ...HTTP, REDIS_URL: '  ', COMPARE_MAX_MODELS: '' });
+    expect(loaded.ok && { redis: loaded.value.redisUrl, max: loaded.value.compare.maxModels }).toEqual({
+      redis: undefined,
+      max: 6,
+    });
+  });
+});
