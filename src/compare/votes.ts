@@ -48,12 +48,12 @@ export class CompareVotes {
     if (!(await this.deps.claims.claimOnce(vote.key, vote.ttlSeconds))) {
       return failed(problem('conflict', 'You have already voted on this compare.'));
     }
-    const tally = keys.voteTally(runId).key;
+    const tally = keys.voteTally(runId);
     await Promise.all([
-      this.deps.counters.increment(tally, String(index), 1),
+      this.deps.counters.increment(tally.key, String(index), 1, tally.ttlSeconds),
       this.deps.leaderboard.recordVerdict(run, index),
     ]);
-    return ok({ run, tally: await this.deps.counters.readCounters(tally) });
+    return ok({ run, tally: await this.deps.counters.readCounters(tally.key) });
   }
 
   /**

@@ -23,7 +23,7 @@ export class Documents<T> {
   ) {}
 
   async get(key: string): Promise<T | undefined> {
-    const stored = await this.store.getJson<unknown>(key);
+    const stored = await this.store.getJson(key);
     if (stored === undefined) return undefined;
     const envelope = stored as { v?: unknown; data?: unknown };
     if (typeof stored !== 'object' || stored === null || envelope.v !== this.kind.version) {

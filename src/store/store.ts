@@ -73,9 +73,9 @@ class DomainStore implements Store {
     return Number((await this.backend.get(`${PREFIX}total:${key}`)) ?? 0);
   }
 
-  async getJson<T>(key: string) {
+  async getJson(key: string): Promise<unknown> {
     const text = await this.backend.get(`${PREFIX}doc:${key}`);
-    return text === undefined ? undefined : (JSON.parse(text) as T);
+    return text === undefined ? undefined : JSON.parse(text);
   }
 
   setJson(key: string, value: unknown, ttlSeconds: number) {

@@ -27,7 +27,8 @@ export interface RateLimitStore {
 
 /** Values that may be cached or kept for a while: the model catalog, compare runs, conversations. */
 export interface DocumentStore {
-  getJson<T>(key: string): Promise<T | undefined>;
+  /** The stored JSON, unchecked: read it through `Documents` (documents.ts), which checks its shape. */
+  getJson(key: string): Promise<unknown>;
   setJson(key: string, value: unknown, ttlSeconds: number): Promise<void>;
   delete(key: string): Promise<void>;
 }
