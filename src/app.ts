@@ -183,6 +183,99 @@ export async function createBedrockSlackApp(
   if (!priceBook.ok) throw new Error(priceBook.problem.message);
   const prices = priceBook.value;
   const seal = new FormSeal(config.slack.botToken);
+  const wiring: Wiring = {
+    config,
+    logger,
+    overrides,
+    store,
+    bedrock,
+    metrics,
+    work,
+    retries,
+    bolt,
+    catalog,
+    guard,
+    files,
+    prices,
+    seal,
+  };
+  const compareFlow = wireCompare(wiring);
+  wireChat(wiring);
+  wireJobs(wiring, jobsClient, compareFlow);
+
+  return {
+    bolt,
+    store,
+    poller,
+    bedrock,
+    metrics,
+    work,
+    async start() {
+      poller.start();
+      if (config.mode === 'socket') {
+        await bolt.start();
+        logger.info('connected to Slack in socket mode');
+        return undefined;
+      }
+      const server = (await bolt.start(config.slack.port)) as Server;
+      const port = (server.address() as AddressInfo).port;
+      logger.info(
+        { port },
+        'listening for Slack in HTTP mode (POST /slack/events, GET /healthz, GET /metrics)',
+      );
+      return port;
+    },
+    async stop() {
+      await bolt
+        .stop()
+        .catch((error: unknown) => logger.warn({ err: error }, 'stopping the receiver failed'));
+      await poller.stop();
+      const drained = await work.drain(config.shutdownGraceMs);
+      if (!drained)
+        logger.warn({ unfinished: work.size }, 'shutdown grace period ended with work unfinished');
+      await store.close();
+      bedrock.runtime.destroy();
+      bedrock.control.destroy();
+    },
+  };
+}
+
+/** What every feature is wired with: the clients, store and shared services built once. */
+interface Wiring {
+  config: Config;
+  logger: Logger;
+  overrides: AppOverrides;
+  store: Store;
+  bedrock: BedrockClients;
+  metrics: Metrics;
+  work: WorkTracker;
+  retries: AppRetries;
+  bolt: App;
+  catalog: CatalogSource;
+  guard: UsageGuard;
+  files: SlackFiles;
+  prices: PriceBook;
+  seal: FormSeal;
+}
+
+/** /compare: its use cases, flow, live messages, buttons and form. */
+function wireCompare(wiring: Wiring): CompareFlow {
+  const {
+    config,
+    logger,
+    overrides,
+    store,
+    bedrock,
+    metrics,
+    work,
+    retries,
+    bolt,
+    catalog,
+    guard,
+    files,
+    prices,
+    seal,
+  } = wiring;
   const compareRuns = new CompareRuns(store, logger);
   const leaderboard = new Leaderboard(store);
   const compareService = new CompareService({
@@ -239,7 +332,26 @@ export async function createBedrockSlackApp(
   });
   registerCompareButtons(bolt, compareActions, work, logger);
   registerCompareForm(bolt, compareFlow, seal, work, logger);
+  return compareFlow;
+}
 
+/** Conversations in threads and DMs. */
+function wireChat(wiring: Wiring): void {
+  const {
+    config,
+    logger,
+    overrides,
+    store,
+    bedrock,
+    metrics,
+    work,
+    retries,
+    bolt,
+    catalog,
+    guard,
+    files,
+    prices,
+  } = wiring;
   const chat = new ChatService({
     runtime: bedrock.runtime,
     conversations: store,
@@ -275,7 +387,11 @@ export async function createBedrockSlackApp(
     updateIntervalMs: overrides.updateIntervalMs,
   });
   registerChatEvents(bolt, chatFlow, work, logger);
+}
 
+/** /finetune-status: jobs use cases, flow, buttons and forms; its custom-model compare runs on `compareFlow`. */
+function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFlow): void {
+  const { config, logger, store, work, bolt, catalog, seal } = wiring;
   const jobAccess = new JobAccess(config.jobs, new SlackGroupMembers(bolt.client, store, logger));
   const newJobs = new NewJobs(jobAccess, catalog, jobsClient);
   const jobsFlow = new JobsFlow({
@@ -300,42 +416,6 @@ export async function createBedrockSlackApp(
     work,
     logger,
   });
-
-  return {
-    bolt,
-    store,
-    poller,
-    bedrock,
-    metrics,
-    work,
-    async start() {
-      poller.start();
-      if (config.mode === 'socket') {
-        await bolt.start();
-        logger.info('connected to Slack in socket mode');
-        return undefined;
-      }
-      const server = (await bolt.start(config.slack.port)) as Server;
-      const port = (server.address() as AddressInfo).port;
-      logger.info(
-        { port },
-        'listening for Slack in HTTP mode (POST /slack/events, GET /healthz, GET /metrics)',
-      );
-      return port;
-    },
-    async stop() {
-      await bolt
-        .stop()
-        .catch((error: unknown) => logger.warn({ err: error }, 'stopping the receiver failed'));
-      await poller.stop();
-      const drained = await work.drain(config.shutdownGraceMs);
-      if (!drained)
-        logger.warn({ unfinished: work.size }, 'shutdown grace period ended with work unfinished');
-      await store.close();
-      bedrock.runtime.destroy();
-      bedrock.control.destroy();
-    },
-  };
 }
 
 /** Errors with which Slack refuses a token: the app cannot work, so it stops with a clear line. */
