@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobPhase, JobScript } from './support/bedrock-emulator.js';
+import { type JobScript, jobTimeline } from './support/bedrock-emulator.js';
 import { buttonValue, visibleText } from './support/blocks.js';
 import type { RecordedCall } from './support/fake-slack.js';
 import { type Bench, startBench } from './support/harness.js';
@@ -9,31 +9,13 @@ let counter = 0;
 const NOVA_BASE = 'amazon.nova-micro-v1:0:128k';
 const unique = (prefix: string) => `${prefix}-${++counter}`;
 
-const ALL_DONE = { validation: 'Completed', dataProcessing: 'Completed', training: 'Completed' } as const;
-/** Validation, then data processing, then training, a minute each, then `end`. */
-function timeline(end: JobPhase['status'], endStages: JobPhase['stages'] = ALL_DONE): JobPhase[] {
-  return [
-    {
-      afterMs: 0,
-      status: 'InProgress',
-      stages: { validation: 'InProgress', dataProcessing: 'NotStarted', training: 'NotStarted' },
-    },
-    {
-      afterMs: 60_000,
-      status: 'InProgress',
-      stages: { validation: 'Completed', dataProcessing: 'InProgress', training: 'NotStarted' },
-    },
-    { afterMs: 120_000, status: end, stages: endStages },
-  ];
-}
-
 function addJob(prefix: string, script: Partial<JobScript> = {}): { name: string; arn: string } {
   const name = unique(prefix);
   const arn = bench.bedrock.addJob({
     name,
     baseModelId: NOVA_BASE,
     customModelName: `${name}-model`,
-    timeline: timeline('Completed'),
+    timeline: jobTimeline('Completed'),
     ...script,
   });
   return { name, arn };
@@ -151,7 +133,7 @@ describe('/finetune-status', () => {
 
   it('shows no failure and no losses for a running job, even when the answer carries those fields', async () => {
     const running = addJob('running-leftovers', {
-      timeline: timeline('Completed').slice(0, 1),
+      timeline: jobTimeline('Completed').slice(0, 1),
       carries: { failureMessage: 'Internal error, retrying', trainingMetrics: { trainingLoss: 0 } },
     });
     const details = visibleText((await command(running.name)).body.blocks);
@@ -221,7 +203,7 @@ describe('/finetune-status', () => {
 
   it('tells a failed job’s thread the failure and the hint', async () => {
     const job = addJob('fails', {
-      timeline: timeline('Failed', {
+      timeline: jobTimeline('Failed', {
         validation: 'Completed',
         dataProcessing: 'Failed',
         training: 'NotStarted',
@@ -537,7 +519,7 @@ describe('who may see jobs, and EventBridge events', () => {
       name: 'evented',
       baseModelId: NOVA_BASE,
       customModelName: 'evented-model',
-      timeline: timeline('Completed'),
+      timeline: jobTimeline('Completed'),
     });
     await guarded.sender.command('/finetune-status', 'watch evented', { userId: 'UADA', channelId: 'CJOBS' });
     const card = await guarded.slack.waitFor(() => guarded.slack.callsOf('chat.postMessage')[0]);
@@ -569,7 +551,7 @@ describe('who may see jobs, and EventBridge events', () => {
       name: 'left-behind',
       baseModelId: NOVA_BASE,
       customModelName: 'left-behind-model',
-      timeline: timeline('Completed'),
+      timeline: jobTimeline('Completed'),
     });
     // As a watch made before FINETUNE_ALLOWED_CHANNELS changed would be.
     await guarded.app.store.addWatch({

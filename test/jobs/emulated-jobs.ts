@@ -1,30 +1,9 @@
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { JobsClient } from '../../src/jobs/client.js';
 import type { JobStatus } from '../../src/jobs/types.js';
-import { BedrockEmulator, type JobPhase } from '../support/bedrock-emulator.js';
+import { BedrockEmulator, jobTimeline } from '../support/bedrock-emulator.js';
 
 export const NOVA_BASE = 'amazon.nova-micro-v1:0:128k';
-
-/** Validation, then data processing, a minute each, then `end` at two minutes. */
-function timeline(end: JobStatus = 'Completed'): JobPhase[] {
-  return [
-    {
-      afterMs: 0,
-      status: 'InProgress',
-      stages: { validation: 'InProgress', dataProcessing: 'NotStarted', training: 'NotStarted' },
-    },
-    {
-      afterMs: 60_000,
-      status: 'InProgress',
-      stages: { validation: 'Completed', dataProcessing: 'InProgress', training: 'NotStarted' },
-    },
-    {
-      afterMs: 120_000,
-      status: end,
-      stages: { validation: 'Completed', dataProcessing: 'Completed', training: 'Completed' },
-    },
-  ];
-}
 
 /** The Bedrock emulator's customization jobs, read through the real SDK client. */
 export async function startEmulatedJobs() {
@@ -53,7 +32,7 @@ export async function startEmulatedJobs() {
         name,
         baseModelId: NOVA_BASE,
         customModelName: `${name}-model`,
-        timeline: timeline(end),
+        timeline: jobTimeline(end),
       });
       return { name, arn };
     },

@@ -51,6 +51,25 @@ export interface JobPhase {
   stages?: { validation?: StageStatus; dataProcessing?: StageStatus; training?: StageStatus };
 }
 
+const ALL_DONE = { validation: 'Completed', dataProcessing: 'Completed', training: 'Completed' } as const;
+
+/** A job's usual course: validation, then data processing, a minute each, then `end` at two minutes. */
+export function jobTimeline(end: JobPhase['status'], endStages: JobPhase['stages'] = ALL_DONE): JobPhase[] {
+  return [
+    {
+      afterMs: 0,
+      status: 'InProgress',
+      stages: { validation: 'InProgress', dataProcessing: 'NotStarted', training: 'NotStarted' },
+    },
+    {
+      afterMs: 60_000,
+      status: 'InProgress',
+      stages: { validation: 'Completed', dataProcessing: 'InProgress', training: 'NotStarted' },
+    },
+    { afterMs: 120_000, status: end, stages: endStages },
+  ];
+}
+
 export interface JobScript {
   name: string;
   baseModelId: string;
