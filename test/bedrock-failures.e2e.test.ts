@@ -10,17 +10,9 @@ const fresh = () => {
   return { channelId: `CF${counter}`, userId: `UF${counter}`, responseId: `rf${counter}` };
 };
 
-const finalIn = (channel: string) =>
-  bench.slack.waitFor(() =>
-    bench.slack
-      .callsOf('chat.update')
-      .find((call) => call.args.channel === channel && visibleText(call.args.blocks).includes('Summary')),
-  );
+const finalIn = (channel: string) => bench.slack.updateShowing(channel, 'Summary');
 
-const ephemeralTo = (responseId: string) =>
-  bench.slack.waitFor(() =>
-    bench.slack.responses.find((response) => response.path.endsWith(`/${responseId}`)),
-  );
+const ephemeralTo = (responseId: string) => bench.slack.responseTo(responseId);
 
 interface LogLine {
   level: number;

@@ -15,12 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => bench.stop());
 
-const finalIn = (channel: string) =>
-  bench.slack.waitFor(() =>
-    bench.slack
-      .callsOf('chat.update')
-      .find((call) => call.args.channel === channel && visibleText(call.args.blocks).includes('Summary')),
-  );
+const finalIn = (channel: string) => bench.slack.updateShowing(channel, 'Summary');
 
 describe('a compare in which models run past COMPARE_MODEL_TIMEOUT_SECONDS', () => {
   it('shows them as timed out, keeps the partial text, never $0, and leaves them out of the summary and leaderboard', async () => {

@@ -10,12 +10,7 @@ const fresh = () => {
   return { channelId: `CW${counter}`, userId: `UW${counter}`, responseId: `rw${counter}` };
 };
 
-const ephemeralTo = (responseId: string) =>
-  bench.slack.waitFor(() =>
-    bench.slack.responses.find(
-      (response) => response.path.endsWith(`/${responseId}`) && response.body.response_type === 'ephemeral',
-    ),
-  );
+const ephemeralTo = (responseId: string) => bench.slack.responseTo(responseId, 'ephemeral');
 
 const compareStartedIn = (channel: string) =>
   bench.slack.waitFor(() =>

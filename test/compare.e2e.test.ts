@@ -11,19 +11,9 @@ const fresh = () => {
   return { channelId: `C${channelCounter}`, userId: `U${channelCounter}`, responseId: `r${channelCounter}` };
 };
 
-const finalIn = (channel: string) =>
-  bench.slack.waitFor(() =>
-    bench.slack
-      .callsOf('chat.update')
-      .find((call) => call.args.channel === channel && visibleText(call.args.blocks).includes('Summary')),
-  );
+const finalIn = (channel: string) => bench.slack.updateShowing(channel, 'Summary');
 
-const ephemeralTo = (responseId: string) =>
-  bench.slack.waitFor(() =>
-    bench.slack.responses.find(
-      (response) => response.path.endsWith(`/${responseId}`) && response.body.response_type === 'ephemeral',
-    ),
-  );
+const ephemeralTo = (responseId: string) => bench.slack.responseTo(responseId, 'ephemeral');
 
 beforeAll(async () => {
   bench = await startBench({ env: { RATE_LIMIT_USER_PER_MINUTE: '3' } });

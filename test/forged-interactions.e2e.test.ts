@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Leaderboard } from '../src/compare/leaderboard.js';
-import { buttonValue, visibleText } from './support/blocks.js';
+import { buttonValue } from './support/blocks.js';
 import type { RecordedCall } from './support/fake-slack.js';
 import { type Bench, startBench } from './support/harness.js';
 
@@ -26,17 +26,9 @@ beforeAll(async () => {
 });
 afterAll(() => bench.stop());
 
-const finalIn = (channel: string, marker: string) =>
-  bench.slack.waitFor(() =>
-    bench.slack
-      .callsOf('chat.update')
-      .find((call) => call.args.channel === channel && visibleText(call.args.blocks).includes(marker)),
-  );
+const finalIn = (channel: string, marker: string) => bench.slack.updateShowing(channel, marker);
 
-const responseAt = (responseId: string) =>
-  bench.slack.waitFor(() =>
-    bench.slack.responses.find((response) => response.path.endsWith(`/${responseId}`)),
-  );
+const responseAt = (responseId: string) => bench.slack.responseTo(responseId);
 
 const postsIn = (channel: string) =>
   bench.slack.calls.filter((call) => call.method.startsWith('chat.') && call.args.channel === channel);

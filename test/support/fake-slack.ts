@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { visibleText } from './blocks.js';
 
 /**
  * Slack's Web API on loopback (SLACK_API_URL points here). It records every call, answers in Slack's
@@ -295,6 +296,25 @@ export class FakeSlack {
 
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((call) => call.method === method);
+  }
+
+  /** The first `chat.update` in `channel` that shows `marker`, once it has come. */
+  updateShowing(channel: string, marker: string): Promise<RecordedCall> {
+    return this.waitFor(() =>
+      this.callsOf('chat.update').find(
+        (call) => call.args.channel === channel && visibleText(call.args.blocks).includes(marker),
+      ),
+    );
+  }
+
+  /** What the app posted to the response_url `responseId` (of `type`, when given), once it has come. */
+  responseTo(responseId: string, type?: 'ephemeral' | 'in_channel'): Promise<FakeSlack['responses'][number]> {
+    return this.waitFor(() =>
+      this.responses.find(
+        (response) =>
+          response.path.endsWith(`/${responseId}`) && (!type || response.body.response_type === type),
+      ),
+    );
   }
 
   async waitFor<T>(
