@@ -1,5 +1,5 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { type AnswerSoFar, streamAnswer } from '../bedrock/answer.js';
+import { type Answer, type AnswerSoFar, streamAnswer } from '../bedrock/answer.js';
 import { TEXT_DOCUMENT_FORMATS } from '../bedrock/attachments.js';
 import {
   acceptsDocuments,
@@ -112,27 +112,14 @@ export class ChatService {
   /** Answers one user turn, streaming the text so far to `onText`; saves both turns when it succeeds. */
   async reply(request: ChatRequest, onText: (textSoFar: string) => void): Promise<ChatReply> {
     const { model, invokeId } = request.model;
-    const unseenImages: string[] = [];
-    const unseenDocuments: string[] = [];
-    const sent: Attachment[] = [];
-    let turnText = request.turn.text;
-    for (const file of request.attachments) {
-      if (file.kind === 'image' && !acceptsImages(model)) unseenImages.push(file.name);
-      else if (file.kind === 'document' && !acceptsDocuments(model)) {
-        if (TEXT_DOCUMENT_FORMATS.has(file.format)) {
-          const content = Buffer.from(file.bytes).toString('utf8').slice(0, INLINE_DOCUMENT_CHARS);
-          turnText += `\n\n${file.name}:\n\`\`\`\n${content}\n\`\`\``;
-        } else unseenDocuments.push(file.name);
-      } else sent.push(file);
-    }
-    const newTurn: ConversationTurn = { ...request.turn, text: turnText || '(see the attached files)' };
+    const routed = routeAttachments(model, request.turn, request.attachments);
     const system = acceptsSystemPrompt(model) ? request.conversation.systemPrompt : undefined;
     const budget =
       contextWindowOf(model.modelId) -
       this.deps.maxTokens -
       estimateTokens(system ?? '') -
-      attachmentTokens(sent);
-    const window = fitToWindow([...request.conversation.turns, newTurn], budget);
+      attachmentTokens(routed.sent);
+    const window = fitToWindow([...request.conversation.turns, routed.turn], budget);
     if (!window.fits) {
       return {
         ok: false,
@@ -147,39 +134,19 @@ export class ChatService {
     const answer = await streamAnswer(
       this.deps,
       { modelId: model.modelId, invokeId },
-      { messages: toMessages(window.turns, sent), system, maxTokens: this.deps.maxTokens },
+      { messages: toMessages(window.turns, routed.sent), system, maxTokens: this.deps.maxTokens },
       ({ text }) => {
         if (text.length === shown) return;
         shown = text.length;
         onText(text);
       },
     );
-    // A timed-out answer that got some text is kept, marked partial; with nothing it is a failure.
-    let received: AnswerSoFar & { costUsd?: number; cutOffAfterMs?: number };
-    if (answer.ok) received = answer;
-    else if (answer.partial?.text) {
-      const { timeoutMs, estimatedCostUsd, ...soFar } = answer.partial;
-      received = { ...soFar, costUsd: estimatedCostUsd, cutOffAfterMs: timeoutMs };
-    } else return { ok: false, failure: answer.failure };
-    const { text, costUsd, cutOffAfterMs } = received;
-    const inputTokens = received.inputTokens ?? 0;
-    const outputTokens = received.outputTokens ?? 0;
-    const attachedNames = request.attachments.map((file) => file.name);
-    const storedTurn: ConversationTurn = attachedNames.length
-      ? { ...newTurn, text: `${newTurn.text}\n[attached: ${attachedNames.join(', ')}]` }
-      : newTurn;
-    const conversation: Conversation = {
-      ...request.conversation,
-      modelId: invokeId,
-      turns: [
-        ...request.conversation.turns,
-        storedTurn,
-        { role: 'assistant' as const, text, ...(cutOffAfterMs === undefined ? {} : { partial: true }) },
-      ].slice(-MAX_STORED_TURNS),
-      inputTokens: request.conversation.inputTokens + inputTokens,
-      outputTokens: request.conversation.outputTokens + outputTokens,
-      costUsd: request.conversation.costUsd + (costUsd ?? 0),
-    };
+    const received = receivedFrom(answer);
+    if (!received.ok) return received;
+    const { text, costUsd, cutOffAfterMs } = received.value;
+    const inputTokens = received.value.inputTokens ?? 0;
+    const outputTokens = received.value.outputTokens ?? 0;
+    const conversation = extendConversation(request, routed.turn, received.value);
     // A finished answer is shown even when the store is down; saving it is then the caller's to retry.
     const saved = await this.save(request.conversationId, conversation).then(
       () => true,
@@ -192,15 +159,71 @@ export class ChatService {
       saved,
       ok: true,
       text,
-      stopReason: received.stopReason ?? 'end_turn',
+      stopReason: received.value.stopReason ?? 'end_turn',
       inputTokens,
       outputTokens,
       costUsd,
       cutOffAfterMs,
       conversation,
       droppedTurns: window.dropped,
-      unseenImages,
-      unseenDocuments,
+      unseenImages: routed.unseenImages,
+      unseenDocuments: routed.unseenDocuments,
     };
   }
+}
+
+/**
+ * What of the attached files goes to the model: what it cannot take is named for the reply's notes,
+ * except text documents, which are inlined for a model that reads no documents.
+ */
+function routeAttachments(
+  model: ChatRequest['model']['model'],
+  turn: ConversationTurn,
+  attachments: Attachment[],
+): { turn: ConversationTurn; sent: Attachment[]; unseenImages: string[]; unseenDocuments: string[] } {
+  const unseenImages: string[] = [];
+  const unseenDocuments: string[] = [];
+  const sent: Attachment[] = [];
+  let text = turn.text;
+  for (const file of attachments) {
+    if (file.kind === 'image' && !acceptsImages(model)) unseenImages.push(file.name);
+    else if (file.kind === 'document' && !acceptsDocuments(model)) {
+      if (TEXT_DOCUMENT_FORMATS.has(file.format)) {
+        const content = Buffer.from(file.bytes).toString('utf8').slice(0, INLINE_DOCUMENT_CHARS);
+        text += `\n\n${file.name}:\n\`\`\`\n${content}\n\`\`\``;
+      } else unseenDocuments.push(file.name);
+    } else sent.push(file);
+  }
+  return { turn: { ...turn, text: text || '(see the attached files)' }, sent, unseenImages, unseenDocuments };
+}
+
+type Received = AnswerSoFar & { costUsd?: number; cutOffAfterMs?: number };
+
+/** A timed-out answer that got some text is kept, marked partial; with nothing it is a failure. */
+function receivedFrom(answer: Answer): { ok: true; value: Received } | { ok: false; failure: ModelFailure } {
+  if (answer.ok) return { ok: true, value: answer };
+  if (!answer.partial?.text) return { ok: false, failure: answer.failure };
+  const { timeoutMs, estimatedCostUsd, ...soFar } = answer.partial;
+  return { ok: true, value: { ...soFar, costUsd: estimatedCostUsd, cutOffAfterMs: timeoutMs } };
+}
+
+/** The conversation with this turn and its answer added, its figures summed, its oldest turns dropped. */
+function extendConversation(request: ChatRequest, turn: ConversationTurn, received: Received): Conversation {
+  const attachedNames = request.attachments.map((file) => file.name);
+  const storedTurn: ConversationTurn = attachedNames.length
+    ? { ...turn, text: `${turn.text}\n[attached: ${attachedNames.join(', ')}]` }
+    : turn;
+  const { text, cutOffAfterMs } = received;
+  return {
+    ...request.conversation,
+    modelId: request.model.invokeId,
+    turns: [
+      ...request.conversation.turns,
+      storedTurn,
+      { role: 'assistant' as const, text, ...(cutOffAfterMs === undefined ? {} : { partial: true }) },
+    ].slice(-MAX_STORED_TURNS),
+    inputTokens: request.conversation.inputTokens + (received.inputTokens ?? 0),
+    outputTokens: request.conversation.outputTokens + (received.outputTokens ?? 0),
+    costUsd: request.conversation.costUsd + (received.costUsd ?? 0),
+  };
 }
