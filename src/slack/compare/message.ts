@@ -1,4 +1,4 @@
-import type { KnownBlock } from '@slack/types';
+import type { Button, KnownBlock } from '@slack/types';
 import { timedOutAfter } from '../../bedrock/answer.js';
 import { formatUsd } from '../../bedrock/pricing.js';
 import { summarize } from '../../compare/summary.js';
@@ -139,20 +139,7 @@ function modelBlocks(
         ]
       : []),
   ];
-  const value = JSON.stringify({ run: run.id, model: index });
-  const showFull = answer.clipped
-    ? [button('Show full answer', `${COMPARE_ACTIONS.showFull}_${index}`, value)]
-    : [];
-  if (hidden) {
-    const pick =
-      model.status === 'done'
-        ? [button(`:trophy: ${blindLabel(index)} is best`, `${COMPARE_ACTIONS.blindPick}_${index}`, value)]
-        : [];
-    if (final && pick.length + showFull.length > 0)
-      blocks.push({ type: 'actions', elements: [...pick, ...showFull] });
-    return blocks;
-  }
-  if (model.notes.length > 0) {
+  if (!hidden && model.notes.length > 0) {
     blocks.push({
       type: 'context',
       elements: model.notes.slice(0, LIMITS.contextElements).map((note) => ({
@@ -161,25 +148,46 @@ function modelBlocks(
       })),
     });
   }
-  if (final && model.status === 'done') {
-    const votes = view.votes?.[String(index)] ?? 0;
-    // A blind compare was judged once, by its verdict; votes would count it twice on the leaderboard.
-    const buttons = [
-      ...(run.options.blind
-        ? []
-        : [
-            button(
-              `:trophy: Best answer${votes > 0 ? ` (${votes})` : ''}`,
-              `${COMPARE_ACTIONS.vote}_${index}`,
-              value,
-            ),
-          ]),
-      button(`Continue with ${model.label}`, `${COMPARE_ACTIONS.continueWith}_${index}`, value),
+  const actions = final ? modelButtons(run, model, index, answer.clipped, view) : [];
+  if (actions.length > 0) blocks.push({ type: 'actions', elements: actions });
+  return blocks;
+}
+
+/**
+ * A finished model's buttons: its best-answer vote (or, while a blind compare hides its models, its
+ * pick), "Continue with", and "Show full answer" whenever its answer was clipped.
+ */
+function modelButtons(
+  run: CompareRun,
+  model: ModelRun,
+  index: number,
+  clipped: boolean,
+  view: CompareView,
+): Button[] {
+  const value = JSON.stringify({ run: run.id, model: index });
+  const showFull = clipped ? [button('Show full answer', `${COMPARE_ACTIONS.showFull}_${index}`, value)] : [];
+  if (model.status !== 'done') return showFull;
+  if (isHidden(run))
+    return [
+      button(`:trophy: ${blindLabel(index)} is best`, `${COMPARE_ACTIONS.blindPick}_${index}`, value),
       ...showFull,
     ];
-    blocks.push({ type: 'actions', elements: buttons });
-  } else if (final && showFull.length > 0) blocks.push({ type: 'actions', elements: showFull });
-  return blocks;
+  const votes = view.votes?.[String(index)] ?? 0;
+  // A blind compare was judged once, by its verdict; votes would count it twice on the leaderboard.
+  const vote = run.options.blind
+    ? []
+    : [
+        button(
+          `:trophy: Best answer${votes > 0 ? ` (${votes})` : ''}`,
+          `${COMPARE_ACTIONS.vote}_${index}`,
+          value,
+        ),
+      ];
+  return [
+    ...vote,
+    button(`Continue with ${model.label}`, `${COMPARE_ACTIONS.continueWith}_${index}`, value),
+    ...showFull,
+  ];
 }
 
 function summaryText(run: CompareRun): string {
