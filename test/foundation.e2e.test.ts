@@ -139,6 +139,20 @@ describe('/healthz with Redis hung', () => {
       await bench.stop();
     }
   });
+
+  it('tells a person the store is unreachable instead of leaving their command unanswered', async () => {
+    const bench = await startBench({ redis: true });
+    try {
+      bench.redis?.pause();
+      const ack = await bench.sender.command('/compare', 'nova-micro llama3-70b hi', { responseId: 'hung' });
+      expect(ack.status).toBe(200);
+      const reply = await bench.slack.responseTo('hung', 'ephemeral');
+      expect(visibleText(reply.body.blocks)).toContain('state store (Redis) is unreachable');
+    } finally {
+      bench.redis?.resume();
+      await bench.stop();
+    }
+  });
 });
 
 describe('REDIS_URL unreachable', () => {

@@ -73,6 +73,9 @@ export class RedisBackend implements StoreBackend {
       // Commands issued in the same tick share one round trip: a chat turn's independent reads do.
       enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
+      // A Redis that hangs (paused, swapping) answers nothing: give up after a second, so the request
+      // gate still acks within Slack's 3 s and the person hears "store down" instead of waiting.
+      commandTimeout: 1000,
       connectTimeout: 3000,
       lazyConnect: true,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
