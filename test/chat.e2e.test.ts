@@ -67,11 +67,7 @@ beforeAll(async () => {
   bench.slack.users.set('UADA', 'Ada');
   bench.slack.users.set('UGRACE', 'Grace');
 });
-afterAll(async () => {
-  if (process.env.SHOW_LOGS)
-    console.log(bench.logs.lines.filter((line) => /"level":(40|50)/.test(line)).join('\n'));
-  await bench.stop();
-});
+afterAll(() => bench.stop());
 
 describe('talking with a model in a thread', () => {
   it('answers a mention in a thread and carries three turns of history, in Redis and in what Bedrock receives', async () => {

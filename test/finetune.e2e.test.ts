@@ -59,11 +59,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
 beforeAll(async () => {
   bench = await startBench({ overrides: { pollIntervalMs: 100 } });
 });
-afterAll(async () => {
-  if (process.env.SHOW_LOGS)
-    console.log(bench.logs.lines.filter((line) => /"level":(40|50)/.test(line)).join('\n'));
-  await bench.stop();
-});
+afterAll(() => bench.stop());
 
 describe('/finetune-status', () => {
   it('lists jobs newest first with status, type, base model and duration, and filters them', async () => {

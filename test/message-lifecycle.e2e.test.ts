@@ -92,11 +92,7 @@ beforeAll(async () => {
   bench.slack.limitReplies = false;
   bench.bedrock.script(HAIKU_MODEL, { answer: 'one two three four five' });
 });
-afterAll(async () => {
-  if (process.env.SHOW_LOGS)
-    console.log(bench.logs.lines.filter((line) => /"level":(40|50)/.test(line)).join('\n'));
-  await bench.stop();
-});
+afterAll(() => bench.stop());
 
 describe('chat spend', () => {
   it('lets a person have exactly the turns the daily cap pays for, each turn booked once at its cost', async () => {

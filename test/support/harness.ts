@@ -85,6 +85,9 @@ export async function startBench(
       return replica;
     },
     async stop() {
+      // SHOW_LOGS=1 prints what the app warned of, for reading a failed spec.
+      if (process.env.SHOW_LOGS)
+        console.log(logs.lines.filter((line) => /"level":(40|50)/.test(line)).join('\n'));
       await Promise.all([app, ...replicas].map((instance) => instance.stop()));
       await Promise.all([slack.stop(), bedrock.stop(), redis?.stop()]);
     },
