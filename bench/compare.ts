@@ -5,7 +5,7 @@
  *    time in the emulator (1.0 would be perfect parallelism; the target is ≤ 1.1);
  *  - first-token delay: from the emulator sending the first token to the first Slack update showing it.
  */
-import { DEFAULT_MODELS } from '../test/support/bedrock-emulator.js';
+import { DEFAULT_MODELS } from '../src/playground/bedrock-simulator.js';
 import { startBench } from '../test/support/harness.js';
 
 const MODELS = [

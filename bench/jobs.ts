@@ -5,7 +5,7 @@
  */
 import { JobsClient } from '../src/jobs/client.js';
 import { signatureOf } from '../src/jobs/types.js';
-import type { JobPhase } from '../test/support/bedrock-emulator.js';
+import type { JobPhase } from '../src/playground/bedrock-simulator.js';
 import { startBench } from '../test/support/harness.js';
 
 const TIMELINE: JobPhase[] = [

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RecordedCall } from '../src/playground/local-slack.js';
 import { conversationId } from '../src/store/types.js';
 import { visibleText } from './support/blocks.js';
-import type { RecordedCall } from './support/fake-slack.js';
 import { type Bench, startBench } from './support/harness.js';
 
 let bench: Bench;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blockKitError, type RecordedCall } from '../src/playground/local-slack.js';
 import { conversationId } from '../src/store/types.js';
 import { buttonValue, visibleText } from './support/blocks.js';
-import { blockKitError, type RecordedCall } from './support/fake-slack.js';
 import { type Bench, startBench } from './support/harness.js';
 import { triggerId } from './support/slack-requests.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BedrockEmulator, DEFAULT_MODELS } from './support/bedrock-emulator.js';
+import { BedrockSimulator, DEFAULT_MODELS } from '../src/playground/bedrock-simulator.js';
 import { visibleText } from './support/blocks.js';
 import { type Bench, startBench } from './support/harness.js';
 
@@ -26,7 +26,7 @@ const promptsSent = () =>
 
 beforeAll(async () => {
   // A region without Meta's models: help must not offer what this catalog cannot run.
-  const bedrock = new BedrockEmulator(DEFAULT_MODELS.filter((model) => !model.modelId.startsWith('meta.')));
+  const bedrock = new BedrockSimulator(DEFAULT_MODELS.filter((model) => !model.modelId.startsWith('meta.')));
   bench = await startBench({ bedrock, env: { RATE_LIMIT_USER_PER_MINUTE: '100' } });
 });
 afterAll(() => bench.stop());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blockKitError } from '../src/playground/local-slack.js';
 import { visibleText } from './support/blocks.js';
-import { blockKitError } from './support/fake-slack.js';
 import { type Bench, startBench } from './support/harness.js';
 
 let bench: Bench;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type JobScript, jobTimeline } from './support/bedrock-emulator.js';
+import { type JobScript, jobTimeline } from '../src/playground/bedrock-simulator.js';
+import type { RecordedCall } from '../src/playground/local-slack.js';
 import { buttonValue, visibleText } from './support/blocks.js';
-import type { RecordedCall } from './support/fake-slack.js';
 import { type Bench, startBench } from './support/harness.js';
 
 let bench: Bench;

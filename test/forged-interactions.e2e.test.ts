@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Leaderboard } from '../src/compare/leaderboard.js';
+import type { RecordedCall } from '../src/playground/local-slack.js';
 import { buttonValue } from './support/blocks.js';
-import type { RecordedCall } from './support/fake-slack.js';
 import { type Bench, startBench } from './support/harness.js';
 
 /**

@@ -4,9 +4,9 @@ import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalSlack } from '../src/playground/local-slack.js';
 import { buttonValue, visibleText } from './support/blocks.js';
 import { storedRun } from './support/compare-runs.js';
-import { FakeSlack } from './support/fake-slack.js';
 import { type Bench, BOT_TOKEN, SIGNING_SECRET, startBench } from './support/harness.js';
 
 const run = promisify(execFile);
@@ -207,7 +207,7 @@ describe('start-up', () => {
   });
 
   it('stops with one clear line naming what to set when the AWS credential chain finds nothing', async () => {
-    const slack = new FakeSlack();
+    const slack = new LocalSlack();
     await slack.start();
     try {
       const failure = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -244,7 +244,7 @@ describe('start-up', () => {
   });
 
   it('stops with a clear line when Slack refuses the bot token, without printing it', async () => {
-    const slack = new FakeSlack();
+    const slack = new LocalSlack();
     await slack.start();
     try {
       slack.failNext('auth.test', { error: 'invalid_auth' });

@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RecordedCall } from '../src/playground/local-slack.js';
 import { conversationId } from '../src/store/types.js';
 import { buttonValue, visibleText } from './support/blocks.js';
 import { storedRun } from './support/compare-runs.js';
-import type { RecordedCall } from './support/fake-slack.js';
 import { type Bench, startBench } from './support/harness.js';
 
 let bench: Bench;

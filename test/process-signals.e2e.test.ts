@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BedrockEmulator } from './support/bedrock-emulator.js';
-import { FakeSlack } from './support/fake-slack.js';
+import { BedrockSimulator } from '../src/playground/bedrock-simulator.js';
+import { LocalSlack } from '../src/playground/local-slack.js';
 import { BOT_TOKEN, SIGNING_SECRET } from './support/harness.js';
 
 /** Every process below `root`, as `ps` sees them now. */
@@ -29,8 +29,8 @@ const alive = (pid: number) => {
 };
 
 describe('`npm start`, as a process manager runs it', () => {
-  const slack = new FakeSlack();
-  const bedrock = new BedrockEmulator();
+  const slack = new LocalSlack();
+  const bedrock = new BedrockSimulator();
   const started: number[] = [];
 
   beforeAll(async () => {

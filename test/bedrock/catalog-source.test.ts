@@ -2,14 +2,14 @@ import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CatalogSource } from '../../src/bedrock/catalog.js';
 import { createLogger } from '../../src/logger.js';
+import { BedrockSimulator } from '../../src/playground/bedrock-simulator.js';
 import { keys } from '../../src/store/keys.js';
 import { MemoryBackend } from '../../src/store/memory-backend.js';
 import { storeOn } from '../../src/store/store.js';
 import type { Store } from '../../src/store/types.js';
-import { BedrockEmulator } from '../support/bedrock-emulator.js';
 import { LogCapture } from '../support/harness.js';
 
-const bedrock = new BedrockEmulator();
+const bedrock = new BedrockSimulator();
 beforeAll(() => bedrock.start());
 afterAll(() => bedrock.stop());
 

@@ -4,14 +4,14 @@ import { PriceBook } from '../../src/bedrock/pricing.js';
 import { ChatService } from '../../src/chat/service.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/ops/metrics.js';
+import { BedrockSimulator } from '../../src/playground/bedrock-simulator.js';
 import { MemoryBackend } from '../../src/store/memory-backend.js';
 import { storeOn } from '../../src/store/store.js';
 import type { ConversationStore, Store } from '../../src/store/types.js';
-import { BedrockEmulator } from '../support/bedrock-emulator.js';
 
 /** The real Bedrock SDK clients against the emulator, the embedded store, and a chat service over both. */
 export interface ChatBench {
-  bedrock: BedrockEmulator;
+  bedrock: BedrockSimulator;
   store: Store;
   catalog: Catalog;
   service(options?: { modelTimeoutMs?: number; conversations?: ConversationStore }): ChatService;
@@ -19,7 +19,7 @@ export interface ChatBench {
 }
 
 export async function startChatBench(): Promise<ChatBench> {
-  const bedrock = new BedrockEmulator();
+  const bedrock = new BedrockSimulator();
   await bedrock.start();
   // The AWS SDK reads its endpoint overrides and credentials from the process environment itself.
   Object.assign(process.env, bedrock.env());

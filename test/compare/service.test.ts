@@ -7,9 +7,9 @@ import { type CompareInput, CompareService, endUnfinished } from '../../src/comp
 import type { CompareRun } from '../../src/compare/types.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/ops/metrics.js';
+import { BedrockSimulator } from '../../src/playground/bedrock-simulator.js';
 import { MemoryBackend } from '../../src/store/memory-backend.js';
 import { storeOn } from '../../src/store/store.js';
-import { BedrockEmulator } from '../support/bedrock-emulator.js';
 
 const NOVA_MICRO = 'amazon.nova-micro-v1:0';
 const NOVA_LITE = 'amazon.nova-lite-v1:0';
@@ -18,7 +18,7 @@ const OLD_SONNET = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
 const NOVA_REEL = 'amazon.nova-reel-v1:0';
 
 describe('the compare service, against the Bedrock emulator through the real SDK clients', () => {
-  const bedrock = new BedrockEmulator();
+  const bedrock = new BedrockSimulator();
   const store = storeOn(new MemoryBackend());
   const runs = new CompareRuns(store, { warn: () => {} });
   let clients: BedrockClients;

@@ -1,13 +1,13 @@
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { JobsClient } from '../../src/jobs/client.js';
 import type { JobStatus } from '../../src/jobs/types.js';
-import { BedrockEmulator, jobTimeline } from '../support/bedrock-emulator.js';
+import { BedrockSimulator, jobTimeline } from '../../src/playground/bedrock-simulator.js';
 
 export const NOVA_BASE = 'amazon.nova-micro-v1:0:128k';
 
 /** The Bedrock emulator's customization jobs, read through the real SDK client. */
 export async function startEmulatedJobs() {
-  const bedrock = new BedrockEmulator();
+  const bedrock = new BedrockSimulator();
   await bedrock.start();
   const env = bedrock.env();
   const control = new BedrockClient({

@@ -1,5 +1,7 @@
 /** Reading what a user would see in recorded Block Kit, for assertions. */
 
+export { visibleText } from '../../src/playground/local-slack.js';
+
 type Block = {
   type: string;
   text?: { text?: string };
@@ -18,11 +20,6 @@ export function actionIds(blocks: unknown): string[] {
   return ((blocks as Block[]) ?? []).flatMap((block) =>
     block.type === 'actions' ? (block.elements ?? []).map((element) => element.action_id ?? '') : [],
   );
-}
-
-/** All text of a message as one string, without the zero-width spaces mrkdwn conversion adds. */
-export function visibleText(blocks: unknown): string {
-  return JSON.stringify(blocks ?? []).replace(/\u200b/g, '');
 }
 
 /** The text of each cell of a message's table block, row by row (none: empty). */

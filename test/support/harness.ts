@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import { type AppOverrides, type BedrockSlackApp, createBedrockSlackApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { BedrockEmulator } from './bedrock-emulator.js';
-import { FakeSlack } from './fake-slack.js';
+import { BedrockSimulator } from '../../src/playground/bedrock-simulator.js';
+import { LocalSlack } from '../../src/playground/local-slack.js';
 import { RedisServer } from './redis-server.js';
 import { SlackSender } from './slack-requests.js';
 
@@ -20,8 +20,8 @@ export class LogCapture extends Writable {
 }
 
 export interface Bench {
-  slack: FakeSlack;
-  bedrock: BedrockEmulator;
+  slack: LocalSlack;
+  bedrock: BedrockSimulator;
   redis?: RedisServer;
   app: BedrockSlackApp;
   sender: SlackSender;
@@ -41,12 +41,12 @@ export async function startBench(
     redis?: boolean;
     env?: Record<string, string>;
     overrides?: AppOverrides;
-    bedrock?: BedrockEmulator;
+    bedrock?: BedrockSimulator;
   } = {},
 ): Promise<Bench> {
-  const slack = new FakeSlack();
+  const slack = new LocalSlack();
   slack.botToken = BOT_TOKEN;
-  const bedrock = options.bedrock ?? new BedrockEmulator();
+  const bedrock = options.bedrock ?? new BedrockSimulator();
   const redis = options.redis === false ? undefined : new RedisServer();
   await Promise.all([slack.start(), bedrock.start(), redis?.start()]);
   // The AWS SDK reads its endpoint overrides and credentials from the process environment itself.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { blockKitError } from '../../../src/playground/local-slack.js';
 import { answerMessages, streamingMessage } from '../../../src/slack/chat/blocks.js';
-import { blockKitError } from '../../support/fake-slack.js';
 
 const footer = {
   modelName: 'Claude 3.5 Haiku',

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { formatUsd } from '../../../src/bedrock/pricing.js';
 import type { CompareRun, ModelRun } from '../../../src/compare/types.js';
+import { blockKitError } from '../../../src/playground/local-slack.js';
 import { fullAnswerModal } from '../../../src/slack/compare/full-answer.js';
 import { compareMessage } from '../../../src/slack/compare/message.js';
 import { clipMrkdwn, splitMrkdwn } from '../../../src/slack/kit/limits.js';
 import { actionIds, tableRows, visibleText } from '../../support/blocks.js';
-import { blockKitError } from '../../support/fake-slack.js';
 
 function hugeAnswer(length: number): string {
   const paragraph =

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalSlack } from '../../../src/playground/local-slack.js';
 import { SlackFiles } from '../../../src/slack/kit/files.js';
-import { FakeSlack } from '../../support/fake-slack.js';
 
 const BOT_TOKEN = 'xoxb-1111-2222-testtokenvalue';
-const slack = new FakeSlack();
+const slack = new LocalSlack();
 beforeAll(async () => {
   slack.botToken = BOT_TOKEN;
   await slack.start();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../../src/jobs/types.js';
+import { mentionsIn } from '../../../src/playground/local-slack.js';
 import { jobDetailsMessage } from '../../../src/slack/jobs/blocks.js';
 import { defuseMentions, slackMessage } from '../../../src/slack/kit/message.js';
 import { notice } from '../../../src/slack/kit/notices.js';
-import { mentionsIn } from '../../support/fake-slack.js';
 
 describe('defusing mentions', () => {
   it('turns every mention Slack notifies for into plain words', () => {

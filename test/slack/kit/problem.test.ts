@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mentionsIn } from '../../../src/playground/local-slack.js';
 import { type ProblemKind, problem } from '../../../src/result.js';
 import { problemNotice } from '../../../src/slack/kit/problem.js';
-import { mentionsIn } from '../../support/fake-slack.js';
 
 const sectionText = (message: { blocks: unknown[] }) =>
   (message.blocks[0] as { text: { text: string } }).text.text;

@@ -1,10 +1,10 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, slackLogger } from '../../../src/logger.js';
+import { LocalSlack } from '../../../src/playground/local-slack.js';
 import { webClientOptions } from '../../../src/slack/kit/web-client-options.js';
-import { FakeSlack } from '../../support/fake-slack.js';
 
-const slack = new FakeSlack();
+const slack = new LocalSlack();
 let client: WebClient;
 beforeAll(async () => {
   await slack.start();

@@ -28,7 +28,7 @@ export interface ModelScript {
   failure?: { type: string; status: number; message?: string; times?: number; inStream?: boolean };
 }
 
-export interface EmulatedModel {
+export interface SimulatedModel {
   modelId: string;
   modelName: string;
   providerName: string;
@@ -41,13 +41,13 @@ export interface EmulatedModel {
   profiles?: string[];
 }
 
-type EmulatedJobStatus = 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
-type StageStatus = EmulatedJobStatus | 'NotStarted';
+type SimulatedJobStatus = 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
+type StageStatus = SimulatedJobStatus | 'NotStarted';
 
 /** Where a job stands from `afterMs` on the emulator's job clock. */
 export interface JobPhase {
   afterMs: number;
-  status: EmulatedJobStatus;
+  status: SimulatedJobStatus;
   stages?: { validation?: StageStatus; dataProcessing?: StageStatus; training?: StageStatus };
 }
 
@@ -96,7 +96,7 @@ interface EmulatedJob extends JobScript {
   outputS3: string;
 }
 
-export interface EmulatedThroughput {
+export interface SimulatedThroughput {
   name: string;
   modelArn: string;
   foundationModelArn: string;
@@ -122,7 +122,7 @@ export interface ReceivedCall {
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
 
-export const DEFAULT_MODELS: EmulatedModel[] = [
+export const DEFAULT_MODELS: SimulatedModel[] = [
   {
     modelId: 'amazon.nova-micro-v1:0',
     modelName: 'Nova Micro',
@@ -261,7 +261,7 @@ function exceptionFrame(type: string, message: string): Uint8Array {
 }
 
 /** The checks Bedrock makes before calling a model, with its own wording. */
-function requestProblem(body: ReceivedCall['body'], model: EmulatedModel): string | undefined {
+function requestProblem(body: ReceivedCall['body'], model: SimulatedModel): string | undefined {
   const messages = body.messages ?? [];
   if (messages[0]?.role !== 'user')
     return 'A conversation must start with a user message. Try again with a conversation that starts with a user message.';
@@ -297,12 +297,12 @@ function garbled(): Uint8Array {
   return broken;
 }
 
-export class BedrockEmulator {
+export class BedrockSimulator {
   readonly calls: ReceivedCall[] = [];
   /** Every control-plane call, by operation, for counting what a poll costs. */
   readonly controlCalls: { operation: string; at: number }[] = [];
   readonly jobs: EmulatedJob[] = [];
-  readonly throughputs: EmulatedThroughput[] = [];
+  readonly throughputs: SimulatedThroughput[] = [];
   /** Test-controlled time for customization jobs, in ms. */
   jobClockMs = 0;
   /** `spaced` writes the control plane's job and throughput times as `2026-11-20 09:00:00`. */
@@ -316,7 +316,7 @@ export class BedrockEmulator {
   runtimeUrl = '';
   controlUrl = '';
 
-  constructor(readonly models: EmulatedModel[] = DEFAULT_MODELS) {}
+  constructor(readonly models: SimulatedModel[] = DEFAULT_MODELS) {}
 
   script(modelId: string, script: ModelScript): void {
     this.scripts.set(modelId, script);
@@ -453,7 +453,7 @@ export class BedrockEmulator {
     };
   }
 
-  private resolveInvoked(invokedId: string): EmulatedModel | undefined {
+  private resolveInvoked(invokedId: string): SimulatedModel | undefined {
     const provisioned = invokedId.match(/:provisioned-model\/(.+)$/)?.[1];
     if (provisioned) {
       const throughput = this.throughputs.find(

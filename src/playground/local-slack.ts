@@ -1,6 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { visibleText } from './blocks.js';
+
+/** All text of a message as one string, without the zero-width spaces mrkdwn conversion adds. */
+export function visibleText(blocks: unknown): string {
+  return JSON.stringify(blocks ?? []).replace(/\u200b/g, '');
+}
 
 /**
  * Slack's Web API on loopback (SLACK_API_URL points here). It records every call, answers in Slack's
@@ -190,7 +194,7 @@ export interface StoredMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
-export class FakeSlack {
+export class LocalSlack {
   readonly calls: RecordedCall[] = [];
   /** Every notification the app's messages would have caused, accepted or not. */
   readonly pings: Ping[] = [];
@@ -308,7 +312,10 @@ export class FakeSlack {
   }
 
   /** What the app posted to the response_url `responseId` (of `type`, when given), once it has come. */
-  responseTo(responseId: string, type?: 'ephemeral' | 'in_channel'): Promise<FakeSlack['responses'][number]> {
+  responseTo(
+    responseId: string,
+    type?: 'ephemeral' | 'in_channel',
+  ): Promise<LocalSlack['responses'][number]> {
     return this.waitFor(() =>
       this.responses.find(
         (response) =>
