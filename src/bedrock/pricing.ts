@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { calcPrice } from '@pydantic/genai-prices';
 import { z } from 'zod';
 import { failed, ok, problem, type Result } from '../result.js';
+import { tierMultiplier } from './service-tiers.js';
 
 const overrideSchema = z.record(
   z.string(),
@@ -46,8 +47,28 @@ export class PriceBook {
     return ok(new PriceBook(parsed.data));
   }
 
-  /** Cost of one call in USD; looks up the invoked ID (a profile may be priced apart) then the model ID. */
-  cost(ids: string[], inputTokens: number, outputTokens: number): number | undefined {
+  /**
+   * Cost of one call in USD; looks up the invoked ID (a profile may be priced apart) then the model ID.
+   * On the flex or priority tier an override written for `<id>@<tier>` wins; otherwise the standard
+   * price times the tier's multiplier (service-tiers.ts).
+   */
+  cost(ids: string[], inputTokens: number, outputTokens: number, tier?: string): number | undefined {
+    const multiplier = tierMultiplier(tier);
+    if (tier && multiplier !== 1) {
+      for (const id of ids) {
+        const override = this.overrides[`${id}@${tier}`];
+        if (override)
+          return (
+            (inputTokens * override.inputPerMillionUsd + outputTokens * override.outputPerMillionUsd) /
+            1_000_000
+          );
+      }
+    }
+    const standard = this.standardCost(ids, inputTokens, outputTokens);
+    return standard === undefined ? undefined : standard * multiplier;
+  }
+
+  private standardCost(ids: string[], inputTokens: number, outputTokens: number): number | undefined {
     for (const id of ids) {
       const override = this.overrides[id];
       if (override) {
