@@ -6,6 +6,7 @@ import { CatalogSource } from './bedrock/catalog.js';
 import { type BedrockClients, createBedrockClients } from './bedrock/clients.js';
 import { checkAwsCredentials } from './bedrock/credentials.js';
 import { PriceBook } from './bedrock/pricing.js';
+import { TokenCounter } from './bedrock/token-counting.js';
 import { ModelChoice } from './chat/model-choice.js';
 import { ChatService } from './chat/service.js';
 import { ChatTurns } from './chat/turn.js';
@@ -361,6 +362,7 @@ function wireChat(wiring: Wiring): void {
     modelTimeoutMs: config.compare.modelTimeoutMs,
     maxTokens: config.compare.defaultMaxTokens,
     ttlSeconds: config.chat.conversationTtlSeconds,
+    tokens: new TokenCounter(bedrock.runtime),
   });
   const chatFlow = new ChatFlow({
     client: bolt.client,
