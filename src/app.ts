@@ -17,6 +17,7 @@ import { CompareRuns } from './compare/runs.js';
 import { CompareService } from './compare/service.js';
 import { CompareVotes } from './compare/votes.js';
 import type { Config } from './config.js';
+import { AnswerFeedback } from './feedback/answers.js';
 import { channelAllowed, JobAccess } from './jobs/access.js';
 import { JobsClient } from './jobs/client.js';
 import { CustomModelCompare } from './jobs/custom-compare.js';
@@ -37,6 +38,7 @@ import { CompareFlow } from './slack/compare/flow.js';
 import { registerCompareForm } from './slack/compare/form.js';
 import { LiveCompare } from './slack/compare/live-compare.js';
 import { CompareRunActions } from './slack/compare/run-actions.js';
+import { registerFeedbackButtons } from './slack/feedback/buttons.js';
 import { registerJobButtons } from './slack/jobs/buttons.js';
 import { JobsFlow } from './slack/jobs/flow.js';
 import { SlackGroupMembers } from './slack/jobs/group-members.js';
@@ -331,6 +333,18 @@ function wireCompare(wiring: Wiring): CompareFlow {
     compare: compareFlow,
   });
   registerCompareButtons(bolt, compareActions, work, logger);
+  registerFeedbackButtons(
+    bolt,
+    new AnswerFeedback({
+      runs: compareRuns,
+      conversations: store,
+      claims: store,
+      leaderboard,
+      conversationTtlSeconds: config.chat.conversationTtlSeconds,
+    }),
+    work,
+    logger,
+  );
   registerCompareForm(bolt, compareFlow, seal, work, logger);
   return compareFlow;
 }
