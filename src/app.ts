@@ -55,6 +55,7 @@ import { webClientOptions } from './slack/kit/web-client-options.js';
 import { openStore } from './store/store.js';
 import type { Store } from './store/types.js';
 import { UsageGuard } from './usage/guard.js';
+import { UsageLedger } from './usage/ledger.js';
 
 export interface BedrockSlackApp {
   bolt: App;
@@ -180,6 +181,9 @@ export async function createBedrockSlackApp(
     logger,
   );
   const guard = new UsageGuard(store, config.limits);
+  // App Home shows usage, so each booking brings the person's Home up to date (wired once Home is).
+  const usageChanged: (teamId: string, userId: string) => void = () => {};
+  const usage = new UsageLedger(store, undefined, (teamId, userId) => usageChanged(teamId, userId));
   const files = new SlackFiles(config.slack.botToken, config.slack.apiUrl);
   const priceBook = PriceBook.fromFile(config.pricesFile);
   if (!priceBook.ok) throw new Error(priceBook.problem.message);
@@ -197,6 +201,7 @@ export async function createBedrockSlackApp(
     bolt,
     catalog,
     guard,
+    usage,
     files,
     prices,
     seal,
@@ -255,6 +260,7 @@ interface Wiring {
   bolt: App;
   catalog: CatalogSource;
   guard: UsageGuard;
+  usage: UsageLedger;
   files: SlackFiles;
   prices: PriceBook;
   seal: FormSeal;
@@ -274,6 +280,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
     bolt,
     catalog,
     guard,
+    usage,
     files,
     prices,
     seal,
@@ -304,7 +311,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
       client: bolt.client,
       service: compareService,
       runs: compareRuns,
-      booking: new CompareBooking({ spend: guard, leaderboard }),
+      booking: new CompareBooking({ spend: guard, leaderboard, usage }),
       logger,
       shutdown: work,
       slackRetry: retries.slack,
@@ -363,6 +370,7 @@ function wireChat(wiring: Wiring): void {
     bolt,
     catalog,
     guard,
+    usage,
     files,
     prices,
   } = wiring;
@@ -384,6 +392,7 @@ function wireChat(wiring: Wiring): void {
     turns: new ChatTurns({
       service: chat,
       guard,
+      usage,
       preferences: store,
       defaultModel: config.chat.defaultModel,
       retryLater: (booking) =>
