@@ -199,13 +199,13 @@ describe('service tiers', () => {
     ] as const) {
       const input = Number(row?.[5]?.match(/\d+/)?.[0]);
       const output = Number(row?.[6]?.match(/\d+/)?.[0]) + Number(row?.[7]?.match(/\d+/)?.[0]);
-      const expected = prices.cost([GPT_OSS], input, output, tier);
+      const expected = prices.cost([GPT_OSS], input, output, undefined, tier);
       expect(row?.[9]?.split(' ')[0]).toBe(formatUsd(expected));
     }
     // Priority costs 1.75 × and flex 0.5 × the standard price: 3.5 × apart for the same tokens.
     const standard = prices.cost([GPT_OSS], 1000, 1000) ?? 0;
-    expect((prices.cost([GPT_OSS], 1000, 1000, 'priority') ?? 0) / standard).toBeCloseTo(1.75);
-    expect((prices.cost([GPT_OSS], 1000, 1000, 'flex') ?? 0) / standard).toBeCloseTo(0.5);
+    expect((prices.cost([GPT_OSS], 1000, 1000, undefined, 'priority') ?? 0) / standard).toBeCloseTo(1.75);
+    expect((prices.cost([GPT_OSS], 1000, 1000, undefined, 'flex') ?? 0) / standard).toBeCloseTo(0.5);
   });
 
   it('names a tier the Region refuses in that model’s slot, and the other models still answer', async () => {

@@ -28,6 +28,9 @@ export interface AnswerSoFar {
   bedrockLatencyMs?: number;
   /** The service tier Bedrock says served the call. */
   servedTier?: string;
+  /** Input tokens read from and written to the prompt cache, apart from `inputTokens`. */
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
 }
 
 /**
@@ -140,6 +143,8 @@ function absorb(call: Call, soFar: AnswerSoFar, event: ModelEvent): void {
     soFar.outputTokens = event.outputTokens;
     soFar.bedrockLatencyMs = event.bedrockLatencyMs;
     if (event.servedTier) soFar.servedTier = event.servedTier;
+    soFar.cacheReadTokens = event.cacheReadTokens;
+    soFar.cacheWriteTokens = event.cacheWriteTokens;
   }
 }
 
@@ -156,6 +161,7 @@ function timedOut(call: Call, soFar: AnswerSoFar): Answer {
     call.ids,
     soFar.inputTokens ?? estimateTokens(requestText(call.request)),
     soFar.outputTokens ?? estimateTokens(soFar.text) + estimateTokens(soFar.reasoning ?? ''),
+    undefined,
     call.request.serviceTier,
   );
   return failedAnswer(
@@ -180,10 +186,11 @@ function finished(call: Call, soFar: AnswerSoFar): Answer {
     return { ...soFar, ok: true, latencyMs, costUsd: undefined };
   // Priced at the tier that served the call, as Bedrock bills it.
   const tier = soFar.servedTier ?? call.request.serviceTier;
-  const costUsd = prices.cost(call.ids, soFar.inputTokens, soFar.outputTokens, tier);
+  const cache = { readTokens: soFar.cacheReadTokens ?? 0, writeTokens: soFar.cacheWriteTokens ?? 0 };
+  const costUsd = prices.cost(call.ids, soFar.inputTokens, soFar.outputTokens, cache, tier);
   const split = splitOutput(soFar, soFar.outputTokens);
   const reasoningCostUsd =
-    split.reasoningTokens > 0 ? prices.cost(call.ids, 0, split.reasoningTokens, tier) : undefined;
+    split.reasoningTokens > 0 ? prices.cost(call.ids, 0, split.reasoningTokens, undefined, tier) : undefined;
   return { ...soFar, ok: true, latencyMs, costUsd, split, reasoningCostUsd };
 }
 

@@ -24,6 +24,8 @@ export interface ModelRequest {
   additionalModelRequestFields?: Record<string, unknown>;
   /** Converse's `serviceTier`; unset is Bedrock's default (standard) tier. */
   serviceTier?: ServiceTierType;
+  /** Marks the system prompt with a `cachePoint` (only for a model that caches, see prompt-caching.ts). */
+  cacheSystem?: boolean;
 }
 
 /** What a streamed answer produces, in the order Bedrock sends it. */
@@ -39,6 +41,9 @@ export type ModelEvent =
       bedrockLatencyMs?: number;
       /** The tier Bedrock says served the request. */
       servedTier?: string;
+      /** Prompt-cache figures, present when the request asked for caching; not part of `inputTokens`. */
+      cacheReadTokens?: number;
+      cacheWriteTokens?: number;
     };
 
 /** In-stream errors worth another try: the SDK retries these when they are the HTTP answer, not mid-stream. */
@@ -94,7 +99,12 @@ function openStream(
   request: ModelRequest,
   signal?: AbortSignal,
 ): Promise<ConverseStreamCommandOutput> {
-  const system: SystemContentBlock[] | undefined = request.system ? [{ text: request.system }] : undefined;
+  const system: SystemContentBlock[] | undefined = request.system
+    ? [
+        { text: request.system },
+        ...(request.cacheSystem ? [{ cachePoint: { type: 'default' as const } }] : []),
+      ]
+    : undefined;
   return client.send(
     new ConverseStreamCommand({
       modelId: request.invokeId,
@@ -131,6 +141,8 @@ async function* readStream(answer: ConverseStreamCommandOutput): AsyncGenerator<
         outputTokens: event.metadata.usage?.outputTokens ?? 0,
         bedrockLatencyMs: event.metadata.metrics?.latencyMs,
         servedTier: event.metadata.serviceTier?.type,
+        cacheReadTokens: event.metadata.usage?.cacheReadInputTokens,
+        cacheWriteTokens: event.metadata.usage?.cacheWriteInputTokens,
       };
     } else {
       const failure =

@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { MAX_CACHE_POINTS, promptCachingOf } from '../bedrock/prompt-caching.js';
+import { countsTokens } from '../bedrock/token-counting.js';
 
 /**
  * Amazon Bedrock on loopback, speaking the wire protocols the real SDK clients speak: the runtime
@@ -124,13 +126,34 @@ export interface SimulatedThroughput {
   status: 'Creating' | 'InService' | 'Updating' | 'Failed';
 }
 
+type DeploymentStatus = 'Creating' | 'Active' | 'Failed';
+
+/** A custom model deployment (on-demand inference of a custom model), created on the job clock. */
+export interface SimulatedDeployment {
+  arn: string;
+  name: string;
+  modelArn: string;
+  description?: string;
+  clientRequestToken?: string;
+  createdAtMs: number;
+  /** Creating until `readyAfterMs` on the job clock, then `outcome`. */
+  readyAfterMs: number;
+  outcome: 'Active' | 'Failed';
+  failureMessage?: string;
+}
+
+/** The Regions where a custom model can be deployed for on-demand inference (user guide, checked 2026-12). */
+const ON_DEMAND_DEPLOYMENT_REGIONS = new Set(['us-east-1', 'us-west-2']);
+/** Bases whose customizations deploy on demand: Nova Micro, Lite and Pro (user guide, checked 2026-12). */
+const ON_DEMAND_DEPLOYMENT_BASES = /^amazon\.nova-(micro|lite|pro)-v1:0/;
+
 export interface ReceivedCall {
   operation: 'Converse' | 'ConverseStream';
   invokedId: string;
   modelId: string;
   body: {
     messages: { role: string; content: Record<string, unknown>[] }[];
-    system?: { text: string }[];
+    system?: { text?: string; cachePoint?: { type: string } }[];
     inferenceConfig?: { maxTokens?: number; temperature?: number };
     additionalModelRequestFields?: Record<string, unknown>;
     serviceTier?: { type?: string };
@@ -476,6 +499,34 @@ function reasoningOf(
   return { deltas, block: { reasoningContent: { reasoningText: { text, signature } } }, tokens };
 }
 
+/** The emulator's tokenizer: about four characters a token of text, other blocks by their size. */
+function blockTokens(block: Record<string, unknown>): number {
+  if ('cachePoint' in block) return 0;
+  if (typeof block.text === 'string') return Math.ceil(block.text.length / 4);
+  return Math.ceil(JSON.stringify(block).length / 8);
+}
+
+/** Every block of a request in the order the model reads it: system first, then the messages. */
+function requestBlocks(body: Pick<ReceivedCall['body'], 'messages' | 'system'>): Record<string, unknown>[] {
+  return [...(body.system ?? []), ...(body.messages ?? []).flatMap((message) => message.content)];
+}
+
+/** Input tokens of a request, as both Converse's usage and CountTokens report them. */
+function requestTokens(body: Pick<ReceivedCall['body'], 'messages' | 'system'>): number {
+  return requestBlocks(body).reduce((sum, block) => sum + blockTokens(block), 0);
+}
+
+const PROMPT_CACHE_TTL_MS = 5 * 60_000;
+
+const DEPLOYMENTS_PATH = '/model-customization/custom-model-deployments';
+
+function deploymentOperation(method: string, pathname: string): string | undefined {
+  if (pathname === DEPLOYMENTS_PATH)
+    return method === 'POST' ? 'CreateCustomModelDeployment' : 'ListCustomModelDeployments';
+  if (!pathname.startsWith(`${DEPLOYMENTS_PATH}/`)) return undefined;
+  return method === 'DELETE' ? 'DeleteCustomModelDeployment' : 'GetCustomModelDeployment';
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const modelArn = (modelId: string) => `arn:aws:bedrock:${REGION}::foundation-model/${modelId}`;
@@ -504,6 +555,13 @@ export class BedrockSimulator {
   readonly controlCalls: { operation: string; at: number }[] = [];
   readonly jobs: EmulatedJob[] = [];
   readonly throughputs: SimulatedThroughput[] = [];
+  readonly deployments: SimulatedDeployment[] = [];
+  /** Every CountTokens call, by the model ID it named. */
+  readonly tokenCounts: { modelId: string; inputTokens?: number }[] = [];
+  /** Cached prompt prefixes (model and prefix hash) and when each expires, as Bedrock's prompt cache. */
+  private readonly promptCache = new Map<string, number>();
+  /** The next deployment created ends Failed with this message. */
+  failNextDeployment?: string;
   /** Test-controlled time for customization jobs, in ms. */
   jobClockMs = 0;
   /** `spaced` writes the control plane's job and throughput times as `2026-11-20 09:00:00`. */
@@ -654,7 +712,29 @@ export class BedrockSimulator {
     };
   }
 
+  /** A deployment by ARN or name, with its status on the job clock. */
+  deploymentStatus(deployment: SimulatedDeployment): DeploymentStatus {
+    return this.jobClockMs - deployment.createdAtMs < deployment.readyAfterMs
+      ? 'Creating'
+      : deployment.outcome;
+  }
+
+  private findDeployment(identifier: string): SimulatedDeployment | undefined {
+    return this.deployments.find((entry) => entry.arn === identifier || entry.name === identifier);
+  }
+
+  /** The base model a deployment ARN serves; undefined for any other ID. */
+  private deployedBase(invokedId: string): SimulatedModel | undefined {
+    if (!invokedId.includes(':custom-model-deployment/')) return undefined;
+    const deployment = this.findDeployment(invokedId);
+    if (!deployment || this.deploymentStatus(deployment) !== 'Active') return undefined;
+    const base = deployment.modelArn.match(/:custom-model\/(.+)\/[^/]+$/)?.[1];
+    return this.models.find((model) => model.modelId === base);
+  }
+
   private resolveInvoked(invokedId: string): SimulatedModel | undefined {
+    const deployed = this.deployedBase(invokedId);
+    if (deployed) return deployed;
     const provisioned = invokedId.match(/:provisioned-model\/(.+)$/)?.[1];
     if (provisioned) {
       const throughput = this.throughputs.find(
@@ -674,7 +754,7 @@ export class BedrockSimulator {
     const path = String(headers[':path'] ?? '');
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
-    const match = path.match(/^\/model\/([^/]+)\/(converse-stream|converse)$/);
+    const match = path.match(/^\/model\/([^/]+)\/(converse-stream|converse|count-tokens)$/);
     const fail = (status: number, type: string, message: string) => {
       stream.respond({
         ':status': status,
@@ -685,6 +765,8 @@ export class BedrockSimulator {
       stream.end(JSON.stringify({ message }));
     };
     if (!match) return fail(404, 'UnknownOperationException', 'Unknown operation');
+    if (match[2] === 'count-tokens')
+      return this.countTokens(decodeURIComponent(match[1] ?? ''), chunks, stream, fail);
     const invokedId = decodeURIComponent(match[1] ?? '');
     const model = this.resolveInvoked(invokedId);
     const call: ReceivedCall = {
@@ -708,6 +790,8 @@ export class BedrockSimulator {
     }
     const invalid = requestProblem(call.body, model) ?? modelFieldsProblem(call.body, model);
     if (invalid) return fail(400, 'ValidationException', invalid);
+    const cached = this.promptCacheUsage(model, call.body);
+    if (typeof cached === 'string') return fail(400, 'ValidationException', cached);
     const script = this.scripts.get(model.modelId) ?? {};
     const failure =
       script.failure && (script.failure.times === undefined || script.failure.times > 0)
@@ -723,10 +807,17 @@ export class BedrockSimulator {
     const words = answer.split(/(?<=\s)/);
     const thought = reasonsOn(call.body, model) ? reasoningOf(model, script) : undefined;
     const inputTokens =
-      script.inputTokens ?? Math.max(1, Math.ceil(JSON.stringify(call.body.messages).length / 8));
+      script.inputTokens ?? Math.max(1, requestTokens(call.body) - cached.read - cached.write);
     // Bedrock bills reasoning as output: its usage counts both, with no separate reasoning figure.
     const outputTokens = words.length + (thought?.tokens ?? 0);
     const tier = call.body.serviceTier?.type ? { serviceTier: { type: call.body.serviceTier.type } } : {};
+    // Usage names the cache figures whenever the request asked for caching, as Bedrock's does.
+    const usage = {
+      inputTokens,
+      outputTokens,
+      totalTokens: inputTokens + outputTokens + cached.read + cached.write,
+      ...(cached.asked ? { cacheReadInputTokens: cached.read, cacheWriteInputTokens: cached.write } : {}),
+    };
     const started = performance.now();
     if (call.operation === 'Converse') {
       await sleep(script.firstTokenMs ?? 0);
@@ -744,7 +835,7 @@ export class BedrockSimulator {
             },
           },
           stopReason: script.stopReason ?? 'end_turn',
-          usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+          usage,
           metrics: { latencyMs: Math.round(performance.now() - started) },
           ...tier,
         }),
@@ -797,12 +888,76 @@ export class BedrockSimulator {
     stream.write(frame('messageStop', { stopReason: script.stopReason ?? 'end_turn' }));
     stream.end(
       frame('metadata', {
-        usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+        usage,
         metrics: { latencyMs: Math.round(performance.now() - started) },
         ...tier,
       }),
     );
     call.finishedAt = performance.now();
+  }
+
+  /**
+   * What Bedrock's prompt cache does with the request's `cachePoint` blocks: a checkpoint whose prefix
+   * reaches the model's minimum is cached; the longest prefix already cached is read (and its five
+   * minutes start again), the rest up to the last checkpoint written. A string is the refusal.
+   */
+  private promptCacheUsage(
+    model: SimulatedModel,
+    body: ReceivedCall['body'],
+  ): { asked: boolean; read: number; write: number } | string {
+    const blocks = requestBlocks(body);
+    const points = blocks.filter((block) => 'cachePoint' in block).length;
+    if (points === 0) return { asked: false, read: 0, write: 0 };
+    const caching = promptCachingOf(model.modelId);
+    if (!caching)
+      return 'You invoked an unsupported model or your request did not allow prompt caching. See the documentation for more information.';
+    if (points > MAX_CACHE_POINTS)
+      return `A maximum of ${MAX_CACHE_POINTS} cache points may be provided. Found ${points}.`;
+    const checkpoints: { key: string; tokens: number }[] = [];
+    const hash = createHash('sha256').update(model.modelId);
+    let tokens = 0;
+    for (const block of blocks) {
+      if (!('cachePoint' in block)) {
+        hash.update(JSON.stringify(block));
+        tokens += blockTokens(block);
+      } else if (tokens >= caching.minTokens) checkpoints.push({ key: hash.copy().digest('hex'), tokens });
+    }
+    const now = Date.now();
+    const hit = checkpoints.findLast((point) => (this.promptCache.get(point.key) ?? 0) > now);
+    const last = checkpoints.at(-1);
+    for (const point of checkpoints) this.promptCache.set(point.key, now + PROMPT_CACHE_TTL_MS);
+    const read = hit?.tokens ?? 0;
+    return { asked: true, read, write: (last?.tokens ?? 0) - read };
+  }
+
+  /** CountTokens: the input tokens Converse would bill for the same request, for the models that count. */
+  private countTokens(
+    modelId: string,
+    chunks: Buffer[],
+    stream: http2.ServerHttp2Stream,
+    fail: (status: number, type: string, message: string) => void,
+  ): void {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+      input?: { converse?: Pick<ReceivedCall['body'], 'messages' | 'system'> };
+    };
+    const model = this.models.find((entry) => entry.modelId === modelId);
+    this.tokenCounts.push({ modelId });
+    const converse = body.input?.converse;
+    const refusal = !model
+      ? 'The provided model identifier is invalid.'
+      : !countsTokens(modelId)
+        ? "The provided model doesn't support counting tokens."
+        : !converse?.messages?.length
+          ? 'The input must contain a converse request with messages.'
+          : undefined;
+    if (refusal || !converse) {
+      fail(400, 'ValidationException', refusal ?? '');
+      return;
+    }
+    const inputTokens = requestTokens(converse);
+    this.tokenCounts[this.tokenCounts.length - 1] = { modelId, inputTokens };
+    stream.respond({ ':status': 200, 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() });
+    stream.end(JSON.stringify({ inputTokens }));
   }
 
   private async handleControl(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
@@ -829,7 +984,7 @@ export class BedrockSimulator {
           : 'ListModelCustomizationJobs'
       : url.pathname === '/provisioned-model-throughputs'
         ? 'ListProvisionedModelThroughputs'
-        : url.pathname;
+        : (deploymentOperation(request.method ?? 'GET', url.pathname) ?? url.pathname);
     this.controlCalls.push({ operation, at: performance.now() });
     if (this.throttleControl > 0) {
       this.throttleControl -= 1;
@@ -838,6 +993,12 @@ export class BedrockSimulator {
         { message: 'Too many requests, please wait before trying again.' },
         'ThrottlingException',
       );
+    }
+    if (url.pathname.startsWith(DEPLOYMENTS_PATH)) {
+      const region = String(request.headers.authorization ?? '').match(
+        /Credential=[^/]+\/\d+\/([^/]+)\//,
+      )?.[1];
+      return this.handleDeployments(operation, url, body, region ?? REGION, send);
     }
     if (jobPath)
       return this.handleJobs(request.method ?? 'GET', url, jobPath[1], Boolean(jobPath[2]), body, send);
@@ -895,6 +1056,133 @@ export class BedrockSimulator {
       return;
     }
     send(404, { message: `No route for ${request.method} ${url.pathname}` }, 'ResourceNotFoundException');
+  }
+
+  private deploymentView(deployment: SimulatedDeployment, detailed: boolean): Record<string, unknown> {
+    const status = this.deploymentStatus(deployment);
+    const common = {
+      customModelDeploymentArn: deployment.arn,
+      modelArn: deployment.modelArn,
+      createdAt: this.time(deployment.createdAtMs),
+      status,
+      lastUpdatedAt: this.time(
+        deployment.createdAtMs + (status === 'Creating' ? 0 : deployment.readyAfterMs),
+      ),
+      failureMessage: status === 'Failed' ? deployment.failureMessage : undefined,
+    };
+    return detailed
+      ? { ...common, modelDeploymentName: deployment.name, description: deployment.description }
+      : { ...common, customModelDeploymentName: deployment.name };
+  }
+
+  /** CreateCustomModelDeployment, Get…, List… and Delete…, as the API reference describes them. */
+  private handleDeployments(
+    operation: string,
+    url: URL,
+    body: Record<string, unknown>,
+    region: string,
+    send: (status: number, answer: unknown, errorType?: string) => void,
+  ) {
+    const identifier = decodeURIComponent(url.pathname.slice(DEPLOYMENTS_PATH.length + 1));
+    if (operation === 'ListCustomModelDeployments') {
+      const query = url.searchParams;
+      const descending = query.get('sortOrder') !== 'Ascending';
+      const matching = this.deployments
+        .filter(
+          (entry) =>
+            (!query.get('statusEquals') || this.deploymentStatus(entry) === query.get('statusEquals')) &&
+            (!query.get('nameContains') || entry.name.includes(query.get('nameContains') ?? '')) &&
+            (!query.get('modelArnEquals') || entry.modelArn === query.get('modelArnEquals')),
+        )
+        .sort((a, b) => (descending ? b.createdAtMs - a.createdAtMs : a.createdAtMs - b.createdAtMs));
+      const start = Number(query.get('nextToken') ?? 0);
+      const max = Number(query.get('maxResults') ?? 100);
+      return send(200, {
+        modelDeploymentSummaries: matching
+          .slice(start, start + max)
+          .map((entry) => this.deploymentView(entry, false)),
+        nextToken: start + max < matching.length ? String(start + max) : undefined,
+      });
+    }
+    if (operation === 'CreateCustomModelDeployment') {
+      const token = body.clientRequestToken === undefined ? undefined : String(body.clientRequestToken);
+      const again = token && this.deployments.find((entry) => entry.clientRequestToken === token);
+      if (again) return send(202, { customModelDeploymentArn: again.arn });
+      const name = String(body.modelDeploymentName ?? '');
+      const modelArn = String(body.modelArn ?? '');
+      const job = this.jobs.find(
+        (entry) =>
+          this.phaseOf(entry).status === 'Completed' &&
+          modelArn.endsWith(`:custom-model/${entry.baseModelId}/${entry.customModelName}`),
+      );
+      if (!ON_DEMAND_DEPLOYMENT_REGIONS.has(region))
+        return send(
+          400,
+          { message: `Custom model deployment is not supported in ${region}.` },
+          'ValidationException',
+        );
+      if (!job)
+        return send(
+          404,
+          { message: `The specified model ${modelArn} was not found.` },
+          'ResourceNotFoundException',
+        );
+      if (!ON_DEMAND_DEPLOYMENT_BASES.test(job.baseModelId))
+        return send(
+          400,
+          {
+            message: `The model ${modelArn} doesn't support on-demand deployment. Use Provisioned Throughput instead.`,
+          },
+          'ValidationException',
+        );
+      if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(name) || name.length > 63)
+        return send(
+          400,
+          {
+            message: `1 validation error detected: Value '${name}' at 'modelDeploymentName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([0-9a-zA-Z][_-]?){1,63}$`,
+          },
+          'ValidationException',
+        );
+      if (this.deployments.some((entry) => entry.name === name))
+        return send(400, { message: `A deployment named ${name} already exists.` }, 'ValidationException');
+      const failureMessage = this.failNextDeployment;
+      this.failNextDeployment = undefined;
+      const deployment: SimulatedDeployment = {
+        arn: `arn:aws:bedrock:${region}:${ACCOUNT}:custom-model-deployment/${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+        name,
+        modelArn,
+        description: body.description === undefined ? undefined : String(body.description),
+        clientRequestToken: token,
+        createdAtMs: this.jobClockMs,
+        readyAfterMs: 60_000,
+        outcome: failureMessage ? 'Failed' : 'Active',
+        failureMessage,
+      };
+      this.deployments.push(deployment);
+      return send(202, { customModelDeploymentArn: deployment.arn });
+    }
+    const deployment = this.findDeployment(identifier);
+    if (!deployment)
+      return send(
+        404,
+        { message: `Could not find a custom model deployment: ${identifier}` },
+        'ResourceNotFoundException',
+      );
+    if (operation === 'GetCustomModelDeployment') return send(200, this.deploymentView(deployment, true));
+    if (operation === 'DeleteCustomModelDeployment') {
+      // The API reference lists ConflictException for a deployment in a state that cannot be deleted.
+      if (this.deploymentStatus(deployment) === 'Creating')
+        return send(
+          400,
+          {
+            message: `The deployment ${deployment.name} is being created and can't be deleted until it is Active or Failed.`,
+          },
+          'ConflictException',
+        );
+      this.deployments.splice(this.deployments.indexOf(deployment), 1);
+      return send(200, {});
+    }
+    send(404, { message: 'No such operation' }, 'ResourceNotFoundException');
   }
 
   private handleJobs(
