@@ -40,6 +40,9 @@ describe('/compare help', () => {
 
     const examples = [...help.matchAll(/`(\/compare [^`[]+)`/g)].map((match) => match[1] ?? '');
     expect(examples.filter((example) => example !== '/compare leaderboard').length).toBeGreaterThanOrEqual(3);
+    // Reasoning and tiers are shown on models of this catalog that take them.
+    expect(examples.some((example) => /--think \d+ --effort high/.test(example))).toBe(true);
+    expect(examples.some((example) => /\S+@flex \S+@priority/.test(example))).toBe(true);
     for (const example of examples) {
       const run = fresh();
       await bench.sender.command('/compare', example.replace(/^\/compare /, ''), run);

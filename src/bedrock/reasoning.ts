@@ -184,6 +184,11 @@ export function planReasoning(
   return plan;
 }
 
+/** Whether the model takes a `--think` budget. */
+export function takesBudget(modelId: string): boolean {
+  return reasoningFamilyOf(modelId)?.control.kind === 'budget';
+}
+
 /** Whether the model takes `--effort` (for the check that at least one model of a compare does). */
 export function takesEffort(modelId: string): boolean {
   return reasoningFamilyOf(modelId)?.control.kind === 'effort';
