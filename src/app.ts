@@ -18,6 +18,7 @@ import { CompareRuns } from './compare/runs.js';
 import { CompareService } from './compare/service.js';
 import { CompareVotes } from './compare/votes.js';
 import type { Config } from './config.js';
+import { AnswerFeedback } from './feedback/answers.js';
 import { channelAllowed, JobAccess } from './jobs/access.js';
 import { JobsClient } from './jobs/client.js';
 import { CustomModelCompare } from './jobs/custom-compare.js';
@@ -39,6 +40,7 @@ import { CompareFlow } from './slack/compare/flow.js';
 import { registerCompareForm } from './slack/compare/form.js';
 import { LiveCompare } from './slack/compare/live-compare.js';
 import { CompareRunActions } from './slack/compare/run-actions.js';
+import { registerFeedbackButtons } from './slack/feedback/buttons.js';
 import { registerJobButtons } from './slack/jobs/buttons.js';
 import { JobsFlow } from './slack/jobs/flow.js';
 import { SlackGroupMembers } from './slack/jobs/group-members.js';
@@ -55,6 +57,7 @@ import { webClientOptions } from './slack/kit/web-client-options.js';
 import { openStore } from './store/store.js';
 import type { Store } from './store/types.js';
 import { UsageGuard } from './usage/guard.js';
+import { UsageLedger } from './usage/ledger.js';
 
 export interface BedrockSlackApp {
   bolt: App;
@@ -183,6 +186,9 @@ export async function createBedrockSlackApp(
     logger,
   );
   const guard = new UsageGuard(store, config.limits);
+  // App Home shows usage, so each booking brings the person's Home up to date (wired once Home is).
+  const usageChanged: (teamId: string, userId: string) => void = () => {};
+  const usage = new UsageLedger(store, undefined, (teamId, userId) => usageChanged(teamId, userId));
   const files = new SlackFiles(config.slack.botToken, config.slack.apiUrl);
   const seal = new FormSeal(config.slack.botToken);
   const wiring: Wiring = {
@@ -197,6 +203,7 @@ export async function createBedrockSlackApp(
     bolt,
     catalog,
     guard,
+    usage,
     files,
     prices,
     seal,
@@ -255,6 +262,7 @@ interface Wiring {
   bolt: App;
   catalog: CatalogSource;
   guard: UsageGuard;
+  usage: UsageLedger;
   files: SlackFiles;
   prices: PriceBook;
   seal: FormSeal;
@@ -274,6 +282,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
     bolt,
     catalog,
     guard,
+    usage,
     files,
     prices,
     seal,
@@ -304,7 +313,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
       client: bolt.client,
       service: compareService,
       runs: compareRuns,
-      booking: new CompareBooking({ spend: guard, leaderboard }),
+      booking: new CompareBooking({ spend: guard, leaderboard, usage }),
       logger,
       shutdown: work,
       slackRetry: retries.slack,
@@ -333,6 +342,18 @@ function wireCompare(wiring: Wiring): CompareFlow {
     compare: compareFlow,
   });
   registerCompareButtons(bolt, compareActions, work, logger);
+  registerFeedbackButtons(
+    bolt,
+    new AnswerFeedback({
+      runs: compareRuns,
+      conversations: store,
+      claims: store,
+      leaderboard,
+      conversationTtlSeconds: config.chat.conversationTtlSeconds,
+    }),
+    work,
+    logger,
+  );
   registerCompareForm(bolt, compareFlow, seal, work, logger);
   return compareFlow;
 }
@@ -351,6 +372,7 @@ function wireChat(wiring: Wiring): void {
     bolt,
     catalog,
     guard,
+    usage,
     files,
     prices,
   } = wiring;
@@ -373,6 +395,7 @@ function wireChat(wiring: Wiring): void {
     turns: new ChatTurns({
       service: chat,
       guard,
+      usage,
       preferences: store,
       defaultModel: config.chat.defaultModel,
       retryLater: (booking) =>

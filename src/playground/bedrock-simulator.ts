@@ -28,6 +28,23 @@ export interface ModelScript {
   garbledFrame?: boolean;
   /** Answer the next `times` calls with this error instead (default: every call). */
   failure?: { type: string; status: number; message?: string; times?: number; inStream?: boolean };
+  /** What a reasoning model thinks before it answers (when it reasons); words stand in for tokens. */
+  reasoning?: string;
+  /** Claude's redacted thinking: the reasoning block carries opaque `redactedContent` instead of text. */
+  redactedReasoning?: boolean;
+}
+
+/**
+ * How a model reasons, as its family's page in the Bedrock user guide says: gpt-oss and DeepSeek-R1
+ * always stream their reasoning; Claude (extended thinking) and Nova 2 only when asked through
+ * `additionalModelRequestFields`. Claude signs its thinking; Nova 2 Lite redacts it to `[REDACTED]`.
+ */
+interface SimulatedReasoning {
+  when: 'always' | 'on-request';
+  /** The `additionalModelRequestFields` key the family takes (`thinking`, `reasoning_effort`, `reasoningConfig`). */
+  field?: 'thinking' | 'reasoning_effort' | 'reasoningConfig';
+  signed?: boolean;
+  redactedText?: boolean;
 }
 
 export interface SimulatedModel {
@@ -41,6 +58,9 @@ export interface SimulatedModel {
   lifecycle?: 'ACTIVE' | 'LEGACY';
   /** Geography-prefixed system profiles routing to this model, e.g. ['us']. */
   profiles?: string[];
+  reasoning?: SimulatedReasoning;
+  /** Service tiers beside `default` the model accepts in this region (`serviceTier.type`). */
+  serviceTiers?: ('priority' | 'flex')[];
 }
 
 type SimulatedJobStatus = 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
@@ -135,15 +155,28 @@ export interface ReceivedCall {
     messages: { role: string; content: Record<string, unknown>[] }[];
     system?: { text?: string; cachePoint?: { type: string } }[];
     inferenceConfig?: { maxTokens?: number; temperature?: number };
+    additionalModelRequestFields?: Record<string, unknown>;
+    serviceTier?: { type?: string };
   };
   authorization: string;
   receivedAt: number;
   firstTokenSentAt?: number;
+  /** When the first token of the answer itself (not its reasoning) was sent. */
+  firstAnswerTokenSentAt?: number;
   finishedAt?: number;
 }
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
+
+/** Claude 4.x on Bedrock: every one takes extended thinking (Bedrock user guide, "Extended thinking"). */
+const CLAUDE_4: [modelId: string, modelName: string][] = [
+  ['anthropic.claude-sonnet-4-5-20250929-v1:0', 'Claude Sonnet 4.5'],
+  ['anthropic.claude-haiku-4-5-20251001-v1:0', 'Claude Haiku 4.5'],
+  ['anthropic.claude-opus-4-5-20251101-v1:0', 'Claude Opus 4.5'],
+  ['anthropic.claude-opus-4-1-20250805-v1:0', 'Claude Opus 4.1'],
+  ['anthropic.claude-sonnet-4-20250514-v1:0', 'Claude Sonnet 4'],
+];
 
 export const DEFAULT_MODELS: SimulatedModel[] = [
   {
@@ -254,6 +287,102 @@ export const DEFAULT_MODELS: SimulatedModel[] = [
     outputModalities: ['TEXT'],
     inferenceTypesSupported: ['ON_DEMAND'],
   },
+  // The catalog of today (checked against the Bedrock user guide's model pages, 2026-12): Claude 4.x
+  // through `us.` and `global.` profiles, Nova 2, gpt-oss, DeepSeek, Qwen3, Llama 4, Pixtral. Reasoning
+  // and service tiers as each model's page and "Service tiers for optimizing performance and cost" say.
+  ...CLAUDE_4.map(
+    ([modelId, modelName]): SimulatedModel => ({
+      modelId,
+      modelName,
+      providerName: 'Anthropic',
+      inputModalities: ['TEXT', 'IMAGE'],
+      outputModalities: ['TEXT'],
+      inferenceTypesSupported: ['INFERENCE_PROFILE'],
+      profiles: ['us', 'global'],
+      reasoning: { when: 'on-request', field: 'thinking', signed: true },
+    }),
+  ),
+  {
+    modelId: 'amazon.nova-pro-v1:0',
+    modelName: 'Nova Pro',
+    providerName: 'Amazon',
+    inputModalities: ['TEXT', 'IMAGE', 'VIDEO'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['ON_DEMAND', 'INFERENCE_PROFILE'],
+    profiles: ['us'],
+    serviceTiers: ['priority', 'flex'],
+  },
+  {
+    modelId: 'amazon.nova-2-lite-v1:0',
+    modelName: 'Nova 2 Lite',
+    providerName: 'Amazon',
+    inputModalities: ['TEXT', 'IMAGE', 'VIDEO'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['INFERENCE_PROFILE'],
+    profiles: ['us', 'global'],
+    reasoning: { when: 'on-request', field: 'reasoningConfig', redactedText: true },
+    serviceTiers: ['priority', 'flex'],
+  },
+  ...(['120b', '20b'] as const).map(
+    (size): SimulatedModel => ({
+      modelId: `openai.gpt-oss-${size}-1:0`,
+      modelName: `gpt-oss-${size}`,
+      providerName: 'OpenAI',
+      inputModalities: ['TEXT'],
+      outputModalities: ['TEXT'],
+      inferenceTypesSupported: ['ON_DEMAND'],
+      reasoning: { when: 'always', field: 'reasoning_effort' },
+      serviceTiers: ['priority', 'flex'],
+    }),
+  ),
+  {
+    modelId: 'deepseek.r1-v1:0',
+    modelName: 'DeepSeek-R1',
+    providerName: 'DeepSeek',
+    inputModalities: ['TEXT'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['INFERENCE_PROFILE'],
+    profiles: ['us'],
+    reasoning: { when: 'always' },
+  },
+  {
+    modelId: 'deepseek.v3-v1:0',
+    modelName: 'DeepSeek-V3.1',
+    providerName: 'DeepSeek',
+    inputModalities: ['TEXT'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['ON_DEMAND'],
+    serviceTiers: ['priority', 'flex'],
+  },
+  ...[
+    ['qwen.qwen3-32b-v1:0', 'Qwen3 32B (dense)'],
+    ['qwen.qwen3-235b-a22b-2507-v1:0', 'Qwen3 235B A22B 2507'],
+  ].map(
+    ([modelId, modelName]): SimulatedModel => ({
+      modelId: modelId ?? '',
+      modelName: modelName ?? '',
+      providerName: 'Qwen',
+      inputModalities: ['TEXT'],
+      outputModalities: ['TEXT'],
+      inferenceTypesSupported: ['ON_DEMAND'],
+      serviceTiers: ['priority', 'flex'],
+    }),
+  ),
+  ...[
+    ['meta.llama4-maverick-17b-instruct-v1:0', 'Llama 4 Maverick 17B Instruct'],
+    ['meta.llama4-scout-17b-instruct-v1:0', 'Llama 4 Scout 17B Instruct'],
+    ['mistral.pixtral-large-2502-v1:0', 'Pixtral Large (25.02)'],
+  ].map(
+    ([modelId, modelName]): SimulatedModel => ({
+      modelId: modelId ?? '',
+      modelName: modelName ?? '',
+      providerName: modelId?.startsWith('meta.') ? 'Meta' : 'Mistral AI',
+      inputModalities: ['TEXT', 'IMAGE'],
+      outputModalities: ['TEXT'],
+      inferenceTypesSupported: ['INFERENCE_PROFILE'],
+      profiles: ['us'],
+    }),
+  ),
 ];
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
@@ -296,6 +425,78 @@ function requestProblem(body: ReceivedCall['body'], model: SimulatedModel): stri
   if (images && !model.inputModalities.includes('IMAGE'))
     return "This model doesn't support the image content block that you provided. Try again with a different model.";
   return undefined;
+}
+
+/**
+ * Checks of the tier and of the model's own request fields. Bedrock passes `additionalModelRequestFields`
+ * to the model, which refuses keys it does not know; Claude's thinking limits are Anthropic's
+ * ("Extended thinking" in the Bedrock user guide): a budget of at least 1,024 tokens, below max tokens,
+ * and no temperature other than 1.
+ */
+function modelFieldsProblem(body: ReceivedCall['body'], model: SimulatedModel): string | undefined {
+  const tier = body.serviceTier?.type;
+  if (tier && tier !== 'default' && !(model.serviceTiers ?? []).includes(tier as 'flex'))
+    return `The model ${model.modelId} doesn't support the ${tier} service tier in this Region. Try again with the default service tier.`;
+  const fields = body.additionalModelRequestFields ?? {};
+  const extra = Object.keys(fields).find((key) => key !== model.reasoning?.field);
+  if (extra)
+    return `The model returned the following errors: Malformed input request: extraneous key [${extra}] is not permitted, please reformat your input and try again.`;
+  const thinking = fields.thinking as { type?: string; budget_tokens?: number } | undefined;
+  if (thinking?.type === 'enabled') {
+    const budget = thinking.budget_tokens ?? 0;
+    if (budget < 1024)
+      return 'The model returned the following errors: thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
+    if ((body.inferenceConfig?.maxTokens ?? 0) <= budget)
+      return 'The model returned the following errors: `max_tokens` must be greater than `thinking.budget_tokens`.';
+    const temperature = body.inferenceConfig?.temperature;
+    if (temperature !== undefined && temperature !== 1)
+      return 'The model returned the following errors: `temperature` may only be set to 1 when thinking is enabled.';
+  }
+  const effort =
+    fields.reasoning_effort ??
+    (fields.reasoningConfig as { maxReasoningEffort?: unknown })?.maxReasoningEffort;
+  if (effort !== undefined && !['low', 'medium', 'high'].includes(String(effort)))
+    return `The model returned the following errors: reasoning effort must be one of low, medium, high; got ${String(effort)}.`;
+  return undefined;
+}
+
+/** Whether this call makes the model reason: always for some families, on request for others. */
+function reasonsOn(body: ReceivedCall['body'], model: SimulatedModel): boolean {
+  const reasoning = model.reasoning;
+  if (!reasoning) return false;
+  if (reasoning.when === 'always') return true;
+  const asked = body.additionalModelRequestFields?.[reasoning.field ?? ''] as { type?: string } | undefined;
+  return asked?.type === 'enabled';
+}
+
+type ReasoningDelta = { text: string } | { signature: string } | { redactedContent: string };
+
+/**
+ * What a reasoning model streams before its answer: its thought word by word (Nova 2 Lite sends
+ * `[REDACTED]` in its place), then Claude's signature; or Claude's redacted thinking as one opaque
+ * blob. Also the block a non-streamed Converse answer carries, and how many tokens it bills.
+ */
+function reasoningOf(
+  model: SimulatedModel,
+  script: ModelScript,
+): { deltas: ReasoningDelta[]; block: Record<string, unknown>; tokens: number } {
+  const signature = model.reasoning?.signed ? `sig-${randomUUID()}` : undefined;
+  if (script.redactedReasoning) {
+    const redactedContent = Buffer.from(`redacted-${randomUUID()}`).toString('base64');
+    return { deltas: [{ redactedContent }], block: { reasoningContent: { redactedContent } }, tokens: 40 };
+  }
+  const text = model.reasoning?.redactedText
+    ? '[REDACTED]'
+    : (script.reasoning ??
+      `The user asks a question.\nLet me weigh what matters most here.\nI will answer briefly and clearly.`);
+  const words = text.split(/(?<=\s)/);
+  const deltas: ReasoningDelta[] = [
+    ...words.map((word) => ({ text: word })),
+    ...(signature ? [{ signature }] : []),
+  ];
+  // A redacted thought is still billed: Nova 2 Lite charges for the reasoning it does not show.
+  const tokens = model.reasoning?.redactedText ? 60 : words.length;
+  return { deltas, block: { reasoningContent: { reasoningText: { text, signature } } }, tokens };
 }
 
 /** The emulator's tokenizer: about four characters a token of text, other blocks by their size. */
@@ -587,7 +788,7 @@ export class BedrockSimulator {
         `Invocation of model ID ${model.modelId} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
       );
     }
-    const invalid = requestProblem(call.body, model);
+    const invalid = requestProblem(call.body, model) ?? modelFieldsProblem(call.body, model);
     if (invalid) return fail(400, 'ValidationException', invalid);
     const cached = this.promptCacheUsage(model, call.body);
     if (typeof cached === 'string') return fail(400, 'ValidationException', cached);
@@ -604,9 +805,12 @@ export class BedrockSimulator {
     const answer =
       script.answer ?? `This is ${model.modelName} answering: ${'lorem ipsum '.repeat(8).trim()}.`;
     const words = answer.split(/(?<=\s)/);
+    const thought = reasonsOn(call.body, model) ? reasoningOf(model, script) : undefined;
     const inputTokens =
       script.inputTokens ?? Math.max(1, requestTokens(call.body) - cached.read - cached.write);
-    const outputTokens = words.length;
+    // Bedrock bills reasoning as output: its usage counts both, with no separate reasoning figure.
+    const outputTokens = words.length + (thought?.tokens ?? 0);
+    const tier = call.body.serviceTier?.type ? { serviceTier: { type: call.body.serviceTier.type } } : {};
     // Usage names the cache figures whenever the request asked for caching, as Bedrock's does.
     const usage = {
       inputTokens,
@@ -624,10 +828,16 @@ export class BedrockSimulator {
       });
       stream.end(
         JSON.stringify({
-          output: { message: { role: 'assistant', content: [{ text: answer }] } },
+          output: {
+            message: {
+              role: 'assistant',
+              content: [...(thought ? [thought.block] : []), { text: answer }],
+            },
+          },
           stopReason: script.stopReason ?? 'end_turn',
           usage,
           metrics: { latencyMs: Math.round(performance.now() - started) },
+          ...tier,
         }),
       );
       return;
@@ -649,23 +859,38 @@ export class BedrockSimulator {
     }
     const perChunk = script.wordsPerChunk ?? 1;
     const gapMs = script.tokensPerSecond ? (1000 * perChunk) / script.tokensPerSecond : 0;
+    // Reasoning comes first, in a content block of its own; the answer's text block follows it.
+    const answerIndex = thought ? 1 : 0;
+    if (thought) {
+      for (const [index, delta] of thought.deltas.entries()) {
+        if (stream.destroyed) return;
+        if (index > 0 && gapMs > 0 && 'text' in delta) await sleep(gapMs);
+        call.firstTokenSentAt ??= performance.now();
+        stream.write(
+          frame('contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: delta } }),
+        );
+      }
+      stream.write(frame('contentBlockStop', { contentBlockIndex: 0 }));
+    }
     for (let index = 0; index < words.length && !stream.destroyed; index += perChunk) {
-      if (index > 0 && gapMs > 0) await sleep(gapMs);
+      if ((index > 0 || thought) && gapMs > 0) await sleep(gapMs);
       call.firstTokenSentAt ??= performance.now();
+      call.firstAnswerTokenSentAt ??= performance.now();
       stream.write(
         frame('contentBlockDelta', {
-          contentBlockIndex: 0,
+          contentBlockIndex: answerIndex,
           delta: { text: words.slice(index, index + perChunk).join('') },
         }),
       );
     }
     if (stream.destroyed) return;
-    stream.write(frame('contentBlockStop', { contentBlockIndex: 0 }));
+    stream.write(frame('contentBlockStop', { contentBlockIndex: answerIndex }));
     stream.write(frame('messageStop', { stopReason: script.stopReason ?? 'end_turn' }));
     stream.end(
       frame('metadata', {
         usage,
         metrics: { latencyMs: Math.round(performance.now() - started) },
+        ...tier,
       }),
     );
     call.finishedAt = performance.now();

@@ -155,6 +155,44 @@ export class SlackSender {
     });
   }
 
+  /** A thumb on Slack's feedback buttons (block_actions with a `feedback_buttons` action). */
+  feedbackClick(click: {
+    actionId: string;
+    value: string;
+    channelId: string;
+    userId?: string;
+    messageTs?: string;
+    responseId?: string;
+  }) {
+    return this.action({
+      type: 'block_actions',
+      user: { id: click.userId ?? 'U0001', username: 'ada', team_id: 'T0001' },
+      api_app_id: 'A0001',
+      token: 'deprecated',
+      container: {
+        type: 'message',
+        message_ts: click.messageTs ?? '1.0',
+        channel_id: click.channelId,
+        is_ephemeral: false,
+      },
+      trigger_id: triggerId(),
+      team: { id: 'T0001', domain: 'example' },
+      channel: { id: click.channelId, name: 'general' },
+      message: { type: 'message', ts: click.messageTs ?? '1.0', text: '' },
+      response_url: this.responseUrl(click.responseId ?? 'feedback'),
+      actions: [
+        {
+          type: 'feedback_buttons',
+          action_id: click.actionId,
+          block_id: 'fb',
+          value: click.value,
+          text: { type: 'plain_text', text: '👍' },
+          action_ts: '1.2',
+        },
+      ],
+    });
+  }
+
   /** A modal's submit button: Slack waits for the ack's body (`response_action`) in the answer. */
   viewSubmission(submission: {
     callbackId: string;

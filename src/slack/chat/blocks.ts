@@ -2,8 +2,10 @@ import type { KnownBlock } from '@slack/types';
 import { timedOutAfter } from '../../bedrock/answer.js';
 import type { ModelFailure } from '../../bedrock/errors.js';
 import { formatUsd } from '../../bedrock/pricing.js';
+import type { FeedbackTarget } from '../../feedback/answers.js';
 import { LockTimeoutError } from '../../store/with-lock.js';
 import { catalogFailure, describeFailure } from '../kit/failures.js';
+import { feedbackBlock } from '../kit/feedback.js';
 import { clip, escapeMrkdwn, LIMITS, renderClipped, splitMrkdwn, toMrkdwn } from '../kit/limits.js';
 import { type SlackMessage, slackMessage } from '../kit/message.js';
 import { notice } from '../kit/notices.js';
@@ -42,6 +44,8 @@ export interface AnswerFooter {
   notes: string[];
   /** Set when the answer was cut off at the time limit: it is partial and its cost an estimate. */
   cutOffAfterMs?: number;
+  /** The answer its feedback buttons name; none: no buttons. */
+  feedback?: FeedbackTarget;
 }
 
 const sections = (mrkdwn: string): KnownBlock[] =>
@@ -123,6 +127,7 @@ export function answerMessages(answer: string, footer: AnswerFooter): SlackMessa
     if (index === parts.length - 1) {
       for (const note of footer.notes.slice(0, 5)) blocks.push(contextLine(`:information_source: ${note}`));
       blocks.push(contextLine(figures.join(' · ')));
+      if (footer.feedback) blocks.push(feedbackBlock(footer.feedback));
     }
     return slackMessage({
       // The plain text is what a rebuilt history reads back, so it is the answer itself.
