@@ -22,6 +22,7 @@ import { AnswerFeedback } from './feedback/answers.js';
 import { channelAllowed, JobAccess } from './jobs/access.js';
 import { JobsClient } from './jobs/client.js';
 import { CustomModelCompare } from './jobs/custom-compare.js';
+import { CustomDeployments } from './jobs/deployments.js';
 import { JobListing } from './jobs/listing.js';
 import { NewJobs } from './jobs/new-job.js';
 import { JobPoller } from './jobs/poller.js';
@@ -118,11 +119,14 @@ export async function createBedrockSlackApp(
   const clientOptions = webClientOptions(config.slack.apiUrl, boltLogger);
   const slackClient = new WebClient(config.slack.botToken, clientOptions);
   const jobsClient = new JobsClient(bedrock.control);
+  const priceBook = PriceBook.fromFile(config.pricesFile);
+  if (!priceBook.ok) throw new Error(priceBook.problem.message);
+  const prices = priceBook.value;
   // Built before the receiver, whose EventBridge route drives it.
   const poller = new JobPoller({
     watches: store,
     jobs: jobsClient,
-    notifier: new JobThreadNotifier(slackClient, store, config.awsRegion),
+    notifier: new JobThreadNotifier(slackClient, store, config.awsRegion, prices),
     intervalMs: overrides.pollIntervalMs ?? config.jobs.pollMs,
     logger,
     channelAllowed: (channelId) => channelAllowed(config.jobs.allowedChannels, channelId),
@@ -186,9 +190,6 @@ export async function createBedrockSlackApp(
   const usageChanged: (teamId: string, userId: string) => void = () => {};
   const usage = new UsageLedger(store, undefined, (teamId, userId) => usageChanged(teamId, userId));
   const files = new SlackFiles(config.slack.botToken, config.slack.apiUrl);
-  const priceBook = PriceBook.fromFile(config.pricesFile);
-  if (!priceBook.ok) throw new Error(priceBook.problem.message);
-  const prices = priceBook.value;
   const seal = new FormSeal(config.slack.botToken);
   const wiring: Wiring = {
     config,
@@ -426,6 +427,7 @@ function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFl
     listing: new JobListing(jobsClient, store, logger),
     watching: new JobWatching(jobsClient, store),
     stopping: new JobStopping(jobsClient, jobAccess),
+    deployments: new CustomDeployments(jobsClient, jobAccess, config.awsRegion),
     newJobs,
     seal,
     logger,

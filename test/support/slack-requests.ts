@@ -115,6 +115,8 @@ export class SlackSender {
     teamId?: string;
     channelId: string;
     messageTs?: string;
+    /** The thread the clicked message is a reply in. */
+    threadTs?: string;
     responseId?: string;
     ephemeral?: boolean;
   }) {
@@ -133,7 +135,12 @@ export class SlackSender {
       trigger_id: triggerId(),
       team: { id: teamId, domain: 'example' },
       channel: { id: click.channelId, name: 'general' },
-      message: { type: 'message', ts: click.messageTs ?? '1.0', text: '' },
+      message: {
+        type: 'message',
+        ts: click.messageTs ?? '1.0',
+        text: '',
+        ...(click.threadTs ? { thread_ts: click.threadTs } : {}),
+      },
       response_url: this.responseUrl(click.responseId ?? 'click'),
       actions: [
         {
