@@ -17,6 +17,7 @@ import { CompareRuns } from './compare/runs.js';
 import { CompareService } from './compare/service.js';
 import { CompareVotes } from './compare/votes.js';
 import type { Config } from './config.js';
+import { ChannelDefaults } from './defaults/channel-settings.js';
 import { AnswerFeedback } from './feedback/answers.js';
 import { channelAllowed, JobAccess } from './jobs/access.js';
 import { JobsClient } from './jobs/client.js';
@@ -52,6 +53,8 @@ import { DEFAULT_SLACK_RETRY, type RetryTiming, retryInBackground } from './slac
 import { registerSlashCommand } from './slack/kit/slash-command.js';
 import { UserNames } from './slack/kit/user-names.js';
 import { webClientOptions } from './slack/kit/web-client-options.js';
+import { ChannelSettingsFlow } from './slack/settings/flow.js';
+import { registerChannelSettingsForm } from './slack/settings/form.js';
 import { openStore } from './store/store.js';
 import type { Store } from './store/types.js';
 import { UsageGuard } from './usage/guard.js';
@@ -184,6 +187,7 @@ export async function createBedrockSlackApp(
   // App Home shows usage, so each booking brings the person's Home up to date (wired once Home is).
   const usageChanged: (teamId: string, userId: string) => void = () => {};
   const usage = new UsageLedger(store, undefined, (teamId, userId) => usageChanged(teamId, userId));
+  const channels = new ChannelDefaults(store, logger);
   const files = new SlackFiles(config.slack.botToken, config.slack.apiUrl);
   const priceBook = PriceBook.fromFile(config.pricesFile);
   if (!priceBook.ok) throw new Error(priceBook.problem.message);
@@ -202,6 +206,7 @@ export async function createBedrockSlackApp(
     catalog,
     guard,
     usage,
+    channels,
     files,
     prices,
     seal,
@@ -261,6 +266,7 @@ interface Wiring {
   catalog: CatalogSource;
   guard: UsageGuard;
   usage: UsageLedger;
+  channels: ChannelDefaults;
   files: SlackFiles;
   prices: PriceBook;
   seal: FormSeal;
@@ -281,6 +287,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
     catalog,
     guard,
     usage,
+    channels,
     files,
     prices,
     seal,
@@ -298,9 +305,18 @@ function wireCompare(wiring: Wiring): CompareFlow {
   });
   const compareRequests = new CompareRequests({
     preferences: store,
+    channels,
     defaultModels: config.compare.defaultModels,
     maxModels: config.compare.maxModels,
   });
+  const settings = new ChannelSettingsFlow({
+    client: bolt.client,
+    catalog,
+    channels,
+    seal,
+    maxModels: config.compare.maxModels,
+  });
+  registerChannelSettingsForm(bolt, settings, seal, logger);
   const compareFlow = new CompareFlow({
     client: bolt.client,
     catalog,
@@ -324,6 +340,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
     defaultModels: config.compare.defaultModels,
     maxModels: config.compare.maxModels,
     seal,
+    settings,
   });
   registerSlashCommand(bolt, '/compare', compareFlow, work, logger);
   const compareActions = new CompareRunActions({
@@ -371,6 +388,7 @@ function wireChat(wiring: Wiring): void {
     catalog,
     guard,
     usage,
+    channels,
     files,
     prices,
   } = wiring;
@@ -394,13 +412,19 @@ function wireChat(wiring: Wiring): void {
       guard,
       usage,
       preferences: store,
+      channels,
       defaultModel: config.chat.defaultModel,
       retryLater: (booking) =>
         retryInBackground(booking, retries.store, (error) =>
           logger.error({ err: error }, 'could not save a chat turn: the store stayed unreachable'),
         ),
     }),
-    models: new ModelChoice({ service: chat, preferences: store, defaultModel: config.chat.defaultModel }),
+    models: new ModelChoice({
+      service: chat,
+      preferences: store,
+      channels,
+      defaultModel: config.chat.defaultModel,
+    }),
     limits: store,
     names: new UserNames(bolt.client, store, logger),
     logger,

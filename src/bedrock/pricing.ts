@@ -8,6 +8,8 @@ const overrideSchema = z.record(
   z.object({
     inputPerMillionUsd: z.number().nonnegative(),
     outputPerMillionUsd: z.number().nonnegative(),
+    /** Provisioned Throughput: what one model unit costs an hour (no public table lists it per account). */
+    modelUnitHourUsd: z.number().nonnegative().optional(),
   }),
 );
 
@@ -62,6 +64,15 @@ export class PriceBook {
         providerId: 'aws',
       });
       if (price) return price.total_price;
+    }
+    return undefined;
+  }
+
+  /** What a provisioned throughput of `modelUnits` costs an hour, from PRICES_FILE; undefined when unknown. */
+  hourlyUsd(ids: string[], modelUnits: number): number | undefined {
+    for (const id of ids) {
+      const perUnit = this.overrides[id]?.modelUnitHourUsd;
+      if (perUnit !== undefined) return perUnit * modelUnits;
     }
     return undefined;
   }

@@ -1,4 +1,5 @@
 import { type Catalog, producesText, type ResolvedModel } from '../bedrock/catalog.js';
+import type { ChannelDefaults } from '../defaults/channel-settings.js';
 import { failed, ok, type Problem, problem, type Result } from '../result.js';
 import type { PreferenceStore } from '../store/types.js';
 import { modelCountProblem } from './model-count.js';
@@ -21,10 +22,11 @@ export type RequestProblem =
   | { kind: 'unknown-model'; word: string; suggestions: string[]; known: string[] }
   | { kind: 'no-text'; name: string; outputModalities: string[] };
 
-/** Who asks, for their saved set of models. */
+/** Who asks, for their saved set of models, and where (a channel may have a set of its own). */
 export interface Asker {
   teamId: string;
   userId: string;
+  channelId?: string;
 }
 
 // Shaped like a model name (`nova-mikro`, `anthropic.claude-x`), so a typo is reported, not sent as prose.
@@ -57,16 +59,30 @@ export class CompareRequests {
   constructor(
     private readonly deps: {
       preferences: PreferenceStore;
-      /** The workspace's set, for someone who saved none. */
+      /** The channel's settings, where its members set them. */
+      channels: Pick<ChannelDefaults, 'of'>;
+      /** The workspace's set, for someone who saved none where the channel has none either. */
       defaultModels: string[];
       maxModels: number;
     },
   ) {}
 
-  /** The names a compare uses when none are given: the person's saved set, else the workspace's. */
+  /**
+   * The names a compare uses when none are given: the person's saved set, else the channel's, else
+   * the workspace's.
+   */
   async savedSet(asker: Asker): Promise<string[]> {
-    const saved = (await this.deps.preferences.getPreferences(asker.teamId, asker.userId)).compareModels;
-    return saved?.length ? saved : this.deps.defaultModels;
+    const [preferences, channel] = await Promise.all([
+      this.deps.preferences.getPreferences(asker.teamId, asker.userId),
+      this.deps.channels.of(asker.teamId, asker.channelId),
+    ]);
+    if (preferences.compareModels?.length) return preferences.compareModels;
+    return channel?.compareModels?.length ? channel.compareModels : this.deps.defaultModels;
+  }
+
+  /** The system prompt a compare gets when it names none: the channel's, if its members set one. */
+  private async channelSystem(asker: Asker): Promise<string | undefined> {
+    return (await this.deps.channels.of(asker.teamId, asker.channelId))?.systemPrompt;
   }
 
   async saveSet(asker: Asker, models: ResolvedModel[]): Promise<void> {
@@ -99,7 +115,13 @@ export class CompareRequests {
       }
     }
     const count = this.countProblem(models.length, names[0], command.prompt);
-    return count ? failed(count) : ok({ models, prompt: command.prompt, options: command.options });
+    if (count) return failed(count);
+    const system = command.options.system ?? (await this.channelSystem(asker));
+    return ok({
+      models,
+      prompt: command.prompt,
+      options: { ...command.options, ...(system ? { system } : {}) },
+    });
   }
 
   /** "Run again": the models of an earlier run that the catalog still has, with its prompt and options. */

@@ -40,4 +40,14 @@ describe('PRICES_FILE', () => {
     const prices = PriceBook.fromFile(path);
     expect(prices.ok && prices.value.cost(['custom'], 1_000_000, 1_000_000)).toBe(3);
   });
+
+  it('prices a provisioned throughput per model unit and hour only where the file says so', () => {
+    const path = file(
+      'hourly.json',
+      '{"custom": {"inputPerMillionUsd": 1, "outputPerMillionUsd": 2, "modelUnitHourUsd": 21.18}}',
+    );
+    const prices = PriceBook.fromFile(path);
+    expect(prices.ok && prices.value.hourlyUsd(['my-pt', 'custom'], 2)).toBeCloseTo(42.36, 10);
+    expect(prices.ok && prices.value.hourlyUsd(['amazon.nova-micro-v1:0'], 1)).toBeUndefined();
+  });
 });
