@@ -84,6 +84,8 @@ export interface AppOverrides {
   shuffle?: <T>(items: T[]) => T[];
   /** How long Slack calls and store writes are retried (tests shorten them). */
   retry?: Partial<AppRetries>;
+  /** HTTP mode listens on this address only (the local playground: 127.0.0.1); all addresses otherwise. */
+  listenHost?: string;
 }
 
 interface AppRetries {
@@ -231,13 +233,15 @@ export async function createBedrockSlackApp(
         logger.info('connected to Slack in socket mode');
         return undefined;
       }
-      const server = (await bolt.start(config.slack.port)) as Server;
-      const port = (server.address() as AddressInfo).port;
+      const port = config.slack.port;
+      const listen = overrides.listenHost ? { port, host: overrides.listenHost } : port;
+      const server = (await bolt.start(listen)) as Server;
+      const bound = (server.address() as AddressInfo).port;
       logger.info(
-        { port },
+        { port: bound },
         'listening for Slack in HTTP mode (POST /slack/events, GET /healthz, GET /metrics)',
       );
-      return port;
+      return bound;
     },
     async stop() {
       await bolt

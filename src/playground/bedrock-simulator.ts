@@ -534,7 +534,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const modelArn = (modelId: string) => `arn:aws:bedrock:${REGION}::foundation-model/${modelId}`;
 
 /** The wall-clock instant the job clock's zero stands for, so times are stable RFC 3339 strings. */
-const JOB_EPOCH = Date.parse('2026-11-20T09:00:00Z');
+export const JOB_EPOCH = Date.parse('2026-11-20T09:00:00Z');
 const rfc3339 = (clockMs: number) => new Date(JOB_EPOCH + clockMs).toISOString();
 /** How some third-party Bedrock stand-ins write times: not RFC 3339, which the SDK cannot read. */
 const spaced = (clockMs: number) =>
