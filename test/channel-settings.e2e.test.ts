@@ -106,7 +106,7 @@ describe('a channel’s settings', () => {
     });
     const asked = await bench.slack.waitFor(() => bench.bedrock.calls.slice(before)[0]);
     expect(asked.modelId).toBe(NOVA_LITE);
-    expect(asked.body.system).toEqual([{ text: 'Answer like a pirate.' }]);
+    expect(asked.body.system).toContainEqual({ text: 'Answer like a pirate.' });
 
     // Help tells everyone here what the channel uses.
     const helpId = unique('help');
