@@ -32,6 +32,7 @@ import { createMetrics, type Metrics } from './ops/metrics.js';
 import { WorkTracker } from './ops/work-tracker.js';
 import { registerChatEvents } from './slack/chat/events.js';
 import { ChatFlow } from './slack/chat/flow.js';
+import { StreamingRefusals } from './slack/chat/native-reply.js';
 import { registerCompareButtons } from './slack/compare/buttons.js';
 import { CompareFlow } from './slack/compare/flow.js';
 import { registerCompareForm } from './slack/compare/form.js';
@@ -48,6 +49,7 @@ import { acknowledgeUnhandled, countRequests, dropRedeliveredEvents } from './sl
 import { guardSlackRequests } from './slack/kit/request-gate.js';
 import { DEFAULT_SLACK_RETRY, type RetryTiming, retryInBackground } from './slack/kit/retry.js';
 import { registerSlashCommand } from './slack/kit/slash-command.js';
+import { StreamPacer } from './slack/kit/stream-pacer.js';
 import { UserNames } from './slack/kit/user-names.js';
 import { webClientOptions } from './slack/kit/web-client-options.js';
 import { openStore } from './store/store.js';
@@ -385,6 +387,9 @@ function wireChat(wiring: Wiring): void {
     slackRetry: retries.slack,
     placeholderRetry: retries.placeholder,
     updateIntervalMs: overrides.updateIntervalMs,
+    streamingMode: config.chat.streaming,
+    streaming: new StreamingRefusals(),
+    pacer: new StreamPacer(overrides.updateIntervalMs),
   });
   registerChatEvents(bolt, chatFlow, work, logger);
 }

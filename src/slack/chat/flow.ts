@@ -11,20 +11,21 @@ import { unknownModelNotice } from '../kit/notices.js';
 import { problemNotice } from '../kit/problem.js';
 import type { UserNames } from '../kit/user-names.js';
 import {
-  answerMessages,
   chatFailureMessage,
   chatFailureNotice,
   chatHelp,
   forgottenNotice,
-  stoppedMessage,
   switchedNotice,
   whichModelNotice,
 } from './blocks.js';
 import { type ChatEvent, type Place, placeOf, type Voice, voiceFor } from './chat-event.js';
-import { LiveReply, type LiveReplyDeps } from './live-reply.js';
+import { LiveReply, type ThreadReply } from './live-reply.js';
+import { NativeReply, type NativeReplyDeps } from './native-reply.js';
 import { threadTurns, withoutBotMention } from './thread-history.js';
 
-export interface ChatFlowDeps extends LiveReplyDeps {
+export interface ChatFlowDeps extends NativeReplyDeps {
+  /** `native` streams through chat.startStream where Slack allows it; `edit` edits a placeholder. */
+  streamingMode: 'native' | 'edit';
   files: SlackFiles;
   catalog: CatalogSource;
   service: Pick<ChatService, 'forget'>;
@@ -79,17 +80,22 @@ export class ChatFlow {
   /** A turn: admitted, answered into a live reply, which ends in a final state whatever happens. */
   private async turn(event: ChatEvent, place: Place, text: string, voice: Voice): Promise<void> {
     // Independent reads go out together (one Redis round trip with auto-pipelining).
+    const native = this.streamsNatively(event, place);
     const [catalog, admitted, author] = await Promise.all([
       this.deps.catalog.load(),
       this.deps.turns.admit(event.teamId, event.userId),
       this.deps.names.nameOf(event.teamId, event.userId),
+      native || event.panel ? this.showThinking(event, place) : undefined,
     ]);
     if (!admitted.ok) {
       await voice.tell(problemNotice(admitted.problem));
       return;
     }
-    const where = { teamId: event.teamId, channelId: event.channelId, threadTs: place.threadTs };
-    const reply = await LiveReply.open(this.deps, { ...where, replyTo: event.ts }, voice.post);
+    const where = { teamId: event.teamId, channelId: event.channelId, replyTo: event.ts };
+    const reply: ThreadReply =
+      native && place.threadTs
+        ? new NativeReply(this.deps, { ...where, threadTs: place.threadTs, userId: event.userId }, voice.post)
+        : await LiveReply.open(this.deps, { ...where, threadTs: place.threadTs }, voice.post);
     try {
       await this.answer(catalog, event, place, { role: 'user', text, author, ts: event.ts }, reply);
     } catch (error) {
@@ -102,14 +108,12 @@ export class ChatFlow {
     event: ChatEvent,
     place: Place,
     turn: ConversationTurn,
-    reply: LiveReply,
+    reply: ThreadReply,
   ): Promise<void> {
     const { files, names, client, limits, logger } = this.deps;
     const { attachments, problems } = await files.attachments(event.files);
     // Should the app be stopped before the answer is complete, what arrived is its final state.
-    const release = this.deps.shutdown.closeOnShutdown(() =>
-      reply.stop(stoppedMessage(reply.shown.modelName, reply.shown.text)),
-    );
+    const release = this.deps.shutdown.closeOnShutdown(() => reply.stopped());
     try {
       const { teamId, channelId, botUserId, ts: currentTs } = event;
       const threadTs = place.earlierIn;
@@ -127,13 +131,13 @@ export class ChatFlow {
     }
   }
 
-  private async render(outcome: Result<TurnOutcome>, fileProblems: string[], reply: LiveReply) {
+  private async render(outcome: Result<TurnOutcome>, fileProblems: string[], reply: ThreadReply) {
     if (!outcome.ok) return reply.finish(problemNotice(outcome.problem));
     if (outcome.value.kind === 'model-failed') {
       return reply.finish(chatFailureMessage(outcome.value.modelName, outcome.value.failure));
     }
     const { reply: answer, modelName, notes } = outcome.value;
-    const [first, ...rest] = answerMessages(answer.text, {
+    await reply.finishAnswer(answer.text, {
       modelName,
       inputTokens: answer.inputTokens,
       outputTokens: answer.outputTokens,
@@ -143,9 +147,30 @@ export class ChatFlow {
       cutOffAfterMs: answer.cutOffAfterMs,
       notes: [...fileProblems, ...notes],
     });
-    await reply.finish(first!);
-    // Later parts are new messages: never retried blindly, since a timed-out post may have landed.
-    for (const part of rest) await reply.postAfresh(part);
+  }
+
+  /**
+   * Whether the answer streams natively: it must be a reply in a thread (a top-level DM conversation
+   * is answered at the top level, where Slack does not stream), in a channel where Slack has not
+   * refused streaming for good.
+   */
+  private streamsNatively(event: ChatEvent, place: Place): boolean {
+    return (
+      this.deps.streamingMode === 'native' &&
+      place.threadTs !== undefined &&
+      this.deps.streaming.allows(event.channelId)
+    );
+  }
+
+  /**
+   * "is thinking…" under the thread until the answer's first words arrive (Slack clears it when the
+   * app replies in the thread, or after two minutes). Only a courtesy: a failure is logged, not told.
+   */
+  private async showThinking(event: ChatEvent, place: Place): Promise<void> {
+    if (!place.threadTs) return;
+    await this.deps.client.assistant.threads
+      .setStatus({ channel_id: event.channelId, thread_ts: place.threadTs, status: 'is thinking…' })
+      .catch((error: unknown) => this.deps.logger.debug({ err: error }, 'could not set the thread status'));
   }
 
   private failureNotice(error: unknown) {
