@@ -33,6 +33,7 @@ import { WorkTracker } from './ops/work-tracker.js';
 import { registerChatEvents } from './slack/chat/events.js';
 import { ChatFlow } from './slack/chat/flow.js';
 import { StreamingRefusals } from './slack/chat/native-reply.js';
+import { PanelFlow, registerAssistantPanel } from './slack/chat/panel.js';
 import { registerCompareButtons } from './slack/compare/buttons.js';
 import { CompareFlow } from './slack/compare/flow.js';
 import { registerCompareForm } from './slack/compare/form.js';
@@ -202,8 +203,23 @@ export async function createBedrockSlackApp(
     seal,
   };
   const compareFlow = wireCompare(wiring);
-  wireChat(wiring);
-  wireJobs(wiring, jobsClient, compareFlow);
+  const chat = wireChat(wiring);
+  const jobsFlow = wireJobs(wiring, jobsClient, compareFlow);
+  registerAssistantPanel(
+    bolt,
+    new PanelFlow({
+      client: bolt.client,
+      catalog,
+      chat: chat.flow,
+      compare: compareFlow,
+      jobs: jobsFlow,
+      conversations: chat.service,
+      defaultModels: config.compare.defaultModels,
+      logger,
+    }),
+    work,
+    logger,
+  );
 
   return {
     bolt,
@@ -338,7 +354,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
 }
 
 /** Conversations in threads and DMs. */
-function wireChat(wiring: Wiring): void {
+function wireChat(wiring: Wiring): { flow: ChatFlow; service: ChatService } {
   const {
     config,
     logger,
@@ -392,10 +408,11 @@ function wireChat(wiring: Wiring): void {
     pacer: new StreamPacer(overrides.updateIntervalMs),
   });
   registerChatEvents(bolt, chatFlow, work, logger);
+  return { flow: chatFlow, service: chat };
 }
 
 /** /finetune-status: jobs use cases, flow, buttons and forms; its custom-model compare runs on `compareFlow`. */
-function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFlow): void {
+function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFlow): JobsFlow {
   const { config, logger, store, work, bolt, catalog, seal } = wiring;
   const jobAccess = new JobAccess(config.jobs, new SlackGroupMembers(bolt.client, store, logger));
   const newJobs = new NewJobs(jobAccess, catalog, jobsClient);
@@ -421,6 +438,7 @@ function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFl
     work,
     logger,
   });
+  return jobsFlow;
 }
 
 /** Errors with which Slack refuses a token: the app cannot work, so it stops with a clear line. */
