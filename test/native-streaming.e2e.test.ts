@@ -108,6 +108,54 @@ describe('a thread answer streamed natively', () => {
   });
 });
 
+describe('what a streamed answer holds', () => {
+  it('notifies no one for a mention the model writes, and ends a model’s failure under what already streamed', async () => {
+    const channel = freshChannel();
+    bench.bedrock.script(HAIKU, { answer: 'Tell <!channel> and <@UGRACE> about it.' });
+    await mention(channel, 'Who should know?');
+    const stop = await stopIn(channel);
+    expect(bench.slack.textOf(channel, String(stop.args.ts))).toBe('Tell @channel and @UGRACE about it.');
+    expect(bench.slack.pings.filter((ping) => ping.channel === channel)).toEqual([]);
+  });
+
+  it('says a model failed in the thread, as a message of its own when nothing streamed', async () => {
+    const channel = freshChannel();
+    bench.bedrock.script(HAIKU, {
+      failure: { type: 'ThrottlingException', status: 429, message: 'Too many requests', times: 10 },
+    });
+    const root = await mention(channel, 'Are you there?');
+    const failure = await bench.slack.waitFor(() =>
+      callsIn(channel, 'chat.postMessage').find((call) =>
+        visibleText(call.args.blocks).includes('could not answer'),
+      ),
+    );
+    expect(failure.args.thread_ts).toBe(root);
+    expect(callsIn(channel, 'chat.startStream')).toHaveLength(0);
+    expect(bench.slack.statusOf(channel, root)).toBeUndefined();
+    bench.bedrock.script(HAIKU, { answer: ANSWER });
+  });
+
+  it('streams the first 12,000 characters of a longer answer and follows them with the rest, the figures at the end', async () => {
+    const channel = freshChannel();
+    const paragraph = `${'A long paragraph about Bedrock. '.repeat(30).trim()}\n\n`;
+    const answer = paragraph.repeat(16).trim();
+    expect(answer.length).toBeGreaterThan(12_000);
+    bench.bedrock.script(HAIKU, { answer, wordsPerChunk: 200 });
+    await mention(channel, 'Write at length');
+    const stop = await stopIn(channel);
+    const rest = await bench.slack.waitFor(() =>
+      callsIn(channel, 'chat.postMessage').find((call) =>
+        visibleText(call.args.blocks).includes('out tokens'),
+      ),
+    );
+    const streamed = bench.slack.textOf(channel, String(stop.args.ts)) ?? '';
+    expect(streamed.length).toBeLessThanOrEqual(12_000);
+    expect(stop.args.blocks).toBeUndefined();
+    // Nothing lost, nothing twice: the two messages hold the answer between them.
+    expect(`${streamed}${String(rest.args.text)}`.replace(/\s+/g, '')).toBe(answer.replace(/\s+/g, ''));
+  });
+});
+
 describe('when Slack refuses to stream', () => {
   it('edits a placeholder in place instead, from the start, and goes straight there for the channel’s next answers', async () => {
     const channel = freshChannel();
