@@ -102,6 +102,8 @@ describe('the assistant panel', () => {
     ]);
     expect(bench.slack.textOf(PANEL, String(stop?.args.ts))).toBe('Bedrock serves **foundation models**.');
     expect(visibleText(stop?.args.blocks)).toMatch(/Claude 3.5 Haiku.*in \/ .*out tokens/);
+    // Slack's feedback buttons close the streamed answer, as they close one edited in place.
+    expect(JSON.stringify(stop?.args.blocks)).toContain('"type":"feedback_buttons"');
     expect(bench.slack.statusOf(PANEL, threadTs)).toBeUndefined();
   });
 
@@ -137,7 +139,8 @@ describe('the assistant panel', () => {
   });
 
   it('runs "compare nova-micro and haiku on …" as a compare in the panel’s thread', async () => {
-    bench.bedrock.script(HAIKU, { answer: 'Haiku on S3.' });
+    // `haiku` is the newest Haiku the catalog has.
+    bench.bedrock.script('anthropic.claude-haiku-4-5-20251001-v1:0', { answer: 'Haiku on S3.' });
     bench.bedrock.script(NOVA_MICRO, { answer: 'Nova on S3.' });
     const threadTs = await openPanel();
     await ask(threadTs, 'compare nova-micro and haiku on what is S3?');

@@ -77,6 +77,7 @@ describe('a thread answer streamed natively', () => {
     expect(bench.slack.textOf(channel, ts)).toBe(ANSWER);
     expect(visibleText(stop.args.blocks)).toMatch(/Claude 3.5 Haiku.*in \/ .*out tokens.*this thread so far/);
     expect(stop.args.metadata).toMatchObject({ event_type: 'bedrock_slack_answer' });
+    expect(JSON.stringify(stop.args.blocks)).toContain('"type":"feedback_buttons"');
     // Replying cleared the status; nothing was edited in place or posted besides the stream.
     expect(bench.slack.statusOf(channel, root)).toBeUndefined();
     expect(callsIn(channel, 'chat.update')).toHaveLength(0);

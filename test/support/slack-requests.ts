@@ -115,6 +115,8 @@ export class SlackSender {
     teamId?: string;
     channelId: string;
     messageTs?: string;
+    /** The thread the clicked message is a reply in. */
+    threadTs?: string;
     responseId?: string;
     ephemeral?: boolean;
   }) {
@@ -133,7 +135,12 @@ export class SlackSender {
       trigger_id: triggerId(),
       team: { id: teamId, domain: 'example' },
       channel: { id: click.channelId, name: 'general' },
-      message: { type: 'message', ts: click.messageTs ?? '1.0', text: '' },
+      message: {
+        type: 'message',
+        ts: click.messageTs ?? '1.0',
+        text: '',
+        ...(click.threadTs ? { thread_ts: click.threadTs } : {}),
+      },
       response_url: this.responseUrl(click.responseId ?? 'click'),
       actions: [
         {
@@ -143,6 +150,44 @@ export class SlackSender {
           value: click.value,
           action_ts: '1.2',
           text: { type: 'plain_text', text: 'x' },
+        },
+      ],
+    });
+  }
+
+  /** A thumb on Slack's feedback buttons (block_actions with a `feedback_buttons` action). */
+  feedbackClick(click: {
+    actionId: string;
+    value: string;
+    channelId: string;
+    userId?: string;
+    messageTs?: string;
+    responseId?: string;
+  }) {
+    return this.action({
+      type: 'block_actions',
+      user: { id: click.userId ?? 'U0001', username: 'ada', team_id: 'T0001' },
+      api_app_id: 'A0001',
+      token: 'deprecated',
+      container: {
+        type: 'message',
+        message_ts: click.messageTs ?? '1.0',
+        channel_id: click.channelId,
+        is_ephemeral: false,
+      },
+      trigger_id: triggerId(),
+      team: { id: 'T0001', domain: 'example' },
+      channel: { id: click.channelId, name: 'general' },
+      message: { type: 'message', ts: click.messageTs ?? '1.0', text: '' },
+      response_url: this.responseUrl(click.responseId ?? 'feedback'),
+      actions: [
+        {
+          type: 'feedback_buttons',
+          action_id: click.actionId,
+          block_id: 'fb',
+          value: click.value,
+          text: { type: 'plain_text', text: '👍' },
+          action_ts: '1.2',
         },
       ],
     });
