@@ -454,6 +454,7 @@ function wireChat(wiring: Wiring): { flow: ChatFlow; service: ChatService } {
     placeholderRetry: retries.placeholder,
     updateIntervalMs: overrides.updateIntervalMs,
     streamingMode: config.chat.streaming,
+    statusIntervalMs: overrides.updateIntervalMs,
     streaming: new StreamingRefusals(),
     pacer: new StreamPacer(overrides.updateIntervalMs),
   });

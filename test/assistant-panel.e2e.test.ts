@@ -107,6 +107,31 @@ describe('the assistant panel', () => {
     expect(bench.slack.statusOf(PANEL, threadTs)).toBeUndefined();
   });
 
+  it('shows the latest line of a reasoning model’s thought in the status, and only the answer in the thread', async () => {
+    const thought =
+      'Bedrock hosts many models.\nSome reason before they answer.\nSo I list the cheapest first.';
+    bench.bedrock.script('openai.gpt-oss-120b-1:0', {
+      reasoning: thought,
+      answer: 'Nova Micro is the cheapest.',
+      tokensPerSecond: 20,
+    });
+    const threadTs = await openPanel();
+    await ask(threadTs, 'use gpt-oss-120b');
+    await bench.slack.waitFor(() => inThread('chat.postMessage', threadTs).length === 1);
+    await ask(threadTs, 'Which model is cheapest?');
+    const [stop] = await bench.slack.waitFor(() => stopsIn(threadTs).length === 1 && stopsIn(threadTs));
+
+    const statuses = inThread('assistant.threads.setStatus', threadTs).map((call) => call.args.status);
+    expect(statuses[0]).toBe('is thinking…');
+    expect(statuses).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^is thinking… (Some reason before|So I list the cheapest)/),
+      ]),
+    );
+    expect(bench.slack.textOf(PANEL, String(stop?.args.ts))).toBe('Nova Micro is the cheapest.');
+    await bench.slack.waitFor(() => bench.slack.statusOf(PANEL, threadTs) === undefined);
+  });
+
   it('is the same thread conversation as a DM: history, and switching models', async () => {
     bench.bedrock.script(HAIKU, { answer: 'Haiku answers.' });
     bench.bedrock.script(NOVA_MICRO, { answer: 'Nova answers.' });

@@ -21,11 +21,14 @@ import {
 import { type ChatEvent, type Place, placeOf, type Voice, voiceFor } from './chat-event.js';
 import { LiveReply, type ThreadReply } from './live-reply.js';
 import { NativeReply, type NativeReplyDeps } from './native-reply.js';
+import { ThinkingStatus } from './thinking-status.js';
 import { threadTurns, withoutBotMention } from './thread-history.js';
 
 export interface ChatFlowDeps extends NativeReplyDeps {
   /** `native` streams through chat.startStream where Slack allows it; `edit` edits a placeholder. */
   streamingMode: 'native' | 'edit';
+  /** Least time between two changes of a thread's "is thinking…" status. */
+  statusIntervalMs?: number;
   files: SlackFiles;
   catalog: CatalogSource;
   service: Pick<ChatService, 'forget'>;
@@ -81,11 +84,21 @@ export class ChatFlow {
   private async turn(event: ChatEvent, place: Place, text: string, voice: Voice): Promise<void> {
     // Independent reads go out together (one Redis round trip with auto-pipelining).
     const native = this.streamsNatively(event, place);
+    // Where no placeholder says so, the thread's status does (Slack sets it in threads only).
+    const status =
+      (native || event.panel) && place.threadTs
+        ? new ThinkingStatus(
+            this.deps.client,
+            { channelId: event.channelId, threadTs: place.threadTs },
+            this.deps.logger,
+            this.deps.statusIntervalMs,
+          )
+        : undefined;
     const [catalog, admitted, author] = await Promise.all([
       this.deps.catalog.load(),
       this.deps.turns.admit(event.teamId, event.userId),
       this.deps.names.nameOf(event.teamId, event.userId),
-      native || event.panel ? this.showThinking(event, place) : undefined,
+      status?.start(),
     ]);
     if (!admitted.ok) {
       await voice.tell(problemNotice(admitted.problem));
@@ -97,9 +110,11 @@ export class ChatFlow {
         ? new NativeReply(this.deps, { ...where, threadTs: place.threadTs, userId: event.userId }, voice.post)
         : await LiveReply.open(this.deps, { ...where, threadTs: place.threadTs }, voice.post);
     try {
-      await this.answer(catalog, event, place, { role: 'user', text, author, ts: event.ts }, reply);
+      await this.answer(catalog, event, place, { role: 'user', text, author, ts: event.ts }, reply, status);
     } catch (error) {
       await reply.finish(this.failureNotice(error));
+    } finally {
+      await status?.end();
     }
   }
 
@@ -109,6 +124,7 @@ export class ChatFlow {
     place: Place,
     turn: ConversationTurn,
     reply: ThreadReply,
+    status: ThinkingStatus | undefined,
   ): Promise<void> {
     const { files, names, client, limits, logger } = this.deps;
     const { attachments, problems } = await files.attachments(event.files);
@@ -123,7 +139,15 @@ export class ChatFlow {
       const outcome = await this.deps.turns.take(
         catalog,
         { ...place.at, turn, attachments, earlier },
-        (soFar, modelName) => reply.stream(modelName, soFar),
+        (soFar, modelName, reasoning) => {
+          if (!soFar) {
+            // Still thinking: the latest line of thought shows in the status.
+            if (reasoning) status?.reasoning(reasoning);
+            return;
+          }
+          status?.answerStarted();
+          reply.stream(modelName, soFar);
+        },
       );
       await this.render(outcome, problems, reply, { catalog, conversationId: place.at.conversationId });
     } finally {
@@ -174,17 +198,6 @@ export class ChatFlow {
       place.threadTs !== undefined &&
       this.deps.streaming.allows(event.channelId)
     );
-  }
-
-  /**
-   * "is thinking…" under the thread until the answer's first words arrive (Slack clears it when the
-   * app replies in the thread, or after two minutes). Only a courtesy: a failure is logged, not told.
-   */
-  private async showThinking(event: ChatEvent, place: Place): Promise<void> {
-    if (!place.threadTs) return;
-    await this.deps.client.assistant.threads
-      .setStatus({ channel_id: event.channelId, thread_ts: place.threadTs, status: 'is thinking…' })
-      .catch((error: unknown) => this.deps.logger.debug({ err: error }, 'could not set the thread status'));
   }
 
   private failureNotice(error: unknown) {
