@@ -86,6 +86,7 @@ describe('the assistant panel', () => {
     // The compare names two models of the live catalog (the workspace's compare set), as written.
     expect(prompts[0]?.message).toMatch(/^Compare Nova Micro and Claude 3\.5 Haiku on /);
     expect(prompts.map((prompt) => prompt.message)).toContain('What are my running fine-tuning jobs?');
+    expect(bench.slack.assistantThread(PANEL, threadTs).prompts).toEqual(prompts);
     // Bolt's own context store would spend the one thread read a minute; the app reads nothing.
     expect(bench.slack.callsOf('conversations.replies')).toHaveLength(0);
   });
@@ -100,6 +101,7 @@ describe('the assistant panel', () => {
     expect(inThread('assistant.threads.setTitle', threadTs).map((call) => call.args.title)).toEqual([
       'What is Amazon Bedrock?',
     ]);
+    expect(bench.slack.assistantThread(PANEL, threadTs).title).toBe('What is Amazon Bedrock?');
     expect(bench.slack.textOf(PANEL, String(stop?.args.ts))).toBe('Bedrock serves **foundation models**.');
     expect(visibleText(stop?.args.blocks)).toMatch(/Claude 3.5 Haiku.*in \/ .*out tokens/);
     // Slack's feedback buttons close the streamed answer, as they close one edited in place.

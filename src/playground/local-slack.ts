@@ -253,8 +253,11 @@ export class LocalSlack {
   streamLifetimeMs = 5 * 60_000;
   /** Messages being streamed, by `channel ts`, with when their stream started; gone once stopped. */
   private readonly streams = new Map<string, { startedAt: number }>();
-  /** The assistant status of each thread (`channel thread_ts`), until the bot replies there. */
-  private readonly statuses = new Map<string, string>();
+  /**
+   * What the assistant panel shows for each thread (`channel thread_ts`): its status (until the bot
+   * replies there), its title, and its suggested prompts; a playground renders these.
+   */
+  private readonly panels = new Map<string, AssistantThreadView>();
   private readonly queued = new Map<string, QueuedAnswer[]>();
   private readonly down = new Map<string, number>();
   private server?: http.Server;
@@ -347,7 +350,17 @@ export class LocalSlack {
 
   /** The status the assistant shows in a thread now ("is thinking…"), or undefined. */
   statusOf(channel: string, threadTs: string): string | undefined {
-    return this.statuses.get(`${channel} ${threadTs}`);
+    return this.panels.get(`${channel} ${threadTs}`)?.status;
+  }
+
+  /** The assistant panel's view of a thread: status, title and suggested prompts, as last set. */
+  assistantThread(channel: string, threadTs: string): AssistantThreadView {
+    return { ...this.panels.get(`${channel} ${threadTs}`) };
+  }
+
+  private updatePanel(channel: string, threadTs: string, change: AssistantThreadView): void {
+    const key = `${channel} ${threadTs}`;
+    this.panels.set(key, { ...this.panels.get(key), ...change });
   }
 
   /** The text a message shows now (a streamed one as far as it has streamed). */
@@ -611,8 +624,7 @@ export class LocalSlack {
       const loading = args.loading_messages;
       if (loading !== undefined && (!Array.isArray(loading) || loading.length > 10))
         return { ok: false, error: 'invalid_arguments' };
-      if (args.status) this.statuses.set(`${channel} ${threadTs}`, args.status);
-      else this.statuses.delete(`${channel} ${threadTs}`);
+      this.updatePanel(channel, threadTs, { status: args.status || undefined });
       return { ok: true };
     }
     if (method === 'assistant.threads.setSuggestedPrompts') {
@@ -630,9 +642,14 @@ export class LocalSlack {
         )
       )
         return { ok: false, error: 'invalid_arguments' };
+      this.updatePanel(channel, threadTs, {
+        prompts: prompts as { title: string; message: string }[],
+        promptsTitle: typeof args.title === 'string' ? args.title : undefined,
+      });
       return { ok: true };
     }
     if (typeof args.title !== 'string' || !args.title) return { ok: false, error: 'invalid_arguments' };
+    this.updatePanel(channel, threadTs, { title: args.title });
     return { ok: true };
   }
 
@@ -682,10 +699,19 @@ export class LocalSlack {
       const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
       list.push({ ts, thread_ts: threadTs, user: 'UBOT', bot_id: 'BBOT', ...fields });
       // Slack clears the assistant's status once it replies in the thread.
-      if (threadTs) this.statuses.delete(`${channel} ${threadTs}`);
+      if (threadTs) this.updatePanel(channel, threadTs, { status: undefined });
     }
     this.messages.set(channel, list);
   }
+}
+
+/** What the assistant panel shows for one of its threads. */
+export interface AssistantThreadView {
+  /** "is thinking…", until the app replies in the thread. */
+  status?: string;
+  title?: string;
+  prompts?: { title: string; message: string }[];
+  promptsTitle?: string;
 }
 
 /** The bot scopes manifest.yml asks for. */
