@@ -36,6 +36,8 @@ import { createMetrics, type Metrics } from './ops/metrics.js';
 import { WorkTracker } from './ops/work-tracker.js';
 import { registerChatEvents } from './slack/chat/events.js';
 import { ChatFlow } from './slack/chat/flow.js';
+import { StreamingRefusals } from './slack/chat/native-reply.js';
+import { PanelFlow, registerAssistantPanel } from './slack/chat/panel.js';
 import { registerCompareButtons } from './slack/compare/buttons.js';
 import { CompareFlow } from './slack/compare/flow.js';
 import { registerCompareForm } from './slack/compare/form.js';
@@ -53,6 +55,7 @@ import { acknowledgeUnhandled, countRequests, dropRedeliveredEvents } from './sl
 import { guardSlackRequests } from './slack/kit/request-gate.js';
 import { DEFAULT_SLACK_RETRY, type RetryTiming, retryInBackground } from './slack/kit/retry.js';
 import { registerSlashCommand } from './slack/kit/slash-command.js';
+import { StreamPacer } from './slack/kit/stream-pacer.js';
 import { UserNames } from './slack/kit/user-names.js';
 import { webClientOptions } from './slack/kit/web-client-options.js';
 import { ChannelSettingsFlow } from './slack/settings/flow.js';
@@ -216,8 +219,23 @@ export async function createBedrockSlackApp(
     seal,
   };
   const compareFlow = wireCompare(wiring);
-  wireChat(wiring);
-  wireJobs(wiring, jobsClient, compareFlow);
+  const chat = wireChat(wiring);
+  const jobsFlow = wireJobs(wiring, jobsClient, compareFlow);
+  registerAssistantPanel(
+    bolt,
+    new PanelFlow({
+      client: bolt.client,
+      catalog,
+      chat: chat.flow,
+      compare: compareFlow,
+      jobs: jobsFlow,
+      conversations: chat.service,
+      defaultModels: config.compare.defaultModels,
+      logger,
+    }),
+    work,
+    logger,
+  );
 
   return {
     bolt,
@@ -380,7 +398,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
 }
 
 /** Conversations in threads and DMs. */
-function wireChat(wiring: Wiring): void {
+function wireChat(wiring: Wiring): { flow: ChatFlow; service: ChatService } {
   const {
     config,
     logger,
@@ -439,12 +457,17 @@ function wireChat(wiring: Wiring): void {
     slackRetry: retries.slack,
     placeholderRetry: retries.placeholder,
     updateIntervalMs: overrides.updateIntervalMs,
+    streamingMode: config.chat.streaming,
+    statusIntervalMs: overrides.updateIntervalMs,
+    streaming: new StreamingRefusals(),
+    pacer: new StreamPacer(overrides.updateIntervalMs),
   });
   registerChatEvents(bolt, chatFlow, work, logger);
+  return { flow: chatFlow, service: chat };
 }
 
 /** /finetune-status: jobs use cases, flow, buttons and forms; its custom-model compare runs on `compareFlow`. */
-function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFlow): void {
+function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFlow): JobsFlow {
   const { config, logger, store, work, bolt, catalog, seal } = wiring;
   const jobAccess = new JobAccess(config.jobs, new SlackGroupMembers(bolt.client, store, logger));
   const newJobs = new NewJobs(jobAccess, catalog, jobsClient);
@@ -471,6 +494,7 @@ function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFl
     work,
     logger,
   });
+  return jobsFlow;
 }
 
 /** Errors with which Slack refuses a token: the app cannot work, so it stops with a clear line. */

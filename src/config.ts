@@ -115,6 +115,10 @@ const schema = z.object({
   COMPARE_DEFAULT_MAX_TOKENS: integer('COMPARE_DEFAULT_MAX_TOKENS', 1024, 1, 64_000),
   CHAT_DEFAULT_MODEL: z.preprocess(blankToUndefined, z.string().default('claude-3.5-haiku')),
   CONVERSATION_TTL_DAYS: integer('CONVERSATION_TTL_DAYS', 7, 1, 365),
+  CHAT_STREAMING: z.preprocess(
+    blankToUndefined,
+    z.enum(['native', 'edit'], { error: 'CHAT_STREAMING must be native or edit' }).default('native'),
+  ),
   RATE_LIMIT_USER_PER_MINUTE: integer('RATE_LIMIT_USER_PER_MINUTE', 10, 1, 10_000),
   RATE_LIMIT_TEAM_PER_MINUTE: integer('RATE_LIMIT_TEAM_PER_MINUTE', 60, 1, 100_000),
   DAILY_SPEND_CAP_USD: decimal('DAILY_SPEND_CAP_USD', 5),
@@ -159,7 +163,15 @@ export interface Config {
     modelTimeoutMs: number;
     defaultMaxTokens: number;
   };
-  chat: { defaultModel: string; conversationTtlSeconds: number };
+  chat: {
+    defaultModel: string;
+    conversationTtlSeconds: number;
+    /**
+     * `native`: answers stream through chat.startStream where Slack allows it, editing a placeholder
+     * where it refuses; `edit`: always a placeholder edited in place.
+     */
+    streaming: 'native' | 'edit';
+  };
   limits: { userPerMinute: number; teamPerMinute: number; dailySpendCapUsd: number };
   pricesFile?: string;
   catalogCacheSeconds: number;
@@ -208,6 +220,7 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
     chat: {
       defaultModel: data.CHAT_DEFAULT_MODEL,
       conversationTtlSeconds: data.CONVERSATION_TTL_DAYS * 86_400,
+      streaming: data.CHAT_STREAMING,
     },
     limits: {
       userPerMinute: data.RATE_LIMIT_USER_PER_MINUTE,

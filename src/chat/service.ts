@@ -116,8 +116,14 @@ export class ChatService {
     });
   }
 
-  /** Answers one user turn, streaming the text so far to `onText`; saves both turns when it succeeds. */
-  async reply(request: ChatRequest, onText: (textSoFar: string) => void): Promise<ChatReply> {
+  /**
+   * Answers one user turn, streaming the text so far to `onText` (with the model's reasoning so far,
+   * for a model that reasons); saves both turns when it succeeds.
+   */
+  async reply(
+    request: ChatRequest,
+    onText: (textSoFar: string, reasoningSoFar?: string) => void,
+  ): Promise<ChatReply> {
     const { model, invokeId } = request.model;
     const routed = routeAttachments(model, request.turn, request.attachments);
     const system = acceptsSystemPrompt(model) ? request.conversation.systemPrompt : undefined;
@@ -140,6 +146,7 @@ export class ChatService {
     }
 
     let shown = 0;
+    let thought = 0;
     // The system prompt and the turns before the newest question stay the same turn after turn: cached.
     const caches = promptCachingOf(model.modelId) !== undefined;
     const messages = toMessages(window.turns, routed.sent);
@@ -152,10 +159,11 @@ export class ChatService {
         cacheSystem: caches,
         maxTokens: this.deps.maxTokens,
       },
-      ({ text }) => {
-        if (text.length === shown) return;
+      ({ text, reasoning }) => {
+        if (text.length === shown && (reasoning?.length ?? 0) === thought) return;
         shown = text.length;
-        onText(text);
+        thought = reasoning?.length ?? 0;
+        onText(text, reasoning);
       },
     );
     const received = receivedFrom(answer);

@@ -52,7 +52,7 @@ export class LiveCompare {
 
   /** Posts placeholders, streams every model into the message, and ends with the full figures. */
   async run(run: CompareRun, requester: Requester, respond: Reply, images: Attachment[]): Promise<void> {
-    const ts = await this.postPlaceholders(run, requester.channelId);
+    const ts = await this.postPlaceholders(run, requester);
     if (!ts) {
       await this.runWithoutMessage(run, respond, images);
       return;
@@ -72,7 +72,7 @@ export class LiveCompare {
       await deliverFinal(
         live,
         compareMessage(final),
-        (message) => client.chat.postMessage({ channel, ...message }),
+        (message) => client.chat.postMessage({ channel, thread_ts: requester.threadTs, ...message }),
         this.deps.slackRetry,
         (error) =>
           this.deps.logger.warn(
@@ -87,9 +87,10 @@ export class LiveCompare {
   }
 
   /** The compare message's ts, or undefined when the bot may not post in the channel. */
-  private async postPlaceholders(run: CompareRun, channel: string): Promise<string | undefined> {
+  private async postPlaceholders(run: CompareRun, where: Requester): Promise<string | undefined> {
     try {
-      return (await this.deps.client.chat.postMessage({ channel, ...compareMessage(run) })).ts;
+      const { channelId: channel, threadTs: thread_ts } = where;
+      return (await this.deps.client.chat.postMessage({ channel, thread_ts, ...compareMessage(run) })).ts;
     } catch (error) {
       const code = (error as { data?: { error?: string } }).data?.error;
       if (!code || !NOT_IN_CHANNEL.has(code)) throw error;
