@@ -22,4 +22,14 @@ describe('manifest.yml', () => {
       expect.arrayContaining(['channels:history', 'groups:history', 'im:history', 'mpim:history']),
     );
   });
+
+  it('turns App Home on and subscribes to its opening, with the scopes channel settings read members with', () => {
+    expect(manifest).toMatch(/^\s+home_tab_enabled: true$/m);
+    const events = manifest.split('bot_events:')[1]?.split(/\n\s+interactivity:/)[0] ?? '';
+    expect(events).toMatch(/^\s+- app_home_opened\b/m);
+    const scopes = lines
+      .map((line) => line.match(/^\s+- ([a-z_.]+:[a-z_.]+|commands)\b/)?.[1])
+      .filter(Boolean);
+    expect(scopes).toEqual(expect.arrayContaining(['channels:read', 'groups:read', 'chat:write']));
+  });
 });
