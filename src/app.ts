@@ -6,6 +6,7 @@ import { CatalogSource } from './bedrock/catalog.js';
 import { type BedrockClients, createBedrockClients } from './bedrock/clients.js';
 import { checkAwsCredentials } from './bedrock/credentials.js';
 import { PriceBook } from './bedrock/pricing.js';
+import { TokenCounter } from './bedrock/token-counting.js';
 import { ModelChoice } from './chat/model-choice.js';
 import { ChatService } from './chat/service.js';
 import { ChatTurns } from './chat/turn.js';
@@ -23,6 +24,7 @@ import { HomeOverviews } from './home/overview.js';
 import { channelAllowed, JobAccess } from './jobs/access.js';
 import { JobsClient } from './jobs/client.js';
 import { CustomModelCompare } from './jobs/custom-compare.js';
+import { CustomDeployments } from './jobs/deployments.js';
 import { JobListing } from './jobs/listing.js';
 import { NewJobs } from './jobs/new-job.js';
 import { JobPoller } from './jobs/poller.js';
@@ -89,6 +91,8 @@ export interface AppOverrides {
   shuffle?: <T>(items: T[]) => T[];
   /** How long Slack calls and store writes are retried (tests shorten them). */
   retry?: Partial<AppRetries>;
+  /** HTTP mode listens on this address only (the local playground: 127.0.0.1); all addresses otherwise. */
+  listenHost?: string;
 }
 
 interface AppRetries {
@@ -127,11 +131,14 @@ export async function createBedrockSlackApp(
   const clientOptions = webClientOptions(config.slack.apiUrl, boltLogger);
   const slackClient = new WebClient(config.slack.botToken, clientOptions);
   const jobsClient = new JobsClient(bedrock.control);
+  const priceBook = PriceBook.fromFile(config.pricesFile);
+  if (!priceBook.ok) throw new Error(priceBook.problem.message);
+  const prices = priceBook.value;
   // Built before the receiver, whose EventBridge route drives it.
   const poller = new JobPoller({
     watches: store,
     jobs: jobsClient,
-    notifier: new JobThreadNotifier(slackClient, store, config.awsRegion),
+    notifier: new JobThreadNotifier(slackClient, store, config.awsRegion, prices),
     intervalMs: overrides.pollIntervalMs ?? config.jobs.pollMs,
     logger,
     channelAllowed: (channelId) => channelAllowed(config.jobs.allowedChannels, channelId),
@@ -198,9 +205,6 @@ export async function createBedrockSlackApp(
   const usage = new UsageLedger(store, undefined, changed);
   const channels = new ChannelDefaults(store, logger);
   const files = new SlackFiles(config.slack.botToken, config.slack.apiUrl);
-  const priceBook = PriceBook.fromFile(config.pricesFile);
-  if (!priceBook.ok) throw new Error(priceBook.problem.message);
-  const prices = priceBook.value;
   const seal = new FormSeal(config.slack.botToken);
   const wiring: Wiring = {
     config,
@@ -241,13 +245,15 @@ export async function createBedrockSlackApp(
         logger.info('connected to Slack in socket mode');
         return undefined;
       }
-      const server = (await bolt.start(config.slack.port)) as Server;
-      const port = (server.address() as AddressInfo).port;
+      const port = config.slack.port;
+      const listen = overrides.listenHost ? { port, host: overrides.listenHost } : port;
+      const server = (await bolt.start(listen)) as Server;
+      const bound = (server.address() as AddressInfo).port;
       logger.info(
-        { port },
+        { port: bound },
         'listening for Slack in HTTP mode (POST /slack/events, GET /healthz, GET /metrics)',
       );
-      return port;
+      return bound;
     },
     async stop() {
       await bolt
@@ -427,6 +433,7 @@ function wireChat(wiring: Wiring): void {
     modelTimeoutMs: config.compare.modelTimeoutMs,
     maxTokens: config.compare.defaultMaxTokens,
     ttlSeconds: config.chat.conversationTtlSeconds,
+    tokens: new TokenCounter(bedrock.runtime),
   });
   const chatFlow = new ChatFlow({
     client: bolt.client,
@@ -474,6 +481,7 @@ function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFl
     listing: new JobListing(jobsClient, store, logger),
     watching: new JobWatching(jobsClient, store),
     stopping: new JobStopping(jobsClient, jobAccess),
+    deployments: new CustomDeployments(jobsClient, jobAccess, config.awsRegion),
     newJobs,
     seal,
     logger,

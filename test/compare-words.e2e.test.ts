@@ -43,6 +43,9 @@ describe('/compare help', () => {
       (example) => !['/compare leaderboard', '/compare settings'].includes(example),
     );
     expect(runs.length).toBeGreaterThanOrEqual(3);
+    // Reasoning and tiers are shown on models of this catalog that take them.
+    expect(examples.some((example) => /--think \d+ --effort high/.test(example))).toBe(true);
+    expect(examples.some((example) => /\S+@flex \S+@priority/.test(example))).toBe(true);
     for (const example of examples) {
       const run = fresh();
       const forms = bench.slack.callsOf('views.open').length;

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockKitError, type RecordedCall } from '../src/playground/local-slack.js';
+import { triggerId } from '../src/playground/slack-requests.js';
 import { feedbackButtons, visibleText } from './support/blocks.js';
 import { type Bench, startBench } from './support/harness.js';
-import { triggerId } from './support/slack-requests.js';
 
 let bench: Bench;
 const CHANNEL = 'CHOME';
@@ -60,7 +60,8 @@ beforeAll(async () => {
   writeFileSync(
     prices,
     JSON.stringify({
-      'tuned-pt': { inputPerMillionUsd: 0, outputPerMillionUsd: 0, modelUnitHourUsd: 21.18 },
+      // The base model's no-commitment price of one model unit an hour.
+      [NOVA_BASE]: { inputPerMillionUsd: 0.035, outputPerMillionUsd: 0.14, provisionedPerHourUsd: 21.18 },
     }),
   );
   bench = await startBench({
@@ -68,11 +69,14 @@ beforeAll(async () => {
   });
   bench.bedrock.script(NOVA_MICRO, { answer: 'Micro says: S3.' });
   bench.bedrock.script(NOVA_LITE, { answer: 'Lite says: S3.' });
-  for (const name of ['tuned-pt', 'other-pt'])
+  for (const [name, base] of [
+    ['tuned-pt', NOVA_BASE],
+    ['other-pt', 'anthropic.claude-3-haiku-20240307-v1:0'],
+  ])
     bench.bedrock.throughputs.push({
-      name,
-      modelArn: `arn:aws:bedrock:us-east-1:123456789012:custom-model/${NOVA_BASE}/tuned`,
-      foundationModelArn: `arn:aws:bedrock:us-east-1::foundation-model/${NOVA_BASE}`,
+      name: name!,
+      modelArn: `arn:aws:bedrock:us-east-1:123456789012:custom-model/${base}/tuned`,
+      foundationModelArn: `arn:aws:bedrock:us-east-1::foundation-model/${base}`,
       modelUnits: 2,
       status: 'InService',
     });

@@ -16,7 +16,10 @@ export interface WatchedJob {
 }
 
 export interface PricedThroughput extends Throughput {
-  /** From PRICES_FILE; undefined when the price table does not know it. */
+  /**
+   * Its model units at the base model's no-commitment hourly price in PRICES_FILE; undefined when the
+   * table has none, or the throughput has a commitment (priced apart, per term).
+   */
   hourlyUsd?: number;
 }
 
@@ -53,7 +56,7 @@ export interface HomeOverviewsDeps {
   leaderboard: Pick<Leaderboard, 'standings'>;
   watches: Pick<WatchStore, 'listWatches'>;
   throughputs: () => Promise<Throughput[]>;
-  prices: Pick<PriceBook, 'hourlyUsd'>;
+  prices: Pick<PriceBook, 'provisionedPerHour'>;
   /** Who may see provisioned throughputs (the jobs allow-list). */
   mayListJobs: (teamId: string, userId: string) => Promise<boolean>;
   admins: string[];
@@ -137,18 +140,15 @@ export class HomeOverviews {
     try {
       const listing = await cached.listing;
       return ok(
-        listing.map((throughput) => ({
-          ...throughput,
-          hourlyUsd: this.deps.prices.hourlyUsd(
-            [
-              throughput.arn,
-              throughput.name,
-              throughput.modelArn,
-              throughput.foundationModelArn.split('/').pop() ?? '',
-            ],
-            throughput.modelUnits,
-          ),
-        })),
+        listing.map((throughput) => {
+          const perUnit = throughput.commitment
+            ? undefined
+            : this.deps.prices.provisionedPerHour(throughput.foundationModelArn.split('/').pop() ?? '');
+          return {
+            ...throughput,
+            hourlyUsd: perUnit === undefined ? undefined : perUnit * throughput.modelUnits,
+          };
+        }),
       );
     } catch (error) {
       // A failed listing is not kept: the next Home open asks again.

@@ -35,6 +35,9 @@ export interface AnswerFooter {
   modelName: string;
   inputTokens: number;
   outputTokens: number;
+  /** Prompt-cache reads and writes, apart from `inputTokens`; 0 when nothing was cached. */
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
   costUsd?: number;
   conversationCostUsd: number;
   stopReason: string;
@@ -55,6 +58,17 @@ const contextLine = (text: string): KnownBlock => ({
   type: 'context',
   elements: [{ type: 'mrkdwn', text: clip(text, LIMITS.sectionText) }],
 });
+
+/** "1204 in (+ 3100 from cache, 850 to cache) / 96 out tokens": cache figures only when there are some. */
+function tokenFigures(footer: AnswerFooter): string {
+  const count = String;
+  const cache = [
+    footer.cacheReadTokens ? `${count(footer.cacheReadTokens)} from cache` : '',
+    footer.cacheWriteTokens ? `${count(footer.cacheWriteTokens)} to cache` : '',
+  ].filter(Boolean);
+  const cached = cache.length ? ` (+ ${cache.join(', ')})` : '';
+  return `${count(footer.inputTokens)} in${cached} / ${count(footer.outputTokens)} out tokens`;
+}
 
 export function thinkingMessage(modelName: string, replyTo: string): SlackMessage {
   const text = `${escapeMrkdwn(modelName)} is thinking…`;
@@ -103,7 +117,7 @@ export function answerMessages(answer: string, footer: AnswerFooter): SlackMessa
       ]
     : [
         `*${escapeMrkdwn(footer.modelName)}*`,
-        `${footer.inputTokens} in / ${footer.outputTokens} out tokens`,
+        tokenFigures(footer),
         formatUsd(footer.costUsd),
         `this thread so far ${formatUsd(footer.conversationCostUsd)}`,
       ];

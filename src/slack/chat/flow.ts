@@ -143,6 +143,8 @@ export class ChatFlow {
       modelName,
       inputTokens: answer.inputTokens,
       outputTokens: answer.outputTokens,
+      cacheReadTokens: answer.cacheReadTokens,
+      cacheWriteTokens: answer.cacheWriteTokens,
       costUsd: answer.costUsd,
       conversationCostUsd: answer.conversation.costUsd,
       stopReason: answer.stopReason,
