@@ -20,6 +20,7 @@ import { CompareVotes } from './compare/votes.js';
 import type { Config } from './config.js';
 import { ChannelDefaults } from './defaults/channel-settings.js';
 import { AnswerFeedback } from './feedback/answers.js';
+import { HomeOverviews } from './home/overview.js';
 import { channelAllowed, JobAccess } from './jobs/access.js';
 import { JobsClient } from './jobs/client.js';
 import { CustomModelCompare } from './jobs/custom-compare.js';
@@ -44,11 +45,16 @@ import { registerCompareForm } from './slack/compare/form.js';
 import { LiveCompare } from './slack/compare/live-compare.js';
 import { CompareRunActions } from './slack/compare/run-actions.js';
 import { registerFeedbackButtons } from './slack/feedback/buttons.js';
+import { registerHome } from './slack/home/events.js';
+import { HomeFlow } from './slack/home/flow.js';
+import { HomePublisher } from './slack/home/publisher.js';
+import { HOME_ACTIONS } from './slack/home/view.js';
 import { registerJobButtons } from './slack/jobs/buttons.js';
 import { JobsFlow } from './slack/jobs/flow.js';
 import { SlackGroupMembers } from './slack/jobs/group-members.js';
 import { JobThreadNotifier } from './slack/jobs/thread-notifier.js';
 import { registerJobViews } from './slack/jobs/views.js';
+import { runDetached } from './slack/kit/detached.js';
 import { SlackFiles } from './slack/kit/files.js';
 import { FormSeal } from './slack/kit/form-origin.js';
 import { acknowledgeUnhandled, countRequests, dropRedeliveredEvents } from './slack/kit/middleware.js';
@@ -60,6 +66,7 @@ import { UserNames } from './slack/kit/user-names.js';
 import { webClientOptions } from './slack/kit/web-client-options.js';
 import { ChannelSettingsFlow } from './slack/settings/flow.js';
 import { registerChannelSettingsForm } from './slack/settings/form.js';
+import { registerChannelPicker } from './slack/settings/picker.js';
 import { openStore } from './store/store.js';
 import type { Store } from './store/types.js';
 import { UsageGuard } from './usage/guard.js';
@@ -194,9 +201,11 @@ export async function createBedrockSlackApp(
     logger,
   );
   const guard = new UsageGuard(store, config.limits);
-  // App Home shows usage, so each booking brings the person's Home up to date (wired once Home is).
-  const usageChanged: (teamId: string, userId: string) => void = () => {};
-  const usage = new UsageLedger(store, undefined, (teamId, userId) => usageChanged(teamId, userId));
+  // App Home shows usage, defaults and feedback: each change brings the person's Home up to date
+  // (wired last, once Home is).
+  let homeChanged: (teamId: string, userId: string) => void = () => {};
+  const changed = (teamId: string, userId: string) => homeChanged(teamId, userId);
+  const usage = new UsageLedger(store, undefined, changed);
   const channels = new ChannelDefaults(store, logger);
   const files = new SlackFiles(config.slack.botToken, config.slack.apiUrl);
   const seal = new FormSeal(config.slack.botToken);
@@ -214,21 +223,24 @@ export async function createBedrockSlackApp(
     guard,
     usage,
     channels,
+    homeChanged: changed,
     files,
     prices,
     seal,
   };
-  const compareFlow = wireCompare(wiring);
+  const compare = wireCompare(wiring);
   const chat = wireChat(wiring);
-  const jobsFlow = wireJobs(wiring, jobsClient, compareFlow);
+  const jobs = wireJobs(wiring, jobsClient, compare.flow);
+  const home = wireHome(wiring, { ...compare, jobsClient, jobAccess: jobs.access });
+  homeChanged = home.changed;
   registerAssistantPanel(
     bolt,
     new PanelFlow({
       client: bolt.client,
       catalog,
       chat: chat.flow,
-      compare: compareFlow,
-      jobs: jobsFlow,
+      compare: compare.flow,
+      jobs: jobs.flow,
       conversations: chat.service,
       defaultModels: config.compare.defaultModels,
       logger,
@@ -291,13 +303,22 @@ interface Wiring {
   guard: UsageGuard;
   usage: UsageLedger;
   channels: ChannelDefaults;
+  /** Something a person's App Home shows changed for them. */
+  homeChanged: (teamId: string, userId: string) => void;
   files: SlackFiles;
   prices: PriceBook;
   seal: FormSeal;
 }
 
 /** /compare: its use cases, flow, live messages, buttons and form. */
-function wireCompare(wiring: Wiring): CompareFlow {
+/** What the compare feature hands on to App Home. */
+interface CompareWired {
+  flow: CompareFlow;
+  leaderboard: Leaderboard;
+  settings: ChannelSettingsFlow;
+}
+
+function wireCompare(wiring: Wiring): CompareWired {
   const {
     config,
     logger,
@@ -392,9 +413,14 @@ function wireCompare(wiring: Wiring): CompareFlow {
     }),
     work,
     logger,
+    wiring.homeChanged,
   );
   registerCompareForm(bolt, compareFlow, seal, work, logger);
-  return compareFlow;
+  return {
+    flow: compareFlow,
+    leaderboard,
+    settings,
+  };
 }
 
 /** Conversations in threads and DMs. */
@@ -467,7 +493,11 @@ function wireChat(wiring: Wiring): { flow: ChatFlow; service: ChatService } {
 }
 
 /** /finetune-status: jobs use cases, flow, buttons and forms; its custom-model compare runs on `compareFlow`. */
-function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFlow): JobsFlow {
+function wireJobs(
+  wiring: Wiring,
+  jobsClient: JobsClient,
+  compareFlow: CompareFlow,
+): { flow: JobsFlow; access: JobAccess } {
   const { config, logger, store, work, bolt, catalog, seal } = wiring;
   const jobAccess = new JobAccess(config.jobs, new SlackGroupMembers(bolt.client, store, logger));
   const newJobs = new NewJobs(jobAccess, catalog, jobsClient);
@@ -494,7 +524,53 @@ function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFl
     work,
     logger,
   });
-  return jobsFlow;
+  return { flow: jobsFlow, access: jobAccess };
+}
+
+/** App Home: published on open and on change (usage booked, defaults saved, a thumb counted). */
+function wireHome(
+  wiring: Wiring,
+  wired: CompareWired & { jobsClient: JobsClient; jobAccess: JobAccess },
+): { changed: (teamId: string, userId: string) => void } {
+  const { config, logger, store, work, bolt, catalog, guard, usage, prices, seal } = wiring;
+  const publisher = new HomePublisher({
+    client: bolt.client,
+    catalog,
+    store,
+    logger,
+    overviews: new HomeOverviews({
+      usage,
+      guard,
+      dailyCapUsd: config.limits.dailySpendCapUsd,
+      requests: new CompareRequests({
+        preferences: store,
+        channels: wiring.channels,
+        defaultModels: config.compare.defaultModels,
+        maxModels: config.compare.maxModels,
+      }),
+      preferences: store,
+      defaultChatModel: config.chat.defaultModel,
+      leaderboard: wired.leaderboard,
+      watches: store,
+      throughputs: () => wired.jobsClient.throughputs(),
+      prices,
+      mayListJobs: (teamId, userId) => wired.jobAccess.mayList(teamId, userId),
+      admins: config.adminUsers,
+    }),
+  });
+  const flow = new HomeFlow({
+    client: bolt.client,
+    catalog,
+    preferences: store,
+    publisher,
+    seal,
+    maxModels: config.compare.maxModels,
+  });
+  registerHome(bolt, flow, seal, work, logger);
+  registerChannelPicker(bolt, HOME_ACTIONS.channelSettings, wired.settings, logger);
+  const changed = (teamId: string, userId: string) =>
+    runDetached(work, logger, 'refreshing App Home', undefined, () => flow.changed(teamId, userId));
+  return { changed };
 }
 
 /** Errors with which Slack refuses a token: the app cannot work, so it stops with a clear line. */

@@ -102,6 +102,7 @@ const schema = z.object({
   FINETUNE_ALLOWED_CHANNELS: list([]),
   FINETUNE_ALLOWED_USERS: list([]),
   FINETUNE_STOPPERS: list([]),
+  ADMIN_USERS: list([]),
   JOB_EVENTS_TOKEN: z.preprocess(
     blankToUndefined,
     z
@@ -173,6 +174,8 @@ export interface Config {
     streaming: 'native' | 'edit';
   };
   limits: { userPerMinute: number; teamPerMinute: number; dailySpendCapUsd: number };
+  /** User IDs who see the workspace's totals on App Home (ADMIN_USERS). */
+  adminUsers: string[];
   pricesFile?: string;
   catalogCacheSeconds: number;
   shutdownGraceMs: number;
@@ -227,6 +230,7 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
       teamPerMinute: data.RATE_LIMIT_TEAM_PER_MINUTE,
       dailySpendCapUsd: data.DAILY_SPEND_CAP_USD,
     },
+    adminUsers: data.ADMIN_USERS,
     pricesFile: data.PRICES_FILE,
     catalogCacheSeconds: data.CATALOG_CACHE_SECONDS,
     shutdownGraceMs: data.SHUTDOWN_GRACE_SECONDS * 1000,

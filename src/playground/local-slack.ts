@@ -232,6 +232,8 @@ export class LocalSlack {
   readonly messages = new Map<string, StoredMessage[]>();
   /** Display names users.info answers with. */
   readonly users = new Map<string, string>();
+  /** Members of each channel the bot can see, for conversations.members; others are `channel_not_found`. */
+  readonly channelMembers = new Map<string, string[]>();
   /** Members of each user group, for usergroups.users.list. */
   readonly userGroups = new Map<string, string[]>();
   /** Each person's Home tab as last published (views.publish). */
@@ -541,6 +543,20 @@ export class LocalSlack {
         const invalid = view ? blockKitError(view, 'modal') : 'invalid_arguments';
         if (invalid) return { ok: false, error: invalid };
         return { ok: true, view: { id: `V${this.calls.length}`, ...view } };
+      }
+      case 'conversations.members': {
+        // Paged as Slack pages it: `limit` (default 100) members a page, the next page's cursor in
+        // response_metadata (empty on the last page).
+        const members = this.channelMembers.get(channel);
+        if (!members) return { ok: false, error: 'channel_not_found' };
+        const limit = Number(args.limit ?? 100);
+        const start = Number(args.cursor ?? 0) || 0;
+        const end = start + limit;
+        return {
+          ok: true,
+          members: members.slice(start, end),
+          response_metadata: { next_cursor: end < members.length ? String(end) : '' },
+        };
       }
       case 'usergroups.users.list': {
         const users = this.userGroups.get(String(args.usergroup));
