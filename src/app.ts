@@ -6,6 +6,7 @@ import { CatalogSource } from './bedrock/catalog.js';
 import { type BedrockClients, createBedrockClients } from './bedrock/clients.js';
 import { checkAwsCredentials } from './bedrock/credentials.js';
 import { PriceBook } from './bedrock/pricing.js';
+import { TokenCounter } from './bedrock/token-counting.js';
 import { ModelChoice } from './chat/model-choice.js';
 import { ChatService } from './chat/service.js';
 import { ChatTurns } from './chat/turn.js';
@@ -17,6 +18,7 @@ import { CompareRuns } from './compare/runs.js';
 import { CompareService } from './compare/service.js';
 import { CompareVotes } from './compare/votes.js';
 import type { Config } from './config.js';
+import { AnswerFeedback } from './feedback/answers.js';
 import { channelAllowed, JobAccess } from './jobs/access.js';
 import { JobsClient } from './jobs/client.js';
 import { CustomModelCompare } from './jobs/custom-compare.js';
@@ -37,6 +39,7 @@ import { CompareFlow } from './slack/compare/flow.js';
 import { registerCompareForm } from './slack/compare/form.js';
 import { LiveCompare } from './slack/compare/live-compare.js';
 import { CompareRunActions } from './slack/compare/run-actions.js';
+import { registerFeedbackButtons } from './slack/feedback/buttons.js';
 import { registerJobButtons } from './slack/jobs/buttons.js';
 import { JobsFlow } from './slack/jobs/flow.js';
 import { SlackGroupMembers } from './slack/jobs/group-members.js';
@@ -53,6 +56,7 @@ import { webClientOptions } from './slack/kit/web-client-options.js';
 import { openStore } from './store/store.js';
 import type { Store } from './store/types.js';
 import { UsageGuard } from './usage/guard.js';
+import { UsageLedger } from './usage/ledger.js';
 
 export interface BedrockSlackApp {
   bolt: App;
@@ -180,6 +184,9 @@ export async function createBedrockSlackApp(
     logger,
   );
   const guard = new UsageGuard(store, config.limits);
+  // App Home shows usage, so each booking brings the person's Home up to date (wired once Home is).
+  const usageChanged: (teamId: string, userId: string) => void = () => {};
+  const usage = new UsageLedger(store, undefined, (teamId, userId) => usageChanged(teamId, userId));
   const files = new SlackFiles(config.slack.botToken, config.slack.apiUrl);
   const priceBook = PriceBook.fromFile(config.pricesFile);
   if (!priceBook.ok) throw new Error(priceBook.problem.message);
@@ -197,6 +204,7 @@ export async function createBedrockSlackApp(
     bolt,
     catalog,
     guard,
+    usage,
     files,
     prices,
     seal,
@@ -257,6 +265,7 @@ interface Wiring {
   bolt: App;
   catalog: CatalogSource;
   guard: UsageGuard;
+  usage: UsageLedger;
   files: SlackFiles;
   prices: PriceBook;
   seal: FormSeal;
@@ -276,6 +285,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
     bolt,
     catalog,
     guard,
+    usage,
     files,
     prices,
     seal,
@@ -306,7 +316,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
       client: bolt.client,
       service: compareService,
       runs: compareRuns,
-      booking: new CompareBooking({ spend: guard, leaderboard }),
+      booking: new CompareBooking({ spend: guard, leaderboard, usage }),
       logger,
       shutdown: work,
       slackRetry: retries.slack,
@@ -335,6 +345,18 @@ function wireCompare(wiring: Wiring): CompareFlow {
     compare: compareFlow,
   });
   registerCompareButtons(bolt, compareActions, work, logger);
+  registerFeedbackButtons(
+    bolt,
+    new AnswerFeedback({
+      runs: compareRuns,
+      conversations: store,
+      claims: store,
+      leaderboard,
+      conversationTtlSeconds: config.chat.conversationTtlSeconds,
+    }),
+    work,
+    logger,
+  );
   registerCompareForm(bolt, compareFlow, seal, work, logger);
   return compareFlow;
 }
@@ -353,6 +375,7 @@ function wireChat(wiring: Wiring): void {
     bolt,
     catalog,
     guard,
+    usage,
     files,
     prices,
   } = wiring;
@@ -365,6 +388,7 @@ function wireChat(wiring: Wiring): void {
     modelTimeoutMs: config.compare.modelTimeoutMs,
     maxTokens: config.compare.defaultMaxTokens,
     ttlSeconds: config.chat.conversationTtlSeconds,
+    tokens: new TokenCounter(bedrock.runtime),
   });
   const chatFlow = new ChatFlow({
     client: bolt.client,
@@ -374,6 +398,7 @@ function wireChat(wiring: Wiring): void {
     turns: new ChatTurns({
       service: chat,
       guard,
+      usage,
       preferences: store,
       defaultModel: config.chat.defaultModel,
       retryLater: (booking) =>

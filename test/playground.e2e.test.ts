@@ -65,7 +65,15 @@ describe('the local playground, in a browser', () => {
     expect(final).toContain('Simulated answer from Nova Micro');
     expect(await compare.locator('.tag.simulated').count()).toBe(1);
     expect(await compare.locator('.block-table table tr').count()).toBe(3);
-    await screenshot('playground-compare');
+    await compare.screenshot({ path: join(process.env.SCREENSHOTS ?? '/tmp', 'playground-compare.png') });
+  });
+
+  it('takes a thumbs-up on an answer and thanks you privately', async () => {
+    const compare = general().locator('.message.bot').last();
+    await compare.getByTitle('Good answer').first().click();
+    const thanks = general().locator('.message.ephemeral').last();
+    await expect.poll(() => thanks.innerText(), { timeout: 10_000 }).toContain('Thanks for the feedback');
+    expect(await thanks.innerText()).toContain('Only visible to you');
   });
 
   it('opens "Show full answer" on a clipped answer, in a modal', async () => {

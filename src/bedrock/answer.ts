@@ -13,6 +13,9 @@ export interface AnswerSoFar {
   inputTokens?: number;
   outputTokens?: number;
   bedrockLatencyMs?: number;
+  /** Input tokens read from and written to the prompt cache, apart from `inputTokens`. */
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
 }
 
 /**
@@ -68,6 +71,8 @@ function absorb(call: Call, soFar: AnswerSoFar, event: ModelEvent): void {
     soFar.inputTokens = event.inputTokens;
     soFar.outputTokens = event.outputTokens;
     soFar.bedrockLatencyMs = event.bedrockLatencyMs;
+    soFar.cacheReadTokens = event.cacheReadTokens;
+    soFar.cacheWriteTokens = event.cacheWriteTokens;
   }
 }
 
@@ -106,7 +111,10 @@ function finished(call: Call, soFar: AnswerSoFar): Answer {
   const costUsd =
     soFar.inputTokens === undefined || soFar.outputTokens === undefined
       ? undefined
-      : prices.cost(call.ids, soFar.inputTokens, soFar.outputTokens);
+      : prices.cost(call.ids, soFar.inputTokens, soFar.outputTokens, {
+          readTokens: soFar.cacheReadTokens ?? 0,
+          writeTokens: soFar.cacheWriteTokens ?? 0,
+        });
   return { ...soFar, ok: true, latencyMs, costUsd };
 }
 

@@ -18,13 +18,23 @@ export interface ModelRequest {
   system?: string;
   maxTokens?: number;
   temperature?: number;
+  /** Marks the system prompt with a `cachePoint` (only for a model that caches, see prompt-caching.ts). */
+  cacheSystem?: boolean;
 }
 
 /** What a streamed answer produces, in the order Bedrock sends it. */
 export type ModelEvent =
   | { type: 'delta'; text: string }
   | { type: 'stop'; reason: string }
-  | { type: 'usage'; inputTokens: number; outputTokens: number; bedrockLatencyMs?: number };
+  | {
+      type: 'usage';
+      inputTokens: number;
+      outputTokens: number;
+      bedrockLatencyMs?: number;
+      /** Prompt-cache figures, present when the request asked for caching; not part of `inputTokens`. */
+      cacheReadTokens?: number;
+      cacheWriteTokens?: number;
+    };
 
 /** In-stream errors worth another try: the SDK retries these when they are the HTTP answer, not mid-stream. */
 const RETRYABLE_IN_STREAM = new Set([
@@ -79,7 +89,12 @@ function openStream(
   request: ModelRequest,
   signal?: AbortSignal,
 ): Promise<ConverseStreamCommandOutput> {
-  const system: SystemContentBlock[] | undefined = request.system ? [{ text: request.system }] : undefined;
+  const system: SystemContentBlock[] | undefined = request.system
+    ? [
+        { text: request.system },
+        ...(request.cacheSystem ? [{ cachePoint: { type: 'default' as const } }] : []),
+      ]
+    : undefined;
   return client.send(
     new ConverseStreamCommand({
       modelId: request.invokeId,
@@ -102,6 +117,8 @@ async function* readStream(answer: ConverseStreamCommandOutput): AsyncGenerator<
         inputTokens: event.metadata.usage?.inputTokens ?? 0,
         outputTokens: event.metadata.usage?.outputTokens ?? 0,
         bedrockLatencyMs: event.metadata.metrics?.latencyMs,
+        cacheReadTokens: event.metadata.usage?.cacheReadInputTokens,
+        cacheWriteTokens: event.metadata.usage?.cacheWriteInputTokens,
       };
     } else {
       const failure =

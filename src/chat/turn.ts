@@ -9,6 +9,7 @@ import {
   StoreUnavailableError,
 } from '../store/types.js';
 import type { UsageGuard } from '../usage/guard.js';
+import type { UsageLedger } from '../usage/ledger.js';
 import { chooseModel, type Speaking } from './model-choice.js';
 import { replyNotes } from './notes.js';
 import { type AnsweredReply, type ChatService, emptyConversation } from './service.js';
@@ -34,6 +35,7 @@ export type TurnOutcome =
 export interface ChatTurnsDeps {
   service: ChatService;
   guard: Pick<UsageGuard, 'admit' | 'recordSpend'>;
+  usage: Pick<UsageLedger, 'record'>;
   preferences: PreferenceStore;
   defaultModel: string;
   /** Runs a booking again, detached, until the store is back: the person has their answer already. */
@@ -116,10 +118,22 @@ export class ChatTurns {
   private async book(request: TurnRequest, reply: AnsweredReply, notes: string[]): Promise<void> {
     const { guard, service } = this.deps;
     let spendBooked = false;
+    let usageBooked = false;
     let saved = reply.saved;
     const booking = async () => {
       if (!spendBooked) await guard.recordSpend(request.teamId, request.userId, reply.costUsd ?? 0);
       spendBooked = true;
+      if (!usageBooked) {
+        await this.deps.usage.record(request.teamId, request.userId, [
+          {
+            modelId: reply.conversation.modelId,
+            inputTokens: reply.inputTokens,
+            outputTokens: reply.outputTokens,
+            costUsd: reply.costUsd,
+          },
+        ]);
+      }
+      usageBooked = true;
       if (!saved) await service.save(request.conversationId, reply.conversation);
       saved = true;
     };

@@ -109,9 +109,10 @@ export class Person {
   /** A click on a button or a choice in a select, on a message or in a view. */
   async click(
     where: { messageKey: string } | { view: 'modal' | 'home' },
-    action: { blockId: string; actionId: string; value: string; label?: string },
+    action: { blockId: string; actionId: string; value: string; label?: string; element?: string },
   ): Promise<void> {
     const base = {
+      elementType: action.element,
       userId: WORKSPACE.person.id,
       teamId: WORKSPACE.teamId,
       blockId: action.blockId,

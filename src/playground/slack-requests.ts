@@ -124,6 +124,8 @@ export class SlackSender {
     blockId?: string;
     /** The button's label, as Slack echoes it. */
     text?: string;
+    /** The element clicked: a button unless said (feedback_buttons, icon_button…). */
+    elementType?: string;
     /** The message clicked, as Slack sends it back (text, blocks). */
     message?: Record<string, unknown>;
     /** The view clicked in, instead of a message. */
@@ -161,10 +163,48 @@ export class SlackSender {
         {
           action_id: click.actionId,
           block_id: click.blockId ?? 'b',
-          type: 'button',
+          type: click.elementType ?? 'button',
           value: click.value,
           action_ts: `${Date.now() / 1000}`,
           text: { type: 'plain_text', text: click.text ?? 'x' },
+        },
+      ],
+    });
+  }
+
+  /** A thumb on Slack's feedback buttons (block_actions with a `feedback_buttons` action). */
+  feedbackClick(click: {
+    actionId: string;
+    value: string;
+    channelId: string;
+    userId?: string;
+    messageTs?: string;
+    responseId?: string;
+  }) {
+    return this.action({
+      type: 'block_actions',
+      user: { id: click.userId ?? 'U0001', username: 'ada', team_id: 'T0001' },
+      api_app_id: 'A0001',
+      token: 'deprecated',
+      container: {
+        type: 'message',
+        message_ts: click.messageTs ?? '1.0',
+        channel_id: click.channelId,
+        is_ephemeral: false,
+      },
+      trigger_id: triggerId(),
+      team: { id: 'T0001', domain: 'example' },
+      channel: { id: click.channelId, name: 'general' },
+      message: { type: 'message', ts: click.messageTs ?? '1.0', text: '' },
+      response_url: this.responseUrl(click.responseId ?? 'feedback'),
+      actions: [
+        {
+          type: 'feedback_buttons',
+          action_id: click.actionId,
+          block_id: 'fb',
+          value: click.value,
+          text: { type: 'plain_text', text: '👍' },
+          action_ts: '1.2',
         },
       ],
     });

@@ -36,6 +36,7 @@ const clickRequest = z.object({
   actionId: z.string(),
   value: z.string().default(''),
   label: z.string().optional(),
+  element: z.string().optional(),
 });
 const submitRequest = z.object({
   values: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))),

@@ -3,6 +3,7 @@ import { timedOutAfter } from '../../bedrock/answer.js';
 import { formatUsd } from '../../bedrock/pricing.js';
 import { summarize } from '../../compare/summary.js';
 import type { CompareRun, ModelRun } from '../../compare/types.js';
+import { FEEDBACK_ACTION, feedbackBlock } from '../kit/feedback.js';
 import { button, clip, escapeMrkdwn, LIMITS, renderClipped } from '../kit/limits.js';
 import { type SlackMessage, slackMessage } from '../kit/message.js';
 import { figuresTable, modelCost, seconds } from './figures.js';
@@ -150,6 +151,8 @@ function modelBlocks(
   }
   const actions = final ? modelButtons(run, model, index, answer.clipped, view) : [];
   if (actions.length > 0) blocks.push({ type: 'actions', elements: actions });
+  if (final && !hidden && model.status === 'done')
+    blocks.push(feedbackBlock({ run: run.id, model: index }, `${FEEDBACK_ACTION}_${index}`));
   return blocks;
 }
 
