@@ -174,6 +174,26 @@ describe('the local playground, in a browser', () => {
     await page.locator('#close-thread').click();
   });
 
+  it('sends a file attached in the DM to the model, as Slack shares it', async () => {
+    await page.getByRole('button', { name: 'Bedrock', exact: true }).click();
+    await page.locator('#composer input[type=file]').setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Our support bot answers in under two seconds.'),
+    });
+    await expect.poll(() => page.locator('#composer .attachments').innerText()).toContain('notes.txt');
+    const calls = playground.simulator!.calls.length;
+    await type('Summarize the attached notes');
+    const dm = page.locator('#conv-D0BEDROCK');
+    await expect.poll(() => dm.locator('.message.person').last().innerText()).toContain('notes.txt');
+    await expect
+      .poll(() => dm.locator('.message.bot').last().innerText(), { timeout: 15_000 })
+      .toContain('Simulated answer from');
+    const sent = JSON.stringify(playground.simulator!.calls.slice(calls).map((call) => call.body.messages));
+    expect(sent).toContain('"document"');
+    await page.getByRole('button', { name: '# general' }).click();
+  });
+
   it("shows Slack's answer to a command it does not know", async () => {
     await type('/nosuchcommand hello');
     await expect
