@@ -16,6 +16,8 @@ import { countsTokens } from '../bedrock/token-counting.js';
 
 export interface ModelScript {
   answer?: string;
+  /** An answer that depends on what was asked (the last user message's text), e.g. a judge's verdict. */
+  reply?: (asked: string) => string;
   /** Delay before the first token, in ms. */
   firstTokenMs?: number;
   /** Output pacing; words stand in for tokens. */
@@ -803,7 +805,9 @@ export class BedrockSimulator {
         return fail(failure.status, failure.type, failure.message ?? `${failure.type} from the emulator`);
     }
     const answer =
-      script.answer ?? `This is ${model.modelName} answering: ${'lorem ipsum '.repeat(8).trim()}.`;
+      script.reply?.(lastUserText(call.body)) ??
+      script.answer ??
+      `This is ${model.modelName} answering: ${'lorem ipsum '.repeat(8).trim()}.`;
     const words = answer.split(/(?<=\s)/);
     const thought = reasonsOn(call.body, model) ? reasoningOf(model, script) : undefined;
     const inputTokens =
@@ -1254,4 +1258,13 @@ export class BedrockSimulator {
     }
     send(404, { message: 'No such operation' }, 'ResourceNotFoundException');
   }
+}
+
+/** The text of the last user message of a Converse body, as `ModelScript.reply` is given it. */
+function lastUserText(body: Record<string, unknown>): string {
+  const messages = Array.isArray(body.messages)
+    ? (body.messages as { role?: string; content?: { text?: string }[] }[])
+    : [];
+  const last = messages.filter((message) => message.role === 'user').at(-1);
+  return (last?.content ?? []).map((block) => block.text ?? '').join('');
 }

@@ -118,6 +118,7 @@ export class SlackSender {
     teamId?: string;
     channelId?: string;
     messageTs?: string;
+    /** The thread the clicked message is a reply in. */
     threadTs?: string;
     responseId?: string;
     ephemeral?: boolean;
@@ -148,7 +149,15 @@ export class SlackSender {
           // Slack sends no message back for a click on an ephemeral one.
           ...(click.ephemeral
             ? {}
-            : { message: { type: 'message', ts: messageTs, text: '', ...click.message } }),
+            : {
+                message: {
+                  type: 'message',
+                  ts: messageTs,
+                  text: '',
+                  ...(click.threadTs ? { thread_ts: click.threadTs } : {}),
+                  ...click.message,
+                },
+              }),
           response_url: this.responseUrl(click.responseId ?? 'click'),
         };
     return this.action({
