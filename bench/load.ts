@@ -21,9 +21,9 @@ import http from 'node:http';
 import { loadavg } from 'node:os';
 import { BedrockSimulator } from '../src/playground/bedrock-simulator.js';
 import { LocalSlack, type RecordedCall } from '../src/playground/local-slack.js';
+import { SlackSender } from '../src/playground/slack-requests.js';
 import { BOT_TOKEN, SIGNING_SECRET } from '../test/support/harness.js';
 import { RedisServer } from '../test/support/redis-server.js';
-import { SlackSender } from '../test/support/slack-requests.js';
 import type { FromChild, Measured, ToChild } from './load-process.js';
 
 const MODELS = [
