@@ -13,6 +13,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The judge's default rubric is read as text at run time (src/evaluate/judge.ts).
+COPY rubrics ./rubrics
 USER node
 EXPOSE 3000
 # /healthz answers 200 while the store is reachable (HTTP mode only; socket mode serves no port).

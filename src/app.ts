@@ -17,6 +17,9 @@ import { CompareRuns } from './compare/runs.js';
 import { CompareService } from './compare/service.js';
 import { CompareVotes } from './compare/votes.js';
 import type { Config } from './config.js';
+import { Evaluations } from './evaluate/evaluations.js';
+import { EvaluationPlanner } from './evaluate/planner.js';
+import { EvaluationRunner } from './evaluate/runner.js';
 import { channelAllowed, JobAccess } from './jobs/access.js';
 import { JobsClient } from './jobs/client.js';
 import { CustomModelCompare } from './jobs/custom-compare.js';
@@ -37,6 +40,8 @@ import { CompareFlow } from './slack/compare/flow.js';
 import { registerCompareForm } from './slack/compare/form.js';
 import { LiveCompare } from './slack/compare/live-compare.js';
 import { CompareRunActions } from './slack/compare/run-actions.js';
+import { registerEvaluateButtons } from './slack/evaluate/buttons.js';
+import { EvaluateFlow } from './slack/evaluate/flow.js';
 import { registerJobButtons } from './slack/jobs/buttons.js';
 import { JobsFlow } from './slack/jobs/flow.js';
 import { SlackGroupMembers } from './slack/jobs/group-members.js';
@@ -74,6 +79,8 @@ export interface AppOverrides {
   pollIntervalMs?: number;
   /** A fixed order for blind compares (tests); random otherwise. */
   shuffle?: <T>(items: T[]) => T[];
+  /** How often a replica looks for evaluations no replica is running (tests shorten it). */
+  evaluationSweepMs?: number;
   /** How long Slack calls and store writes are retried (tests shorten them). */
   retry?: Partial<AppRetries>;
 }
@@ -200,7 +207,8 @@ export async function createBedrockSlackApp(
     seal,
   };
   const compareFlow = wireCompare(wiring);
-  wireChat(wiring);
+  const evaluate = wireEvaluate(wiring);
+  wireChat(wiring, evaluate.flow);
   wireJobs(wiring, jobsClient, compareFlow);
 
   return {
@@ -212,6 +220,7 @@ export async function createBedrockSlackApp(
     work,
     async start() {
       poller.start();
+      evaluate.resume();
       if (config.mode === 'socket') {
         await bolt.start();
         logger.info('connected to Slack in socket mode');
@@ -230,6 +239,7 @@ export async function createBedrockSlackApp(
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, 'stopping the receiver failed'));
       await poller.stop();
+      evaluate.stop();
       const drained = await work.drain(config.shutdownGraceMs);
       if (!drained)
         logger.warn({ unfinished: work.size }, 'shutdown grace period ended with work unfinished');
@@ -335,8 +345,62 @@ function wireCompare(wiring: Wiring): CompareFlow {
   return compareFlow;
 }
 
-/** Conversations in threads and DMs. */
-function wireChat(wiring: Wiring): void {
+/** How often a replica looks for evaluations under way that no replica is running (one died). */
+const EVALUATION_SWEEP_MS = 30_000;
+
+/** Evaluations: `@Bedrock evaluate …` with a prompt set, its buttons, and joining runs under way. */
+function wireEvaluate(wiring: Wiring): { flow: EvaluateFlow; resume(): void; stop(): void } {
+  const { config, logger, overrides, store, bedrock, metrics, work, bolt, catalog, guard, files, prices } =
+    wiring;
+  const evaluations = new Evaluations(store, config.chat.conversationTtlSeconds, logger);
+  const runner = new EvaluationRunner({
+    answers: { runtime: bedrock.runtime, metrics, prices, modelTimeoutMs: config.compare.modelTimeoutMs },
+    evaluations,
+    spend: guard,
+    logger,
+    concurrency: { initial: Math.min(4, config.evaluate.concurrency), max: config.evaluate.concurrency },
+  });
+  const flow = new EvaluateFlow({
+    client: bolt.client,
+    files,
+    planner: new EvaluationPlanner({
+      catalog,
+      prices,
+      evaluations,
+      budget: guard,
+      maxRows: config.evaluate.maxRows,
+      maxModels: config.compare.maxModels,
+      defaultMaxTokens: config.compare.defaultMaxTokens,
+    }),
+    evaluations,
+    runner,
+    logger,
+    work,
+    progressIntervalMs:
+      overrides.updateIntervalMs === undefined ? undefined : overrides.updateIntervalMs * 10,
+  });
+  registerEvaluateButtons(bolt, flow, work, logger);
+  let sweep: NodeJS.Timeout | undefined;
+  const resumeNow = () =>
+    void flow
+      .resumeRunning()
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not look for evaluations under way'));
+  return {
+    flow,
+    resume() {
+      resumeNow();
+      sweep = setInterval(resumeNow, overrides.evaluationSweepMs ?? EVALUATION_SWEEP_MS);
+      sweep.unref();
+    },
+    stop() {
+      clearInterval(sweep);
+      flow.stop();
+    },
+  };
+}
+
+/** Conversations in threads and DMs; `evaluate` takes the mentions that ask for an evaluation. */
+function wireChat(wiring: Wiring, evaluate: EvaluateFlow): void {
   const {
     config,
     logger,
@@ -386,7 +450,9 @@ function wireChat(wiring: Wiring): void {
     placeholderRetry: retries.placeholder,
     updateIntervalMs: overrides.updateIntervalMs,
   });
-  registerChatEvents(bolt, chatFlow, work, logger);
+  registerChatEvents(bolt, chatFlow, work, logger, [
+    { wants: (text) => EvaluateFlow.wants(text), handle: (event) => evaluate.handleMention(event) },
+  ]);
 }
 
 /** /finetune-status: jobs use cases, flow, buttons and forms; its custom-model compare runs on `compareFlow`. */

@@ -113,6 +113,8 @@ const schema = z.object({
   COMPARE_MAX_MODELS: integer('COMPARE_MAX_MODELS', 6, 2, 6),
   COMPARE_MODEL_TIMEOUT_SECONDS: integer('COMPARE_MODEL_TIMEOUT_SECONDS', 120, 1, 900),
   COMPARE_DEFAULT_MAX_TOKENS: integer('COMPARE_DEFAULT_MAX_TOKENS', 1024, 1, 64_000),
+  EVAL_MAX_ROWS: integer('EVAL_MAX_ROWS', 500, 1, 10_000),
+  EVAL_CONCURRENCY: integer('EVAL_CONCURRENCY', 8, 1, 64),
   CHAT_DEFAULT_MODEL: z.preprocess(blankToUndefined, z.string().default('claude-3.5-haiku')),
   CONVERSATION_TTL_DAYS: integer('CONVERSATION_TTL_DAYS', 7, 1, 365),
   RATE_LIMIT_USER_PER_MINUTE: integer('RATE_LIMIT_USER_PER_MINUTE', 10, 1, 10_000),
@@ -160,6 +162,8 @@ export interface Config {
     defaultMaxTokens: number;
   };
   chat: { defaultModel: string; conversationTtlSeconds: number };
+  /** Evaluations: rows a prompt set may have, and the most calls in flight per model (AIMD's ceiling). */
+  evaluate: { maxRows: number; concurrency: number };
   limits: { userPerMinute: number; teamPerMinute: number; dailySpendCapUsd: number };
   pricesFile?: string;
   catalogCacheSeconds: number;
@@ -209,6 +213,7 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
       defaultModel: data.CHAT_DEFAULT_MODEL,
       conversationTtlSeconds: data.CONVERSATION_TTL_DAYS * 86_400,
     },
+    evaluate: { maxRows: data.EVAL_MAX_ROWS, concurrency: data.EVAL_CONCURRENCY },
     limits: {
       userPerMinute: data.RATE_LIMIT_USER_PER_MINUTE,
       teamPerMinute: data.RATE_LIMIT_TEAM_PER_MINUTE,

@@ -215,6 +215,10 @@ export class Evaluations {
     );
   }
 
+  async undrive(id: string, owner: string): Promise<void> {
+    await this.store.releaseLock(keys.evaluationDriver(id).key, owner);
+  }
+
   async markRunning(id: string): Promise<void> {
     await this.store.addRecord(keys.evaluationsRunning().key, id, { at: Date.now() }, 0);
   }

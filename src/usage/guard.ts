@@ -65,6 +65,12 @@ export class UsageGuard {
     return ok(undefined);
   }
 
+  /** Today's spend and the cap (0: no cap), for a cost estimate checked before anything is spent. */
+  async budget(teamId: string, userId: string): Promise<{ spentUsd: number; capUsd: number }> {
+    const spentUsd = await this.store.readTotal(keys.dailySpend(teamId, userId, dayOf(this.now())).key);
+    return { spentUsd, capUsd: this.limits.dailySpendCapUsd };
+  }
+
   async recordSpend(teamId: string, userId: string, usd: number): Promise<void> {
     if (usd <= 0) return;
     const { key, ttlSeconds } = keys.dailySpend(teamId, userId, dayOf(this.now()));
