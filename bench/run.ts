@@ -2,7 +2,9 @@
 import { benchChat } from './chat.js';
 import { benchCompare } from './compare.js';
 import { benchJobs } from './jobs.js';
+import { benchPromptCache } from './prompt-cache.js';
 
 await benchCompare();
 await benchChat();
 await benchJobs();
+await benchPromptCache();

@@ -6,6 +6,7 @@ import { CatalogSource } from './bedrock/catalog.js';
 import { type BedrockClients, createBedrockClients } from './bedrock/clients.js';
 import { checkAwsCredentials } from './bedrock/credentials.js';
 import { PriceBook } from './bedrock/pricing.js';
+import { TokenCounter } from './bedrock/token-counting.js';
 import { ModelChoice } from './chat/model-choice.js';
 import { ChatService } from './chat/service.js';
 import { ChatTurns } from './chat/turn.js';
@@ -17,12 +18,15 @@ import { CompareRuns } from './compare/runs.js';
 import { CompareService } from './compare/service.js';
 import { CompareVotes } from './compare/votes.js';
 import type { Config } from './config.js';
+import { ChannelDefaults } from './defaults/channel-settings.js';
 import { Evaluations } from './evaluate/evaluations.js';
 import { EvaluationPlanner } from './evaluate/planner.js';
 import { EvaluationRunner } from './evaluate/runner.js';
+import { AnswerFeedback } from './feedback/answers.js';
 import { channelAllowed, JobAccess } from './jobs/access.js';
 import { JobsClient } from './jobs/client.js';
 import { CustomModelCompare } from './jobs/custom-compare.js';
+import { CustomDeployments } from './jobs/deployments.js';
 import { JobListing } from './jobs/listing.js';
 import { NewJobs } from './jobs/new-job.js';
 import { JobPoller } from './jobs/poller.js';
@@ -42,6 +46,7 @@ import { LiveCompare } from './slack/compare/live-compare.js';
 import { CompareRunActions } from './slack/compare/run-actions.js';
 import { registerEvaluateButtons } from './slack/evaluate/buttons.js';
 import { EvaluateFlow } from './slack/evaluate/flow.js';
+import { registerFeedbackButtons } from './slack/feedback/buttons.js';
 import { registerJobButtons } from './slack/jobs/buttons.js';
 import { JobsFlow } from './slack/jobs/flow.js';
 import { SlackGroupMembers } from './slack/jobs/group-members.js';
@@ -55,9 +60,12 @@ import { DEFAULT_SLACK_RETRY, type RetryTiming, retryInBackground } from './slac
 import { registerSlashCommand } from './slack/kit/slash-command.js';
 import { UserNames } from './slack/kit/user-names.js';
 import { webClientOptions } from './slack/kit/web-client-options.js';
+import { ChannelSettingsFlow } from './slack/settings/flow.js';
+import { registerChannelSettingsForm } from './slack/settings/form.js';
 import { openStore } from './store/store.js';
 import type { Store } from './store/types.js';
 import { UsageGuard } from './usage/guard.js';
+import { UsageLedger } from './usage/ledger.js';
 
 export interface BedrockSlackApp {
   bolt: App;
@@ -83,6 +91,8 @@ export interface AppOverrides {
   evaluationSweepMs?: number;
   /** How long Slack calls and store writes are retried (tests shorten them). */
   retry?: Partial<AppRetries>;
+  /** HTTP mode listens on this address only (the local playground: 127.0.0.1); all addresses otherwise. */
+  listenHost?: string;
 }
 
 interface AppRetries {
@@ -121,11 +131,14 @@ export async function createBedrockSlackApp(
   const clientOptions = webClientOptions(config.slack.apiUrl, boltLogger);
   const slackClient = new WebClient(config.slack.botToken, clientOptions);
   const jobsClient = new JobsClient(bedrock.control);
+  const priceBook = PriceBook.fromFile(config.pricesFile);
+  if (!priceBook.ok) throw new Error(priceBook.problem.message);
+  const prices = priceBook.value;
   // Built before the receiver, whose EventBridge route drives it.
   const poller = new JobPoller({
     watches: store,
     jobs: jobsClient,
-    notifier: new JobThreadNotifier(slackClient, store, config.awsRegion),
+    notifier: new JobThreadNotifier(slackClient, store, config.awsRegion, prices),
     intervalMs: overrides.pollIntervalMs ?? config.jobs.pollMs,
     logger,
     channelAllowed: (channelId) => channelAllowed(config.jobs.allowedChannels, channelId),
@@ -185,10 +198,11 @@ export async function createBedrockSlackApp(
     logger,
   );
   const guard = new UsageGuard(store, config.limits);
+  // App Home shows usage, so each booking brings the person's Home up to date (wired once Home is).
+  const usageChanged: (teamId: string, userId: string) => void = () => {};
+  const usage = new UsageLedger(store, undefined, (teamId, userId) => usageChanged(teamId, userId));
+  const channels = new ChannelDefaults(store, logger);
   const files = new SlackFiles(config.slack.botToken, config.slack.apiUrl);
-  const priceBook = PriceBook.fromFile(config.pricesFile);
-  if (!priceBook.ok) throw new Error(priceBook.problem.message);
-  const prices = priceBook.value;
   const seal = new FormSeal(config.slack.botToken);
   const wiring: Wiring = {
     config,
@@ -202,6 +216,8 @@ export async function createBedrockSlackApp(
     bolt,
     catalog,
     guard,
+    usage,
+    channels,
     files,
     prices,
     seal,
@@ -226,13 +242,15 @@ export async function createBedrockSlackApp(
         logger.info('connected to Slack in socket mode');
         return undefined;
       }
-      const server = (await bolt.start(config.slack.port)) as Server;
-      const port = (server.address() as AddressInfo).port;
+      const port = config.slack.port;
+      const listen = overrides.listenHost ? { port, host: overrides.listenHost } : port;
+      const server = (await bolt.start(listen)) as Server;
+      const bound = (server.address() as AddressInfo).port;
       logger.info(
-        { port },
+        { port: bound },
         'listening for Slack in HTTP mode (POST /slack/events, GET /healthz, GET /metrics)',
       );
-      return port;
+      return bound;
     },
     async stop() {
       await bolt
@@ -263,6 +281,8 @@ interface Wiring {
   bolt: App;
   catalog: CatalogSource;
   guard: UsageGuard;
+  usage: UsageLedger;
+  channels: ChannelDefaults;
   files: SlackFiles;
   prices: PriceBook;
   seal: FormSeal;
@@ -282,6 +302,8 @@ function wireCompare(wiring: Wiring): CompareFlow {
     bolt,
     catalog,
     guard,
+    usage,
+    channels,
     files,
     prices,
     seal,
@@ -299,9 +321,18 @@ function wireCompare(wiring: Wiring): CompareFlow {
   });
   const compareRequests = new CompareRequests({
     preferences: store,
+    channels,
     defaultModels: config.compare.defaultModels,
     maxModels: config.compare.maxModels,
   });
+  const settings = new ChannelSettingsFlow({
+    client: bolt.client,
+    catalog,
+    channels,
+    seal,
+    maxModels: config.compare.maxModels,
+  });
+  registerChannelSettingsForm(bolt, settings, seal, logger);
   const compareFlow = new CompareFlow({
     client: bolt.client,
     catalog,
@@ -312,7 +343,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
       client: bolt.client,
       service: compareService,
       runs: compareRuns,
-      booking: new CompareBooking({ spend: guard, leaderboard }),
+      booking: new CompareBooking({ spend: guard, leaderboard, usage }),
       logger,
       shutdown: work,
       slackRetry: retries.slack,
@@ -325,6 +356,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
     defaultModels: config.compare.defaultModels,
     maxModels: config.compare.maxModels,
     seal,
+    settings,
   });
   registerSlashCommand(bolt, '/compare', compareFlow, work, logger);
   const compareActions = new CompareRunActions({
@@ -341,6 +373,18 @@ function wireCompare(wiring: Wiring): CompareFlow {
     compare: compareFlow,
   });
   registerCompareButtons(bolt, compareActions, work, logger);
+  registerFeedbackButtons(
+    bolt,
+    new AnswerFeedback({
+      runs: compareRuns,
+      conversations: store,
+      claims: store,
+      leaderboard,
+      conversationTtlSeconds: config.chat.conversationTtlSeconds,
+    }),
+    work,
+    logger,
+  );
   registerCompareForm(bolt, compareFlow, seal, work, logger);
   return compareFlow;
 }
@@ -413,6 +457,8 @@ function wireChat(wiring: Wiring, evaluate: EvaluateFlow): void {
     bolt,
     catalog,
     guard,
+    usage,
+    channels,
     files,
     prices,
   } = wiring;
@@ -425,6 +471,7 @@ function wireChat(wiring: Wiring, evaluate: EvaluateFlow): void {
     modelTimeoutMs: config.compare.modelTimeoutMs,
     maxTokens: config.compare.defaultMaxTokens,
     ttlSeconds: config.chat.conversationTtlSeconds,
+    tokens: new TokenCounter(bedrock.runtime),
   });
   const chatFlow = new ChatFlow({
     client: bolt.client,
@@ -434,14 +481,21 @@ function wireChat(wiring: Wiring, evaluate: EvaluateFlow): void {
     turns: new ChatTurns({
       service: chat,
       guard,
+      usage,
       preferences: store,
+      channels,
       defaultModel: config.chat.defaultModel,
       retryLater: (booking) =>
         retryInBackground(booking, retries.store, (error) =>
           logger.error({ err: error }, 'could not save a chat turn: the store stayed unreachable'),
         ),
     }),
-    models: new ModelChoice({ service: chat, preferences: store, defaultModel: config.chat.defaultModel }),
+    models: new ModelChoice({
+      service: chat,
+      preferences: store,
+      channels,
+      defaultModel: config.chat.defaultModel,
+    }),
     limits: store,
     names: new UserNames(bolt.client, store, logger),
     logger,
@@ -467,6 +521,7 @@ function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFl
     listing: new JobListing(jobsClient, store, logger),
     watching: new JobWatching(jobsClient, store),
     stopping: new JobStopping(jobsClient, jobAccess),
+    deployments: new CustomDeployments(jobsClient, jobAccess, config.awsRegion),
     newJobs,
     seal,
     logger,

@@ -106,28 +106,54 @@ const slug = (text: string) =>
     .replace(/[^a-z0-9.]+/g, '-')
     .replace(/^-|-$/g, '');
 
-/** `anthropic.claude-3-5-sonnet-20241022-v2:0` → `claude-3.5-sonnet`. */
+// Providers whose model names do not carry the provider's own name (`deepseek.r1-v1:0` is DeepSeek-R1).
+const NAMED_BY_PROVIDER = new Set(['deepseek']);
+
+/**
+ * `anthropic.claude-3-5-sonnet-20241022-v2:0` → `claude-3.5-sonnet`, `openai.gpt-oss-120b-1:0` →
+ * `gpt-oss-120b` (OpenAI's IDs end in a bare version), `deepseek.r1-v1:0` → `deepseek-r1`.
+ */
 function familyOf(modelId: string): string {
   const bare = modelId.replace(/^[a-z0-9-]+\./, '');
-  return slug(
-    bare
-      .replace(/(:\d+)+(:[a-z0-9]+)?$/i, '')
-      .replace(/-v\d+$/, '')
-      .replace(/-\d{8}$/, ''),
+  return providerNamed(
+    modelId,
+    slug(
+      bare
+        .replace(/-\d+(:\d+)$/, '$1')
+        .replace(/(:\d+)+(:[a-z0-9]+)?$/i, '')
+        .replace(/-v\d+$/, '')
+        .replace(/-\d{8}$/, ''),
+    ),
   );
+}
+
+/** A short name as people say it: `r1` of `deepseek.r1-v1:0` is `deepseek-r1`. */
+function providerNamed(modelId: string, name: string): string {
+  const provider = modelId.replace(/^(us|eu|apac|global)\./, '').split('.')[0] ?? '';
+  return NAMED_BY_PROVIDER.has(provider) ? `${provider}-${name}` : name;
 }
 
 function aliasesFor(summary: { modelId: string; name: string }): string[] {
   const family = familyOf(summary.modelId);
   // The ID without its provider and `:n` suffix keeps a meaningful version (`titan-embed-text-v2`).
-  const versioned = slug(summary.modelId.replace(/^[a-z0-9-]+\./, '').replace(/(:\d+)+(:[a-z0-9]+)?$/i, ''));
+  const versioned = providerNamed(
+    summary.modelId,
+    slug(summary.modelId.replace(/^[a-z0-9-]+\./, '').replace(/(:\d+)+(:[a-z0-9]+)?$/i, '')),
+  );
   const aliases = new Set([summary.modelId.toLowerCase(), family, versioned, slug(summary.name)]);
   aliases.add(family.replace(/-instruct$/, ''));
   // Mistral and others stamp a YYMM release (`mistral-large-2402`); the bare family names the newest.
   aliases.add(family.replace(/-\d{4}$/, ''));
   // Claude's tier names (`sonnet`, `haiku`, `opus`) are what people say; the newest wins (see `rank`).
-  const tier = family.match(/^claude-[\d.]+-(sonnet|haiku|opus)$/)?.[1];
-  if (tier) aliases.add(tier);
+  // Claude 4 puts the version after the tier (`claude-sonnet-4.5`), said as `sonnet-4.5`.
+  const claude =
+    family.match(/^claude-([\d.]+)-(sonnet|haiku|opus)$/) ??
+    family.match(/^claude-(sonnet|haiku|opus)-([\d.]+)$/);
+  if (claude) {
+    const [tier, version] = /^\d/.test(claude[1] ?? '') ? [claude[2], claude[1]] : [claude[1], claude[2]];
+    aliases.add(tier ?? '');
+    aliases.add(`${tier}-${version}`);
+  }
   return [...aliases].filter(Boolean);
 }
 
@@ -294,11 +320,7 @@ export class Catalog {
     const seen = new Set<string>();
     for (const model of this.invocableTextModels()) {
       if (model.lifecycle !== 'ACTIVE') continue;
-      // The shortest name people say for it (`sonnet`, `llama3-70b`) that still means this model.
-      const [name] = model.aliases
-        .filter((alias) => alias !== model.modelId.toLowerCase())
-        .filter((alias) => this.find(alias)?.model.modelId === model.modelId)
-        .sort((a, b) => a.length - b.length || a.localeCompare(b));
+      const name = this.shortestName(model);
       if (!name || seen.has(name)) continue;
       seen.add(name);
       byProvider.set(model.provider, [...(byProvider.get(model.provider) ?? []), name]);
@@ -312,6 +334,20 @@ export class Catalog {
       }
     }
     return names;
+  }
+
+  /** The shortest name people say for a model (`sonnet`, `llama3-70b`) that still means that model. */
+  shortestName(model: CatalogModel): string | undefined {
+    return model.aliases
+      .filter((alias) => alias !== model.modelId.toLowerCase())
+      .filter((alias) => this.find(alias)?.model.modelId === model.modelId)
+      .sort((a, b) => a.length - b.length || a.localeCompare(b))[0];
+  }
+
+  /** The shortest name of the first active, invocable text model that `fits`, for help's examples. */
+  exampleFor(fits: (model: CatalogModel) => boolean): string | undefined {
+    const model = this.invocableTextModels().find((entry) => entry.lifecycle === 'ACTIVE' && fits(entry));
+    return model ? this.shortestName(model) : undefined;
   }
 
   /** The short name shown to people: the family alias, e.g. `claude-3.5-sonnet`. */

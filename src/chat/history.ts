@@ -36,3 +36,50 @@ export function fitToWindow(
   while (first < turns.length - 1 && turns[first]?.role !== 'user') first += 1;
   return { turns: turns.slice(first), dropped: first, fits: used <= budgetTokens };
 }
+
+/** Bedrock's own count of a request made of these turns (system prompt included), or undefined. */
+export type CountTokens = (turns: ConversationTurn[]) => Promise<number | undefined>;
+
+/** How many more counts a trim may ask for after the first, to keep a reply's wait short. */
+const MAX_RECOUNTS = 3;
+
+/**
+ * `fitToWindow` with Bedrock's count where the model has one: the estimate (characters/3) decides
+ * alone while the thread is well inside the window; near the limit the real count keeps every turn
+ * that fits, scaling the estimate to it and checking the result. `budgetTokens` here leaves room for
+ * the system prompt only when nothing is counted (a count includes it), so `systemTokens` is its
+ * estimate for that fallback.
+ */
+export async function fitToWindowCounted(
+  turns: ConversationTurn[],
+  budgetTokens: number,
+  systemTokens: number,
+  count: CountTokens | undefined,
+): Promise<{ turns: ConversationTurn[]; dropped: number; fits: boolean; counted: boolean }> {
+  const estimated = { ...fitToWindow(turns, budgetTokens - systemTokens), counted: false };
+  const estimatedAll = systemTokens + turns.reduce((sum, turn) => sum + turnTokens(turn), 0);
+  // Even an estimate off by half leaves this inside the window: no call needed.
+  if (!count || estimatedAll <= budgetTokens / 2) return estimated;
+  const all = await count(turns);
+  if (all === undefined) return estimated;
+  if (all <= budgetTokens) return { turns, dropped: 0, fits: true, counted: true };
+  let candidate = fitToWindow(turns, Math.floor((budgetTokens * estimatedAll) / all) - systemTokens);
+  for (let attempt = 0; attempt < MAX_RECOUNTS && candidate.fits; attempt++) {
+    const counted = await count(candidate.turns);
+    if (counted === undefined) return estimated;
+    if (counted <= budgetTokens) return { ...candidate, counted: true };
+    if (candidate.turns.length <= 1) return { ...candidate, fits: false, counted: true };
+    candidate = dropOldest(turns, candidate.dropped + 1);
+  }
+  return estimated;
+}
+
+/** The turns from `first` on, starting at a user turn, as `fitToWindow` keeps them. */
+function dropOldest(
+  turns: ConversationTurn[],
+  first: number,
+): { turns: ConversationTurn[]; dropped: number; fits: boolean } {
+  let start = Math.min(first, turns.length - 1);
+  while (start < turns.length - 1 && turns[start]?.role !== 'user') start += 1;
+  return { turns: turns.slice(start), dropped: start, fits: true };
+}

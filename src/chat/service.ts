@@ -11,6 +11,8 @@ import { contextWindowOf } from '../bedrock/context-windows.js';
 import type { ModelFailure } from '../bedrock/errors.js';
 import { type Attachment, toMessages } from '../bedrock/messages.js';
 import type { PriceBook } from '../bedrock/pricing.js';
+import { markStableHistory, promptCachingOf } from '../bedrock/prompt-caching.js';
+import type { TokenCounter } from '../bedrock/token-counting.js';
 import { estimateTokens } from '../bedrock/token-estimate.js';
 import type { Metrics } from '../ops/metrics.js';
 import {
@@ -21,7 +23,7 @@ import {
   StoreUnavailableError,
 } from '../store/types.js';
 import { withLock } from '../store/with-lock.js';
-import { attachmentTokens, fitToWindow } from './history.js';
+import { attachmentTokens, fitToWindowCounted } from './history.js';
 
 export interface ChatDeps {
   runtime: BedrockRuntimeClient;
@@ -32,6 +34,8 @@ export interface ChatDeps {
   modelTimeoutMs: number;
   maxTokens: number;
   ttlSeconds: number;
+  /** Bedrock's CountTokens, for trimming history to what fits; without it history is estimated. */
+  tokens?: TokenCounter;
 }
 
 export interface ChatRequest {
@@ -50,6 +54,9 @@ export type ChatReply =
       stopReason: string;
       inputTokens: number;
       outputTokens: number;
+      /** Input tokens read from and written to the prompt cache, apart from `inputTokens`. */
+      cacheReadTokens: number;
+      cacheWriteTokens: number;
       /** Undefined when no price is known for the model; an estimate when `cutOffAfterMs` is set. */
       costUsd?: number;
       /** Set when the model was still answering at the time limit: `text` is what arrived. */
@@ -114,12 +121,14 @@ export class ChatService {
     const { model, invokeId } = request.model;
     const routed = routeAttachments(model, request.turn, request.attachments);
     const system = acceptsSystemPrompt(model) ? request.conversation.systemPrompt : undefined;
-    const budget =
-      contextWindowOf(model.modelId) -
-      this.deps.maxTokens -
-      estimateTokens(system ?? '') -
-      attachmentTokens(routed.sent);
-    const window = fitToWindow([...request.conversation.turns, routed.turn], budget);
+    const budget = contextWindowOf(model.modelId) - this.deps.maxTokens - attachmentTokens(routed.sent);
+    const { tokens } = this.deps;
+    const window = await fitToWindowCounted(
+      [...request.conversation.turns, routed.turn],
+      budget,
+      estimateTokens(system ?? ''),
+      tokens && ((turns) => tokens.count(model.modelId, { messages: toMessages(turns), system })),
+    );
     if (!window.fits) {
       return {
         ok: false,
@@ -131,10 +140,18 @@ export class ChatService {
     }
 
     let shown = 0;
+    // The system prompt and the turns before the newest question stay the same turn after turn: cached.
+    const caches = promptCachingOf(model.modelId) !== undefined;
+    const messages = toMessages(window.turns, routed.sent);
     const answer = await streamAnswer(
       this.deps,
       { modelId: model.modelId, invokeId },
-      { messages: toMessages(window.turns, routed.sent), system, maxTokens: this.deps.maxTokens },
+      {
+        messages: caches ? markStableHistory(messages) : messages,
+        system,
+        cacheSystem: caches,
+        maxTokens: this.deps.maxTokens,
+      },
       ({ text }) => {
         if (text.length === shown) return;
         shown = text.length;
@@ -162,6 +179,8 @@ export class ChatService {
       stopReason: received.value.stopReason ?? 'end_turn',
       inputTokens,
       outputTokens,
+      cacheReadTokens: received.value.cacheReadTokens ?? 0,
+      cacheWriteTokens: received.value.cacheWriteTokens ?? 0,
       costUsd,
       cutOffAfterMs,
       conversation,

@@ -1,10 +1,12 @@
 import type { UsageGuard } from '../usage/guard.js';
+import type { ModelUse, UsageLedger } from '../usage/ledger.js';
 import type { Leaderboard } from './leaderboard.js';
 import { summarize } from './summary.js';
 import type { CompareRun } from './types.js';
 
 /**
- * What a finished compare counts for: the requester's spend and the leaderboard's runs and medians.
+ * What a finished compare counts for: the requester's spend, their usage per model, and the
+ * leaderboard's runs and medians.
  * The compare owns this booking, and only it: nothing else books a compare's spend.
  */
 export class CompareBooking {
@@ -12,6 +14,7 @@ export class CompareBooking {
     private readonly deps: {
       spend: Pick<UsageGuard, 'recordSpend'>;
       leaderboard: Pick<Leaderboard, 'recordRun'>;
+      usage: Pick<UsageLedger, 'record'>;
     },
   ) {}
 
@@ -23,6 +26,7 @@ export class CompareBooking {
     const steps = [
       () => this.deps.spend.recordSpend(run.teamId, run.userId, summarize(run).totalCostUsd),
       () => this.deps.leaderboard.recordRun(run),
+      () => this.deps.usage.record(run.teamId, run.userId, modelUses(run)),
     ];
     const done = new Set<number>();
     return async () => {
@@ -35,4 +39,16 @@ export class CompareBooking {
       );
     };
   }
+}
+
+/** The calls Bedrock charged for: finished models, and timed-out ones at their estimated cost. */
+function modelUses(run: CompareRun): ModelUse[] {
+  return run.models
+    .filter((model) => model.status === 'done' || model.status === 'timed-out')
+    .map((model) => ({
+      modelId: model.modelId,
+      inputTokens: model.inputTokens ?? 0,
+      outputTokens: model.outputTokens ?? 0,
+      costUsd: model.costUsd ?? model.estimatedCostUsd,
+    }));
 }

@@ -11,7 +11,13 @@ export interface Standing {
   runs: number;
   medianLatencyMs?: number;
   medianCostUsd?: number;
+  /** Thumbs on single answers (compare and thread answers alike): feedback, apart from wins. */
+  thumbsUp: number;
+  thumbsDown: number;
 }
+
+/** A thumb on one answer, as the leaderboard counts it. */
+export type Thumb = 'up' | 'down';
 
 const key = (teamId: string, what: string) => keys.leaderboard(teamId, what).key;
 
@@ -74,11 +80,21 @@ export class Leaderboard {
     ]);
   }
 
+  /** A thumb up or down on one answer of `modelId`. */
+  async recordFeedback(teamId: string, modelId: string, thumb: Thumb): Promise<void> {
+    await this.counters.increment(key(teamId, `feedback-${thumb}`), modelId, 1);
+  }
+
+  /** Every model that ran in a compare or got a thumb, best first. */
   async standings(teamId: string): Promise<Standing[]> {
-    const [wins, contests, runs] = await Promise.all(
-      ['wins', 'contests', 'runs'].map((what) => this.counters.readCounters(key(teamId, what))),
+    const [wins, contests, runs, up, down] = await Promise.all(
+      ['wins', 'contests', 'runs', 'feedback-up', 'feedback-down'].map((what) =>
+        this.counters.readCounters(key(teamId, what)),
+      ),
     );
-    const models = Object.keys(runs ?? {});
+    const models = [
+      ...new Set([...Object.keys(runs ?? {}), ...Object.keys(up ?? {}), ...Object.keys(down ?? {})]),
+    ];
     const histograms = await Promise.all(
       models.map((modelId) =>
         Promise.all([
@@ -100,8 +116,16 @@ export class Leaderboard {
           runs: runs?.[modelId] ?? 0,
           medianLatencyMs: median(latency),
           medianCostUsd: median(cost),
+          thumbsUp: up?.[modelId] ?? 0,
+          thumbsDown: down?.[modelId] ?? 0,
         };
       })
-      .sort((a, b) => b.wins - a.wins || b.winRate - a.winRate || b.runs - a.runs);
+      .sort(
+        (a, b) =>
+          b.wins - a.wins ||
+          b.winRate - a.winRate ||
+          b.runs - a.runs ||
+          b.thumbsUp - b.thumbsDown - (a.thumbsUp - a.thumbsDown),
+      );
   }
 }

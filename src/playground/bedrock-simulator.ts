@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { MAX_CACHE_POINTS, promptCachingOf } from '../bedrock/prompt-caching.js';
+import { countsTokens } from '../bedrock/token-counting.js';
 
 /**
  * Amazon Bedrock on loopback, speaking the wire protocols the real SDK clients speak: the runtime
@@ -28,6 +30,23 @@ export interface ModelScript {
   garbledFrame?: boolean;
   /** Answer the next `times` calls with this error instead (default: every call). */
   failure?: { type: string; status: number; message?: string; times?: number; inStream?: boolean };
+  /** What a reasoning model thinks before it answers (when it reasons); words stand in for tokens. */
+  reasoning?: string;
+  /** Claude's redacted thinking: the reasoning block carries opaque `redactedContent` instead of text. */
+  redactedReasoning?: boolean;
+}
+
+/**
+ * How a model reasons, as its family's page in the Bedrock user guide says: gpt-oss and DeepSeek-R1
+ * always stream their reasoning; Claude (extended thinking) and Nova 2 only when asked through
+ * `additionalModelRequestFields`. Claude signs its thinking; Nova 2 Lite redacts it to `[REDACTED]`.
+ */
+interface SimulatedReasoning {
+  when: 'always' | 'on-request';
+  /** The `additionalModelRequestFields` key the family takes (`thinking`, `reasoning_effort`, `reasoningConfig`). */
+  field?: 'thinking' | 'reasoning_effort' | 'reasoningConfig';
+  signed?: boolean;
+  redactedText?: boolean;
 }
 
 export interface SimulatedModel {
@@ -41,6 +60,9 @@ export interface SimulatedModel {
   lifecycle?: 'ACTIVE' | 'LEGACY';
   /** Geography-prefixed system profiles routing to this model, e.g. ['us']. */
   profiles?: string[];
+  reasoning?: SimulatedReasoning;
+  /** Service tiers beside `default` the model accepts in this region (`serviceTier.type`). */
+  serviceTiers?: ('priority' | 'flex')[];
 }
 
 type SimulatedJobStatus = 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
@@ -106,23 +128,57 @@ export interface SimulatedThroughput {
   status: 'Creating' | 'InService' | 'Updating' | 'Failed';
 }
 
+type DeploymentStatus = 'Creating' | 'Active' | 'Failed';
+
+/** A custom model deployment (on-demand inference of a custom model), created on the job clock. */
+export interface SimulatedDeployment {
+  arn: string;
+  name: string;
+  modelArn: string;
+  description?: string;
+  clientRequestToken?: string;
+  createdAtMs: number;
+  /** Creating until `readyAfterMs` on the job clock, then `outcome`. */
+  readyAfterMs: number;
+  outcome: 'Active' | 'Failed';
+  failureMessage?: string;
+}
+
+/** The Regions where a custom model can be deployed for on-demand inference (user guide, checked 2026-12). */
+const ON_DEMAND_DEPLOYMENT_REGIONS = new Set(['us-east-1', 'us-west-2']);
+/** Bases whose customizations deploy on demand: Nova Micro, Lite and Pro (user guide, checked 2026-12). */
+const ON_DEMAND_DEPLOYMENT_BASES = /^amazon\.nova-(micro|lite|pro)-v1:0/;
+
 export interface ReceivedCall {
   operation: 'Converse' | 'ConverseStream';
   invokedId: string;
   modelId: string;
   body: {
     messages: { role: string; content: Record<string, unknown>[] }[];
-    system?: { text: string }[];
+    system?: { text?: string; cachePoint?: { type: string } }[];
     inferenceConfig?: { maxTokens?: number; temperature?: number };
+    additionalModelRequestFields?: Record<string, unknown>;
+    serviceTier?: { type?: string };
   };
   authorization: string;
   receivedAt: number;
   firstTokenSentAt?: number;
+  /** When the first token of the answer itself (not its reasoning) was sent. */
+  firstAnswerTokenSentAt?: number;
   finishedAt?: number;
 }
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
+
+/** Claude 4.x on Bedrock: every one takes extended thinking (Bedrock user guide, "Extended thinking"). */
+const CLAUDE_4: [modelId: string, modelName: string][] = [
+  ['anthropic.claude-sonnet-4-5-20250929-v1:0', 'Claude Sonnet 4.5'],
+  ['anthropic.claude-haiku-4-5-20251001-v1:0', 'Claude Haiku 4.5'],
+  ['anthropic.claude-opus-4-5-20251101-v1:0', 'Claude Opus 4.5'],
+  ['anthropic.claude-opus-4-1-20250805-v1:0', 'Claude Opus 4.1'],
+  ['anthropic.claude-sonnet-4-20250514-v1:0', 'Claude Sonnet 4'],
+];
 
 export const DEFAULT_MODELS: SimulatedModel[] = [
   {
@@ -233,6 +289,102 @@ export const DEFAULT_MODELS: SimulatedModel[] = [
     outputModalities: ['TEXT'],
     inferenceTypesSupported: ['ON_DEMAND'],
   },
+  // The catalog of today (checked against the Bedrock user guide's model pages, 2026-12): Claude 4.x
+  // through `us.` and `global.` profiles, Nova 2, gpt-oss, DeepSeek, Qwen3, Llama 4, Pixtral. Reasoning
+  // and service tiers as each model's page and "Service tiers for optimizing performance and cost" say.
+  ...CLAUDE_4.map(
+    ([modelId, modelName]): SimulatedModel => ({
+      modelId,
+      modelName,
+      providerName: 'Anthropic',
+      inputModalities: ['TEXT', 'IMAGE'],
+      outputModalities: ['TEXT'],
+      inferenceTypesSupported: ['INFERENCE_PROFILE'],
+      profiles: ['us', 'global'],
+      reasoning: { when: 'on-request', field: 'thinking', signed: true },
+    }),
+  ),
+  {
+    modelId: 'amazon.nova-pro-v1:0',
+    modelName: 'Nova Pro',
+    providerName: 'Amazon',
+    inputModalities: ['TEXT', 'IMAGE', 'VIDEO'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['ON_DEMAND', 'INFERENCE_PROFILE'],
+    profiles: ['us'],
+    serviceTiers: ['priority', 'flex'],
+  },
+  {
+    modelId: 'amazon.nova-2-lite-v1:0',
+    modelName: 'Nova 2 Lite',
+    providerName: 'Amazon',
+    inputModalities: ['TEXT', 'IMAGE', 'VIDEO'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['INFERENCE_PROFILE'],
+    profiles: ['us', 'global'],
+    reasoning: { when: 'on-request', field: 'reasoningConfig', redactedText: true },
+    serviceTiers: ['priority', 'flex'],
+  },
+  ...(['120b', '20b'] as const).map(
+    (size): SimulatedModel => ({
+      modelId: `openai.gpt-oss-${size}-1:0`,
+      modelName: `gpt-oss-${size}`,
+      providerName: 'OpenAI',
+      inputModalities: ['TEXT'],
+      outputModalities: ['TEXT'],
+      inferenceTypesSupported: ['ON_DEMAND'],
+      reasoning: { when: 'always', field: 'reasoning_effort' },
+      serviceTiers: ['priority', 'flex'],
+    }),
+  ),
+  {
+    modelId: 'deepseek.r1-v1:0',
+    modelName: 'DeepSeek-R1',
+    providerName: 'DeepSeek',
+    inputModalities: ['TEXT'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['INFERENCE_PROFILE'],
+    profiles: ['us'],
+    reasoning: { when: 'always' },
+  },
+  {
+    modelId: 'deepseek.v3-v1:0',
+    modelName: 'DeepSeek-V3.1',
+    providerName: 'DeepSeek',
+    inputModalities: ['TEXT'],
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['ON_DEMAND'],
+    serviceTiers: ['priority', 'flex'],
+  },
+  ...[
+    ['qwen.qwen3-32b-v1:0', 'Qwen3 32B (dense)'],
+    ['qwen.qwen3-235b-a22b-2507-v1:0', 'Qwen3 235B A22B 2507'],
+  ].map(
+    ([modelId, modelName]): SimulatedModel => ({
+      modelId: modelId ?? '',
+      modelName: modelName ?? '',
+      providerName: 'Qwen',
+      inputModalities: ['TEXT'],
+      outputModalities: ['TEXT'],
+      inferenceTypesSupported: ['ON_DEMAND'],
+      serviceTiers: ['priority', 'flex'],
+    }),
+  ),
+  ...[
+    ['meta.llama4-maverick-17b-instruct-v1:0', 'Llama 4 Maverick 17B Instruct'],
+    ['meta.llama4-scout-17b-instruct-v1:0', 'Llama 4 Scout 17B Instruct'],
+    ['mistral.pixtral-large-2502-v1:0', 'Pixtral Large (25.02)'],
+  ].map(
+    ([modelId, modelName]): SimulatedModel => ({
+      modelId: modelId ?? '',
+      modelName: modelName ?? '',
+      providerName: modelId?.startsWith('meta.') ? 'Meta' : 'Mistral AI',
+      inputModalities: ['TEXT', 'IMAGE'],
+      outputModalities: ['TEXT'],
+      inferenceTypesSupported: ['INFERENCE_PROFILE'],
+      profiles: ['us'],
+    }),
+  ),
 ];
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
@@ -277,12 +429,112 @@ function requestProblem(body: ReceivedCall['body'], model: SimulatedModel): stri
   return undefined;
 }
 
+/**
+ * Checks of the tier and of the model's own request fields. Bedrock passes `additionalModelRequestFields`
+ * to the model, which refuses keys it does not know; Claude's thinking limits are Anthropic's
+ * ("Extended thinking" in the Bedrock user guide): a budget of at least 1,024 tokens, below max tokens,
+ * and no temperature other than 1.
+ */
+function modelFieldsProblem(body: ReceivedCall['body'], model: SimulatedModel): string | undefined {
+  const tier = body.serviceTier?.type;
+  if (tier && tier !== 'default' && !(model.serviceTiers ?? []).includes(tier as 'flex'))
+    return `The model ${model.modelId} doesn't support the ${tier} service tier in this Region. Try again with the default service tier.`;
+  const fields = body.additionalModelRequestFields ?? {};
+  const extra = Object.keys(fields).find((key) => key !== model.reasoning?.field);
+  if (extra)
+    return `The model returned the following errors: Malformed input request: extraneous key [${extra}] is not permitted, please reformat your input and try again.`;
+  const thinking = fields.thinking as { type?: string; budget_tokens?: number } | undefined;
+  if (thinking?.type === 'enabled') {
+    const budget = thinking.budget_tokens ?? 0;
+    if (budget < 1024)
+      return 'The model returned the following errors: thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
+    if ((body.inferenceConfig?.maxTokens ?? 0) <= budget)
+      return 'The model returned the following errors: `max_tokens` must be greater than `thinking.budget_tokens`.';
+    const temperature = body.inferenceConfig?.temperature;
+    if (temperature !== undefined && temperature !== 1)
+      return 'The model returned the following errors: `temperature` may only be set to 1 when thinking is enabled.';
+  }
+  const effort =
+    fields.reasoning_effort ??
+    (fields.reasoningConfig as { maxReasoningEffort?: unknown })?.maxReasoningEffort;
+  if (effort !== undefined && !['low', 'medium', 'high'].includes(String(effort)))
+    return `The model returned the following errors: reasoning effort must be one of low, medium, high; got ${String(effort)}.`;
+  return undefined;
+}
+
+/** Whether this call makes the model reason: always for some families, on request for others. */
+function reasonsOn(body: ReceivedCall['body'], model: SimulatedModel): boolean {
+  const reasoning = model.reasoning;
+  if (!reasoning) return false;
+  if (reasoning.when === 'always') return true;
+  const asked = body.additionalModelRequestFields?.[reasoning.field ?? ''] as { type?: string } | undefined;
+  return asked?.type === 'enabled';
+}
+
+type ReasoningDelta = { text: string } | { signature: string } | { redactedContent: string };
+
+/**
+ * What a reasoning model streams before its answer: its thought word by word (Nova 2 Lite sends
+ * `[REDACTED]` in its place), then Claude's signature; or Claude's redacted thinking as one opaque
+ * blob. Also the block a non-streamed Converse answer carries, and how many tokens it bills.
+ */
+function reasoningOf(
+  model: SimulatedModel,
+  script: ModelScript,
+): { deltas: ReasoningDelta[]; block: Record<string, unknown>; tokens: number } {
+  const signature = model.reasoning?.signed ? `sig-${randomUUID()}` : undefined;
+  if (script.redactedReasoning) {
+    const redactedContent = Buffer.from(`redacted-${randomUUID()}`).toString('base64');
+    return { deltas: [{ redactedContent }], block: { reasoningContent: { redactedContent } }, tokens: 40 };
+  }
+  const text = model.reasoning?.redactedText
+    ? '[REDACTED]'
+    : (script.reasoning ??
+      `The user asks a question.\nLet me weigh what matters most here.\nI will answer briefly and clearly.`);
+  const words = text.split(/(?<=\s)/);
+  const deltas: ReasoningDelta[] = [
+    ...words.map((word) => ({ text: word })),
+    ...(signature ? [{ signature }] : []),
+  ];
+  // A redacted thought is still billed: Nova 2 Lite charges for the reasoning it does not show.
+  const tokens = model.reasoning?.redactedText ? 60 : words.length;
+  return { deltas, block: { reasoningContent: { reasoningText: { text, signature } } }, tokens };
+}
+
+/** The emulator's tokenizer: about four characters a token of text, other blocks by their size. */
+function blockTokens(block: Record<string, unknown>): number {
+  if ('cachePoint' in block) return 0;
+  if (typeof block.text === 'string') return Math.ceil(block.text.length / 4);
+  return Math.ceil(JSON.stringify(block).length / 8);
+}
+
+/** Every block of a request in the order the model reads it: system first, then the messages. */
+function requestBlocks(body: Pick<ReceivedCall['body'], 'messages' | 'system'>): Record<string, unknown>[] {
+  return [...(body.system ?? []), ...(body.messages ?? []).flatMap((message) => message.content)];
+}
+
+/** Input tokens of a request, as both Converse's usage and CountTokens report them. */
+function requestTokens(body: Pick<ReceivedCall['body'], 'messages' | 'system'>): number {
+  return requestBlocks(body).reduce((sum, block) => sum + blockTokens(block), 0);
+}
+
+const PROMPT_CACHE_TTL_MS = 5 * 60_000;
+
+const DEPLOYMENTS_PATH = '/model-customization/custom-model-deployments';
+
+function deploymentOperation(method: string, pathname: string): string | undefined {
+  if (pathname === DEPLOYMENTS_PATH)
+    return method === 'POST' ? 'CreateCustomModelDeployment' : 'ListCustomModelDeployments';
+  if (!pathname.startsWith(`${DEPLOYMENTS_PATH}/`)) return undefined;
+  return method === 'DELETE' ? 'DeleteCustomModelDeployment' : 'GetCustomModelDeployment';
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const modelArn = (modelId: string) => `arn:aws:bedrock:${REGION}::foundation-model/${modelId}`;
 
 /** The wall-clock instant the job clock's zero stands for, so times are stable RFC 3339 strings. */
-const JOB_EPOCH = Date.parse('2026-11-20T09:00:00Z');
+export const JOB_EPOCH = Date.parse('2026-11-20T09:00:00Z');
 const rfc3339 = (clockMs: number) => new Date(JOB_EPOCH + clockMs).toISOString();
 /** How some third-party Bedrock stand-ins write times: not RFC 3339, which the SDK cannot read. */
 const spaced = (clockMs: number) =>
@@ -305,6 +557,13 @@ export class BedrockSimulator {
   readonly controlCalls: { operation: string; at: number }[] = [];
   readonly jobs: EmulatedJob[] = [];
   readonly throughputs: SimulatedThroughput[] = [];
+  readonly deployments: SimulatedDeployment[] = [];
+  /** Every CountTokens call, by the model ID it named. */
+  readonly tokenCounts: { modelId: string; inputTokens?: number }[] = [];
+  /** Cached prompt prefixes (model and prefix hash) and when each expires, as Bedrock's prompt cache. */
+  private readonly promptCache = new Map<string, number>();
+  /** The next deployment created ends Failed with this message. */
+  failNextDeployment?: string;
   /** Test-controlled time for customization jobs, in ms. */
   jobClockMs = 0;
   /** `spaced` writes the control plane's job and throughput times as `2026-11-20 09:00:00`. */
@@ -455,7 +714,29 @@ export class BedrockSimulator {
     };
   }
 
+  /** A deployment by ARN or name, with its status on the job clock. */
+  deploymentStatus(deployment: SimulatedDeployment): DeploymentStatus {
+    return this.jobClockMs - deployment.createdAtMs < deployment.readyAfterMs
+      ? 'Creating'
+      : deployment.outcome;
+  }
+
+  private findDeployment(identifier: string): SimulatedDeployment | undefined {
+    return this.deployments.find((entry) => entry.arn === identifier || entry.name === identifier);
+  }
+
+  /** The base model a deployment ARN serves; undefined for any other ID. */
+  private deployedBase(invokedId: string): SimulatedModel | undefined {
+    if (!invokedId.includes(':custom-model-deployment/')) return undefined;
+    const deployment = this.findDeployment(invokedId);
+    if (!deployment || this.deploymentStatus(deployment) !== 'Active') return undefined;
+    const base = deployment.modelArn.match(/:custom-model\/(.+)\/[^/]+$/)?.[1];
+    return this.models.find((model) => model.modelId === base);
+  }
+
   private resolveInvoked(invokedId: string): SimulatedModel | undefined {
+    const deployed = this.deployedBase(invokedId);
+    if (deployed) return deployed;
     const provisioned = invokedId.match(/:provisioned-model\/(.+)$/)?.[1];
     if (provisioned) {
       const throughput = this.throughputs.find(
@@ -475,7 +756,7 @@ export class BedrockSimulator {
     const path = String(headers[':path'] ?? '');
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
-    const match = path.match(/^\/model\/([^/]+)\/(converse-stream|converse)$/);
+    const match = path.match(/^\/model\/([^/]+)\/(converse-stream|converse|count-tokens)$/);
     const fail = (status: number, type: string, message: string) => {
       stream.respond({
         ':status': status,
@@ -486,6 +767,8 @@ export class BedrockSimulator {
       stream.end(JSON.stringify({ message }));
     };
     if (!match) return fail(404, 'UnknownOperationException', 'Unknown operation');
+    if (match[2] === 'count-tokens')
+      return this.countTokens(decodeURIComponent(match[1] ?? ''), chunks, stream, fail);
     const invokedId = decodeURIComponent(match[1] ?? '');
     const model = this.resolveInvoked(invokedId);
     const call: ReceivedCall = {
@@ -507,8 +790,10 @@ export class BedrockSimulator {
         `Invocation of model ID ${model.modelId} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
       );
     }
-    const invalid = requestProblem(call.body, model);
+    const invalid = requestProblem(call.body, model) ?? modelFieldsProblem(call.body, model);
     if (invalid) return fail(400, 'ValidationException', invalid);
+    const cached = this.promptCacheUsage(model, call.body);
+    if (typeof cached === 'string') return fail(400, 'ValidationException', cached);
     const script = this.scripts.get(model.modelId) ?? {};
     const failure =
       script.failure && (script.failure.times === undefined || script.failure.times > 0)
@@ -524,9 +809,19 @@ export class BedrockSimulator {
       script.answer ??
       `This is ${model.modelName} answering: ${'lorem ipsum '.repeat(8).trim()}.`;
     const words = answer.split(/(?<=\s)/);
+    const thought = reasonsOn(call.body, model) ? reasoningOf(model, script) : undefined;
     const inputTokens =
-      script.inputTokens ?? Math.max(1, Math.ceil(JSON.stringify(call.body.messages).length / 8));
-    const outputTokens = words.length;
+      script.inputTokens ?? Math.max(1, requestTokens(call.body) - cached.read - cached.write);
+    // Bedrock bills reasoning as output: its usage counts both, with no separate reasoning figure.
+    const outputTokens = words.length + (thought?.tokens ?? 0);
+    const tier = call.body.serviceTier?.type ? { serviceTier: { type: call.body.serviceTier.type } } : {};
+    // Usage names the cache figures whenever the request asked for caching, as Bedrock's does.
+    const usage = {
+      inputTokens,
+      outputTokens,
+      totalTokens: inputTokens + outputTokens + cached.read + cached.write,
+      ...(cached.asked ? { cacheReadInputTokens: cached.read, cacheWriteInputTokens: cached.write } : {}),
+    };
     const started = performance.now();
     if (call.operation === 'Converse') {
       await sleep(script.firstTokenMs ?? 0);
@@ -537,10 +832,16 @@ export class BedrockSimulator {
       });
       stream.end(
         JSON.stringify({
-          output: { message: { role: 'assistant', content: [{ text: answer }] } },
+          output: {
+            message: {
+              role: 'assistant',
+              content: [...(thought ? [thought.block] : []), { text: answer }],
+            },
+          },
           stopReason: script.stopReason ?? 'end_turn',
-          usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+          usage,
           metrics: { latencyMs: Math.round(performance.now() - started) },
+          ...tier,
         }),
       );
       return;
@@ -562,26 +863,105 @@ export class BedrockSimulator {
     }
     const perChunk = script.wordsPerChunk ?? 1;
     const gapMs = script.tokensPerSecond ? (1000 * perChunk) / script.tokensPerSecond : 0;
+    // Reasoning comes first, in a content block of its own; the answer's text block follows it.
+    const answerIndex = thought ? 1 : 0;
+    if (thought) {
+      for (const [index, delta] of thought.deltas.entries()) {
+        if (stream.destroyed) return;
+        if (index > 0 && gapMs > 0 && 'text' in delta) await sleep(gapMs);
+        call.firstTokenSentAt ??= performance.now();
+        stream.write(
+          frame('contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: delta } }),
+        );
+      }
+      stream.write(frame('contentBlockStop', { contentBlockIndex: 0 }));
+    }
     for (let index = 0; index < words.length && !stream.destroyed; index += perChunk) {
-      if (index > 0 && gapMs > 0) await sleep(gapMs);
+      if ((index > 0 || thought) && gapMs > 0) await sleep(gapMs);
       call.firstTokenSentAt ??= performance.now();
+      call.firstAnswerTokenSentAt ??= performance.now();
       stream.write(
         frame('contentBlockDelta', {
-          contentBlockIndex: 0,
+          contentBlockIndex: answerIndex,
           delta: { text: words.slice(index, index + perChunk).join('') },
         }),
       );
     }
     if (stream.destroyed) return;
-    stream.write(frame('contentBlockStop', { contentBlockIndex: 0 }));
+    stream.write(frame('contentBlockStop', { contentBlockIndex: answerIndex }));
     stream.write(frame('messageStop', { stopReason: script.stopReason ?? 'end_turn' }));
     stream.end(
       frame('metadata', {
-        usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+        usage,
         metrics: { latencyMs: Math.round(performance.now() - started) },
+        ...tier,
       }),
     );
     call.finishedAt = performance.now();
+  }
+
+  /**
+   * What Bedrock's prompt cache does with the request's `cachePoint` blocks: a checkpoint whose prefix
+   * reaches the model's minimum is cached; the longest prefix already cached is read (and its five
+   * minutes start again), the rest up to the last checkpoint written. A string is the refusal.
+   */
+  private promptCacheUsage(
+    model: SimulatedModel,
+    body: ReceivedCall['body'],
+  ): { asked: boolean; read: number; write: number } | string {
+    const blocks = requestBlocks(body);
+    const points = blocks.filter((block) => 'cachePoint' in block).length;
+    if (points === 0) return { asked: false, read: 0, write: 0 };
+    const caching = promptCachingOf(model.modelId);
+    if (!caching)
+      return 'You invoked an unsupported model or your request did not allow prompt caching. See the documentation for more information.';
+    if (points > MAX_CACHE_POINTS)
+      return `A maximum of ${MAX_CACHE_POINTS} cache points may be provided. Found ${points}.`;
+    const checkpoints: { key: string; tokens: number }[] = [];
+    const hash = createHash('sha256').update(model.modelId);
+    let tokens = 0;
+    for (const block of blocks) {
+      if (!('cachePoint' in block)) {
+        hash.update(JSON.stringify(block));
+        tokens += blockTokens(block);
+      } else if (tokens >= caching.minTokens) checkpoints.push({ key: hash.copy().digest('hex'), tokens });
+    }
+    const now = Date.now();
+    const hit = checkpoints.findLast((point) => (this.promptCache.get(point.key) ?? 0) > now);
+    const last = checkpoints.at(-1);
+    for (const point of checkpoints) this.promptCache.set(point.key, now + PROMPT_CACHE_TTL_MS);
+    const read = hit?.tokens ?? 0;
+    return { asked: true, read, write: (last?.tokens ?? 0) - read };
+  }
+
+  /** CountTokens: the input tokens Converse would bill for the same request, for the models that count. */
+  private countTokens(
+    modelId: string,
+    chunks: Buffer[],
+    stream: http2.ServerHttp2Stream,
+    fail: (status: number, type: string, message: string) => void,
+  ): void {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+      input?: { converse?: Pick<ReceivedCall['body'], 'messages' | 'system'> };
+    };
+    const model = this.models.find((entry) => entry.modelId === modelId);
+    this.tokenCounts.push({ modelId });
+    const converse = body.input?.converse;
+    const refusal = !model
+      ? 'The provided model identifier is invalid.'
+      : !countsTokens(modelId)
+        ? "The provided model doesn't support counting tokens."
+        : !converse?.messages?.length
+          ? 'The input must contain a converse request with messages.'
+          : undefined;
+    if (refusal || !converse) {
+      fail(400, 'ValidationException', refusal ?? '');
+      return;
+    }
+    const inputTokens = requestTokens(converse);
+    this.tokenCounts[this.tokenCounts.length - 1] = { modelId, inputTokens };
+    stream.respond({ ':status': 200, 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() });
+    stream.end(JSON.stringify({ inputTokens }));
   }
 
   private async handleControl(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
@@ -608,7 +988,7 @@ export class BedrockSimulator {
           : 'ListModelCustomizationJobs'
       : url.pathname === '/provisioned-model-throughputs'
         ? 'ListProvisionedModelThroughputs'
-        : url.pathname;
+        : (deploymentOperation(request.method ?? 'GET', url.pathname) ?? url.pathname);
     this.controlCalls.push({ operation, at: performance.now() });
     if (this.throttleControl > 0) {
       this.throttleControl -= 1;
@@ -617,6 +997,12 @@ export class BedrockSimulator {
         { message: 'Too many requests, please wait before trying again.' },
         'ThrottlingException',
       );
+    }
+    if (url.pathname.startsWith(DEPLOYMENTS_PATH)) {
+      const region = String(request.headers.authorization ?? '').match(
+        /Credential=[^/]+\/\d+\/([^/]+)\//,
+      )?.[1];
+      return this.handleDeployments(operation, url, body, region ?? REGION, send);
     }
     if (jobPath)
       return this.handleJobs(request.method ?? 'GET', url, jobPath[1], Boolean(jobPath[2]), body, send);
@@ -674,6 +1060,133 @@ export class BedrockSimulator {
       return;
     }
     send(404, { message: `No route for ${request.method} ${url.pathname}` }, 'ResourceNotFoundException');
+  }
+
+  private deploymentView(deployment: SimulatedDeployment, detailed: boolean): Record<string, unknown> {
+    const status = this.deploymentStatus(deployment);
+    const common = {
+      customModelDeploymentArn: deployment.arn,
+      modelArn: deployment.modelArn,
+      createdAt: this.time(deployment.createdAtMs),
+      status,
+      lastUpdatedAt: this.time(
+        deployment.createdAtMs + (status === 'Creating' ? 0 : deployment.readyAfterMs),
+      ),
+      failureMessage: status === 'Failed' ? deployment.failureMessage : undefined,
+    };
+    return detailed
+      ? { ...common, modelDeploymentName: deployment.name, description: deployment.description }
+      : { ...common, customModelDeploymentName: deployment.name };
+  }
+
+  /** CreateCustomModelDeployment, Get…, List… and Delete…, as the API reference describes them. */
+  private handleDeployments(
+    operation: string,
+    url: URL,
+    body: Record<string, unknown>,
+    region: string,
+    send: (status: number, answer: unknown, errorType?: string) => void,
+  ) {
+    const identifier = decodeURIComponent(url.pathname.slice(DEPLOYMENTS_PATH.length + 1));
+    if (operation === 'ListCustomModelDeployments') {
+      const query = url.searchParams;
+      const descending = query.get('sortOrder') !== 'Ascending';
+      const matching = this.deployments
+        .filter(
+          (entry) =>
+            (!query.get('statusEquals') || this.deploymentStatus(entry) === query.get('statusEquals')) &&
+            (!query.get('nameContains') || entry.name.includes(query.get('nameContains') ?? '')) &&
+            (!query.get('modelArnEquals') || entry.modelArn === query.get('modelArnEquals')),
+        )
+        .sort((a, b) => (descending ? b.createdAtMs - a.createdAtMs : a.createdAtMs - b.createdAtMs));
+      const start = Number(query.get('nextToken') ?? 0);
+      const max = Number(query.get('maxResults') ?? 100);
+      return send(200, {
+        modelDeploymentSummaries: matching
+          .slice(start, start + max)
+          .map((entry) => this.deploymentView(entry, false)),
+        nextToken: start + max < matching.length ? String(start + max) : undefined,
+      });
+    }
+    if (operation === 'CreateCustomModelDeployment') {
+      const token = body.clientRequestToken === undefined ? undefined : String(body.clientRequestToken);
+      const again = token && this.deployments.find((entry) => entry.clientRequestToken === token);
+      if (again) return send(202, { customModelDeploymentArn: again.arn });
+      const name = String(body.modelDeploymentName ?? '');
+      const modelArn = String(body.modelArn ?? '');
+      const job = this.jobs.find(
+        (entry) =>
+          this.phaseOf(entry).status === 'Completed' &&
+          modelArn.endsWith(`:custom-model/${entry.baseModelId}/${entry.customModelName}`),
+      );
+      if (!ON_DEMAND_DEPLOYMENT_REGIONS.has(region))
+        return send(
+          400,
+          { message: `Custom model deployment is not supported in ${region}.` },
+          'ValidationException',
+        );
+      if (!job)
+        return send(
+          404,
+          { message: `The specified model ${modelArn} was not found.` },
+          'ResourceNotFoundException',
+        );
+      if (!ON_DEMAND_DEPLOYMENT_BASES.test(job.baseModelId))
+        return send(
+          400,
+          {
+            message: `The model ${modelArn} doesn't support on-demand deployment. Use Provisioned Throughput instead.`,
+          },
+          'ValidationException',
+        );
+      if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(name) || name.length > 63)
+        return send(
+          400,
+          {
+            message: `1 validation error detected: Value '${name}' at 'modelDeploymentName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([0-9a-zA-Z][_-]?){1,63}$`,
+          },
+          'ValidationException',
+        );
+      if (this.deployments.some((entry) => entry.name === name))
+        return send(400, { message: `A deployment named ${name} already exists.` }, 'ValidationException');
+      const failureMessage = this.failNextDeployment;
+      this.failNextDeployment = undefined;
+      const deployment: SimulatedDeployment = {
+        arn: `arn:aws:bedrock:${region}:${ACCOUNT}:custom-model-deployment/${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+        name,
+        modelArn,
+        description: body.description === undefined ? undefined : String(body.description),
+        clientRequestToken: token,
+        createdAtMs: this.jobClockMs,
+        readyAfterMs: 60_000,
+        outcome: failureMessage ? 'Failed' : 'Active',
+        failureMessage,
+      };
+      this.deployments.push(deployment);
+      return send(202, { customModelDeploymentArn: deployment.arn });
+    }
+    const deployment = this.findDeployment(identifier);
+    if (!deployment)
+      return send(
+        404,
+        { message: `Could not find a custom model deployment: ${identifier}` },
+        'ResourceNotFoundException',
+      );
+    if (operation === 'GetCustomModelDeployment') return send(200, this.deploymentView(deployment, true));
+    if (operation === 'DeleteCustomModelDeployment') {
+      // The API reference lists ConflictException for a deployment in a state that cannot be deleted.
+      if (this.deploymentStatus(deployment) === 'Creating')
+        return send(
+          400,
+          {
+            message: `The deployment ${deployment.name} is being created and can't be deleted until it is Active or Failed.`,
+          },
+          'ConflictException',
+        );
+      this.deployments.splice(this.deployments.indexOf(deployment), 1);
+      return send(200, {});
+    }
+    send(404, { message: 'No such operation' }, 'ResourceNotFoundException');
   }
 
   private handleJobs(

@@ -40,14 +40,15 @@ const textOf = (value: unknown): string =>
 /** Slack's Block Kit limits as Slack enforces them; returns Slack's error code, or undefined. */
 export function blockKitError(
   args: Record<string, unknown>,
-  surface: 'message' | 'modal' = 'message',
+  surface: 'message' | 'modal' | 'home' = 'message',
 ): string | undefined {
   const text = typeof args.text === 'string' ? args.text : '';
   if (text.length > 40_000) return 'msg_too_long';
   const blocks = args.blocks as Block[] | undefined;
   if (blocks === undefined) return undefined;
   if (!Array.isArray(blocks)) return 'invalid_blocks_format';
-  if (blocks.length > (surface === 'modal' ? 100 : 50)) return 'invalid_blocks';
+  // Messages hold 50 blocks; modals and Home tabs 100.
+  if (blocks.length > (surface === 'message' ? 50 : 100)) return 'invalid_blocks';
   let total = 0;
   const buttonOk = (element: Record<string, unknown>) =>
     textOf(element).length <= 75 &&
@@ -90,6 +91,30 @@ export function blockKitError(
           const id = String(element.action_id ?? '');
           if (id && actionIds.has(id)) return 'invalid_blocks';
           actionIds.add(id);
+        }
+        break;
+      }
+      case 'context_actions': {
+        // Feedback buttons and icon buttons under a message's content: 1–5 elements, messages only.
+        if (surface !== 'message') return 'invalid_blocks';
+        const elements = (block.elements as Record<string, unknown>[]) ?? [];
+        if (!Array.isArray(elements) || elements.length === 0 || elements.length > 5) return 'invalid_blocks';
+        for (const element of elements) {
+          if (String(element.action_id ?? '').length > 255) return 'invalid_blocks';
+          if (element.type === 'feedback_buttons') {
+            for (const side of ['positive_button', 'negative_button']) {
+              const half = element[side] as Record<string, unknown> | undefined;
+              const label = half?.text as Record<string, unknown> | undefined;
+              if (!half || label?.type !== 'plain_text') return 'invalid_blocks';
+              const body = String(label.text ?? '');
+              if (body.length === 0 || body.length > 75) return 'invalid_blocks';
+              if (typeof half.value !== 'string' || half.value.length === 0 || half.value.length > 2000)
+                return 'invalid_blocks';
+              if (String(half.accessibility_label ?? '').length > 75) return 'invalid_blocks';
+            }
+          } else if (element.type === 'icon_button') {
+            if (!element.icon || textOf(element.text).length === 0) return 'invalid_blocks';
+          } else return 'invalid_blocks';
         }
         break;
       }
@@ -184,6 +209,11 @@ export function mentionsIn(sent: object): string[] {
   return found;
 }
 
+/** What the playground's page follows: every answered Web API call, and every response_url post. */
+export type SlackTraffic =
+  | { kind: 'call'; call: RecordedCall }
+  | { kind: 'response'; responseId: string; body: Record<string, unknown> };
+
 /** A message as conversations.replies returns it. */
 export interface StoredMessage {
   ts: string;
@@ -219,6 +249,10 @@ export class LocalSlack {
   readonly users = new Map<string, string>();
   /** Members of each user group, for usergroups.users.list. */
   readonly userGroups = new Map<string, string[]>();
+  /** Each person's Home tab as last published (views.publish). */
+  readonly homes = new Map<string, Record<string, unknown>>();
+  /** The app's Home tab (the manifest's `home_tab_enabled`); off, views.publish answers `not_enabled`. */
+  homeTabEnabled = true;
   /** Slack's one-call-a-minute limit on conversations.replies; tests of many recoveries lift it. */
   limitReplies = true;
   /** The bot token files must be fetched with; anything else gets Slack's sign-in page. */
@@ -231,6 +265,7 @@ export class LocalSlack {
   private readonly queued = new Map<string, QueuedAnswer[]>();
   private readonly down = new Map<string, number>();
   private server?: http.Server;
+  private readonly observers = new Set<(traffic: SlackTraffic) => void>();
   private nextTs = 1_700_000_000_000_100;
   url = '';
 
@@ -289,6 +324,17 @@ export class LocalSlack {
     const list = this.queued.get(method) ?? [];
     for (let index = 0; index < times; index++) list.push(entry);
     this.queued.set(method, list);
+  }
+
+  /** Follows the traffic as it is answered; returns the function that stops following. */
+  observe(observer: (traffic: SlackTraffic) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  /** A new message timestamp, in the same sequence as the bot's, for a message a person posts. */
+  newTs(): string {
+    return (this.nextTs++ / 1e6).toFixed(6);
   }
 
   /** A message a person posted, as Slack would hold it (tests send the matching event themselves). */
@@ -366,7 +412,10 @@ export class LocalSlack {
       const body = JSON.parse(raw || '{}') as Record<string, unknown>;
       this.recordPings('response_url', path, body);
       this.responses.push({ path, body, at: performance.now() });
-      return json(200, { ok: true });
+      json(200, { ok: true });
+      const responseId = path.slice('/response/'.length);
+      for (const observer of this.observers) observer({ kind: 'response', responseId, body });
+      return;
     }
     if (path.startsWith('/upload/v1/')) {
       // Slack's upload URL takes the bytes raw or as multipart form data, and answers in plain text.
@@ -420,6 +469,7 @@ export class LocalSlack {
     }
     call.response = this.answer(method, args);
     json(200, call.response);
+    for (const observer of this.observers) observer({ kind: 'call', call });
   }
 
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
@@ -444,14 +494,15 @@ export class LocalSlack {
         const invalid = blockKitError(args);
         if (invalid) return { ok: false, error: invalid };
         if (method === 'chat.postEphemeral') return { ok: true, message_ts: String(this.nextTs++ / 1e6) };
-        const ts = method === 'chat.update' ? String(args.ts) : (this.nextTs++ / 1e6).toFixed(6);
+        const ts = method === 'chat.update' ? String(args.ts) : this.newTs();
         this.remember(channel, ts, args);
         return { ok: true, channel, ts, message: { text: args.text, blocks: args.blocks, ts } };
       }
+      case 'views.publish':
+        return this.publishHome(args);
       case 'views.open':
       case 'views.update':
-      case 'views.push':
-      case 'views.publish': {
+      case 'views.push': {
         const view = args.view as Record<string, unknown> | undefined;
         const invalid = view ? blockKitError(view, 'modal') : 'invalid_arguments';
         if (invalid) return { ok: false, error: invalid };
@@ -521,6 +572,35 @@ export class LocalSlack {
       default:
         return { ok: true };
     }
+  }
+
+  /**
+   * views.publish as Slack answers it: the Home tab must be enabled for the app (`not_enabled`), a
+   * `home` view for a `user_id` (else `invalid_arguments`), within 100 blocks and 250 kB
+   * (`view_too_large`), and a `hash` given must be the one the current view has (`hash_conflict`).
+   */
+  private publishHome(args: Record<string, unknown>): Record<string, unknown> {
+    const view = args.view as Record<string, unknown> | undefined;
+    const userId = typeof args.user_id === 'string' ? args.user_id : '';
+    if (!view || typeof view !== 'object' || !userId || view.type !== 'home')
+      return { ok: false, error: 'invalid_arguments' };
+    if (!this.homeTabEnabled) return { ok: false, error: 'not_enabled' };
+    if (Buffer.byteLength(JSON.stringify(view)) > 250_000) return { ok: false, error: 'view_too_large' };
+    const invalid = blockKitError(view, 'home');
+    if (invalid) return { ok: false, error: invalid };
+    const current = this.homes.get(userId);
+    if (typeof args.hash === 'string' && current && args.hash !== current.hash)
+      return { ok: false, error: 'hash_conflict' };
+    const published = {
+      ...view,
+      id: current?.id ?? `VH${this.homes.size + 1}`,
+      team_id: 'T0001',
+      hash: `${Math.floor(Date.now() / 1000)}.${this.calls.length}`,
+      app_id: 'A0001',
+      bot_id: 'BBOT',
+    };
+    this.homes.set(userId, published);
+    return { ok: true, view: published };
   }
 
   private recordPings(method: string, channel: string, message: Record<string, unknown>): void {

@@ -69,6 +69,42 @@ export const keys = {
     ttlSeconds: 0,
   }),
 
+  // Feedback (thumbs on one answer)
+  /** One person's feedback on one answer, counted once; kept as long as the answer can be acted on. */
+  feedbackGiven: (answer: string, userId: string, ttlSeconds: number): StoreKey => ({
+    key: `feedback:${answer}:${userId}`,
+    ttlSeconds,
+  }),
+
+  // Usage per model, what App Home shows
+  /** One person's requests, tokens and cost per model in a UTC day; kept a second day, like spend. */
+  dailyUsage: (teamId: string, who: string, day: string): StoreKey => ({
+    key: `usage:${teamId}:${who}:${day}`,
+    ttlSeconds: 2 * DAY,
+  }),
+  /** The same per UTC month (`2026-12`); kept into the next month, so last month reads until it ends. */
+  monthlyUsage: (teamId: string, who: string, month: string): StoreKey => ({
+    key: `usage:${teamId}:${who}:${month}`,
+    ttlSeconds: 62 * DAY,
+  }),
+
+  // App Home
+  /**
+   * What each person's Home tab last showed (a hash), so opening it again publishes nothing when
+   * nothing changed; a day at most, after which the next open publishes afresh.
+   */
+  homeShown: (teamId: string, userId: string): StoreKey => ({
+    key: `home:${teamId}:${userId}`,
+    ttlSeconds: DAY,
+  }),
+
+  // Channel settings
+  /** A channel's default compare set, chat model and system prompt: a year after they were last saved. */
+  channelSettings: (teamId: string, channelId: string): StoreKey => ({
+    key: `channel-settings:${teamId}:${channelId}`,
+    ttlSeconds: 365 * DAY,
+  }),
+
   // Evaluations: kept as long as conversations (CONVERSATION_TTL_DAYS), so results stay readable
   /** What was asked: the set's rows, the models, the judge, the estimate; written once. */
   evaluation: (id: string, ttlSeconds: number): StoreKey => ({ key: `evaluation:${id}`, ttlSeconds }),

@@ -65,10 +65,14 @@ export class UsageGuard {
     return ok(undefined);
   }
 
+  /** What `userId` has spent today (UTC), against the daily cap. */
+  spentToday(teamId: string, userId: string): Promise<number> {
+    return this.store.readTotal(keys.dailySpend(teamId, userId, dayOf(this.now())).key);
+  }
+
   /** Today's spend and the cap (0: no cap), for a cost estimate checked before anything is spent. */
   async budget(teamId: string, userId: string): Promise<{ spentUsd: number; capUsd: number }> {
-    const spentUsd = await this.store.readTotal(keys.dailySpend(teamId, userId, dayOf(this.now())).key);
-    return { spentUsd, capUsd: this.limits.dailySpendCapUsd };
+    return { spentUsd: await this.spentToday(teamId, userId), capUsd: this.limits.dailySpendCapUsd };
   }
 
   async recordSpend(teamId: string, userId: string, usd: number): Promise<void> {

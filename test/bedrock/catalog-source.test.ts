@@ -1,6 +1,6 @@
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CatalogSource } from '../../src/bedrock/catalog.js';
+import { Catalog, CatalogSource } from '../../src/bedrock/catalog.js';
 import { createLogger } from '../../src/logger.js';
 import { BedrockSimulator } from '../../src/playground/bedrock-simulator.js';
 import { keys } from '../../src/store/keys.js';
@@ -61,5 +61,24 @@ describe('the model catalog source', () => {
     expect(listCalls() - before).toBe(1);
     expect(catalog.find('nova-micro')?.model.modelId).toBe('amazon.nova-micro-v1:0');
     expect(logs.lines.join('\n')).toContain('does not match its shape');
+  });
+
+  it('names today’s models the way people say them, and `sonnet` is the newest Sonnet there is', async () => {
+    const catalog = await source.load();
+    const invoked = (name: string) => catalog.find(name)?.invokeId;
+    expect(invoked('gpt-oss-120b')).toBe('openai.gpt-oss-120b-1:0');
+    expect(invoked('deepseek-r1')).toBe('us.deepseek.r1-v1:0');
+    expect(invoked('sonnet-4.5')).toBe('us.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(invoked('nova-2-lite')).toBe('us.amazon.nova-2-lite-v1:0');
+    expect(invoked('sonnet')).toBe('us.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(invoked('global.anthropic.claude-sonnet-4-5-20250929-v1:0')).toBe(
+      'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    );
+    const labels = [
+      'openai.gpt-oss-120b-1:0',
+      'deepseek.r1-v1:0',
+      'anthropic.claude-sonnet-4-5-20250929-v1:0',
+    ].map((id) => Catalog.shortName(catalog.models.find((model) => model.modelId === id)!));
+    expect(labels).toEqual(['gpt-oss-120b', 'deepseek-r1', 'claude-sonnet-4.5']);
   });
 });

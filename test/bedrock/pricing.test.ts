@@ -40,4 +40,39 @@ describe('PRICES_FILE', () => {
     const prices = PriceBook.fromFile(path);
     expect(prices.ok && prices.value.cost(['custom'], 1_000_000, 1_000_000)).toBe(3);
   });
+
+  it('prices a provisioned throughput per model unit and hour only where the file says so', () => {
+    const path = file(
+      'hourly.json',
+      '{"custom": {"inputPerMillionUsd": 1, "outputPerMillionUsd": 2, "provisionedPerHourUsd": 21.18}}',
+    );
+    const prices = PriceBook.fromFile(path);
+    expect(prices.ok && prices.value.provisionedPerHour('custom')).toBe(21.18);
+    expect(prices.ok && prices.value.provisionedPerHour('amazon.nova-micro-v1:0')).toBeUndefined();
+  });
+});
+
+describe('prompt-cache tokens', () => {
+  const book = new PriceBook();
+  const haiku = 'anthropic.claude-3-5-haiku-20241022-v1:0';
+
+  it('prices cache reads at a tenth of input and writes at a premium, as Bedrock bills Claude', () => {
+    // $0.80 input, $0.08 cache read, $1.00 cache write, $4.00 output per million tokens.
+    expect(book.cost([haiku], 1_000_000, 0, { readTokens: 1_000_000, writeTokens: 1_000_000 })).toBeCloseTo(
+      1.88,
+    );
+    expect(book.cost([haiku], 0, 0, { readTokens: 1_000_000, writeTokens: 0 })).toBeCloseTo(0.08);
+  });
+
+  it('prices an override’s cache tokens as input when it names no cache prices, never as free', () => {
+    const path = file(
+      'cache.json',
+      '{"my-model": {"inputPerMillionUsd": 2, "outputPerMillionUsd": 8, "cacheReadPerMillionUsd": 0.2}}',
+    );
+    const priced = PriceBook.fromFile(path);
+    if (!priced.ok) throw new Error('expected a price book');
+    expect(
+      priced.value.cost(['my-model'], 0, 0, { readTokens: 1_000_000, writeTokens: 1_000_000 }),
+    ).toBeCloseTo(2.2);
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkAttachments } from '../../src/bedrock/attachments.js';
 import { documentName, toMessages } from '../../src/bedrock/messages.js';
-import { fitToWindow } from '../../src/chat/history.js';
+import { fitToWindow, fitToWindowCounted } from '../../src/chat/history.js';
 import type { ConversationTurn } from '../../src/store/types.js';
 
 const user = (text: string, author?: string): ConversationTurn => ({ role: 'user', text, author });
@@ -108,5 +108,44 @@ describe('checking attachments against Bedrock’s limits before downloading', (
       expect.stringContaining('*movie.mov* is not a format Bedrock reads'),
       '*doc5.txt* was left out: Bedrock takes at most 5 documents a message.',
     ]);
+  });
+});
+
+describe('trimming with Bedrock’s count', () => {
+  // Ten turns of 300 characters: 100 tokens each by characters/3.
+  const turns = Array.from({ length: 10 }, (_, index) =>
+    index % 2 === 0 ? user(`${index}${'u'.repeat(299)}`) : assistant(`${index}${'a'.repeat(299)}`),
+  );
+  /** A model whose tokens run 4 characters each: 75 a turn. */
+  const countAt4 = async (kept: ConversationTurn[]) =>
+    kept.reduce((sum, turn) => sum + turn.text.length / 4, 0);
+
+  it('does not ask while the estimate is well inside the window', async () => {
+    let asked = 0;
+    const window = await fitToWindowCounted(turns, 5_000, 0, async (kept) => {
+      asked += 1;
+      return countAt4(kept);
+    });
+    expect(asked).toBe(0);
+    expect(window).toMatchObject({ dropped: 0, fits: true, counted: false });
+  });
+
+  it('keeps every turn the count says fits, where the estimate would drop some', async () => {
+    expect(fitToWindow(turns, 800).dropped).toBeGreaterThan(0);
+    const window = await fitToWindowCounted(turns, 800, 0, countAt4);
+    expect(window).toMatchObject({ dropped: 0, fits: true, counted: true });
+  });
+
+  it('keeps as many newest turns as the count allows, starting with a user turn', async () => {
+    const window = await fitToWindowCounted(turns, 500, 0, countAt4);
+    expect(window.counted).toBe(true);
+    expect(window.turns[0]?.role).toBe('user');
+    expect(await countAt4(window.turns)).toBeLessThanOrEqual(500);
+    expect(window.turns.length).toBeGreaterThan(fitToWindow(turns, 500).turns.length);
+  });
+
+  it('falls back to the estimate when the model cannot count', async () => {
+    const window = await fitToWindowCounted(turns, 500, 0, async () => undefined);
+    expect(window).toEqual({ ...fitToWindow(turns, 500), counted: false });
   });
 });

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatTurns, type EarlierTurns, type TurnRequest } from '../../src/chat/turn.js';
+import { ChannelDefaults } from '../../src/defaults/channel-settings.js';
+import { silentLogger } from '../../src/logger.js';
 import { failed, ok, problem } from '../../src/result.js';
 import { keys } from '../../src/store/keys.js';
 import { type ConversationStore, StoreUnavailableError } from '../../src/store/types.js';
 import { UsageGuard } from '../../src/usage/guard.js';
+import { UsageLedger } from '../../src/usage/ledger.js';
 import { type ChatBench, startChatBench } from './bedrock-bench.js';
 
 let bench: ChatBench;
@@ -32,7 +35,9 @@ function turns(conversations: ConversationStore = bench.store) {
   const chat = new ChatTurns({
     service: bench.service({ conversations }),
     guard: new UsageGuard(bench.store, limits, () => new Date(`${TODAY}T12:00:00Z`)),
+    usage: new UsageLedger(bench.store, () => new Date(`${TODAY}T12:00:00Z`)),
     preferences: bench.store,
+    channels: new ChannelDefaults(bench.store, silentLogger),
     defaultModel: 'nova-micro',
     retryLater: (booking) => retries.push(booking),
   });
@@ -55,6 +60,13 @@ function ask(text: string, earlier?: EarlierTurns): TurnRequest {
 const spentToday = (request: TurnRequest) =>
   bench.store.readTotal(keys.dailySpend(request.teamId, request.userId, TODAY).key);
 
+const usageToday = (request: TurnRequest) =>
+  new UsageLedger(bench.store, () => new Date(`${TODAY}T12:00:00Z`)).report(
+    request.teamId,
+    request.userId,
+    'day',
+  );
+
 describe('a chat turn', () => {
   it('answers, stores the conversation and books the turn’s cost once', async () => {
     bench.bedrock.script('amazon.nova-micro-v1:0', { answer: 'Glacier is for archives.' });
@@ -72,6 +84,12 @@ describe('a chat turn', () => {
     const cost = outcome.ok && outcome.value.kind === 'answered' ? outcome.value.reply.costUsd : undefined;
     expect(cost).toBeGreaterThan(0);
     expect(await spentToday(request)).toBeCloseTo(cost!, 12);
+    const usage = await usageToday(request);
+    expect(usage.models).toEqual([
+      expect.objectContaining({ modelId: 'amazon.nova-micro-v1:0', requests: 1, unpricedRequests: 0 }),
+    ]);
+    expect(usage.costUsd).toBeCloseTo(cost!, 9);
+    expect(usage.outputTokens).toBeGreaterThan(0);
     expect(streamed.at(-1)).toEqual(['Glacier is for archives.', 'Nova Micro']);
     const stored = await bench.store.getConversation(request.conversationId);
     expect(stored?.turns.map((turn) => turn.text)).toEqual(['What is Glacier?', 'Glacier is for archives.']);
@@ -100,6 +118,7 @@ describe('a chat turn', () => {
     await retries[0]!();
 
     expect(await spentToday(request)).toBeCloseTo(cost!, 12);
+    expect((await usageToday(request)).requests).toBe(1);
     expect((await bench.store.getConversation(request.conversationId))?.turns).toHaveLength(2);
   });
 

@@ -5,6 +5,7 @@ import { MemoryBackend } from '../../src/store/memory-backend.js';
 import { storeOn } from '../../src/store/store.js';
 import { StoreUnavailableError } from '../../src/store/types.js';
 import { UsageGuard } from '../../src/usage/guard.js';
+import { UsageLedger, WORKSPACE } from '../../src/usage/ledger.js';
 import { compareRun, modelRun } from './fixtures.js';
 
 describe('booking a finished compare', () => {
@@ -25,7 +26,8 @@ describe('booking a finished compare', () => {
         await leaderboard.recordRun(run);
       },
     };
-    const booking = new CompareBooking({ spend: guard, leaderboard: flakyLeaderboard });
+    const usage = new UsageLedger(store, () => now);
+    const booking = new CompareBooking({ spend: guard, leaderboard: flakyLeaderboard, usage });
     const run = compareRun([
       modelRun('nova-micro', { costUsd: 0.25 }),
       modelRun('nova-lite', { costUsd: 0.5 }),
@@ -39,5 +41,11 @@ describe('booking a finished compare', () => {
 
     expect(await store.readTotal('spend:T1:U1:2026-11-25')).toBe(0.75);
     expect((await leaderboard.standings('T1')).map((standing) => standing.runs)).toEqual([1, 1]);
+    const today = await usage.report('T1', 'U1', 'day');
+    expect(today.models.map(({ modelId, requests, costUsd }) => ({ modelId, requests, costUsd }))).toEqual([
+      { modelId: 'nova-lite', requests: 1, costUsd: 0.5 },
+      { modelId: 'nova-micro', requests: 1, costUsd: 0.25 },
+    ]);
+    expect((await usage.report('T1', WORKSPACE, 'month')).costUsd).toBe(0.75);
   });
 });

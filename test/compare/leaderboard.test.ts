@@ -69,4 +69,25 @@ describe('the compare leaderboard', () => {
     expect(standing?.runs).toBe(1);
     expect(standing?.medianCostUsd).toBeUndefined();
   });
+
+  it('keeps thumbs apart from wins, and lists a model that only got thumbs', async () => {
+    await leaderboard.recordRun(compareRun([modelRun('nova-micro')]));
+    await leaderboard.recordFeedback('T1', 'nova-micro', 'up');
+    await leaderboard.recordFeedback('T1', 'nova-micro', 'down');
+    await leaderboard.recordFeedback('T1', 'haiku', 'up');
+
+    const standings = await leaderboard.standings('T1');
+    expect(
+      standings.map(({ modelId, wins, runs, thumbsUp, thumbsDown }) => ({
+        modelId,
+        wins,
+        runs,
+        thumbsUp,
+        thumbsDown,
+      })),
+    ).toEqual([
+      { modelId: 'nova-micro', wins: 0, runs: 1, thumbsUp: 1, thumbsDown: 1 },
+      { modelId: 'haiku', wins: 0, runs: 0, thumbsUp: 1, thumbsDown: 0 },
+    ]);
+  });
 });

@@ -29,3 +29,23 @@ export function tableRows(blocks: unknown): string[][] {
     | undefined;
   return table ? table.rows.map((row) => row.map((cell) => cell.text ?? '')) : [];
 }
+
+type FeedbackElement = {
+  type: string;
+  action_id: string;
+  positive_button: { value: string };
+  negative_button: { value: string };
+};
+
+/** The feedback buttons of a message, in order: each one's action ID and its 👍 and 👎 values. */
+export function feedbackButtons(blocks: unknown): { actionId: string; up: string; down: string }[] {
+  return ((blocks as { type: string; elements?: FeedbackElement[] }[]) ?? [])
+    .filter((block) => block.type === 'context_actions')
+    .flatMap((block) => block.elements ?? [])
+    .filter((element) => element.type === 'feedback_buttons')
+    .map((element) => ({
+      actionId: element.action_id,
+      up: element.positive_button.value,
+      down: element.negative_button.value,
+    }));
+}

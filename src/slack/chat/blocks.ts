@@ -2,8 +2,10 @@ import type { KnownBlock } from '@slack/types';
 import { timedOutAfter } from '../../bedrock/answer.js';
 import type { ModelFailure } from '../../bedrock/errors.js';
 import { formatUsd } from '../../bedrock/pricing.js';
+import type { FeedbackTarget } from '../../feedback/answers.js';
 import { LockTimeoutError } from '../../store/with-lock.js';
 import { catalogFailure, describeFailure } from '../kit/failures.js';
+import { feedbackBlock } from '../kit/feedback.js';
 import { clip, escapeMrkdwn, LIMITS, renderClipped, splitMrkdwn, toMrkdwn } from '../kit/limits.js';
 import { type SlackMessage, slackMessage } from '../kit/message.js';
 import { notice } from '../kit/notices.js';
@@ -33,12 +35,17 @@ export interface AnswerFooter {
   modelName: string;
   inputTokens: number;
   outputTokens: number;
+  /** Prompt-cache reads and writes, apart from `inputTokens`; 0 when nothing was cached. */
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
   costUsd?: number;
   conversationCostUsd: number;
   stopReason: string;
   notes: string[];
   /** Set when the answer was cut off at the time limit: it is partial and its cost an estimate. */
   cutOffAfterMs?: number;
+  /** The answer its feedback buttons name; none: no buttons. */
+  feedback?: FeedbackTarget;
 }
 
 const sections = (mrkdwn: string): KnownBlock[] =>
@@ -51,6 +58,17 @@ const contextLine = (text: string): KnownBlock => ({
   type: 'context',
   elements: [{ type: 'mrkdwn', text: clip(text, LIMITS.sectionText) }],
 });
+
+/** "1204 in (+ 3100 from cache, 850 to cache) / 96 out tokens": cache figures only when there are some. */
+function tokenFigures(footer: AnswerFooter): string {
+  const count = String;
+  const cache = [
+    footer.cacheReadTokens ? `${count(footer.cacheReadTokens)} from cache` : '',
+    footer.cacheWriteTokens ? `${count(footer.cacheWriteTokens)} to cache` : '',
+  ].filter(Boolean);
+  const cached = cache.length ? ` (+ ${cache.join(', ')})` : '';
+  return `${count(footer.inputTokens)} in${cached} / ${count(footer.outputTokens)} out tokens`;
+}
 
 export function thinkingMessage(modelName: string, replyTo: string): SlackMessage {
   const text = `${escapeMrkdwn(modelName)} is thinking…`;
@@ -99,7 +117,7 @@ export function answerMessages(answer: string, footer: AnswerFooter): SlackMessa
       ]
     : [
         `*${escapeMrkdwn(footer.modelName)}*`,
-        `${footer.inputTokens} in / ${footer.outputTokens} out tokens`,
+        tokenFigures(footer),
         formatUsd(footer.costUsd),
         `this thread so far ${formatUsd(footer.conversationCostUsd)}`,
       ];
@@ -109,6 +127,7 @@ export function answerMessages(answer: string, footer: AnswerFooter): SlackMessa
     if (index === parts.length - 1) {
       for (const note of footer.notes.slice(0, 5)) blocks.push(contextLine(`:information_source: ${note}`));
       blocks.push(contextLine(figures.join(' · ')));
+      if (footer.feedback) blocks.push(feedbackBlock(footer.feedback));
     }
     return slackMessage({
       // The plain text is what a rebuilt history reads back, so it is the answer itself.

@@ -121,27 +121,41 @@ export class ChatFlow {
         { ...place.at, turn, attachments, earlier },
         (soFar, modelName) => reply.stream(modelName, soFar),
       );
-      await this.render(outcome, problems, reply);
+      await this.render(outcome, problems, reply, { catalog, conversationId: place.at.conversationId });
     } finally {
       release();
     }
   }
 
-  private async render(outcome: Result<TurnOutcome>, fileProblems: string[], reply: LiveReply) {
+  private async render(
+    outcome: Result<TurnOutcome>,
+    fileProblems: string[],
+    reply: LiveReply,
+    { catalog, conversationId }: { catalog: Catalog; conversationId: string },
+  ) {
     if (!outcome.ok) return reply.finish(problemNotice(outcome.problem));
     if (outcome.value.kind === 'model-failed') {
       return reply.finish(chatFailureMessage(outcome.value.modelName, outcome.value.failure));
     }
     const { reply: answer, modelName, notes } = outcome.value;
+    const { conversation } = answer;
     const [first, ...rest] = answerMessages(answer.text, {
       modelName,
       inputTokens: answer.inputTokens,
       outputTokens: answer.outputTokens,
+      cacheReadTokens: answer.cacheReadTokens,
+      cacheWriteTokens: answer.cacheWriteTokens,
       costUsd: answer.costUsd,
       conversationCostUsd: answer.conversation.costUsd,
       stopReason: answer.stopReason,
       cutOffAfterMs: answer.cutOffAfterMs,
       notes: [...fileProblems, ...notes],
+      feedback: {
+        conversation: conversationId,
+        // Counted under the catalog's model, as compares count it, whichever profile was invoked.
+        modelId: catalog.find(conversation.modelId)?.model.modelId ?? conversation.modelId,
+        turn: conversation.turns.length,
+      },
     });
     await reply.finish(first!);
     // Later parts are new messages: never retried blindly, since a timed-out post may have landed.

@@ -7,6 +7,12 @@ import { seconds } from './figures.js';
 
 const SHOWN = 20;
 
+/** Thumbs on single answers, shown apart from wins: "feedback 👍 3 👎 1", nothing when none. */
+function feedbackFigure(standing: Pick<Standing, 'thumbsUp' | 'thumbsDown'>): string[] {
+  if (standing.thumbsUp + standing.thumbsDown === 0) return [];
+  return [`feedback 👍 ${standing.thumbsUp} 👎 ${standing.thumbsDown}`];
+}
+
 /** The workspace's standings: wins, win rate, median latency and cost per model. */
 export function leaderboardMessage(standings: Standing[], nameOf: (modelId: string) => string): SlackMessage {
   const blocks: KnownBlock[] = [
@@ -27,9 +33,11 @@ export function leaderboardMessage(standings: Standing[], nameOf: (modelId: stri
     return [
       `${place + 1}. *${escapeMrkdwn(nameOf(standing.modelId))}*`,
       `${standing.wins} win${standing.wins === 1 ? '' : 's'}${rate}`,
-      `median ${seconds(standing.medianLatencyMs)}`,
-      `median ${formatUsd(standing.medianCostUsd)}`,
+      ...(standing.runs > 0
+        ? [`median ${seconds(standing.medianLatencyMs)}`, `median ${formatUsd(standing.medianCostUsd)}`]
+        : []),
       `${standing.runs} run${standing.runs === 1 ? '' : 's'}`,
+      ...feedbackFigure(standing),
     ].join(' · ');
   });
   // One line a model, grouped into sections that each stay within Slack's limit.
@@ -44,7 +52,7 @@ export function leaderboardMessage(standings: Standing[], nameOf: (modelId: stri
     elements: [
       {
         type: 'mrkdwn',
-        text: 'Wins come from “Best answer” votes and blind verdicts; win rate is wins over verdicts on compares the model finished in.',
+        text: 'Wins come from “Best answer” votes and blind verdicts; win rate is wins over verdicts on compares the model finished in. Feedback (👍 👎) is a separate signal: thumbs on single answers, in compares and threads, one per person per answer.',
       },
     ],
   });

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { markStableHistory, promptCachingOf } from '../../src/bedrock/prompt-caching.js';
+
+describe('which models cache', () => {
+  it('knows a model through its inference profile, and leaves out the models without caching', () => {
+    expect(promptCachingOf('us.anthropic.claude-3-5-haiku-20241022-v1:0')).toEqual({ minTokens: 2_048 });
+    expect(promptCachingOf('amazon.nova-micro-v1:0')).toEqual({ minTokens: 1_000 });
+    expect(promptCachingOf('meta.llama3-70b-instruct-v1:0')).toBeUndefined();
+  });
+});
+
+describe('markStableHistory', () => {
+  it('puts a cache point after the two answers before the newest question, and nowhere else', () => {
+    const text = (role: 'user' | 'assistant', value: string) => ({ role, content: [{ text: value }] });
+    const marked = markStableHistory([
+      text('user', 'q1'),
+      text('assistant', 'a1'),
+      text('user', 'q2'),
+      text('assistant', 'a2'),
+      text('user', 'q3'),
+      text('assistant', 'a3'),
+      text('user', 'q4'),
+    ]);
+    expect(marked.map((message) => message.content.length)).toEqual([1, 1, 1, 2, 1, 2, 1]);
+    expect(marked[5]?.content[1]).toEqual({ cachePoint: { type: 'default' } });
+    expect(markStableHistory([text('user', 'only')])[0]?.content).toHaveLength(1);
+  });
+});
