@@ -211,6 +211,32 @@ describe('evaluations on a prompt set', () => {
     expect(bench.bedrock.calls.length).toBe(before);
   });
 
+  it('runs on the flex tier where the model offers it, unless another tier is named', async () => {
+    const channel = freshChannel();
+    const GPT_OSS = 'openai.gpt-oss-120b-1:0';
+    bench.bedrock.script(GPT_OSS, { answer: 'Paris.' });
+    await evaluate(channel, 'gpt-oss-120b nova-pro@priority nova-micro', {
+      name: 'tiers.csv',
+      text: 'prompt\nCapital of France?\n',
+    });
+    const estimate = await estimateIn(channel);
+    expect(visibleText(estimate.args.blocks)).toContain(
+      '1 prompt × *gpt-oss-120b@flex*, *Nova Pro@priority*, *Nova Micro*',
+    );
+    await click(channel, estimate, 'evaluate_start');
+    await resultsIn(channel);
+    const tierOf = (modelId: string) => bench.bedrock.callsFor(modelId).at(-1)?.body.serviceTier;
+    expect(tierOf(GPT_OSS)).toEqual({ type: 'flex' });
+    expect(tierOf('amazon.nova-pro-v1:0')).toEqual({ type: 'priority' });
+    expect(tierOf(NOVA_MICRO)).toBeUndefined();
+
+    const refused = freshChannel();
+    await evaluate(refused, 'nova-micro@flex', { name: 'tiers.csv', text: 'prompt\nhi\n' });
+    expect(visibleText((await ephemeralIn(refused)).args.blocks)).toContain(
+      'Nova Micro is not offered on the flex tier: Bedrock serves it on the standard tier only.',
+    );
+  });
+
   it('refuses with the estimate when it would pass the daily cap', async () => {
     const channel = freshChannel();
     const day = new Date().toISOString().slice(0, 10);

@@ -30,7 +30,7 @@ const modelSchema = z.object({
   /** The catalog's name for it, as people read it. */
   name: z.string(),
   /** `flex` where the model offers it: evaluations are what the discounted tier is for. */
-  serviceTier: z.string().optional(),
+  serviceTier: z.enum(['priority', 'default', 'flex', 'reserved']).optional(),
 });
 
 export type EvaluatedModel = z.infer<typeof modelSchema>;

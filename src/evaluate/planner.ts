@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Catalog, producesText, type ResolvedModel } from '../bedrock/catalog.js';
 import { contextWindowOf } from '../bedrock/context-windows.js';
 import { formatUsd, type PriceBook } from '../bedrock/pricing.js';
+import { offersTier, parseTier, type RequestedTier, withTier } from '../bedrock/service-tiers.js';
 import { estimateTokens } from '../bedrock/token-estimate.js';
 import { failed, ok, problem, type Result } from '../result.js';
 import { type Estimate, estimateEvaluation } from './estimate.js';
@@ -37,8 +38,37 @@ export interface PlannedEvaluation {
 
 const invalid = (message: string) => failed(problem('invalid', message));
 
-function asEvaluated(resolved: ResolvedModel): EvaluatedModel {
-  return { modelId: resolved.model.modelId, invokeId: resolved.invokeId, name: resolved.model.name };
+/** A model resolved for an evaluation, on the tier it runs on. */
+type TieredModel = ResolvedModel & { serviceTier?: RequestedTier };
+
+function asEvaluated(resolved: TieredModel): EvaluatedModel {
+  return {
+    modelId: resolved.model.modelId,
+    invokeId: resolved.invokeId,
+    name: withTier(resolved.model.name, resolved.serviceTier),
+    serviceTier: resolved.serviceTier,
+  };
+}
+
+/**
+ * The tier a model runs on: the one named (`gpt-oss-120b@priority`), else flex where the model
+ * offers it (half price; an evaluation can wait), else Bedrock's standard tier.
+ */
+function tierFor(
+  model: ResolvedModel['model'],
+  tierWord: string | undefined,
+): { tier?: RequestedTier } | { problem: string } {
+  if (tierWord === undefined) return { tier: offersTier(model.modelId, 'flex') ? 'flex' : undefined };
+  const tier = parseTier(tierWord);
+  if (!tier)
+    return {
+      problem: `\`@${tierWord}\` is not a Bedrock service tier: add \`@flex\`, \`@priority\` or \`@standard\` to a model name.`,
+    };
+  if (!offersTier(model.modelId, tier))
+    return {
+      problem: `${model.name} is not offered on the ${tier} tier: Bedrock serves it on the standard tier only.`,
+    };
+  return { tier: tier === 'default' ? undefined : tier };
 }
 
 /**
@@ -49,10 +79,11 @@ function asEvaluated(resolved: ResolvedModel): EvaluatedModel {
 export class EvaluationPlanner {
   constructor(private readonly deps: PlannerDeps) {}
 
-  private resolveModels(catalog: Catalog, words: string[], role: 'model' | 'judge'): Result<ResolvedModel[]> {
-    const resolved: ResolvedModel[] = [];
+  private resolveModels(catalog: Catalog, words: string[], role: 'model' | 'judge'): Result<TieredModel[]> {
+    const resolved: TieredModel[] = [];
     for (const word of words) {
-      const found = catalog.resolve(word.replace(/@[a-z]+$/i, ''));
+      const [name = word, tierWord] = word.split('@');
+      const found = catalog.resolve(name);
       if (!found.ok) {
         const hint = found.suggestions.length
           ? ` Did you mean ${found.suggestions.map((name) => `\`${name}\``).join(', ')}?`
@@ -63,8 +94,12 @@ export class EvaluationPlanner {
         return invalid(
           `\`${word}\` (${found.resolved.model.name}) is not a text model: it makes ${found.resolved.model.outputModalities.join(', ').toLowerCase()}, so it cannot ${role === 'judge' ? 'judge answers' : 'answer prompts'}.`,
         );
-      if (!resolved.some((entry) => entry.model.modelId === found.resolved.model.modelId))
-        resolved.push(found.resolved);
+      const tier = tierFor(found.resolved.model, tierWord);
+      if ('problem' in tier) return invalid(tier.problem);
+      // The same model on two tiers is two contenders; named twice on one tier, it runs once.
+      const same = (entry: TieredModel) =>
+        entry.model.modelId === found.resolved.model.modelId && entry.serviceTier === tier.tier;
+      if (!resolved.some(same)) resolved.push({ ...found.resolved, serviceTier: tier.tier });
     }
     return ok(resolved);
   }
@@ -100,9 +135,14 @@ export class EvaluationPlanner {
       models: evaluated.map((model) => ({
         modelId: model.modelId,
         priceIds: [model.invokeId, model.modelId],
+        serviceTier: model.serviceTier,
       })),
       judge: judgeModel
-        ? { modelId: judgeModel.modelId, priceIds: [judgeModel.invokeId, judgeModel.modelId] }
+        ? {
+            modelId: judgeModel.modelId,
+            priceIds: [judgeModel.invokeId, judgeModel.modelId],
+            serviceTier: judgeModel.serviceTier,
+          }
         : undefined,
       pairwise: command.pairwise,
       maxTokens,
@@ -131,7 +171,7 @@ export class EvaluationPlanner {
   /** The first row whose prompt and longest answer do not fit a model's context window. */
   private overContextWindow(
     rows: EvaluationPlan['rows'],
-    models: ResolvedModel[],
+    models: TieredModel[],
     maxTokens: number,
   ): string | undefined {
     for (const row of rows) {

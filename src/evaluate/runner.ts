@@ -270,6 +270,7 @@ export class EvaluationRunner {
         messages: [{ role: 'user', content: [{ text: request.prompt }] }],
         system: request.system,
         maxTokens: request.maxTokens,
+        serviceTier: model.serviceTier,
       },
       () => {},
     );
