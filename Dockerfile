@@ -9,6 +9,8 @@ RUN npm run build
 
 FROM node:22-slim
 ENV NODE_ENV=production PORT=3000
+# An evaluation's chart is drawn with the system's fonts; the slim image has none.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
