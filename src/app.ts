@@ -19,6 +19,9 @@ import { CompareService } from './compare/service.js';
 import { CompareVotes } from './compare/votes.js';
 import type { Config } from './config.js';
 import { ChannelDefaults } from './defaults/channel-settings.js';
+import { Evaluations } from './evaluate/evaluations.js';
+import { EvaluationPlanner } from './evaluate/planner.js';
+import { EvaluationRunner } from './evaluate/runner.js';
 import { AnswerFeedback } from './feedback/answers.js';
 import { HomeOverviews } from './home/overview.js';
 import { channelAllowed, JobAccess } from './jobs/access.js';
@@ -44,6 +47,8 @@ import { CompareFlow } from './slack/compare/flow.js';
 import { registerCompareForm } from './slack/compare/form.js';
 import { LiveCompare } from './slack/compare/live-compare.js';
 import { CompareRunActions } from './slack/compare/run-actions.js';
+import { registerEvaluateButtons } from './slack/evaluate/buttons.js';
+import { EvaluateFlow } from './slack/evaluate/flow.js';
 import { registerFeedbackButtons } from './slack/feedback/buttons.js';
 import { registerHome } from './slack/home/events.js';
 import { HomeFlow } from './slack/home/flow.js';
@@ -92,6 +97,8 @@ export interface AppOverrides {
   pollIntervalMs?: number;
   /** A fixed order for blind compares (tests); random otherwise. */
   shuffle?: <T>(items: T[]) => T[];
+  /** How often a replica looks for evaluations no replica is running (tests shorten it). */
+  evaluationSweepMs?: number;
   /** How long Slack calls and store writes are retried (tests shorten them). */
   retry?: Partial<AppRetries>;
   /** HTTP mode listens on this address only (the local playground: 127.0.0.1); all addresses otherwise. */
@@ -229,7 +236,8 @@ export async function createBedrockSlackApp(
     seal,
   };
   const compare = wireCompare(wiring);
-  const chat = wireChat(wiring);
+  const evaluate = wireEvaluate(wiring);
+  const chat = wireChat(wiring, evaluate.flow);
   const jobs = wireJobs(wiring, jobsClient, compare.flow);
   const home = wireHome(wiring, { ...compare, jobsClient, jobAccess: jobs.access });
   homeChanged = home.changed;
@@ -258,6 +266,7 @@ export async function createBedrockSlackApp(
     work,
     async start() {
       poller.start();
+      evaluate.resume();
       if (config.mode === 'socket') {
         await bolt.start();
         logger.info('connected to Slack in socket mode');
@@ -278,6 +287,7 @@ export async function createBedrockSlackApp(
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, 'stopping the receiver failed'));
       await poller.stop();
+      evaluate.stop();
       const drained = await work.drain(config.shutdownGraceMs);
       if (!drained)
         logger.warn({ unfinished: work.size }, 'shutdown grace period ended with work unfinished');
@@ -423,8 +433,62 @@ function wireCompare(wiring: Wiring): CompareWired {
   };
 }
 
-/** Conversations in threads and DMs. */
-function wireChat(wiring: Wiring): { flow: ChatFlow; service: ChatService } {
+/** How often a replica looks for evaluations under way that no replica is running (one died). */
+const EVALUATION_SWEEP_MS = 30_000;
+
+/** Evaluations: `@Bedrock evaluate …` with a prompt set, its buttons, and joining runs under way. */
+function wireEvaluate(wiring: Wiring): { flow: EvaluateFlow; resume(): void; stop(): void } {
+  const { config, logger, overrides, store, bedrock, metrics, work, bolt, catalog, guard, files, prices } =
+    wiring;
+  const evaluations = new Evaluations(store, config.chat.conversationTtlSeconds, logger);
+  const runner = new EvaluationRunner({
+    answers: { runtime: bedrock.runtime, metrics, prices, modelTimeoutMs: config.compare.modelTimeoutMs },
+    evaluations,
+    spend: guard,
+    logger,
+    concurrency: { initial: Math.min(4, config.evaluate.concurrency), max: config.evaluate.concurrency },
+  });
+  const flow = new EvaluateFlow({
+    client: bolt.client,
+    files,
+    planner: new EvaluationPlanner({
+      catalog,
+      prices,
+      evaluations,
+      budget: guard,
+      maxRows: config.evaluate.maxRows,
+      maxModels: config.compare.maxModels,
+      defaultMaxTokens: config.compare.defaultMaxTokens,
+    }),
+    evaluations,
+    runner,
+    logger,
+    work,
+    progressIntervalMs:
+      overrides.updateIntervalMs === undefined ? undefined : overrides.updateIntervalMs * 10,
+  });
+  registerEvaluateButtons(bolt, flow, work, logger);
+  let sweep: NodeJS.Timeout | undefined;
+  const resumeNow = () =>
+    void flow
+      .resumeRunning()
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not look for evaluations under way'));
+  return {
+    flow,
+    resume() {
+      resumeNow();
+      sweep = setInterval(resumeNow, overrides.evaluationSweepMs ?? EVALUATION_SWEEP_MS);
+      sweep.unref();
+    },
+    stop() {
+      clearInterval(sweep);
+      flow.stop();
+    },
+  };
+}
+
+/** Conversations in threads and DMs; `evaluate` takes the mentions that ask for an evaluation. */
+function wireChat(wiring: Wiring, evaluate: EvaluateFlow): { flow: ChatFlow; service: ChatService } {
   const {
     config,
     logger,
@@ -488,7 +552,9 @@ function wireChat(wiring: Wiring): { flow: ChatFlow; service: ChatService } {
     streaming: new StreamingRefusals(),
     pacer: new StreamPacer(overrides.updateIntervalMs),
   });
-  registerChatEvents(bolt, chatFlow, work, logger);
+  registerChatEvents(bolt, chatFlow, work, logger, [
+    { wants: (text) => EvaluateFlow.wants(text), handle: (event) => evaluate.handleMention(event) },
+  ]);
   return { flow: chatFlow, service: chat };
 }
 

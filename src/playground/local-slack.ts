@@ -224,8 +224,23 @@ export interface StoredMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
+/** A file the app uploads (files.uploadV2): reserved, its bytes sent, then shared (or not yet). */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  length: number;
+  bytes?: Buffer;
+  title?: string;
+  /** Where files.completeUploadExternal shared it; unset until it is completed. */
+  channel?: string;
+  threadTs?: string;
+  initialComment?: string;
+}
+
 export class LocalSlack {
   readonly calls: RecordedCall[] = [];
+  /** Every upload the app began with files.getUploadURLExternal, by file ID. */
+  readonly uploads = new Map<string, UploadedFile>();
   /** Every notification the app's messages would have caused, accepted or not. */
   readonly pings: Ping[] = [];
   /** Every message in every channel: what people said (seeded by tests) and what the bot posted. */
@@ -429,7 +444,8 @@ export class LocalSlack {
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString('utf8');
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       response.writeHead(status, { 'content-type': 'application/json', ...headers });
       response.end(JSON.stringify(body));
@@ -442,6 +458,19 @@ export class LocalSlack {
       json(200, { ok: true });
       const responseId = path.slice('/response/'.length);
       for (const observer of this.observers) observer({ kind: 'response', responseId, body });
+      return;
+    }
+    if (path.startsWith('/upload/v1/')) {
+      // Slack's upload URL takes the bytes raw or as multipart form data, and answers in plain text.
+      const upload = this.uploads.get(path.split('/')[3] ?? '');
+      if (!upload) {
+        response.writeHead(404, { 'content-type': 'text/plain' });
+        response.end('Not Found');
+        return;
+      }
+      upload.bytes = uploadedBytes(bytes, String(request.headers['content-type'] ?? ''));
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end(`OK - ${upload.bytes.length}`);
       return;
     }
     if (path.startsWith('/files-pri/')) {
@@ -557,6 +586,34 @@ export class LocalSlack {
           members: members.slice(start, end),
           response_metadata: { next_cursor: end < members.length ? String(end) : '' },
         };
+      }
+      case 'files.getUploadURLExternal': {
+        // Slack's reference: filename and length are required; the answer names where to send the bytes.
+        const length = Number(args.length);
+        if (!args.filename || !Number.isInteger(length) || length <= 0)
+          return { ok: false, error: 'invalid_arguments' };
+        const id = `F${String(this.uploads.size + 1).padStart(8, '0')}`;
+        this.uploads.set(id, { id, filename: String(args.filename), length });
+        return { ok: true, upload_url: `${this.url}/upload/v1/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const files = (Array.isArray(args.files) ? args.files : []) as { id?: string; title?: string }[];
+        if (files.length === 0) return { ok: false, error: 'invalid_arguments' };
+        const found = files.map((file) => this.uploads.get(String(file.id)));
+        // A reserved file whose bytes never arrived cannot be completed.
+        if (found.some((upload) => !upload?.bytes)) return { ok: false, error: 'file_not_found' };
+        const target = args.channel_id === undefined ? undefined : String(args.channel_id);
+        if (target && this.channelsWithoutBot.has(target)) return { ok: false, error: 'not_in_channel' };
+        for (const [index, upload] of found.entries()) {
+          if (!upload) continue;
+          Object.assign(upload, {
+            title: files[index]?.title ?? upload.filename,
+            channel: target,
+            threadTs: args.thread_ts === undefined ? undefined : String(args.thread_ts),
+            initialComment: args.initial_comment === undefined ? undefined : String(args.initial_comment),
+          });
+        }
+        return { ok: true, files: found.map((upload) => ({ id: upload?.id, title: upload?.title })) };
       }
       case 'usergroups.users.list': {
         const users = this.userGroups.get(String(args.usergroup));
@@ -804,4 +861,15 @@ function safeJson(value: string): unknown {
   } catch {
     return value;
   }
+}
+
+/** The file's bytes from an upload body: the one part of multipart form data, or the body itself. */
+function uploadedBytes(body: Buffer, contentType: string): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  if (!contentType.startsWith('multipart/form-data') || !boundary) return body;
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const start = body.indexOf(delimiter);
+  const headersEnd = body.indexOf('\r\n\r\n', start);
+  const end = body.indexOf(Buffer.from(`\r\n--${boundary[1] ?? boundary[2]}`), headersEnd);
+  return start < 0 || headersEnd < 0 || end < 0 ? body : body.subarray(headersEnd + 4, end);
 }
