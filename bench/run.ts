@@ -2,7 +2,9 @@
 import { benchChat } from './chat.js';
 import { benchCompare } from './compare.js';
 import { benchJobs } from './jobs.js';
+import { benchReasoning } from './reasoning.js';
 
 await benchCompare();
+await benchReasoning();
 await benchChat();
 await benchJobs();
