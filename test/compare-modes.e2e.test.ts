@@ -64,6 +64,7 @@ describe('/compare with no text: the form', () => {
   it('opens with the invocable text models, grouped by provider with what they take in, the default set ticked', async () => {
     await bench.sender.command('/compare', '', { channelId: 'CFORM', responseId: unique('r') });
     const opened = await bench.slack.waitFor(() => bench.slack.callsOf('views.open')[0]);
+    expect(opened.response?.ok).toBe(true);
     const view = JSON.stringify(opened.args.view);
     expect(view).toContain('"callback_id":"compare_modal"');
     expect(view).toContain(
