@@ -7,9 +7,11 @@ import { benchCompare } from './compare.js';
 import { benchJobs } from './jobs.js';
 import { benchLoad } from './load.js';
 import { benchPromptCache } from './prompt-cache.js';
+import { benchReasoning } from './reasoning.js';
 
 const benches: Record<string, () => Promise<void>> = {
   compare: benchCompare,
+  reasoning: benchReasoning,
   chat: benchChat,
   jobs: benchJobs,
   'prompt-cache': benchPromptCache,
