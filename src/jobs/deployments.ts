@@ -70,6 +70,15 @@ export class CustomDeployments {
     private readonly region: string,
   ) {}
 
+  /** Whether a person may deploy this job's model on demand here (a stopper, an eligible model). */
+  async mayDeploy(job: Job, who: Asker): Promise<boolean> {
+    return (
+      job.status === 'Completed' &&
+      onDemandEligibility(job, this.region).ok &&
+      (await this.access.mayStop(who))
+    );
+  }
+
   /**
    * Deploys the custom model of a completed job, for a person FINETUNE_STOPPERS allows (a deployment
    * costs money once used). Everything the app can check is checked before Bedrock is called; the

@@ -26,3 +26,12 @@ describe('markStableHistory', () => {
     expect(markStableHistory([text('user', 'only')])[0]?.content).toHaveLength(1);
   });
 });
+
+describe('what is invoked decides', () => {
+  it('sends no cache point to a custom model reached through its ARN', () => {
+    expect(
+      promptCachingOf('arn:aws:bedrock:us-east-1:123456789012:custom-model-deployment/abc123'),
+    ).toBeUndefined();
+    expect(promptCachingOf('global.anthropic.claude-sonnet-4-5-20250929-v1:0')).toEqual({ minTokens: 1_024 });
+  });
+});

@@ -153,7 +153,7 @@ function losses(job: Job): string | undefined {
 
 export function jobDetailsMessage(
   job: Job,
-  options: { watching: boolean; mayStop: boolean },
+  options: { watching: boolean; mayStop: boolean; mayDeploy?: boolean },
   now = Date.now(),
 ): SlackMessage {
   const blocks: KnownBlock[] = [
@@ -207,6 +207,7 @@ export function jobDetailsMessage(
       },
     });
   }
+  if (options.mayDeploy && job.status === 'Completed') buttons.push(deployButton(job));
   blocks.push({ type: 'actions', elements: buttons });
   return slackMessage({ text: `${job.name}: ${job.status}`, blocks: blocks.slice(0, LIMITS.blocks) });
 }
@@ -267,6 +268,16 @@ function confirmed(base: Button, title: string, text: string, yes: string): Butt
   };
 }
 
+/** Deploy on demand, asking first what it creates and costs. */
+function deployButton(job: Job): Button {
+  return confirmed(
+    button(':rocket: Deploy on demand', JOB_ACTIONS.deploy, job.arn, 'primary'),
+    'Deploy on demand?',
+    `Creates an on-demand deployment of *${escapeMrkdwn(job.customModelName ?? job.name)}*. It costs nothing while idle; each request to it is billed per token.`,
+    'Deploy',
+  );
+}
+
 /** What Provisioned Throughput commits to, from the price table when it knows the base's hourly price. */
 function hourlyCommitment(perHourUsd: number | undefined): string {
   if (perHourUsd === undefined)
@@ -280,22 +291,11 @@ function servingBlocks(job: Job, contextInfo: ChangeContext): KnownBlock[] {
   const command = `\`\`\`aws bedrock create-provisioned-model-throughput --region ${contextInfo.region} --model-units 1 --provisioned-model-name ${name} --model-id ${customArn}\`\`\``;
   const commitment = context(`:moneybag: ${hourlyCommitment(contextInfo.provisionedPerHourUsd)}`);
   if (contextInfo.onDemand?.ok) {
-    const model = escapeMrkdwn(job.customModelName ?? job.name);
     return [
       section(
         ':rocket: This model can be served *on demand*: billed per token like its base model, nothing while idle. *Deploy on demand* creates the deployment and tells this thread when it is ready.',
       ),
-      {
-        type: 'actions',
-        elements: [
-          confirmed(
-            button(':rocket: Deploy on demand', JOB_ACTIONS.deploy, job.arn, 'primary'),
-            'Deploy on demand?',
-            `Creates an on-demand deployment of *${model}*. It costs nothing while idle; each request to it is billed per token.`,
-            'Deploy',
-          ),
-        ],
-      },
+      { type: 'actions', elements: [deployButton(job)] },
       section(
         `For steady heavy traffic, Provisioned Throughput is the other way, one model unit without commitment:\n${command}`,
       ),

@@ -115,11 +115,12 @@ export class JobsFlow implements CommandFlow {
       await tell(problemNotice(found.problem));
       return;
     }
-    const [watching, mayStop] = await Promise.all([
+    const [watching, mayStop, mayDeploy] = await Promise.all([
       this.deps.watching.isWatched(found.value.arn, who.channelId),
       this.deps.access.mayStop(who),
+      this.deps.deployments.mayDeploy(found.value, who),
     ]);
-    await tell(jobDetailsMessage(found.value, { watching, mayStop }));
+    await tell(jobDetailsMessage(found.value, { watching, mayStop, mayDeploy }));
   }
 
   /** Posts a card for the job in the channel and watches it in that card's thread. */
