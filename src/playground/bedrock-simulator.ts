@@ -6,6 +6,7 @@ import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { MAX_CACHE_POINTS, promptCachingOf } from '../bedrock/prompt-caching.js';
 import { countsTokens } from '../bedrock/token-counting.js';
+import { deploysOnDemand, offersOnDemandDeployment } from '../jobs/deployments.js';
 
 /**
  * Amazon Bedrock on loopback, speaking the wire protocols the real SDK clients speak: the runtime
@@ -141,11 +142,6 @@ export interface SimulatedDeployment {
   outcome: 'Active' | 'Failed';
   failureMessage?: string;
 }
-
-/** The Regions where a custom model can be deployed for on-demand inference (user guide, checked 2026-12). */
-const ON_DEMAND_DEPLOYMENT_REGIONS = new Set(['us-east-1', 'us-west-2']);
-/** Bases whose customizations deploy on demand: Nova Micro, Lite and Pro (user guide, checked 2026-12). */
-const ON_DEMAND_DEPLOYMENT_BASES = /^amazon\.nova-(micro|lite|pro)-v1:0/;
 
 export interface ReceivedCall {
   operation: 'Converse' | 'ConverseStream';
@@ -1115,7 +1111,7 @@ export class BedrockSimulator {
           this.phaseOf(entry).status === 'Completed' &&
           modelArn.endsWith(`:custom-model/${entry.baseModelId}/${entry.customModelName}`),
       );
-      if (!ON_DEMAND_DEPLOYMENT_REGIONS.has(region))
+      if (!offersOnDemandDeployment(region))
         return send(
           400,
           { message: `Custom model deployment is not supported in ${region}.` },
@@ -1127,7 +1123,7 @@ export class BedrockSimulator {
           { message: `The specified model ${modelArn} was not found.` },
           'ResourceNotFoundException',
         );
-      if (!ON_DEMAND_DEPLOYMENT_BASES.test(job.baseModelId))
+      if (!deploysOnDemand(job.baseModelId))
         return send(
           400,
           {
