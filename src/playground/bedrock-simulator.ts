@@ -7,6 +7,7 @@ import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { MAX_CACHE_POINTS, promptCachingOf } from '../bedrock/prompt-caching.js';
 import { countsTokens } from '../bedrock/token-counting.js';
 import { deploysOnDemand, offersOnDemandDeployment } from '../jobs/deployments.js';
+import { baseOfCustomModel } from '../jobs/types.js';
 
 /**
  * Amazon Bedrock on loopback, speaking the wire protocols the real SDK clients speak: the runtime
@@ -724,7 +725,7 @@ export class BedrockSimulator {
     if (!invokedId.includes(':custom-model-deployment/')) return undefined;
     const deployment = this.findDeployment(invokedId);
     if (!deployment || this.deploymentStatus(deployment) !== 'Active') return undefined;
-    const base = deployment.modelArn.match(/:custom-model\/(.+)\/[^/]+$/)?.[1];
+    const base = baseOfCustomModel(deployment.modelArn);
     return this.models.find((model) => model.modelId === base);
   }
 
