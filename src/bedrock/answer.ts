@@ -7,15 +7,52 @@ import { estimateTokens } from './token-estimate.js';
 
 /** What a model has sent so far. */
 export interface AnswerSoFar {
+  /** The answer alone: reasoning never enters it. */
   text: string;
+  /** The model's reasoning as it streamed, kept apart (Nova 2 Lite sends `[REDACTED]` in its place). */
+  reasoning?: string;
+  /** Claude's signature over its thinking: what lets a thread hand the thinking back. */
+  reasoningSignature?: string;
+  /** Claude's redacted thinking, base64, handed back in a thread as it came. */
+  redactedReasoning?: string[];
+  /** Time to the first token of anything, reasoning included. */
   firstTokenMs?: number;
+  /** Time to the first token of the answer itself. */
+  firstAnswerTokenMs?: number;
+  /** From the first piece of reasoning to the first answer token (or to now, while still thinking). */
+  thinkingMs?: number;
   stopReason?: string;
   inputTokens?: number;
+  /** Bedrock's output count: the answer and the reasoning together, as billed. */
   outputTokens?: number;
   bedrockLatencyMs?: number;
+  /** The service tier Bedrock says served the call. */
+  servedTier?: string;
   /** Input tokens read from and written to the prompt cache, apart from `inputTokens`. */
   cacheReadTokens?: number;
   cacheWriteTokens?: number;
+}
+
+/**
+ * How the billed output divides into reasoning and answer. Bedrock's usage gives one output count
+ * for both, so the split is estimated from the lengths of the two texts (a redacted thought from
+ * its bytes) and always labelled ≈; the two parts add up to Bedrock's own count.
+ */
+interface OutputSplit {
+  answerTokens: number;
+  reasoningTokens: number;
+  estimated: boolean;
+}
+
+function splitOutput(soFar: AnswerSoFar, outputTokens: number): OutputSplit {
+  const redactedChars = (soFar.redactedReasoning ?? []).reduce((sum, blob) => sum + blob.length, 0);
+  const reasoningEstimate = estimateTokens(soFar.reasoning ?? '') + Math.ceil(redactedChars / 4);
+  if (reasoningEstimate === 0) return { answerTokens: outputTokens, reasoningTokens: 0, estimated: false };
+  const answerEstimate = estimateTokens(soFar.text);
+  const reasoningTokens = Math.round(
+    (outputTokens * reasoningEstimate) / (reasoningEstimate + answerEstimate),
+  );
+  return { answerTokens: outputTokens - reasoningTokens, reasoningTokens, estimated: true };
 }
 
 /**
@@ -28,7 +65,15 @@ interface PartialAnswer extends AnswerSoFar {
 }
 
 export type Answer =
-  | (AnswerSoFar & { ok: true; latencyMs: number; costUsd?: number })
+  | (AnswerSoFar & {
+      ok: true;
+      latencyMs: number;
+      costUsd?: number;
+      /** Set once Bedrock's usage arrived. */
+      split?: OutputSplit;
+      /** The reasoning's share of `costUsd`. */
+      reasoningCostUsd?: number;
+    })
   | { ok: false; failure: ModelFailure; latencyMs: number; partial?: PartialAnswer };
 
 export interface AnswerDeps {
@@ -56,21 +101,48 @@ interface Call {
   ids: string[];
   request: Omit<ModelRequest, 'invokeId'>;
   started: number;
+  /** When the first piece of reasoning arrived, on the same clock as `started`. */
+  reasoningStarted?: number;
 }
 
-/** Adds one streamed event to the answer so far; the first text fixes the time to first token. */
+/** The first token of anything fixes the time to first token. */
+function firstToken(call: Call, soFar: AnswerSoFar, now: number): void {
+  if (soFar.firstTokenMs !== undefined) return;
+  soFar.firstTokenMs = now - call.started;
+  call.deps.metrics.modelFirstToken.observe({ model: call.modelId }, soFar.firstTokenMs / 1000);
+}
+
+/**
+ * Adds one streamed event to the answer so far. Reasoning is kept apart from the answer's text; the
+ * thinking time runs from its first piece until the first answer token.
+ */
 function absorb(call: Call, soFar: AnswerSoFar, event: ModelEvent): void {
+  const now = performance.now();
   if (event.type === 'delta') {
-    if (soFar.firstTokenMs === undefined) {
-      soFar.firstTokenMs = performance.now() - call.started;
-      call.deps.metrics.modelFirstToken.observe({ model: call.modelId }, soFar.firstTokenMs / 1000);
+    firstToken(call, soFar, now);
+    if (soFar.firstAnswerTokenMs === undefined) {
+      soFar.firstAnswerTokenMs = now - call.started;
+      if (call.reasoningStarted !== undefined) soFar.thinkingMs = now - call.reasoningStarted;
     }
     soFar.text += event.text;
+  } else if (event.type === 'reasoning') {
+    firstToken(call, soFar, now);
+    call.reasoningStarted ??= now;
+    if (soFar.firstAnswerTokenMs === undefined) soFar.thinkingMs = now - call.reasoningStarted;
+    if (event.text) soFar.reasoning = (soFar.reasoning ?? '') + event.text;
+    if (event.signature) soFar.reasoningSignature = (soFar.reasoningSignature ?? '') + event.signature;
+    if (event.redacted) {
+      soFar.redactedReasoning = [
+        ...(soFar.redactedReasoning ?? []),
+        Buffer.from(event.redacted).toString('base64'),
+      ];
+    }
   } else if (event.type === 'stop') soFar.stopReason = event.reason;
   else {
     soFar.inputTokens = event.inputTokens;
     soFar.outputTokens = event.outputTokens;
     soFar.bedrockLatencyMs = event.bedrockLatencyMs;
+    if (event.servedTier) soFar.servedTier = event.servedTier;
     soFar.cacheReadTokens = event.cacheReadTokens;
     soFar.cacheWriteTokens = event.cacheWriteTokens;
   }
@@ -88,7 +160,9 @@ function timedOut(call: Call, soFar: AnswerSoFar): Answer {
   const estimatedCostUsd = deps.prices.cost(
     call.ids,
     soFar.inputTokens ?? estimateTokens(requestText(call.request)),
-    soFar.outputTokens ?? estimateTokens(soFar.text),
+    soFar.outputTokens ?? estimateTokens(soFar.text) + estimateTokens(soFar.reasoning ?? ''),
+    undefined,
+    call.request.serviceTier,
   );
   return failedAnswer(
     call,
@@ -108,14 +182,16 @@ function finished(call: Call, soFar: AnswerSoFar): Answer {
   metrics.modelTokens.inc({ ...labels, direction: 'input' }, soFar.inputTokens ?? 0);
   metrics.modelTokens.inc({ ...labels, direction: 'output' }, soFar.outputTokens ?? 0);
   // Without Bedrock's usage figures the price is unknown: never priced as zero tokens.
-  const costUsd =
-    soFar.inputTokens === undefined || soFar.outputTokens === undefined
-      ? undefined
-      : prices.cost(call.ids, soFar.inputTokens, soFar.outputTokens, {
-          readTokens: soFar.cacheReadTokens ?? 0,
-          writeTokens: soFar.cacheWriteTokens ?? 0,
-        });
-  return { ...soFar, ok: true, latencyMs, costUsd };
+  if (soFar.inputTokens === undefined || soFar.outputTokens === undefined)
+    return { ...soFar, ok: true, latencyMs, costUsd: undefined };
+  // Priced at the tier that served the call, as Bedrock bills it.
+  const tier = soFar.servedTier ?? call.request.serviceTier;
+  const cache = { readTokens: soFar.cacheReadTokens ?? 0, writeTokens: soFar.cacheWriteTokens ?? 0 };
+  const costUsd = prices.cost(call.ids, soFar.inputTokens, soFar.outputTokens, cache, tier);
+  const split = splitOutput(soFar, soFar.outputTokens);
+  const reasoningCostUsd =
+    split.reasoningTokens > 0 ? prices.cost(call.ids, 0, split.reasoningTokens, undefined, tier) : undefined;
+  return { ...soFar, ok: true, latencyMs, costUsd, split, reasoningCostUsd };
 }
 
 /**

@@ -320,11 +320,7 @@ export class Catalog {
     const seen = new Set<string>();
     for (const model of this.invocableTextModels()) {
       if (model.lifecycle !== 'ACTIVE') continue;
-      // The shortest name people say for it (`sonnet`, `llama3-70b`) that still means this model.
-      const [name] = model.aliases
-        .filter((alias) => alias !== model.modelId.toLowerCase())
-        .filter((alias) => this.find(alias)?.model.modelId === model.modelId)
-        .sort((a, b) => a.length - b.length || a.localeCompare(b));
+      const name = this.shortestName(model);
       if (!name || seen.has(name)) continue;
       seen.add(name);
       byProvider.set(model.provider, [...(byProvider.get(model.provider) ?? []), name]);
@@ -338,6 +334,20 @@ export class Catalog {
       }
     }
     return names;
+  }
+
+  /** The shortest name people say for a model (`sonnet`, `llama3-70b`) that still means that model. */
+  shortestName(model: CatalogModel): string | undefined {
+    return model.aliases
+      .filter((alias) => alias !== model.modelId.toLowerCase())
+      .filter((alias) => this.find(alias)?.model.modelId === model.modelId)
+      .sort((a, b) => a.length - b.length || a.localeCompare(b))[0];
+  }
+
+  /** The shortest name of the first active, invocable text model that `fits`, for help's examples. */
+  exampleFor(fits: (model: CatalogModel) => boolean): string | undefined {
+    const model = this.invocableTextModels().find((entry) => entry.lifecycle === 'ACTIVE' && fits(entry));
+    return model ? this.shortestName(model) : undefined;
   }
 
   /** The short name shown to people: the family alias, e.g. `claude-3.5-sonnet`. */

@@ -101,6 +101,14 @@ export function classifyBedrockError(error: unknown): ModelFailure {
   if (/inference profile/i.test(raw) && name === 'ValidationException') {
     return { kind: 'needs-profile', message: MESSAGES['needs-profile'], detail };
   }
+  if (/service tier/i.test(raw) && name === 'ValidationException') {
+    return {
+      kind: 'validation',
+      message:
+        'Bedrock refused the service tier asked for: this model does not offer it in this Region. Run it without `@tier` (the standard tier).',
+      detail,
+    };
+  }
   const kind =
     KIND_BY_ERROR[name] ?? (/ECONNREFUSED|ENOTFOUND|socket|network/i.test(raw) ? 'network' : 'unavailable');
   return { kind, message: MESSAGES[kind], detail };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { calcPrice } from '@pydantic/genai-prices';
 import { z } from 'zod';
 import { failed, ok, problem, type Result } from '../result.js';
+import { tierMultiplier } from './service-tiers.js';
 
 const overrideSchema = z.record(
   z.string(),
@@ -59,26 +60,38 @@ export class PriceBook {
   /**
    * Cost of one call in USD; looks up the invoked ID (a profile may be priced apart) then the model ID.
    * `inputTokens` are Bedrock's: they leave out the prompt-cache reads and writes, priced apart.
+   * On the flex or priority tier an override written for `<id>@<tier>` wins; otherwise the standard
+   * price times the tier's multiplier (service-tiers.ts).
    */
   cost(
     ids: string[],
     inputTokens: number,
     outputTokens: number,
     cache: PromptCacheTokens = { readTokens: 0, writeTokens: 0 },
+    tier?: string,
   ): number | undefined {
-    for (const id of ids) {
-      const override = this.overrides[id];
-      if (override) {
-        const input = override.inputPerMillionUsd;
-        return (
-          (inputTokens * input +
-            cache.readTokens * (override.cacheReadPerMillionUsd ?? input) +
-            cache.writeTokens * (override.cacheWritePerMillionUsd ?? input) +
-            outputTokens * override.outputPerMillionUsd) /
-          1_000_000
-        );
-      }
+    const multiplier = tierMultiplier(tier);
+    if (tier && multiplier !== 1) {
+      const tiered = this.overridden(
+        ids.map((id) => `${id}@${tier}`),
+        inputTokens,
+        outputTokens,
+        cache,
+      );
+      if (tiered !== undefined) return tiered;
     }
+    const standard = this.standardCost(ids, inputTokens, outputTokens, cache);
+    return standard === undefined ? undefined : standard * multiplier;
+  }
+
+  private standardCost(
+    ids: string[],
+    inputTokens: number,
+    outputTokens: number,
+    cache: PromptCacheTokens,
+  ): number | undefined {
+    const overridden = this.overridden(ids, inputTokens, outputTokens, cache);
+    if (overridden !== undefined) return overridden;
     // genai-prices counts cached tokens inside input_tokens, and prices them apart where it knows how.
     const usage = {
       input_tokens: inputTokens + cache.readTokens + cache.writeTokens,
@@ -89,6 +102,29 @@ export class PriceBook {
     for (const id of ids) {
       const price = calcPrice(usage, id, { providerId: 'aws' });
       if (price) return price.total_price;
+    }
+    return undefined;
+  }
+
+  /** The first PRICES_FILE entry among `keys`, applied; undefined when none has one. */
+  private overridden(
+    keys: string[],
+    inputTokens: number,
+    outputTokens: number,
+    cache: PromptCacheTokens,
+  ): number | undefined {
+    for (const key of keys) {
+      const override = this.overrides[key];
+      if (override) {
+        const input = override.inputPerMillionUsd;
+        return (
+          (inputTokens * input +
+            cache.readTokens * (override.cacheReadPerMillionUsd ?? input) +
+            cache.writeTokens * (override.cacheWritePerMillionUsd ?? input) +
+            outputTokens * override.outputPerMillionUsd) /
+          1_000_000
+        );
+      }
     }
     return undefined;
   }

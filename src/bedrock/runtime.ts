@@ -3,7 +3,9 @@ import {
   type ContentBlock,
   ConverseStreamCommand,
   type ConverseStreamCommandOutput,
+  type ConverseStreamRequest,
   type Message,
+  type ServiceTierType,
   type SystemContentBlock,
 } from '@aws-sdk/client-bedrock-runtime';
 
@@ -18,6 +20,10 @@ export interface ModelRequest {
   system?: string;
   maxTokens?: number;
   temperature?: number;
+  /** The model family's own fields (Claude's `thinking`, gpt-oss's `reasoning_effort`…), see reasoning.ts. */
+  additionalModelRequestFields?: Record<string, unknown>;
+  /** Converse's `serviceTier`; unset is Bedrock's default (standard) tier. */
+  serviceTier?: ServiceTierType;
   /** Marks the system prompt with a `cachePoint` (only for a model that caches, see prompt-caching.ts). */
   cacheSystem?: boolean;
 }
@@ -25,12 +31,16 @@ export interface ModelRequest {
 /** What a streamed answer produces, in the order Bedrock sends it. */
 export type ModelEvent =
   | { type: 'delta'; text: string }
+  /** A piece of the model's reasoning, in its own content block before the answer: text, Claude's signature, or redacted bytes. */
+  | { type: 'reasoning'; text?: string; signature?: string; redacted?: Uint8Array }
   | { type: 'stop'; reason: string }
   | {
       type: 'usage';
       inputTokens: number;
       outputTokens: number;
       bedrockLatencyMs?: number;
+      /** The tier Bedrock says served the request. */
+      servedTier?: string;
       /** Prompt-cache figures, present when the request asked for caching; not part of `inputTokens`. */
       cacheReadTokens?: number;
       cacheWriteTokens?: number;
@@ -101,6 +111,11 @@ function openStream(
       messages: request.messages as Message[],
       system,
       inferenceConfig: { maxTokens: request.maxTokens, temperature: request.temperature },
+      // Plain JSON built from reasoning.ts's table: the SDK's document type in all but name.
+      additionalModelRequestFields: request.additionalModelRequestFields as
+        | ConverseStreamRequest['additionalModelRequestFields']
+        | undefined,
+      serviceTier: request.serviceTier ? { type: request.serviceTier } : undefined,
     }),
     { abortSignal: signal },
   );
@@ -109,14 +124,23 @@ function openStream(
 async function* readStream(answer: ConverseStreamCommandOutput): AsyncGenerator<ModelEvent> {
   for await (const event of answer.stream ?? []) {
     const text = event.contentBlockDelta?.delta?.text;
+    const reasoning = event.contentBlockDelta?.delta?.reasoningContent;
     if (text) yield { type: 'delta', text };
-    else if (event.messageStop) yield { type: 'stop', reason: event.messageStop.stopReason ?? 'end_turn' };
+    else if (reasoning) {
+      yield {
+        type: 'reasoning',
+        text: reasoning.text,
+        signature: reasoning.signature,
+        redacted: reasoning.redactedContent,
+      };
+    } else if (event.messageStop) yield { type: 'stop', reason: event.messageStop.stopReason ?? 'end_turn' };
     else if (event.metadata) {
       yield {
         type: 'usage',
         inputTokens: event.metadata.usage?.inputTokens ?? 0,
         outputTokens: event.metadata.usage?.outputTokens ?? 0,
         bedrockLatencyMs: event.metadata.metrics?.latencyMs,
+        servedTier: event.metadata.serviceTier?.type,
         cacheReadTokens: event.metadata.usage?.cacheReadInputTokens,
         cacheWriteTokens: event.metadata.usage?.cacheWriteInputTokens,
       };

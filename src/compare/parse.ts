@@ -1,3 +1,4 @@
+import { EFFORTS, type Effort, MIN_THINKING_BUDGET } from '../bedrock/reasoning.js';
 import type { CompareOptions } from './types.js';
 
 /** What the text after `/compare` asks for. Pure: the catalog is consulted through `classify`. */
@@ -5,6 +6,7 @@ export type CompareCommand =
   | { kind: 'help' }
   | { kind: 'modal' }
   | { kind: 'leaderboard' }
+  | { kind: 'settings' }
   | { kind: 'error'; message: string }
   | { kind: 'unknown-model'; word: string }
   | { kind: 'run'; models: string[]; prompt: string; options: CompareOptions };
@@ -27,7 +29,7 @@ const PROSE_WORDS = new Set(
 
 /** Lowercase, without sentence punctuation and not common prose: a word that could be a model name. */
 function couldBeModelName(word: string): boolean {
-  return /^[a-z0-9][a-z0-9.:_-]*$/.test(word) && !PROSE_WORDS.has(word);
+  return /^[a-z0-9][a-z0-9.:_@-]*$/.test(word) && !PROSE_WORDS.has(word);
 }
 
 // Slack turns straight quotes into curly ones on some clients; both delimit a quoted option value.
@@ -59,6 +61,7 @@ const OPTIONS: Record<string, (value: string, options: CompareOptions) => string
     if (!Number.isInteger(number) || number < 1 || number > 64_000)
       return '--max-tokens takes a whole number from 1 to 64000';
     options.maxTokens = number;
+    options.maxTokensGiven = true;
   },
   '--temperature': (value, options) => {
     const number = Number(value);
@@ -74,6 +77,16 @@ const OPTIONS: Record<string, (value: string, options: CompareOptions) => string
     const ms = parseDuration(value);
     if (ms === undefined || ms <= 0) return '--max-latency takes a duration such as 2s or 800ms';
     options.maxLatencyMs = ms;
+  },
+  '--think': (value, options) => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < MIN_THINKING_BUDGET || number > 64_000)
+      return `--think takes a thinking budget in tokens from ${MIN_THINKING_BUDGET} to 64000, or nothing for the default`;
+    options.think = { budget: number };
+  },
+  '--effort': (value, options) => {
+    if (!EFFORTS.includes(value as Effort)) return `--effort takes ${EFFORTS.join(', ')}`;
+    options.effort = value as Effort;
   },
   '--max-cost': (value, options) => {
     const number = Number(value.replace(/^\$/, ''));
@@ -94,6 +107,7 @@ export function parseCompareText(text: string, classify: (word: string) => WordK
   if (rest === '') return { kind: 'modal' };
   if (/^(help|-h|--help|\?)$/i.test(rest)) return { kind: 'help' };
   if (/^leaderboard$/i.test(rest)) return { kind: 'leaderboard' };
+  if (/^settings$/i.test(rest)) return { kind: 'settings' };
 
   const options: CompareOptions = { blind: false };
   const models: string[] = [];
@@ -102,6 +116,12 @@ export function parseCompareText(text: string, classify: (word: string) => WordK
     const afterWord = rest.slice(word.length);
     if (word === '--blind') {
       options.blind = true;
+      rest = afterWord.trimStart();
+      continue;
+    }
+    // `--think` alone turns thinking on at each family's default budget; a number after it is the budget.
+    if (word === '--think' && !/^\s*\d/.test(afterWord)) {
+      options.think = {};
       rest = afterWord.trimStart();
       continue;
     }

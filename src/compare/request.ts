@@ -1,13 +1,19 @@
 import { type Catalog, producesText, type ResolvedModel } from '../bedrock/catalog.js';
+import { planReasoning, takesEffort } from '../bedrock/reasoning.js';
+import { offersTier, parseTier, type RequestedTier } from '../bedrock/service-tiers.js';
+import type { ChannelDefaults } from '../defaults/channel-settings.js';
 import { failed, ok, type Problem, problem, type Result } from '../result.js';
 import type { PreferenceStore } from '../store/types.js';
 import { modelCountProblem } from './model-count.js';
 import type { CompareCommand, WordKind } from './parse.js';
 import type { CompareOptions, CompareRun } from './types.js';
 
+/** A model as a compare calls it: resolved, on the service tier asked for (`gpt-oss-120b@flex`). */
+export type RequestedModel = ResolvedModel & { serviceTier?: RequestedTier };
+
 /** What one compare asks: the models, each resolved to what is invoked, the prompt and the options. */
 export interface CompareRequest {
-  models: ResolvedModel[];
+  models: RequestedModel[];
   prompt: string;
   options: CompareOptions;
 }
@@ -21,10 +27,11 @@ export type RequestProblem =
   | { kind: 'unknown-model'; word: string; suggestions: string[]; known: string[] }
   | { kind: 'no-text'; name: string; outputModalities: string[] };
 
-/** Who asks, for their saved set of models. */
+/** Who asks, for their saved set of models, and where (a channel may have a set of its own). */
 export interface Asker {
   teamId: string;
   userId: string;
+  channelId?: string;
 }
 
 // Shaped like a model name (`nova-mikro`, `anthropic.claude-x`), so a typo is reported, not sent as prose.
@@ -36,6 +43,9 @@ const MODEL_ID_SHAPED =
 
 /** How a word before the prompt reads, for `parseCompareText`: a model, a misspelt model, or prose. */
 export function classifyWord(catalog: Catalog, word: string): WordKind {
+  // `model@tier`: the tier is checked when the request is interpreted, with its own message.
+  const [name = word, tier] = word.split('@');
+  if (tier !== undefined && catalog.isModel(name)) return 'model';
   if (catalog.isModel(word)) return 'model';
   if (!MODEL_SHAPED.test(word)) return 'text';
   return MODEL_ID_SHAPED.test(word) || catalog.suggest(word.toLowerCase()).length > 0
@@ -52,21 +62,56 @@ function unknownModel(catalog: Catalog, word: string, suggestions: string[]): Re
   };
 }
 
+/**
+ * `--think` / `--effort` asking what no model of the compare can do, or a budget breaking a model's
+ * limit: said before any call. A model that takes neither, beside ones that do, only gets a note.
+ */
+function reasoningProblem(models: RequestedModel[], options: CompareOptions): Problem | undefined {
+  if (options.effort && !models.some(({ model }) => takesEffort(model.modelId))) {
+    return problem(
+      'invalid',
+      `None of these models takes a reasoning effort: --effort is for gpt-oss and Nova 2. For Claude, use --think [budget].`,
+    );
+  }
+  for (const { model } of models) {
+    const plan = planReasoning(model, options, {
+      maxTokens: options.maxTokens ?? 0,
+      maxTokensGiven: options.maxTokensGiven ?? false,
+    });
+    if (plan.problem) return problem('invalid', plan.problem);
+  }
+  return undefined;
+}
+
 /** Turns what a person asked for into a compare: which models, resolved, deduplicated and counted. */
 export class CompareRequests {
   constructor(
     private readonly deps: {
       preferences: PreferenceStore;
-      /** The workspace's set, for someone who saved none. */
+      /** The channel's settings, where its members set them. */
+      channels: Pick<ChannelDefaults, 'of'>;
+      /** The workspace's set, for someone who saved none where the channel has none either. */
       defaultModels: string[];
       maxModels: number;
     },
   ) {}
 
-  /** The names a compare uses when none are given: the person's saved set, else the workspace's. */
+  /**
+   * The names a compare uses when none are given: the person's saved set, else the channel's, else
+   * the workspace's.
+   */
   async savedSet(asker: Asker): Promise<string[]> {
-    const saved = (await this.deps.preferences.getPreferences(asker.teamId, asker.userId)).compareModels;
-    return saved?.length ? saved : this.deps.defaultModels;
+    const [preferences, channel] = await Promise.all([
+      this.deps.preferences.getPreferences(asker.teamId, asker.userId),
+      this.deps.channels.of(asker.teamId, asker.channelId),
+    ]);
+    if (preferences.compareModels?.length) return preferences.compareModels;
+    return channel?.compareModels?.length ? channel.compareModels : this.deps.defaultModels;
+  }
+
+  /** The system prompt a compare gets when it names none: the channel's, if its members set one. */
+  private async channelSystem(asker: Asker): Promise<string | undefined> {
+    return (await this.deps.channels.of(asker.teamId, asker.channelId))?.systemPrompt;
   }
 
   async saveSet(asker: Asker, models: ResolvedModel[]): Promise<void> {
@@ -86,29 +131,66 @@ export class CompareRequests {
       return failed(unknownModel(catalog, command.word, catalog.suggest(command.word.toLowerCase())));
     }
     const names = command.models.length > 0 ? command.models : await this.savedSet(asker);
-    const models: ResolvedModel[] = [];
-    for (const name of names) {
+    const models: RequestedModel[] = [];
+    for (const word of names) {
+      const [name = word, tierWord] = word.split('@');
       const resolution = catalog.resolve(name);
       if (!resolution.ok) return failed(unknownModel(catalog, name, resolution.suggestions));
       const { model } = resolution.resolved;
       if (!producesText(model)) {
         return failed({ kind: 'no-text', name: model.name, outputModalities: model.outputModalities });
       }
-      if (!models.some((chosen) => chosen.invokeId === resolution.resolved.invokeId)) {
-        models.push(resolution.resolved);
+      const tier = tierWord === undefined ? undefined : parseTier(tierWord);
+      const tierProblem = tierWord === undefined ? undefined : this.tierProblem(model, tierWord, tier);
+      if (tierProblem) return failed(tierProblem);
+      const serviceTier = tier === 'default' ? undefined : tier;
+      // The same model on two tiers is two contenders; named twice on one tier, it runs once.
+      if (
+        !models.some(
+          (chosen) => chosen.invokeId === resolution.resolved.invokeId && chosen.serviceTier === serviceTier,
+        )
+      ) {
+        models.push({ ...resolution.resolved, serviceTier });
       }
     }
     const count = this.countProblem(models.length, names[0], command.prompt);
-    return count ? failed(count) : ok({ models, prompt: command.prompt, options: command.options });
+    if (count) return failed(count);
+    const reasoning = reasoningProblem(models, command.options);
+    if (reasoning) return failed(reasoning);
+    const system = command.options.system ?? (await this.channelSystem(asker));
+    return ok({
+      models,
+      prompt: command.prompt,
+      options: { ...command.options, ...(system ? { system } : {}) },
+    });
   }
 
   /** "Run again": the models of an earlier run that the catalog still has, with its prompt and options. */
   again(run: CompareRun, catalog: Catalog): CompareRequest {
     const models = run.models.flatMap((model) => {
       const resolution = catalog.resolve(model.invokeId);
-      return resolution.ok ? [resolution.resolved] : [];
+      return resolution.ok ? [{ ...resolution.resolved, serviceTier: model.serviceTier }] : [];
     });
     return { models, prompt: run.prompt, options: run.options };
+  }
+
+  /** A tier that does not exist, or that the model is not offered on, named before any call. */
+  private tierProblem(
+    model: ResolvedModel['model'],
+    word: string,
+    tier: RequestedTier | undefined,
+  ): Problem | undefined {
+    if (!tier)
+      return problem(
+        'invalid',
+        `\`@${word}\` is not a Bedrock service tier: add \`@flex\` (discounted, may be slower), \`@priority\` (premium, fastest) or \`@standard\` to a model name.`,
+      );
+    if (!offersTier(model.modelId, tier))
+      return problem(
+        'invalid',
+        `${model.name} is not offered on the ${tier} tier: Bedrock serves it on the standard tier only. Priority and flex are for models such as gpt-oss, DeepSeek V3.1, Qwen3 and Nova Pro / Nova 2 Lite.`,
+      );
+    return undefined;
   }
 
   private countProblem(count: number, firstName: string | undefined, prompt: string): Problem | undefined {

@@ -1,18 +1,14 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { streamAnswer } from '../bedrock/answer.js';
-import {
-  acceptsImages,
-  acceptsSystemPrompt,
-  Catalog,
-  producesText,
-  type ResolvedModel,
-} from '../bedrock/catalog.js';
+import { type Answer, type AnswerSoFar, streamAnswer } from '../bedrock/answer.js';
+import { acceptsImages, acceptsSystemPrompt, Catalog, producesText } from '../bedrock/catalog.js';
 import type { ModelFailure } from '../bedrock/errors.js';
 import { type Attachment, toMessages } from '../bedrock/messages.js';
 import type { PriceBook } from '../bedrock/pricing.js';
+import { planReasoning } from '../bedrock/reasoning.js';
+import { withTier } from '../bedrock/service-tiers.js';
 import type { Metrics } from '../ops/metrics.js';
-import type { CompareRequest } from './request.js';
+import type { CompareRequest, RequestedModel } from './request.js';
 import type { CompareRuns } from './runs.js';
 import type { CompareRun, ModelRun } from './types.js';
 
@@ -44,16 +40,21 @@ export function shuffled<T>(items: T[]): T[] {
   return copy;
 }
 
-function planModel({ model, invokeId }: ResolvedModel, input: CompareInput): ModelRun {
+function planModel(
+  { model, invokeId, serviceTier }: RequestedModel,
+  input: CompareInput,
+  maxTokens: number,
+): ModelRun {
   const notes: string[] = [];
   const run: ModelRun = {
-    label: Catalog.shortName(model),
+    label: withTier(Catalog.shortName(model), serviceTier),
     name: model.name,
     modelId: model.modelId,
     invokeId,
     status: 'waiting',
     text: '',
     notes,
+    ...(serviceTier ? { serviceTier } : {}),
   };
   if (!producesText(model)) {
     notes.push(
@@ -75,8 +76,38 @@ function planModel({ model, invokeId }: ResolvedModel, input: CompareInput): Mod
   if (model.lifecycle === 'LEGACY') {
     notes.push(`${model.name} is a legacy model that AWS is retiring; consider a newer one.`);
   }
+  const reasoning = planReasoning(model, input.options, {
+    maxTokens,
+    maxTokensGiven: input.options.maxTokensGiven ?? false,
+    temperature: input.options.temperature,
+  });
+  notes.push(...reasoning.notes);
+  if (reasoning.fields) run.modelFields = reasoning.fields;
+  if (reasoning.maxTokens !== maxTokens) run.maxTokens = reasoning.maxTokens;
+  if (reasoning.omitTemperature) run.omitTemperature = true;
   return run;
 }
+
+/** What a compare keeps of the answer so far: Claude's signature and redacted bytes are for threads only. */
+function progressOf(soFar: AnswerSoFar): Partial<ModelRun> {
+  return {
+    text: soFar.text,
+    reasoning: soFar.reasoning ?? (soFar.redactedReasoning ? '' : undefined),
+    reasoningRedacted: soFar.redactedReasoning ? true : undefined,
+    firstTokenMs: soFar.firstTokenMs,
+    firstAnswerTokenMs: soFar.firstAnswerTokenMs,
+    thinkingMs: soFar.thinkingMs,
+    stopReason: soFar.stopReason,
+    inputTokens: soFar.inputTokens,
+    outputTokens: soFar.outputTokens,
+    bedrockLatencyMs: soFar.bedrockLatencyMs,
+    servedTier: soFar.servedTier,
+  };
+}
+
+/** Keeps the defined figures only, so a stored run has no `undefined` fields. */
+const defined = <T extends object>(fields: T): Partial<T> =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 
 export class CompareService {
   constructor(private readonly deps: CompareDeps) {}
@@ -87,7 +118,8 @@ export class CompareService {
    * were named in, and the reveal maps each letter back to its model.
    */
   plan(input: CompareInput): CompareRun {
-    const models = input.models.map((model) => planModel(model, input));
+    const maxTokens = input.options.maxTokens ?? this.deps.defaultMaxTokens;
+    const models = input.models.map((model) => planModel(model, input, maxTokens));
     return {
       id: randomUUID(),
       teamId: input.teamId,
@@ -133,23 +165,31 @@ export class CompareService {
       {
         messages: toMessages([{ role: 'user', text: run.prompt }], model.seesImages ? images : []),
         system: model.omitSystemPrompt ? undefined : run.options.system,
-        maxTokens: run.maxTokens,
-        temperature: run.options.temperature,
+        maxTokens: model.maxTokens ?? run.maxTokens,
+        temperature: model.omitTemperature ? undefined : run.options.temperature,
+        additionalModelRequestFields: model.modelFields,
+        serviceTier: model.serviceTier,
       },
       (soFar) => {
         // A model ended from outside (the app stopping) keeps that end: a late piece must not revive it.
         if (!isUnfinished(model)) return;
-        Object.assign(model, soFar);
-        if (soFar.text !== '') model.status = 'streaming';
+        Object.assign(model, defined(progressOf(soFar)));
+        if (soFar.text !== '' || soFar.reasoning !== undefined || soFar.redactedReasoning) {
+          model.status = 'streaming';
+        }
         onChange(run);
       },
     );
     if (!isUnfinished(model)) return;
     model.latencyMs = answer.latencyMs;
-    if (answer.ok) this.finish(run, model, answer.costUsd);
+    if (answer.ok) this.finish(run, model, answer);
     else if (answer.partial) {
-      const { timeoutMs, estimatedCostUsd, ...soFar } = answer.partial;
-      Object.assign(model, soFar, { status: 'timed-out', timeoutMs, estimatedCostUsd });
+      const { timeoutMs, estimatedCostUsd } = answer.partial;
+      Object.assign(model, defined(progressOf(answer.partial)), {
+        status: 'timed-out',
+        timeoutMs,
+        estimatedCostUsd,
+      });
     } else {
       model.status = 'failed';
       model.failure = answer.failure;
@@ -157,13 +197,23 @@ export class CompareService {
     onChange(run);
   }
 
-  private finish(run: CompareRun, model: ModelRun, costUsd: number | undefined): void {
+  /**
+   * A finished model's figures: tokens/s counts answer tokens over the time the answer streamed, so a
+   * model's thinking neither inflates nor slows it.
+   */
+  private finish(run: CompareRun, model: ModelRun, answer: Extract<Answer, { ok: true }>): void {
     model.status = 'done';
     const latencyMs = model.latencyMs ?? 0;
-    const output = model.outputTokens ?? 0;
-    const streamingMs = latencyMs - (model.firstTokenMs ?? 0);
+    if (answer.split) {
+      model.answerTokens = answer.split.answerTokens;
+      if (answer.split.reasoningTokens > 0) model.reasoningTokens = answer.split.reasoningTokens;
+      if (answer.split.estimated) model.tokensEstimated = true;
+    }
+    if (answer.reasoningCostUsd !== undefined) model.reasoningCostUsd = answer.reasoningCostUsd;
+    const output = model.answerTokens ?? model.outputTokens ?? 0;
+    const streamingMs = latencyMs - (model.firstAnswerTokenMs ?? model.firstTokenMs ?? 0);
     model.tokensPerSecond = output > 0 && streamingMs > 0 ? output / (streamingMs / 1000) : undefined;
-    model.costUsd = costUsd;
+    model.costUsd = answer.costUsd;
     const { maxLatencyMs, maxCostUsd } = run.options;
     if (maxLatencyMs !== undefined || maxCostUsd !== undefined) {
       model.withinCriteria = {

@@ -18,7 +18,8 @@ export function summarize(run: CompareRun): CompareSummary {
     fastestFirstToken: best(done, (model) => model.firstTokenMs, true),
     fastestOverall: best(done, (model) => model.latencyMs, true),
     cheapest: best(done, (model) => model.costUsd, true),
-    longest: best(done, (model) => model.outputTokens, false),
+    // The answer's own tokens: a model's reasoning makes it think longer, not answer longer.
+    longest: best(done, (model) => model.answerTokens ?? model.outputTokens, false),
     totalCostUsd: run.models.reduce((sum, model) => sum + (model.costUsd ?? model.estimatedCostUsd ?? 0), 0),
     costEstimated: run.models.some((model) => model.estimatedCostUsd !== undefined),
     costIncomplete: run.models.some(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FAILURE_KINDS } from '../bedrock/errors.js';
+import { EFFORTS } from '../bedrock/reasoning.js';
 
 // A compare run is stored for a week and read back by every button on its message, so its shape is
 // a schema: a stored run that no longer fits it reads as missing instead of being trusted.
@@ -11,6 +12,12 @@ const compareOptionsSchema = z.object({
   blind: z.boolean(),
   maxLatencyMs: z.number().positive().optional(),
   maxCostUsd: z.number().positive().optional(),
+  /** `--think [budget]`: extended thinking for the models that take a budget. */
+  think: z.object({ budget: z.number().int().positive().optional() }).optional(),
+  /** `--effort`: the reasoning effort of the models that take one. */
+  effort: z.enum(EFFORTS).optional(),
+  /** Whether `--max-tokens` was given (a thinking budget then comes out of it rather than on top). */
+  maxTokensGiven: z.boolean().optional(),
 });
 
 export type CompareOptions = z.infer<typeof compareOptionsSchema>;
@@ -50,6 +57,26 @@ const modelRunSchema = z.object({
   /** The limit a timed-out model ran into. */
   timeoutMs: z.number().optional(),
   failure: modelFailureSchema.optional(),
+  /** The service tier asked for (`model@flex`); unset is the default tier. */
+  serviceTier: z.enum(['priority', 'default', 'flex']).optional(),
+  /** The tier Bedrock says served it. */
+  servedTier: z.string().optional(),
+  /** Set at planning from --think / --effort: the family's own request fields, its max tokens. */
+  modelFields: z.record(z.string(), z.unknown()).optional(),
+  maxTokens: z.number().optional(),
+  /** Set at planning when the model thinks only at its own temperature. */
+  omitTemperature: z.boolean().optional(),
+  /** The reasoning, kept apart from the answer (`[REDACTED]` where the model hides it). */
+  reasoning: z.string().optional(),
+  /** Whether some of the reasoning came as redacted bytes only. */
+  reasoningRedacted: z.boolean().optional(),
+  firstAnswerTokenMs: z.number().optional(),
+  thinkingMs: z.number().optional(),
+  /** The billed output split into answer and reasoning; estimated (≈) when both are there. */
+  answerTokens: z.number().optional(),
+  reasoningTokens: z.number().optional(),
+  tokensEstimated: z.boolean().optional(),
+  reasoningCostUsd: z.number().optional(),
   /** Whether the figures meet the user's --max-latency / --max-cost, when given. */
   withinCriteria: z.object({ latency: z.boolean().optional(), cost: z.boolean().optional() }).optional(),
 });

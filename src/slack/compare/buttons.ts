@@ -1,8 +1,9 @@
 import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
+import type { View } from '@slack/types';
 import { EXPIRED_RUN } from '../../compare/runs.js';
 import type { Logger } from '../../logger.js';
 import type { WorkTracker } from '../../ops/work-tracker.js';
-import { failed } from '../../result.js';
+import { failed, type Result } from '../../result.js';
 import { runDetached } from '../kit/detached.js';
 import { problemNotice } from '../kit/problem.js';
 import { requesterOfAction } from '../kit/requester.js';
@@ -81,15 +82,26 @@ export function registerCompareButtons(
     if (picked) await actions.continueWith(picked.run, picked.model, where(body), respond);
   });
 
-  // The modal must open within 3 s of the click (trigger_id), so this one is not detached.
+  modalButton(app, COMPARE_ACTIONS.showFull, (picked, body) =>
+    actions.fullAnswer(picked.run, picked.model, where(body)),
+  );
+  modalButton(app, COMPARE_ACTIONS.showReasoning, (picked, body) =>
+    actions.reasoning(picked.run, picked.model, where(body)),
+  );
+}
+
+/** A per-model button that opens a modal: within 3 s of the click (trigger_id), so not detached. */
+function modalButton(
+  app: App,
+  prefix: string,
+  open: (picked: { run: string; model: number }, body: BlockButtonAction) => Promise<Result<View>>,
+): void {
   app.action<BlockButtonAction>(
-    new RegExp(`^${COMPARE_ACTIONS.showFull}_\\d+$`),
+    new RegExp(`^${prefix}_\\d+$`),
     async ({ ack, body, action, client, respond }) => {
       await ack();
       const picked = target(action.value);
-      const answer = picked
-        ? await actions.fullAnswer(picked.run, picked.model, where(body))
-        : failed(EXPIRED_RUN);
+      const answer = picked ? await open(picked, body) : failed(EXPIRED_RUN);
       if (!answer.ok) {
         await respond({
           response_type: 'ephemeral',

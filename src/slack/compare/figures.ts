@@ -68,6 +68,58 @@ const COLUMNS: Column[] = [
   },
 ];
 
+/** `≈120`: a token count, marked as an estimate where it is one. */
+export const tokenCount = (count: number | undefined, estimated?: boolean) =>
+  count === undefined ? '?' : `${estimated ? '≈' : ''}${count}`;
+
+/**
+ * With a reasoning model in the compare: time to the first answer token and thinking time beside the
+ * first token of anything, and the billed output split into answer and reasoning tokens (≈ where
+ * estimated), with the reasoning's share of the cost.
+ */
+const REASONING_COLUMNS: Record<'afterFirstToken' | 'tokens' | 'afterCost', Column[]> = {
+  afterFirstToken: [
+    {
+      title: 'First answer',
+      value: (model) => model.firstAnswerTokenMs,
+      show: (model) => seconds(model.firstAnswerTokenMs),
+    },
+    { title: 'Thinking', value: (model) => model.thinkingMs, show: (model) => seconds(model.thinkingMs) },
+  ],
+  tokens: [
+    {
+      title: 'Answer tokens',
+      value: (model) => model.answerTokens ?? model.outputTokens,
+      show: (model) => tokenCount(model.answerTokens ?? model.outputTokens, model.tokensEstimated),
+    },
+    {
+      title: 'Reasoning tokens',
+      value: (model) => model.reasoningTokens,
+      show: (model) =>
+        model.reasoningTokens === undefined ? '–' : tokenCount(model.reasoningTokens, model.tokensEstimated),
+    },
+  ],
+  afterCost: [
+    {
+      title: 'Reasoning cost',
+      value: (model) => model.reasoningCostUsd,
+      show: (model) =>
+        model.reasoningCostUsd === undefined ? '–' : formatUsd(model.reasoningCostUsd, { estimate: true }),
+    },
+  ],
+};
+
+/** The table's columns: the reasoning ones only when some model of the compare reasoned. */
+function columnsOf(run: CompareRun): Column[] {
+  if (!run.models.some((model) => model.reasoning !== undefined)) return COLUMNS;
+  return COLUMNS.flatMap((column) => {
+    if (column.title === 'First token') return [column, ...REASONING_COLUMNS.afterFirstToken];
+    if (column.title === 'Tokens out') return REASONING_COLUMNS.tokens;
+    if (column.title === 'Cost') return [column, ...REASONING_COLUMNS.afterCost];
+    return [column];
+  });
+}
+
 /** What the Total cell of a model that did not finish says instead. */
 function whyUnfinished(model: ModelRun): string {
   if (model.status === 'timed-out') return `⏱ ${timedOutAfter(model.timeoutMs ?? 0)} (partial)`;
@@ -89,15 +141,16 @@ export function figuresTable(
   rowName: (model: ModelRun, index: number) => string,
 ): KnownBlock {
   const finished = run.models.filter((model) => model.status === 'done');
-  const bests = COLUMNS.map((column) => {
+  const columns = columnsOf(run);
+  const bests = columns.map((column) => {
     const values = finished.map(column.value).filter((value): value is number => value !== undefined);
     if (values.length === 0) return undefined;
     return column.higherIsBetter ? Math.max(...values) : Math.min(...values);
   });
-  const header = [cell('Model'), ...COLUMNS.map((column) => cell(column.title))];
+  const header = [cell('Model'), ...columns.map((column) => cell(column.title))];
   const rows = run.models.map((model, index) => {
     const name = cell(rowName(model, index));
-    const figures = COLUMNS.map((column, at) => {
+    const figures = columns.map((column, at) => {
       const value = column.value(model);
       if (model.status !== 'done') {
         return cell(column.unfinished?.(model) ?? (value === undefined ? '–' : column.show(model)));
@@ -115,7 +168,7 @@ export function figuresTable(
   });
   const table: TableBlock = {
     type: 'table',
-    column_settings: [{ is_wrapped: true }, ...COLUMNS.map(() => ({ align: 'right' as const }))],
+    column_settings: [{ is_wrapped: true }, ...columns.map(() => ({ align: 'right' as const }))],
     rows: [header, ...rows].slice(0, LIMITS.tableRows),
   };
   return table;

@@ -6,11 +6,13 @@ import type { CompareRun, ModelRun } from '../../compare/types.js';
 import { FEEDBACK_ACTION, feedbackBlock } from '../kit/feedback.js';
 import { button, clip, escapeMrkdwn, LIMITS, renderClipped } from '../kit/limits.js';
 import { type SlackMessage, slackMessage } from '../kit/message.js';
-import { figuresTable, modelCost, seconds } from './figures.js';
+import { figuresTable, modelCost, seconds, tokenCount } from './figures.js';
+import { hasReasoning, isThinking, latestThought, reasoningFigures, thinkingLine } from './reasoning.js';
 
 export const COMPARE_ACTIONS = {
   runAgain: 'compare_run_again',
   showFull: 'compare_show_full',
+  showReasoning: 'compare_show_reasoning',
   continueWith: 'compare_continue',
   vote: 'compare_vote',
   blindPick: 'compare_blind_pick',
@@ -65,11 +67,18 @@ function figures(model: ModelRun, inTable: boolean): string {
     const partial = model.text === '' ? '' : ' · *partial answer*';
     return `⏱ ${timedOutAfter(model.timeoutMs ?? 0)} · ${first}${partial} · ${modelCost(model)}`;
   }
-  if (model.status === 'streaming') return `${first} · streaming…`;
+  if (isThinking(model)) return `${thinkingLine(model)} · ${first}`;
+  if (model.status === 'streaming') {
+    const thought = hasReasoning(model) ? ` · thought ${seconds(model.thinkingMs)}` : '';
+    return `${first}${thought} · streaming…`;
+  }
   const parts: string[] = [];
   if (!inTable) {
     parts.push(first, `total ${seconds(model.latencyMs)}`);
-    parts.push(`${model.inputTokens ?? '?'} in / ${model.outputTokens ?? '?'} out tokens`);
+    parts.push(
+      `${model.inputTokens ?? '?'} in / ${tokenCount(model.answerTokens ?? model.outputTokens, model.tokensEstimated)} answer tokens`,
+    );
+    parts.push(...reasoningFigures(model));
     if (model.tokensPerSecond !== undefined) parts.push(`${Math.round(model.tokensPerSecond)} tokens/s`);
     parts.push(modelCost(model));
   }
@@ -96,7 +105,8 @@ function answerText(model: ModelRun, budget: number): { text: string; clipped: b
     return { text: `${arrived.text}\n\n${failure}`, clipped: arrived.clipped };
   }
   if (model.status === 'skipped') return { text: '_Not asked._', clipped: false };
-  if (model.text === '') return { text: '_…_', clipped: false };
+  if (model.text === '')
+    return { text: isThinking(model) ? `_${thinkingLine(model)}_` : '_…_', clipped: false };
   const rendered = renderClipped(model.text, budget);
   return model.status === 'streaming' ? { text: `${rendered.text} ▌`, clipped: rendered.clipped } : rendered;
 }
@@ -129,8 +139,13 @@ function modelBlocks(
   // section is never cut behind the answer's back: whatever is clipped is clipped here, with a button.
   const answer = answerText(model, Math.min(budget, LIMITS.sectionText - title.length - 3));
   const line = hidden ? BLIND_STATUS[model.status] : figures(model, final);
+  // While a model thinks, its latest line of thought shows in small print under its slot.
+  const thought = isThinking(model) ? latestThought(model) : undefined;
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `${title}\n${answer.text}` } },
+    ...(thought
+      ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: clip(thought, 300) }] }]
+      : []),
     ...(line
       ? [
           {
@@ -168,7 +183,12 @@ function modelButtons(
   view: CompareView,
 ): Button[] {
   const value = JSON.stringify({ run: run.id, model: index });
-  const showFull = clipped ? [button('Show full answer', `${COMPARE_ACTIONS.showFull}_${index}`, value)] : [];
+  const showFull = [
+    ...(clipped ? [button('Show full answer', `${COMPARE_ACTIONS.showFull}_${index}`, value)] : []),
+    ...(hasReasoning(model)
+      ? [button(':thought_balloon: Show reasoning', `${COMPARE_ACTIONS.showReasoning}_${index}`, value)]
+      : []),
+  ];
   if (model.status !== 'done') return showFull;
   if (isHidden(run))
     return [
@@ -201,7 +221,11 @@ function summaryText(run: CompareRun): string {
     line('Fastest to first token', summary.fastestFirstToken, (model) => seconds(model.firstTokenMs)),
     line('Fastest overall', summary.fastestOverall, (model) => seconds(model.latencyMs)),
     line('Cheapest', summary.cheapest, (model) => formatUsd(model.costUsd)),
-    line('Longest answer', summary.longest, (model) => `${model.outputTokens} tokens`),
+    line(
+      'Longest answer',
+      summary.longest,
+      (model) => `${tokenCount(model.answerTokens ?? model.outputTokens, model.tokensEstimated)} tokens`,
+    ),
     `Total cost: ${formatUsd(summary.totalCostUsd, { estimate: summary.costEstimated })}${summary.costIncomplete ? ' + models with unknown prices' : ''}`,
   ].filter((entry): entry is string => entry !== undefined);
   return clip(`*Summary*\n${lines.join('\n')}`, LIMITS.sectionText);
@@ -211,6 +235,9 @@ function settingsLine(run: CompareRun): string {
   const parts = [`<@${run.userId}>`, `max tokens ${run.maxTokens}`];
   if (run.options.blind) parts.push('blind');
   if (run.options.temperature !== undefined) parts.push(`temperature ${run.options.temperature}`);
+  if (run.options.think)
+    parts.push(`thinking${run.options.think.budget ? ` ${run.options.think.budget}` : ''}`);
+  if (run.options.effort) parts.push(`effort ${run.options.effort}`);
   if (run.options.system) parts.push(`system: “${escapeMrkdwn(clip(run.options.system, 200))}”`);
   if (run.imageCount > 0) parts.push(`${run.imageCount} image${run.imageCount > 1 ? 's' : ''}`);
   return parts.join(' · ');

@@ -14,7 +14,8 @@ import type { Reply } from '../kit/reply.js';
 import type { Requester } from '../kit/requester.js';
 import type { CompareFlow } from './flow.js';
 import { fullAnswerModal } from './full-answer.js';
-import { compareMessage } from './message.js';
+import { blindLabel, compareMessage, isHidden } from './message.js';
+import { reasoningModal } from './reasoning.js';
 
 export interface RunActionsDeps {
   client: WebClient;
@@ -58,6 +59,14 @@ export class CompareRunActions {
   async fullAnswer(runId: string, index: number, requester: Requester): Promise<Result<View>> {
     const found = await this.deps.runs.findModel(runId, index, requester.teamId);
     return found.ok ? ok(fullAnswerModal(found.value.run, index)) : found;
+  }
+
+  /** "Show reasoning": a modal with one model's whole reasoning, apart from its answer. */
+  async reasoning(runId: string, index: number, requester: Requester): Promise<Result<View>> {
+    const found = await this.deps.runs.findModel(runId, index, requester.teamId);
+    if (!found.ok) return found;
+    const { run } = found.value;
+    return ok(reasoningModal(run, index, isHidden(run) ? `Answer ${blindLabel(index)}` : undefined));
   }
 
   /** "Continue with <model>": the thread carries on with that model; the thread is told how. */
