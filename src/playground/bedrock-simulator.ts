@@ -914,6 +914,10 @@ export class BedrockSimulator {
       return 'You invoked an unsupported model or your request did not allow prompt caching. See the documentation for more information.';
     if (points > MAX_CACHE_POINTS)
       return `A maximum of ${MAX_CACHE_POINTS} cache points may be provided. Found ${points}.`;
+    if (
+      blocks.some((block, index) => 'cachePoint' in block && 'reasoningContent' in (blocks[index - 1] ?? {}))
+    )
+      return 'Cache point cannot be inserted after reasoning block. Please remove the invalid cache point and try again.';
     const checkpoints: { key: string; tokens: number }[] = [];
     const hash = createHash('sha256').update(model.modelId);
     let tokens = 0;

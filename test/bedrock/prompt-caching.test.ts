@@ -35,3 +35,17 @@ describe('what is invoked decides', () => {
     expect(promptCachingOf('global.anthropic.claude-sonnet-4-5-20250929-v1:0')).toEqual({ minTokens: 1_024 });
   });
 });
+
+describe('a reasoning block at the end of an answer', () => {
+  it('gets no cache point after it, which Bedrock would refuse', () => {
+    const marked = markStableHistory([
+      { role: 'user', content: [{ text: 'q1' }] },
+      {
+        role: 'assistant',
+        content: [{ reasoningContent: { reasoningText: { text: 'hmm', signature: 's' } } }],
+      },
+      { role: 'user', content: [{ text: 'q2' }] },
+    ]);
+    expect(marked[1]?.content).toHaveLength(1);
+  });
+});
