@@ -456,6 +456,7 @@ function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFl
     watching: new JobWatching(jobsClient, store),
     stopping: new JobStopping(jobsClient, jobAccess),
     deployments: new CustomDeployments(jobsClient, jobAccess, config.awsRegion),
+    prices: wiring.prices,
     newJobs,
     seal,
     logger,

@@ -254,6 +254,12 @@ export interface ChangeContext {
   provisionedPerHourUsd?: number;
 }
 
+function noCommitmentPrice(perHourUsd: number | undefined, units: number): string {
+  return perHourUsd === undefined
+    ? 'no commitment'
+    : `no commitment, ${formatUsd(perHourUsd * units)} an hour`;
+}
+
 /** A button that asks first, in Slack's own confirm dialog (title ≤ 100, text ≤ 300 characters). */
 function confirmed(base: Button, title: string, text: string, yes: string): Button {
   return {
@@ -450,7 +456,14 @@ export function deploymentsMessage(deployments: Deployment[]): SlackMessage {
   return slackMessage({ text: 'On-demand custom model deployments', blocks });
 }
 
-export function throughputMessage(throughputs: Throughput[]): SlackMessage {
+/**
+ * `perHourUsd` is the price table's hourly price of one model unit of a base model, when it has one:
+ * a throughput without commitment then shows what it costs an hour.
+ */
+export function throughputMessage(
+  throughputs: Throughput[],
+  perHourUsd: (baseModelId: string) => number | undefined = () => undefined,
+): SlackMessage {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Provisioned throughput' } },
   ];
@@ -464,7 +477,7 @@ export function throughputMessage(throughputs: Throughput[]): SlackMessage {
   for (const throughput of throughputs.slice(0, 45)) {
     const commitment = throughput.commitment
       ? `${throughput.commitment}${throughput.commitmentEndsAt ? `, until ${when(throughput.commitmentEndsAt)}` : ''}`
-      : 'no commitment';
+      : noCommitmentPrice(perHourUsd(modelIdOf(throughput.foundationModelArn)), throughput.modelUnits);
     blocks.push(
       section(
         `${throughput.status === 'InService' ? ':large_green_circle:' : ':large_yellow_circle:'} *${escapeMrkdwn(throughput.name)}* · ${throughput.status}\nmodel \`${escapeMrkdwn(modelIdOf(throughput.modelArn))}\` · ${throughput.modelUnits} model unit${throughput.modelUnits === 1 ? '' : 's'} · ${commitment}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../../src/jobs/types.js';
-import { jobChangeMessage } from '../../../src/slack/jobs/blocks.js';
+import { jobChangeMessage, throughputMessage } from '../../../src/slack/jobs/blocks.js';
 import { actionIds, visibleText } from '../../support/blocks.js';
 
 const job: Job = {
@@ -42,5 +42,30 @@ describe('a completed job’s message', () => {
     const message = jobChangeMessage(job, change, { region: 'us-east-1', onDemand: notOnDemand });
     expect(visibleText(message.blocks)).toContain('Its hourly price is not in this app’s price table');
     expect(actionIds(message.blocks)).not.toContain('finetune_deploy');
+  });
+});
+
+describe('the throughput list', () => {
+  const throughput = {
+    name: 'support-pt',
+    arn: 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/support-pt',
+    modelArn: 'arn:aws:bedrock:us-east-1:123456789012:custom-model/amazon.nova-micro-v1:0:128k/abc',
+    foundationModelArn: 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0:128k',
+    modelUnits: 2,
+    status: 'InService',
+  };
+
+  it('shows what a throughput without commitment costs an hour when the price table knows its base', () => {
+    const text = visibleText(
+      throughputMessage([throughput], (modelId) =>
+        modelId === 'amazon.nova-micro-v1:0:128k' ? 10 : undefined,
+      ).blocks,
+    );
+    expect(text).toContain('2 model units · no commitment, $20.00 an hour');
+  });
+
+  it('shows no price it does not know', () => {
+    expect(visibleText(throughputMessage([throughput]).blocks)).toContain('2 model units · no commitment');
+    expect(visibleText(throughputMessage([throughput]).blocks)).not.toContain('an hour');
   });
 });
