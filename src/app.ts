@@ -575,6 +575,7 @@ function wireJobs(
     watching: new JobWatching(jobsClient, store),
     stopping: new JobStopping(jobsClient, jobAccess),
     deployments: new CustomDeployments(jobsClient, jobAccess, config.awsRegion),
+    prices: wiring.prices,
     newJobs,
     seal,
     logger,

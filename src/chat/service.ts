@@ -156,7 +156,8 @@ export class ChatService {
     let shown = 0;
     let thought = 0;
     // The system prompt and the turns before the newest question stay the same turn after turn: cached.
-    const caches = promptCachingOf(model.modelId) !== undefined;
+    // Judged by what is invoked, so a provisioned or deployed custom model (an ARN) is sent no cachePoint.
+    const caches = promptCachingOf(invokeId) !== undefined;
     const messages = toMessages(window.turns, routed.sent);
     const answer = await streamAnswer(
       this.deps,
