@@ -65,16 +65,24 @@ describe('deploying through Bedrock', () => {
     expect(emulated.callsOf('CreateCustomModelDeployment')).toBe(0);
   });
 
-  it('answers a second click with the same deployment, not a second one', async () => {
+  it('names the deployment a model already has instead of deploying it twice, and deploys it again once deleted', async () => {
     const deployments = new CustomDeployments(emulated.jobs, access, 'us-east-1');
     const job = emulated.addJob('twice');
     emulated.bedrock.advanceJobClock(120_000);
     const first = await deployments.deploy(job.name, boss);
     const second = await deployments.deploy(job.name, boss);
-    expect(first.ok && second.ok && first.value.deploymentArn === second.value.deploymentArn).toBe(true);
+    expect(second.ok ? 'deployed' : second.problem.message).toContain(
+      `is already deployed on demand as \`${job.name}-model-od\` (Creating)`,
+    );
     expect(
       emulated.bedrock.deployments.filter((entry) => entry.name === `${job.name}-model-od`),
     ).toHaveLength(1);
+
+    emulated.bedrock.advanceJobClock(60_000);
+    if (!first.ok) throw new Error('expected a deployment');
+    expect((await deployments.delete(first.value.deploymentArn, boss)).ok).toBe(true);
+    const third = await deployments.deploy(job.name, boss);
+    expect(third.ok && third.value.deploymentArn !== first.value.deploymentArn).toBe(true);
   });
 
   it('says a job still running has no model to deploy', async () => {
