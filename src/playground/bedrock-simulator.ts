@@ -420,6 +420,15 @@ function requestProblem(body: ReceivedCall['body'], model: SimulatedModel): stri
     if (messages[index]?.role === messages[index - 1]?.role)
       return 'A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.';
   }
+  // Thinking handed back must come back as it was sent: signed (Claude's "Extended thinking").
+  const unsigned = messages.some((message) =>
+    message.content.some((block) => {
+      const reasoning = block.reasoningContent as { reasoningText?: { signature?: string } } | undefined;
+      return reasoning?.reasoningText !== undefined && !reasoning.reasoningText.signature;
+    }),
+  );
+  if (unsigned)
+    return 'The model returned the following errors: messages.1.content.0.thinking.signature: Field required';
   const images = messages.some((message) => message.content.some((block) => 'image' in block));
   if (images && !model.inputModalities.includes('IMAGE'))
     return "This model doesn't support the image content block that you provided. Try again with a different model.";
