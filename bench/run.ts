@@ -1,6 +1,7 @@
 /** Latency and load figures on the offline bench. Run with `npm run bench`. */
 import { benchChat } from './chat.js';
 import { benchCompare } from './compare.js';
+import { benchEvaluate } from './evaluate.js';
 import { benchJobs } from './jobs.js';
 import { benchPromptCache } from './prompt-cache.js';
 
@@ -8,3 +9,4 @@ await benchCompare();
 await benchChat();
 await benchJobs();
 await benchPromptCache();
+await benchEvaluate();

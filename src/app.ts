@@ -402,7 +402,8 @@ function wireEvaluate(wiring: Wiring): { flow: EvaluateFlow; resume(): void; sto
     evaluations,
     spend: guard,
     logger,
-    concurrency: { initial: Math.min(4, config.evaluate.concurrency), max: config.evaluate.concurrency },
+    // Bedrock quotas usually allow it: start at the ceiling and back off only when throttled.
+    concurrency: { initial: config.evaluate.concurrency, max: config.evaluate.concurrency },
   });
   const flow = new EvaluateFlow({
     client: bolt.client,
