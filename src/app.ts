@@ -10,6 +10,7 @@ import { TokenCounter } from './bedrock/token-counting.js';
 import { ModelChoice } from './chat/model-choice.js';
 import { ChatService } from './chat/service.js';
 import { ChatTurns } from './chat/turn.js';
+import { Arena } from './compare/arena.js';
 import { CompareBooking } from './compare/booking.js';
 import { CompareContinuation } from './compare/continue.js';
 import { Leaderboard } from './compare/leaderboard.js';
@@ -310,6 +311,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
   } = wiring;
   const compareRuns = new CompareRuns(store, logger);
   const leaderboard = new Leaderboard(store);
+  const arena = new Arena(store);
   const compareService = new CompareService({
     runtime: bedrock.runtime,
     runs: compareRuns,
@@ -351,6 +353,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
       updateIntervalMs: overrides.updateIntervalMs,
     }),
     leaderboard,
+    arena,
     files,
     defaultMaxTokens: config.compare.defaultMaxTokens,
     defaultModels: config.compare.defaultModels,
@@ -364,7 +367,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
     catalog,
     requests: compareRequests,
     runs: compareRuns,
-    votes: new CompareVotes({ runs: compareRuns, claims: store, counters: store, leaderboard }),
+    votes: new CompareVotes({ runs: compareRuns, claims: store, counters: store, leaderboard, arena }),
     continuation: new CompareContinuation({
       runs: compareRuns,
       conversations: store,
@@ -419,6 +422,7 @@ function wireEvaluate(wiring: Wiring): { flow: EvaluateFlow; resume(): void; sto
     }),
     evaluations,
     runner,
+    arena: new Arena(store),
     logger,
     work,
     progressIntervalMs:
