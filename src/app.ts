@@ -24,6 +24,7 @@ import { Evaluations } from './evaluate/evaluations.js';
 import { EvaluationPlanner } from './evaluate/planner.js';
 import { EvaluationRunner } from './evaluate/runner.js';
 import { AnswerFeedback } from './feedback/answers.js';
+import { HomeOverviews } from './home/overview.js';
 import { channelAllowed, JobAccess } from './jobs/access.js';
 import { JobsClient } from './jobs/client.js';
 import { CustomModelCompare } from './jobs/custom-compare.js';
@@ -40,6 +41,8 @@ import { createMetrics, type Metrics } from './ops/metrics.js';
 import { WorkTracker } from './ops/work-tracker.js';
 import { registerChatEvents } from './slack/chat/events.js';
 import { ChatFlow } from './slack/chat/flow.js';
+import { StreamingRefusals } from './slack/chat/native-reply.js';
+import { PanelFlow, registerAssistantPanel } from './slack/chat/panel.js';
 import { registerCompareButtons } from './slack/compare/buttons.js';
 import { CompareFlow } from './slack/compare/flow.js';
 import { registerCompareForm } from './slack/compare/form.js';
@@ -48,21 +51,28 @@ import { CompareRunActions } from './slack/compare/run-actions.js';
 import { registerEvaluateButtons } from './slack/evaluate/buttons.js';
 import { EvaluateFlow } from './slack/evaluate/flow.js';
 import { registerFeedbackButtons } from './slack/feedback/buttons.js';
+import { registerHome } from './slack/home/events.js';
+import { HomeFlow } from './slack/home/flow.js';
+import { HomePublisher } from './slack/home/publisher.js';
+import { HOME_ACTIONS } from './slack/home/view.js';
 import { registerJobButtons } from './slack/jobs/buttons.js';
 import { JobsFlow } from './slack/jobs/flow.js';
 import { SlackGroupMembers } from './slack/jobs/group-members.js';
 import { JobThreadNotifier } from './slack/jobs/thread-notifier.js';
 import { registerJobViews } from './slack/jobs/views.js';
+import { runDetached } from './slack/kit/detached.js';
 import { SlackFiles } from './slack/kit/files.js';
 import { FormSeal } from './slack/kit/form-origin.js';
 import { acknowledgeUnhandled, countRequests, dropRedeliveredEvents } from './slack/kit/middleware.js';
 import { guardSlackRequests } from './slack/kit/request-gate.js';
 import { DEFAULT_SLACK_RETRY, type RetryTiming, retryInBackground } from './slack/kit/retry.js';
 import { registerSlashCommand } from './slack/kit/slash-command.js';
+import { StreamPacer } from './slack/kit/stream-pacer.js';
 import { UserNames } from './slack/kit/user-names.js';
 import { webClientOptions } from './slack/kit/web-client-options.js';
 import { ChannelSettingsFlow } from './slack/settings/flow.js';
 import { registerChannelSettingsForm } from './slack/settings/form.js';
+import { registerChannelPicker } from './slack/settings/picker.js';
 import { openStore } from './store/store.js';
 import type { Store } from './store/types.js';
 import { UsageGuard } from './usage/guard.js';
@@ -199,9 +209,11 @@ export async function createBedrockSlackApp(
     logger,
   );
   const guard = new UsageGuard(store, config.limits);
-  // App Home shows usage, so each booking brings the person's Home up to date (wired once Home is).
-  const usageChanged: (teamId: string, userId: string) => void = () => {};
-  const usage = new UsageLedger(store, undefined, (teamId, userId) => usageChanged(teamId, userId));
+  // App Home shows usage, defaults and feedback: each change brings the person's Home up to date
+  // (wired last, once Home is).
+  let homeChanged: (teamId: string, userId: string) => void = () => {};
+  const changed = (teamId: string, userId: string) => homeChanged(teamId, userId);
+  const usage = new UsageLedger(store, undefined, changed);
   const channels = new ChannelDefaults(store, logger);
   const files = new SlackFiles(config.slack.botToken, config.slack.apiUrl);
   const seal = new FormSeal(config.slack.botToken);
@@ -219,14 +231,32 @@ export async function createBedrockSlackApp(
     guard,
     usage,
     channels,
+    homeChanged: changed,
     files,
     prices,
     seal,
   };
-  const compareFlow = wireCompare(wiring);
+  const compare = wireCompare(wiring);
   const evaluate = wireEvaluate(wiring);
-  wireChat(wiring, evaluate.flow);
-  wireJobs(wiring, jobsClient, compareFlow);
+  const chat = wireChat(wiring, evaluate.flow);
+  const jobs = wireJobs(wiring, jobsClient, compare.flow);
+  const home = wireHome(wiring, { ...compare, jobsClient, jobAccess: jobs.access });
+  homeChanged = home.changed;
+  registerAssistantPanel(
+    bolt,
+    new PanelFlow({
+      client: bolt.client,
+      catalog,
+      chat: chat.flow,
+      compare: compare.flow,
+      jobs: jobs.flow,
+      conversations: chat.service,
+      defaultModels: config.compare.defaultModels,
+      logger,
+    }),
+    work,
+    logger,
+  );
 
   return {
     bolt,
@@ -284,13 +314,22 @@ interface Wiring {
   guard: UsageGuard;
   usage: UsageLedger;
   channels: ChannelDefaults;
+  /** Something a person's App Home shows changed for them. */
+  homeChanged: (teamId: string, userId: string) => void;
   files: SlackFiles;
   prices: PriceBook;
   seal: FormSeal;
 }
 
 /** /compare: its use cases, flow, live messages, buttons and form. */
-function wireCompare(wiring: Wiring): CompareFlow {
+/** What the compare feature hands on to App Home. */
+interface CompareWired {
+  flow: CompareFlow;
+  leaderboard: Leaderboard;
+  settings: ChannelSettingsFlow;
+}
+
+function wireCompare(wiring: Wiring): CompareWired {
   const {
     config,
     logger,
@@ -387,9 +426,14 @@ function wireCompare(wiring: Wiring): CompareFlow {
     }),
     work,
     logger,
+    wiring.homeChanged,
   );
   registerCompareForm(bolt, compareFlow, seal, work, logger);
-  return compareFlow;
+  return {
+    flow: compareFlow,
+    leaderboard,
+    settings,
+  };
 }
 
 /** How often a replica looks for evaluations under way that no replica is running (one died). */
@@ -449,7 +493,7 @@ function wireEvaluate(wiring: Wiring): { flow: EvaluateFlow; resume(): void; sto
 }
 
 /** Conversations in threads and DMs; `evaluate` takes the mentions that ask for an evaluation. */
-function wireChat(wiring: Wiring, evaluate: EvaluateFlow): void {
+function wireChat(wiring: Wiring, evaluate: EvaluateFlow): { flow: ChatFlow; service: ChatService } {
   const {
     config,
     logger,
@@ -508,14 +552,23 @@ function wireChat(wiring: Wiring, evaluate: EvaluateFlow): void {
     slackRetry: retries.slack,
     placeholderRetry: retries.placeholder,
     updateIntervalMs: overrides.updateIntervalMs,
+    streamingMode: config.chat.streaming,
+    statusIntervalMs: overrides.updateIntervalMs,
+    streaming: new StreamingRefusals(),
+    pacer: new StreamPacer(overrides.updateIntervalMs),
   });
   registerChatEvents(bolt, chatFlow, work, logger, [
     { wants: (text) => EvaluateFlow.wants(text), handle: (event) => evaluate.handleMention(event) },
   ]);
+  return { flow: chatFlow, service: chat };
 }
 
 /** /finetune-status: jobs use cases, flow, buttons and forms; its custom-model compare runs on `compareFlow`. */
-function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFlow): void {
+function wireJobs(
+  wiring: Wiring,
+  jobsClient: JobsClient,
+  compareFlow: CompareFlow,
+): { flow: JobsFlow; access: JobAccess } {
   const { config, logger, store, work, bolt, catalog, seal } = wiring;
   const jobAccess = new JobAccess(config.jobs, new SlackGroupMembers(bolt.client, store, logger));
   const newJobs = new NewJobs(jobAccess, catalog, jobsClient);
@@ -527,6 +580,7 @@ function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFl
     watching: new JobWatching(jobsClient, store),
     stopping: new JobStopping(jobsClient, jobAccess),
     deployments: new CustomDeployments(jobsClient, jobAccess, config.awsRegion),
+    prices: wiring.prices,
     newJobs,
     seal,
     logger,
@@ -542,6 +596,53 @@ function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFl
     work,
     logger,
   });
+  return { flow: jobsFlow, access: jobAccess };
+}
+
+/** App Home: published on open and on change (usage booked, defaults saved, a thumb counted). */
+function wireHome(
+  wiring: Wiring,
+  wired: CompareWired & { jobsClient: JobsClient; jobAccess: JobAccess },
+): { changed: (teamId: string, userId: string) => void } {
+  const { config, logger, store, work, bolt, catalog, guard, usage, prices, seal } = wiring;
+  const publisher = new HomePublisher({
+    client: bolt.client,
+    catalog,
+    store,
+    logger,
+    overviews: new HomeOverviews({
+      usage,
+      guard,
+      dailyCapUsd: config.limits.dailySpendCapUsd,
+      requests: new CompareRequests({
+        preferences: store,
+        channels: wiring.channels,
+        defaultModels: config.compare.defaultModels,
+        maxModels: config.compare.maxModels,
+      }),
+      preferences: store,
+      defaultChatModel: config.chat.defaultModel,
+      leaderboard: wired.leaderboard,
+      watches: store,
+      throughputs: () => wired.jobsClient.throughputs(),
+      prices,
+      mayListJobs: (teamId, userId) => wired.jobAccess.mayList(teamId, userId),
+      admins: config.adminUsers,
+    }),
+  });
+  const flow = new HomeFlow({
+    client: bolt.client,
+    catalog,
+    preferences: store,
+    publisher,
+    seal,
+    maxModels: config.compare.maxModels,
+  });
+  registerHome(bolt, flow, seal, work, logger);
+  registerChannelPicker(bolt, HOME_ACTIONS.channelSettings, wired.settings, logger);
+  const changed = (teamId: string, userId: string) =>
+    runDetached(work, logger, 'refreshing App Home', undefined, () => flow.changed(teamId, userId));
+  return { changed };
 }
 
 /** Errors with which Slack refuses a token: the app cannot work, so it stops with a clear line. */

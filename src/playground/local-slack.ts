@@ -247,6 +247,8 @@ export class LocalSlack {
   readonly messages = new Map<string, StoredMessage[]>();
   /** Display names users.info answers with. */
   readonly users = new Map<string, string>();
+  /** Members of each channel the bot can see, for conversations.members; others are `channel_not_found`. */
+  readonly channelMembers = new Map<string, string[]>();
   /** Members of each user group, for usergroups.users.list. */
   readonly userGroups = new Map<string, string[]>();
   /** Each person's Home tab as last published (views.publish). */
@@ -262,6 +264,22 @@ export class LocalSlack {
   readonly responses: { path: string; body: Record<string, unknown>; at: number }[] = [];
   /** Channels the bot is not a member of: posting there answers `not_in_channel`. */
   readonly channelsWithoutBot = new Set<string>();
+  /**
+   * The bot token's scopes, as installed from manifest.yml; a method whose scope is missing answers
+   * `missing_scope` with `needed` and `provided`, as Slack does.
+   */
+  readonly scopes = new Set(MANIFEST_BOT_SCOPES);
+  /** Channels where Slack refuses to stream (a Slack Connect channel, a client too old): `channel_type_not_supported`. */
+  readonly streamingUnsupported = new Set<string>();
+  /** How long a stream stays open: Slack closes one about five minutes after it started. */
+  streamLifetimeMs = 5 * 60_000;
+  /** Messages being streamed, by `channel ts`, with when their stream started; gone once stopped. */
+  private readonly streams = new Map<string, { startedAt: number }>();
+  /**
+   * What the assistant panel shows for each thread (`channel thread_ts`): its status (until the bot
+   * replies there), its title, and its suggested prompts; a playground renders these.
+   */
+  private readonly panels = new Map<string, AssistantThreadView>();
   private readonly queued = new Map<string, QueuedAnswer[]>();
   private readonly down = new Map<string, number>();
   private server?: http.Server;
@@ -359,6 +377,31 @@ export class LocalSlack {
       .sort((a, b) => Number(a.ts) - Number(b.ts));
   }
 
+  /** Slack ends a stream on its own (its five minutes are up): later appends and stops are refused. */
+  endStream(channel: string, ts: string): void {
+    this.streams.delete(`${channel} ${ts}`);
+  }
+
+  /** The status the assistant shows in a thread now ("is thinking…"), or undefined. */
+  statusOf(channel: string, threadTs: string): string | undefined {
+    return this.panels.get(`${channel} ${threadTs}`)?.status;
+  }
+
+  /** The assistant panel's view of a thread: status, title and suggested prompts, as last set. */
+  assistantThread(channel: string, threadTs: string): AssistantThreadView {
+    return { ...this.panels.get(`${channel} ${threadTs}`) };
+  }
+
+  private updatePanel(channel: string, threadTs: string, change: AssistantThreadView): void {
+    const key = `${channel} ${threadTs}`;
+    this.panels.set(key, { ...this.panels.get(key), ...change });
+  }
+
+  /** The text a message shows now (a streamed one as far as it has streamed). */
+  textOf(channel: string, ts: string): string | undefined {
+    return this.messages.get(channel)?.find((message) => message.ts === ts)?.text;
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((call) => call.method === method);
   }
@@ -446,7 +489,11 @@ export class LocalSlack {
     const args = parseArgs(raw, String(request.headers['content-type'] ?? ''));
     const call: RecordedCall = { method, args, at: performance.now() };
     this.calls.push(call);
-    if (method.startsWith('chat.')) this.recordPings(method, String(args.channel ?? ''), args);
+    if (method.startsWith('chat.'))
+      this.recordPings(method, String(args.channel ?? ''), {
+        ...args,
+        text: streamedText(args) ?? args.text,
+      });
     const outage = this.down.get(method);
     if (outage) return json(outage, { ok: false, error: 'internal_error' });
     const waiting = this.queued.get(method) ?? [];
@@ -466,6 +513,16 @@ export class LocalSlack {
       if (performance.now() - this.lastRepliesAt < 60_000)
         return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '60' });
       this.lastRepliesAt = performance.now();
+    }
+    const needed = SCOPES_NEEDED[method];
+    if (needed && !needed.some((scope) => this.scopes.has(scope))) {
+      call.response = {
+        ok: false,
+        error: 'missing_scope',
+        needed: needed.join(','),
+        provided: [...this.scopes].join(','),
+      };
+      return json(200, call.response);
     }
     call.response = this.answer(method, args);
     json(200, call.response);
@@ -498,6 +555,14 @@ export class LocalSlack {
         this.remember(channel, ts, args);
         return { ok: true, channel, ts, message: { text: args.text, blocks: args.blocks, ts } };
       }
+      case 'chat.startStream':
+      case 'chat.appendStream':
+      case 'chat.stopStream':
+        return this.answerStream(method, channel, args);
+      case 'assistant.threads.setStatus':
+      case 'assistant.threads.setSuggestedPrompts':
+      case 'assistant.threads.setTitle':
+        return this.answerAssistant(method, args);
       case 'views.publish':
         return this.publishHome(args);
       case 'views.open':
@@ -507,6 +572,20 @@ export class LocalSlack {
         const invalid = view ? blockKitError(view, 'modal') : 'invalid_arguments';
         if (invalid) return { ok: false, error: invalid };
         return { ok: true, view: { id: `V${this.calls.length}`, ...view } };
+      }
+      case 'conversations.members': {
+        // Paged as Slack pages it: `limit` (default 100) members a page, the next page's cursor in
+        // response_metadata (empty on the last page).
+        const members = this.channelMembers.get(channel);
+        if (!members) return { ok: false, error: 'channel_not_found' };
+        const limit = Number(args.limit ?? 100);
+        const start = Number(args.cursor ?? 0) || 0;
+        const end = start + limit;
+        return {
+          ok: true,
+          members: members.slice(start, end),
+          response_metadata: { next_cursor: end < members.length ? String(end) : '' },
+        };
       }
       case 'files.getUploadURLExternal': {
         // Slack's reference: filename and length are required; the answer names where to send the bytes.
@@ -575,6 +654,100 @@ export class LocalSlack {
   }
 
   /**
+   * chat.startStream / appendStream / stopStream as Slack's reference describes them: a stream is a
+   * reply in a thread, for one recipient outside DMs, `markdown_text` (or `markdown_text` chunks) of at
+   * most 12,000 characters a call, open until stopped or about five minutes old.
+   */
+  private answerStream(
+    method: string,
+    channel: string,
+    args: Record<string, unknown>,
+  ): Record<string, unknown> {
+    if (!channel) return { ok: false, error: 'channel_not_found' };
+    if (this.channelsWithoutBot.has(channel)) return { ok: false, error: 'not_in_channel' };
+    const text = streamedText(args);
+    if (text !== undefined && text.length > 12_000) return { ok: false, error: 'msg_too_long' };
+    if (method === 'chat.startStream') {
+      if (typeof args.thread_ts !== 'string' || !args.thread_ts)
+        return { ok: false, error: 'invalid_arguments' };
+      if (this.streamingUnsupported.has(channel)) return { ok: false, error: 'channel_type_not_supported' };
+      // Outside a DM the stream is shown to one person, who must be named.
+      if (!channel.startsWith('D')) {
+        if (!args.recipient_team_id) return { ok: false, error: 'missing_recipient_team_id' };
+        if (!args.recipient_user_id) return { ok: false, error: 'missing_recipient_user_id' };
+      }
+      const ts = (this.nextTs++ / 1e6).toFixed(6);
+      this.streams.set(`${channel} ${ts}`, { startedAt: performance.now() });
+      this.remember(channel, ts, { thread_ts: args.thread_ts, text: text ?? '' });
+      return { ok: true, channel, ts };
+    }
+    const ts = String(args.ts ?? '');
+    const message = this.messages.get(channel)?.find((candidate) => candidate.ts === ts);
+    if (!message) return { ok: false, error: 'message_not_found' };
+    const stream = this.streams.get(`${channel} ${ts}`);
+    if (!stream || performance.now() - stream.startedAt > this.streamLifetimeMs) {
+      return { ok: false, error: 'message_not_in_streaming_state' };
+    }
+    if (method === 'chat.appendStream') {
+      if (!text) return { ok: false, error: 'no_text' };
+      message.text += text;
+      return { ok: true, channel, ts };
+    }
+    // stopStream: its blocks come after the streamed text, with a limit of 50 of their own.
+    const invalid = blockKitError({ blocks: args.blocks });
+    if (invalid) return { ok: false, error: invalid };
+    message.text += text ?? '';
+    if (args.metadata) message.metadata = args.metadata as StoredMessage['metadata'];
+    this.streams.delete(`${channel} ${ts}`);
+    return {
+      ok: true,
+      channel,
+      ts,
+      message: { text: message.text, bot_id: 'BBOT', ts, type: 'message', subtype: 'bot_message' },
+    };
+  }
+
+  /** assistant.threads.*: the panel's status, suggested prompts and title, checked as Slack checks them. */
+  private answerAssistant(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(args.channel_id ?? '');
+    const threadTs = String(args.thread_ts ?? '');
+    if (!channel) return { ok: false, error: 'channel_not_found', detail: 'Invalid channel_id' };
+    if (!threadTs) return { ok: false, error: 'invalid_thread_ts', detail: 'Thread not found' };
+    if (method === 'assistant.threads.setStatus') {
+      if (typeof args.status !== 'string') return { ok: false, error: 'invalid_arguments' };
+      const loading = args.loading_messages;
+      if (loading !== undefined && (!Array.isArray(loading) || loading.length > 10))
+        return { ok: false, error: 'invalid_arguments' };
+      this.updatePanel(channel, threadTs, { status: args.status || undefined });
+      return { ok: true };
+    }
+    if (method === 'assistant.threads.setSuggestedPrompts') {
+      const prompts = args.prompts as { title?: unknown; message?: unknown }[] | undefined;
+      // Slack shows up to four prompts, each a title and the message it sends.
+      if (!Array.isArray(prompts) || prompts.length === 0 || prompts.length > 4)
+        return { ok: false, error: 'invalid_arguments' };
+      if (
+        prompts.some(
+          (prompt) =>
+            typeof prompt.title !== 'string' ||
+            !prompt.title ||
+            typeof prompt.message !== 'string' ||
+            !prompt.message,
+        )
+      )
+        return { ok: false, error: 'invalid_arguments' };
+      this.updatePanel(channel, threadTs, {
+        prompts: prompts as { title: string; message: string }[],
+        promptsTitle: typeof args.title === 'string' ? args.title : undefined,
+      });
+      return { ok: true };
+    }
+    if (typeof args.title !== 'string' || !args.title) return { ok: false, error: 'invalid_arguments' };
+    this.updatePanel(channel, threadTs, { title: args.title });
+    return { ok: true };
+  }
+
+  /**
    * views.publish as Slack answers it: the Home tab must be enabled for the app (`not_enabled`), a
    * `home` view for a `user_id` (else `invalid_arguments`), within 100 blocks and 250 kB
    * (`view_too_large`), and a `hash` given must be the one the current view has (`hash_conflict`).
@@ -619,9 +792,57 @@ export class LocalSlack {
     else {
       const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
       list.push({ ts, thread_ts: threadTs, user: 'UBOT', bot_id: 'BBOT', ...fields });
+      // Slack clears the assistant's status once it replies in the thread.
+      if (threadTs) this.updatePanel(channel, threadTs, { status: undefined });
     }
     this.messages.set(channel, list);
   }
+}
+
+/** What the assistant panel shows for one of its threads. */
+export interface AssistantThreadView {
+  /** "is thinking…", until the app replies in the thread. */
+  status?: string;
+  title?: string;
+  prompts?: { title: string; message: string }[];
+  promptsTitle?: string;
+}
+
+/** The bot scopes manifest.yml asks for. */
+const MANIFEST_BOT_SCOPES = [
+  'app_mentions:read',
+  'assistant:write',
+  'chat:write',
+  'commands',
+  'im:history',
+  'channels:history',
+  'groups:history',
+  'mpim:history',
+  'files:read',
+  'users:read',
+  'usergroups:read',
+];
+
+/** The scopes a method needs, any one of them (setStatus takes either since Slack's 2026-03 change). */
+const SCOPES_NEEDED: Record<string, string[]> = {
+  'chat.postMessage': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'chat.startStream': ['chat:write'],
+  'chat.appendStream': ['chat:write'],
+  'chat.stopStream': ['chat:write'],
+  'assistant.threads.setStatus': ['chat:write', 'assistant:write'],
+  'assistant.threads.setSuggestedPrompts': ['assistant:write'],
+  'assistant.threads.setTitle': ['assistant:write'],
+};
+
+/** The markdown a streaming call carries, in `markdown_text` or in `markdown_text` chunks. */
+function streamedText(args: Record<string, unknown>): string | undefined {
+  const chunks = Array.isArray(args.chunks) ? (args.chunks as { type?: string; text?: unknown }[]) : [];
+  const parts = [
+    ...(typeof args.markdown_text === 'string' ? [args.markdown_text] : []),
+    ...chunks.filter((chunk) => chunk.type === 'markdown_text').map((chunk) => String(chunk.text ?? '')),
+  ];
+  return parts.length > 0 ? parts.join('') : undefined;
 }
 
 /** The Web API client sends form-encoded bodies with JSON inside some fields; Slack accepts JSON too. */

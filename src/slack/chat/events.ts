@@ -25,7 +25,7 @@ const messageEventSchema = z.object({
  * Turns an event into a chat turn, or undefined for what the bot must not answer: messages from
  * bots (itself included), edits, deletions, joins and other subtypes. A file shared in a DM is a turn.
  */
-function toChatEvent(
+export function toChatEvent(
   raw: unknown,
   teamId: string,
   botUserId: string | undefined,
