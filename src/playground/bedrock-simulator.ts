@@ -687,6 +687,8 @@ export class BedrockSimulator {
       session.once('close', () => this.sessions.delete(session));
     });
     this.runtime.on('stream', (stream, headers) => {
+      // A client that dies mid-answer (a killed app) resets its stream: that ends this answer, not the simulator.
+      stream.on('error', () => stream.destroy());
       void this.handleRuntime(stream, headers);
     });
     this.control = http.createServer((request, response) => void this.handleControl(request, response));
