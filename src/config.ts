@@ -102,6 +102,7 @@ const schema = z.object({
   FINETUNE_ALLOWED_CHANNELS: list([]),
   FINETUNE_ALLOWED_USERS: list([]),
   FINETUNE_STOPPERS: list([]),
+  ADMIN_USERS: list([]),
   JOB_EVENTS_TOKEN: z.preprocess(
     blankToUndefined,
     z
@@ -113,6 +114,8 @@ const schema = z.object({
   COMPARE_MAX_MODELS: integer('COMPARE_MAX_MODELS', 6, 2, 6),
   COMPARE_MODEL_TIMEOUT_SECONDS: integer('COMPARE_MODEL_TIMEOUT_SECONDS', 120, 1, 900),
   COMPARE_DEFAULT_MAX_TOKENS: integer('COMPARE_DEFAULT_MAX_TOKENS', 1024, 1, 64_000),
+  EVAL_MAX_ROWS: integer('EVAL_MAX_ROWS', 500, 1, 10_000),
+  EVAL_CONCURRENCY: integer('EVAL_CONCURRENCY', 8, 1, 64),
   CHAT_DEFAULT_MODEL: z.preprocess(blankToUndefined, z.string().default('claude-3.5-haiku')),
   CONVERSATION_TTL_DAYS: integer('CONVERSATION_TTL_DAYS', 7, 1, 365),
   CHAT_STREAMING: z.preprocess(
@@ -172,7 +175,11 @@ export interface Config {
      */
     streaming: 'native' | 'edit';
   };
+  /** Evaluations: rows a prompt set may have, and the most calls in flight per model (AIMD's ceiling). */
+  evaluate: { maxRows: number; concurrency: number };
   limits: { userPerMinute: number; teamPerMinute: number; dailySpendCapUsd: number };
+  /** User IDs who see the workspace's totals on App Home (ADMIN_USERS). */
+  adminUsers: string[];
   pricesFile?: string;
   catalogCacheSeconds: number;
   shutdownGraceMs: number;
@@ -222,14 +229,63 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
       conversationTtlSeconds: data.CONVERSATION_TTL_DAYS * 86_400,
       streaming: data.CHAT_STREAMING,
     },
+    evaluate: { maxRows: data.EVAL_MAX_ROWS, concurrency: data.EVAL_CONCURRENCY },
     limits: {
       userPerMinute: data.RATE_LIMIT_USER_PER_MINUTE,
       teamPerMinute: data.RATE_LIMIT_TEAM_PER_MINUTE,
       dailySpendCapUsd: data.DAILY_SPEND_CAP_USD,
     },
+    adminUsers: data.ADMIN_USERS,
     pricesFile: data.PRICES_FILE,
     catalogCacheSeconds: data.CATALOG_CACHE_SECONDS,
     shutdownGraceMs: data.SHUTDOWN_GRACE_SECONDS * 1000,
     logLevel: data.LOG_LEVEL,
+  });
+}
+
+/**
+ * No Slack variable at all, outside production: `npm start` opens the local playground instead of
+ * stopping on the first missing one. Production still stops with the clear lines above.
+ */
+export function playgroundWanted(source: Record<string, string | undefined>): boolean {
+  const unset = (name: string) => !source[name]?.trim();
+  return (
+    source.NODE_ENV !== 'production' &&
+    unset('SLACK_BOT_TOKEN') &&
+    unset('SLACK_APP_TOKEN') &&
+    unset('SLACK_SIGNING_SECRET')
+  );
+}
+
+const playgroundSchema = z.object({
+  PORT: integer('PORT', 3000, 0, 65535),
+  PLAYGROUND_BEDROCK: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['auto', 'simulated'], {
+        error: 'PLAYGROUND_BEDROCK must be auto (real Bedrock when AWS credentials work) or simulated',
+      })
+      .default('auto'),
+  ),
+});
+
+export interface PlaygroundSettings {
+  /** Where the page listens, on 127.0.0.1. */
+  port: number;
+  bedrock: 'auto' | 'simulated';
+  /** AWS_REGION (or AWS_DEFAULT_REGION), us-east-1 when neither is set. */
+  awsRegion: string;
+}
+
+/** The playground's own variables; every other one is checked as usual when its app starts. */
+export function loadPlaygroundSettings(
+  source: Record<string, string | undefined>,
+): Result<PlaygroundSettings, string[]> {
+  const parsed = playgroundSchema.safeParse(source);
+  if (!parsed.success) return failed(parsed.error.issues.map((issue) => issue.message));
+  return ok({
+    port: parsed.data.PORT,
+    bedrock: parsed.data.PLAYGROUND_BEDROCK,
+    awsRegion: source.AWS_REGION?.trim() || source.AWS_DEFAULT_REGION?.trim() || 'us-east-1',
   });
 }

@@ -209,6 +209,11 @@ export function mentionsIn(sent: object): string[] {
   return found;
 }
 
+/** What the playground's page follows: every answered Web API call, and every response_url post. */
+export type SlackTraffic =
+  | { kind: 'call'; call: RecordedCall }
+  | { kind: 'response'; responseId: string; body: Record<string, unknown> };
+
 /** A message as conversations.replies returns it. */
 export interface StoredMessage {
   ts: string;
@@ -219,14 +224,31 @@ export interface StoredMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
+/** A file the app uploads (files.uploadV2): reserved, its bytes sent, then shared (or not yet). */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  length: number;
+  bytes?: Buffer;
+  title?: string;
+  /** Where files.completeUploadExternal shared it; unset until it is completed. */
+  channel?: string;
+  threadTs?: string;
+  initialComment?: string;
+}
+
 export class LocalSlack {
   readonly calls: RecordedCall[] = [];
+  /** Every upload the app began with files.getUploadURLExternal, by file ID. */
+  readonly uploads = new Map<string, UploadedFile>();
   /** Every notification the app's messages would have caused, accepted or not. */
   readonly pings: Ping[] = [];
   /** Every message in every channel: what people said (seeded by tests) and what the bot posted. */
   readonly messages = new Map<string, StoredMessage[]>();
   /** Display names users.info answers with. */
   readonly users = new Map<string, string>();
+  /** Members of each channel the bot can see, for conversations.members; others are `channel_not_found`. */
+  readonly channelMembers = new Map<string, string[]>();
   /** Members of each user group, for usergroups.users.list. */
   readonly userGroups = new Map<string, string[]>();
   /** Each person's Home tab as last published (views.publish). */
@@ -261,6 +283,7 @@ export class LocalSlack {
   private readonly queued = new Map<string, QueuedAnswer[]>();
   private readonly down = new Map<string, number>();
   private server?: http.Server;
+  private readonly observers = new Set<(traffic: SlackTraffic) => void>();
   private nextTs = 1_700_000_000_000_100;
   url = '';
 
@@ -319,6 +342,17 @@ export class LocalSlack {
     const list = this.queued.get(method) ?? [];
     for (let index = 0; index < times; index++) list.push(entry);
     this.queued.set(method, list);
+  }
+
+  /** Follows the traffic as it is answered; returns the function that stops following. */
+  observe(observer: (traffic: SlackTraffic) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  /** A new message timestamp, in the same sequence as the bot's, for a message a person posts. */
+  newTs(): string {
+    return (this.nextTs++ / 1e6).toFixed(6);
   }
 
   /** A message a person posted, as Slack would hold it (tests send the matching event themselves). */
@@ -410,7 +444,8 @@ export class LocalSlack {
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString('utf8');
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       response.writeHead(status, { 'content-type': 'application/json', ...headers });
       response.end(JSON.stringify(body));
@@ -420,7 +455,23 @@ export class LocalSlack {
       const body = JSON.parse(raw || '{}') as Record<string, unknown>;
       this.recordPings('response_url', path, body);
       this.responses.push({ path, body, at: performance.now() });
-      return json(200, { ok: true });
+      json(200, { ok: true });
+      const responseId = path.slice('/response/'.length);
+      for (const observer of this.observers) observer({ kind: 'response', responseId, body });
+      return;
+    }
+    if (path.startsWith('/upload/v1/')) {
+      // Slack's upload URL takes the bytes raw or as multipart form data, and answers in plain text.
+      const upload = this.uploads.get(path.split('/')[3] ?? '');
+      if (!upload) {
+        response.writeHead(404, { 'content-type': 'text/plain' });
+        response.end('Not Found');
+        return;
+      }
+      upload.bytes = uploadedBytes(bytes, String(request.headers['content-type'] ?? ''));
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end(`OK - ${upload.bytes.length}`);
+      return;
     }
     if (path.startsWith('/files-pri/')) {
       const file = this.files.get(path.split('/')[2]?.split('-')[1] ?? '');
@@ -475,6 +526,7 @@ export class LocalSlack {
     }
     call.response = this.answer(method, args);
     json(200, call.response);
+    for (const observer of this.observers) observer({ kind: 'call', call });
   }
 
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
@@ -499,7 +551,7 @@ export class LocalSlack {
         const invalid = blockKitError(args);
         if (invalid) return { ok: false, error: invalid };
         if (method === 'chat.postEphemeral') return { ok: true, message_ts: String(this.nextTs++ / 1e6) };
-        const ts = method === 'chat.update' ? String(args.ts) : (this.nextTs++ / 1e6).toFixed(6);
+        const ts = method === 'chat.update' ? String(args.ts) : this.newTs();
         this.remember(channel, ts, args);
         return { ok: true, channel, ts, message: { text: args.text, blocks: args.blocks, ts } };
       }
@@ -520,6 +572,48 @@ export class LocalSlack {
         const invalid = view ? blockKitError(view, 'modal') : 'invalid_arguments';
         if (invalid) return { ok: false, error: invalid };
         return { ok: true, view: { id: `V${this.calls.length}`, ...view } };
+      }
+      case 'conversations.members': {
+        // Paged as Slack pages it: `limit` (default 100) members a page, the next page's cursor in
+        // response_metadata (empty on the last page).
+        const members = this.channelMembers.get(channel);
+        if (!members) return { ok: false, error: 'channel_not_found' };
+        const limit = Number(args.limit ?? 100);
+        const start = Number(args.cursor ?? 0) || 0;
+        const end = start + limit;
+        return {
+          ok: true,
+          members: members.slice(start, end),
+          response_metadata: { next_cursor: end < members.length ? String(end) : '' },
+        };
+      }
+      case 'files.getUploadURLExternal': {
+        // Slack's reference: filename and length are required; the answer names where to send the bytes.
+        const length = Number(args.length);
+        if (!args.filename || !Number.isInteger(length) || length <= 0)
+          return { ok: false, error: 'invalid_arguments' };
+        const id = `F${String(this.uploads.size + 1).padStart(8, '0')}`;
+        this.uploads.set(id, { id, filename: String(args.filename), length });
+        return { ok: true, upload_url: `${this.url}/upload/v1/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const files = (Array.isArray(args.files) ? args.files : []) as { id?: string; title?: string }[];
+        if (files.length === 0) return { ok: false, error: 'invalid_arguments' };
+        const found = files.map((file) => this.uploads.get(String(file.id)));
+        // A reserved file whose bytes never arrived cannot be completed.
+        if (found.some((upload) => !upload?.bytes)) return { ok: false, error: 'file_not_found' };
+        const target = args.channel_id === undefined ? undefined : String(args.channel_id);
+        if (target && this.channelsWithoutBot.has(target)) return { ok: false, error: 'not_in_channel' };
+        for (const [index, upload] of found.entries()) {
+          if (!upload) continue;
+          Object.assign(upload, {
+            title: files[index]?.title ?? upload.filename,
+            channel: target,
+            threadTs: args.thread_ts === undefined ? undefined : String(args.thread_ts),
+            initialComment: args.initial_comment === undefined ? undefined : String(args.initial_comment),
+          });
+        }
+        return { ok: true, files: found.map((upload) => ({ id: upload?.id, title: upload?.title })) };
       }
       case 'usergroups.users.list': {
         const users = this.userGroups.get(String(args.usergroup));
@@ -767,4 +861,15 @@ function safeJson(value: string): unknown {
   } catch {
     return value;
   }
+}
+
+/** The file's bytes from an upload body: the one part of multipart form data, or the body itself. */
+function uploadedBytes(body: Buffer, contentType: string): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  if (!contentType.startsWith('multipart/form-data') || !boundary) return body;
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const start = body.indexOf(delimiter);
+  const headersEnd = body.indexOf('\r\n\r\n', start);
+  const end = body.indexOf(Buffer.from(`\r\n--${boundary[1] ?? boundary[2]}`), headersEnd);
+  return start < 0 || headersEnd < 0 || end < 0 ? body : body.subarray(headersEnd + 4, end);
 }

@@ -9,6 +9,7 @@ import { feedbackBlock } from '../kit/feedback.js';
 import { clip, escapeMrkdwn, LIMITS, renderClipped, splitMrkdwn, toMrkdwn } from '../kit/limits.js';
 import { type SlackMessage, slackMessage } from '../kit/message.js';
 import { notice } from '../kit/notices.js';
+import { StreamingMrkdwn } from '../kit/streaming-mrkdwn.js';
 
 /**
  * Marks the bot's answers in a thread, so that when history is rebuilt from Slack only real answers
@@ -97,9 +98,16 @@ export function stoppedNote(modelName: string): KnownBlock {
   return contextLine(`:octagonal_sign: _${stoppedWhy(modelName)}_`);
 }
 
-/** The answer so far, while it streams: as much as one message holds, with a cursor. */
-export function streamingMessage(modelName: string, textSoFar: string): SlackMessage {
-  const { text, clipped } = renderClipped(textSoFar, PART_CHARS);
+/**
+ * The answer so far, while it streams: as much as one message holds, with a cursor. `answer` keeps
+ * what earlier updates converted, so each update converts only the new text.
+ */
+export function streamingMessage(
+  modelName: string,
+  textSoFar: string,
+  answer = new StreamingMrkdwn(),
+): SlackMessage {
+  const { text, clipped } = answer.render(textSoFar, PART_CHARS);
   const more = clipped ? '\n_…the rest follows when the answer is complete._' : ' ▌';
   return slackMessage({
     text: clip(textSoFar, LIMITS.fallbackText),

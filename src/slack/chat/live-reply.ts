@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.js';
 import type { RateLimitStore } from '../../store/types.js';
 import type { SlackMessage } from '../kit/message.js';
 import { type RetryTiming, retryUntil } from '../kit/retry.js';
+import { StreamingMrkdwn } from '../kit/streaming-mrkdwn.js';
 import { findMarkedReply } from '../kit/thread-reader.js';
 import { deliverFinal, ThrottledMessage } from '../kit/throttled-message.js';
 import { isUncertainFailure } from '../kit/web-client-options.js';
@@ -91,6 +92,7 @@ export interface ThreadReply {
 /** A reply that starts as a placeholder, streams the answer into it, and always ends in a final state. */
 export class LiveReply implements ThreadReply {
   private streamed = { modelName: 'Bedrock', text: '' };
+  private readonly answer = new StreamingMrkdwn();
 
   private constructor(
     private readonly deps: LiveReplyDeps,
@@ -127,7 +129,7 @@ export class LiveReply implements ThreadReply {
 
   stream(modelName: string, textSoFar: string): void {
     this.streamed = { modelName, text: textSoFar };
-    this.live.update(() => streamingMessage(modelName, textSoFar));
+    this.live.update(() => streamingMessage(modelName, textSoFar, this.answer));
   }
 
   stopped(): Promise<void> {

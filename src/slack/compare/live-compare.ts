@@ -13,7 +13,7 @@ import type { Reply } from '../kit/reply.js';
 import type { Requester } from '../kit/requester.js';
 import { type RetryTiming, retryInBackground } from '../kit/retry.js';
 import { deliverFinal, ThrottledMessage } from '../kit/throttled-message.js';
-import { compareMessage } from './message.js';
+import { compareMessage, StreamingCompareMessage } from './message.js';
 
 export interface LiveCompareDeps {
   client: WebClient;
@@ -67,12 +67,13 @@ export class LiveCompare {
       this.deps.updateIntervalMs,
     );
     const release = this.closeOnShutdown(run, live);
+    const message = new StreamingCompareMessage();
     try {
-      const final = await this.executeKeepingRun(run, live, images);
+      const final = await this.executeKeepingRun(run, live, message, images);
       await deliverFinal(
         live,
-        compareMessage(final),
-        (message) => client.chat.postMessage({ channel, thread_ts: requester.threadTs, ...message }),
+        message.render(final),
+        (posted) => client.chat.postMessage({ channel, thread_ts: requester.threadTs, ...posted }),
         this.deps.slackRetry,
         (error) =>
           this.deps.logger.warn(
@@ -136,11 +137,12 @@ export class LiveCompare {
   private async executeKeepingRun(
     run: CompareRun,
     live: ThrottledMessage,
+    message: StreamingCompareMessage,
     images: Attachment[],
   ): Promise<CompareRun> {
     const { service, runs, logger } = this.deps;
     try {
-      return await service.execute(run, (current) => live.update(() => compareMessage(current)), images);
+      return await service.execute(run, (current) => live.update(() => message.render(current)), images);
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       logger.warn({ err: error }, 'the store became unreachable during a compare');
