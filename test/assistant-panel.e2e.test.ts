@@ -223,6 +223,21 @@ describe('the assistant panel', () => {
     expect(inThread('chat.startStream', threadTs)).toHaveLength(0);
   });
 
+  it('takes "Evaluate these prompts…" to the evaluations, which say how to attach the prompt set', async () => {
+    const threadTs = await openPanel();
+    const suggested = await bench.slack.waitFor(
+      () => inThread('assistant.threads.setSuggestedPrompts', threadTs)[0],
+    );
+    const evaluate = (suggested.args.prompts as { title: string; message: string }[]).find(
+      (prompt) => prompt.title === 'Evaluate these prompts…',
+    );
+    expect(evaluate?.message).toBe('evaluate nova-micro claude-3.5-haiku');
+    await ask(threadTs, evaluate?.message ?? '');
+    const told = await bench.slack.waitFor(() => inThread('chat.postMessage', threadTs)[0]);
+    expect(visibleText(told.args.blocks)).toContain('Attach the prompt set to the same message');
+    expect(inThread('chat.startStream', threadTs)).toHaveLength(0);
+  });
+
   it('answers "help" with what the panel understands', async () => {
     const threadTs = await openPanel();
     await ask(threadTs, 'help');
