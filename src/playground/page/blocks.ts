@@ -213,9 +213,17 @@ function inputHtml(block: Node, directory: Directory, error: string | undefined)
       break;
     }
     case 'static_select':
-    case 'multi_static_select':
-      control = `<select ${attributes({ ...common, multiple: element.type === 'multi_static_select', 'data-max': Number(element.max_selected_items) || undefined })}>${optionsHtml(element)}</select>`;
+    case 'multi_static_select': {
+      const multiple = element.type === 'multi_static_select';
+      // Slack shows a single select's placeholder until something is picked: an HTML select would
+      // otherwise pick its first option and send it as if the person had chosen it.
+      const unpicked =
+        !multiple && !element.initial_option
+          ? `<option value="" selected>${escapeHtml(str(asNode(element.placeholder).text) || 'Select an item')}</option>`
+          : '';
+      control = `<select ${attributes({ ...common, multiple, 'data-max': Number(element.max_selected_items) || undefined })}>${unpicked}${optionsHtml(element)}</select>`;
       break;
+    }
     case 'checkboxes':
     case 'radio_buttons': {
       const selected = new Set(
