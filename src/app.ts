@@ -39,7 +39,7 @@ import { operationsRoutes } from './ops/http-routes.js';
 import { jobEventsRoute } from './ops/job-events-route.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { WorkTracker } from './ops/work-tracker.js';
-import { registerChatEvents } from './slack/chat/events.js';
+import { type MentionRoute, registerChatEvents } from './slack/chat/events.js';
 import { ChatFlow } from './slack/chat/flow.js';
 import { StreamingRefusals } from './slack/chat/native-reply.js';
 import { PanelFlow, registerAssistantPanel } from './slack/chat/panel.js';
@@ -250,6 +250,7 @@ export async function createBedrockSlackApp(
       chat: chat.flow,
       compare: compare.flow,
       jobs: jobs.flow,
+      routes: chat.routes,
       conversations: chat.service,
       defaultModels: config.compare.defaultModels,
       logger,
@@ -493,7 +494,10 @@ function wireEvaluate(wiring: Wiring): { flow: EvaluateFlow; resume(): void; sto
 }
 
 /** Conversations in threads and DMs; `evaluate` takes the mentions that ask for an evaluation. */
-function wireChat(wiring: Wiring, evaluate: EvaluateFlow): { flow: ChatFlow; service: ChatService } {
+function wireChat(
+  wiring: Wiring,
+  evaluate: EvaluateFlow,
+): { flow: ChatFlow; service: ChatService; routes: MentionRoute[] } {
   const {
     config,
     logger,
@@ -557,10 +561,11 @@ function wireChat(wiring: Wiring, evaluate: EvaluateFlow): { flow: ChatFlow; ser
     streaming: new StreamingRefusals(),
     pacer: new StreamPacer(overrides.updateIntervalMs),
   });
-  registerChatEvents(bolt, chatFlow, work, logger, [
+  const routes: MentionRoute[] = [
     { wants: (text) => EvaluateFlow.wants(text), handle: (event) => evaluate.handleMention(event) },
-  ]);
-  return { flow: chatFlow, service: chat };
+  ];
+  registerChatEvents(bolt, chatFlow, work, logger, routes);
+  return { flow: chatFlow, service: chat, routes };
 }
 
 /** /finetune-status: jobs use cases, flow, buttons and forms; its custom-model compare runs on `compareFlow`. */
