@@ -110,6 +110,33 @@ describe('prompt caching in a thread', () => {
     expect(cached).toBeLessThan(uncached / 2);
   });
 
+  it('marks the thread’s system prompt with a cache point', async () => {
+    const channel = freshChannel();
+    const root = nextTs();
+    await bench.app.store.saveConversation(
+      conversationId(TEAM, channel, root),
+      {
+        modelId: `us.${HAIKU}`,
+        systemPrompt: 'You answer for the on-call team, in three sentences at most.',
+        turns: [
+          { role: 'user', text: 'Where is the runbook?' },
+          { role: 'assistant', text: 'In the wiki.' },
+        ],
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+      },
+      3600,
+    );
+    await mention(channel, 'And the escalation path?', root);
+    await waitForAnswers(channel, 1);
+    const sent = bench.bedrock.callsFor(HAIKU).at(-1)!;
+    expect(sent.body.system).toEqual([
+      { text: 'You answer for the on-call team, in three sentences at most.' },
+      { cachePoint: { type: 'default' } },
+    ]);
+  });
+
   it('sends no cache point to a model without prompt caching', async () => {
     const channel = freshChannel();
     const root = await seedThread(channel, 'meta.llama3-70b-instruct-v1:0', 4, 100);
