@@ -109,7 +109,7 @@ export class Person {
   /** A click on a button or a choice in a select, on a message or in a view. */
   async click(
     where: { messageKey: string } | { view: 'modal' | 'home' },
-    action: { blockId: string; actionId: string; value: string; label?: string },
+    action: { blockId: string; actionId: string; value: string; label?: string; element?: string },
   ): Promise<void> {
     const base = {
       userId: WORKSPACE.person.id,
@@ -118,6 +118,7 @@ export class Person {
       actionId: action.actionId,
       value: action.value,
       text: action.label,
+      elementType: action.element,
     };
     let payload: Parameters<SlackSender['blockAction']>[0];
     if ('view' in where) {

@@ -129,6 +129,8 @@ export class SlackSender {
     message?: Record<string, unknown>;
     /** The view clicked in, instead of a message. */
     view?: Record<string, unknown> & { id: string };
+    /** The element's type as Slack names it in the action; a button unless said. */
+    elementType?: string;
   }) {
     const teamId = click.teamId ?? 'T0001';
     const channelId = click.channelId ?? '';
@@ -170,7 +172,7 @@ export class SlackSender {
         {
           action_id: click.actionId,
           block_id: click.blockId ?? 'b',
-          type: 'button',
+          type: click.elementType ?? 'button',
           value: click.value,
           action_ts: `${Date.now() / 1000}`,
           text: { type: 'plain_text', text: click.text ?? 'x' },

@@ -65,6 +65,29 @@ function blockHtml(block: Node, directory: Directory, errors: InputErrors): stri
           )
           .join(''),
       );
+    case 'context_actions':
+      // Slack's feedback buttons: a thumb up and a thumb down, each sending its own value.
+      return wrap(
+        'actions',
+        asNodes(block.elements)
+          .flatMap((element) =>
+            element.type === 'feedback_buttons'
+              ? (['positive_button', 'negative_button'] as const).map((side) => {
+                  const half = asNode(element[side]);
+                  return `<button ${attributes({
+                    class: 'sk-button feedback',
+                    type: 'button',
+                    'data-action-id': str(element.action_id),
+                    'data-element': 'feedback_buttons',
+                    'data-value': str(half.value),
+                    'data-label': str(asNode(half.text).text),
+                    'aria-label': str(half.accessibility_label) || undefined,
+                  })}>${textHtml(half.text, directory)}</button>`;
+                })
+              : [elementHtml(element, directory)],
+          )
+          .join(''),
+      );
     case 'actions':
       return wrap(
         'actions',

@@ -36,6 +36,8 @@ const clickRequest = z.object({
   actionId: z.string(),
   value: z.string().default(''),
   label: z.string().optional(),
+  /** The clicked element's type, as Slack names it in the action (`button`, `feedback_buttons`). */
+  element: z.string().optional(),
 });
 const submitRequest = z.object({
   values: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))),

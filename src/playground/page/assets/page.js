@@ -204,6 +204,7 @@ function click(button) {
     actionId: button.dataset.actionId,
     value,
     label: button.dataset.label,
+    element: button.dataset.element,
   };
   if (button.dataset.url) window.open(button.dataset.url, '_blank', 'noopener');
   const message = button.closest('.message');
