@@ -19,6 +19,9 @@ import { CompareService } from './compare/service.js';
 import { CompareVotes } from './compare/votes.js';
 import type { Config } from './config.js';
 import { ChannelDefaults } from './defaults/channel-settings.js';
+import { Evaluations } from './evaluate/evaluations.js';
+import { EvaluationPlanner } from './evaluate/planner.js';
+import { EvaluationRunner } from './evaluate/runner.js';
 import { AnswerFeedback } from './feedback/answers.js';
 import { HomeOverviews } from './home/overview.js';
 import { channelAllowed, JobAccess } from './jobs/access.js';
@@ -37,11 +40,15 @@ import { createMetrics, type Metrics } from './ops/metrics.js';
 import { WorkTracker } from './ops/work-tracker.js';
 import { registerChatEvents } from './slack/chat/events.js';
 import { ChatFlow } from './slack/chat/flow.js';
+import { StreamingRefusals } from './slack/chat/native-reply.js';
+import { PanelFlow, registerAssistantPanel } from './slack/chat/panel.js';
 import { registerCompareButtons } from './slack/compare/buttons.js';
 import { CompareFlow } from './slack/compare/flow.js';
 import { registerCompareForm } from './slack/compare/form.js';
 import { LiveCompare } from './slack/compare/live-compare.js';
 import { CompareRunActions } from './slack/compare/run-actions.js';
+import { registerEvaluateButtons } from './slack/evaluate/buttons.js';
+import { EvaluateFlow } from './slack/evaluate/flow.js';
 import { registerFeedbackButtons } from './slack/feedback/buttons.js';
 import { registerHome } from './slack/home/events.js';
 import { HomeFlow } from './slack/home/flow.js';
@@ -59,6 +66,7 @@ import { acknowledgeUnhandled, countRequests, dropRedeliveredEvents } from './sl
 import { guardSlackRequests } from './slack/kit/request-gate.js';
 import { DEFAULT_SLACK_RETRY, type RetryTiming, retryInBackground } from './slack/kit/retry.js';
 import { registerSlashCommand } from './slack/kit/slash-command.js';
+import { StreamPacer } from './slack/kit/stream-pacer.js';
 import { UserNames } from './slack/kit/user-names.js';
 import { webClientOptions } from './slack/kit/web-client-options.js';
 import { ChannelSettingsFlow } from './slack/settings/flow.js';
@@ -89,6 +97,8 @@ export interface AppOverrides {
   pollIntervalMs?: number;
   /** A fixed order for blind compares (tests); random otherwise. */
   shuffle?: <T>(items: T[]) => T[];
+  /** How often a replica looks for evaluations no replica is running (tests shorten it). */
+  evaluationSweepMs?: number;
   /** How long Slack calls and store writes are retried (tests shorten them). */
   retry?: Partial<AppRetries>;
   /** HTTP mode listens on this address only (the local playground: 127.0.0.1); all addresses otherwise. */
@@ -226,10 +236,26 @@ export async function createBedrockSlackApp(
     seal,
   };
   const compare = wireCompare(wiring);
-  wireChat(wiring);
-  const jobAccess = wireJobs(wiring, jobsClient, compare.flow);
-  const home = wireHome(wiring, { ...compare, jobsClient, jobAccess });
+  const evaluate = wireEvaluate(wiring);
+  const chat = wireChat(wiring, evaluate.flow);
+  const jobs = wireJobs(wiring, jobsClient, compare.flow);
+  const home = wireHome(wiring, { ...compare, jobsClient, jobAccess: jobs.access });
   homeChanged = home.changed;
+  registerAssistantPanel(
+    bolt,
+    new PanelFlow({
+      client: bolt.client,
+      catalog,
+      chat: chat.flow,
+      compare: compare.flow,
+      jobs: jobs.flow,
+      conversations: chat.service,
+      defaultModels: config.compare.defaultModels,
+      logger,
+    }),
+    work,
+    logger,
+  );
 
   return {
     bolt,
@@ -240,6 +266,7 @@ export async function createBedrockSlackApp(
     work,
     async start() {
       poller.start();
+      evaluate.resume();
       if (config.mode === 'socket') {
         await bolt.start();
         logger.info('connected to Slack in socket mode');
@@ -260,6 +287,7 @@ export async function createBedrockSlackApp(
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, 'stopping the receiver failed'));
       await poller.stop();
+      evaluate.stop();
       const drained = await work.drain(config.shutdownGraceMs);
       if (!drained)
         logger.warn({ unfinished: work.size }, 'shutdown grace period ended with work unfinished');
@@ -405,8 +433,62 @@ function wireCompare(wiring: Wiring): CompareWired {
   };
 }
 
-/** Conversations in threads and DMs. */
-function wireChat(wiring: Wiring): void {
+/** How often a replica looks for evaluations under way that no replica is running (one died). */
+const EVALUATION_SWEEP_MS = 30_000;
+
+/** Evaluations: `@Bedrock evaluate …` with a prompt set, its buttons, and joining runs under way. */
+function wireEvaluate(wiring: Wiring): { flow: EvaluateFlow; resume(): void; stop(): void } {
+  const { config, logger, overrides, store, bedrock, metrics, work, bolt, catalog, guard, files, prices } =
+    wiring;
+  const evaluations = new Evaluations(store, config.chat.conversationTtlSeconds, logger);
+  const runner = new EvaluationRunner({
+    answers: { runtime: bedrock.runtime, metrics, prices, modelTimeoutMs: config.compare.modelTimeoutMs },
+    evaluations,
+    spend: guard,
+    logger,
+    concurrency: { initial: Math.min(4, config.evaluate.concurrency), max: config.evaluate.concurrency },
+  });
+  const flow = new EvaluateFlow({
+    client: bolt.client,
+    files,
+    planner: new EvaluationPlanner({
+      catalog,
+      prices,
+      evaluations,
+      budget: guard,
+      maxRows: config.evaluate.maxRows,
+      maxModels: config.compare.maxModels,
+      defaultMaxTokens: config.compare.defaultMaxTokens,
+    }),
+    evaluations,
+    runner,
+    logger,
+    work,
+    progressIntervalMs:
+      overrides.updateIntervalMs === undefined ? undefined : overrides.updateIntervalMs * 10,
+  });
+  registerEvaluateButtons(bolt, flow, work, logger);
+  let sweep: NodeJS.Timeout | undefined;
+  const resumeNow = () =>
+    void flow
+      .resumeRunning()
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not look for evaluations under way'));
+  return {
+    flow,
+    resume() {
+      resumeNow();
+      sweep = setInterval(resumeNow, overrides.evaluationSweepMs ?? EVALUATION_SWEEP_MS);
+      sweep.unref();
+    },
+    stop() {
+      clearInterval(sweep);
+      flow.stop();
+    },
+  };
+}
+
+/** Conversations in threads and DMs; `evaluate` takes the mentions that ask for an evaluation. */
+function wireChat(wiring: Wiring, evaluate: EvaluateFlow): { flow: ChatFlow; service: ChatService } {
   const {
     config,
     logger,
@@ -465,12 +547,23 @@ function wireChat(wiring: Wiring): void {
     slackRetry: retries.slack,
     placeholderRetry: retries.placeholder,
     updateIntervalMs: overrides.updateIntervalMs,
+    streamingMode: config.chat.streaming,
+    statusIntervalMs: overrides.updateIntervalMs,
+    streaming: new StreamingRefusals(),
+    pacer: new StreamPacer(overrides.updateIntervalMs),
   });
-  registerChatEvents(bolt, chatFlow, work, logger);
+  registerChatEvents(bolt, chatFlow, work, logger, [
+    { wants: (text) => EvaluateFlow.wants(text), handle: (event) => evaluate.handleMention(event) },
+  ]);
+  return { flow: chatFlow, service: chat };
 }
 
 /** /finetune-status: jobs use cases, flow, buttons and forms; its custom-model compare runs on `compareFlow`. */
-function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFlow): JobAccess {
+function wireJobs(
+  wiring: Wiring,
+  jobsClient: JobsClient,
+  compareFlow: CompareFlow,
+): { flow: JobsFlow; access: JobAccess } {
   const { config, logger, store, work, bolt, catalog, seal } = wiring;
   const jobAccess = new JobAccess(config.jobs, new SlackGroupMembers(bolt.client, store, logger));
   const newJobs = new NewJobs(jobAccess, catalog, jobsClient);
@@ -482,6 +575,7 @@ function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFl
     watching: new JobWatching(jobsClient, store),
     stopping: new JobStopping(jobsClient, jobAccess),
     deployments: new CustomDeployments(jobsClient, jobAccess, config.awsRegion),
+    prices: wiring.prices,
     newJobs,
     seal,
     logger,
@@ -497,7 +591,7 @@ function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFl
     work,
     logger,
   });
-  return jobAccess;
+  return { flow: jobsFlow, access: jobAccess };
 }
 
 /** App Home: published on open and on change (usage booked, defaults saved, a thumb counted). */

@@ -112,13 +112,13 @@ export class Person {
     action: { blockId: string; actionId: string; value: string; label?: string; element?: string },
   ): Promise<void> {
     const base = {
+      elementType: action.element,
       userId: WORKSPACE.person.id,
       teamId: WORKSPACE.teamId,
       blockId: action.blockId,
       actionId: action.actionId,
       value: action.value,
       text: action.label,
-      elementType: action.element,
     };
     let payload: Parameters<SlackSender['blockAction']>[0];
     if ('view' in where) {
@@ -193,6 +193,30 @@ export class Person {
       default:
         this.workspace.closeModal();
     }
+  }
+
+  /**
+   * Opening the assistant panel (from #general): Slack starts a thread in your DM with the bot and
+   * tells the app, with the channel you were looking at as its context.
+   */
+  async openAssistant(): Promise<void> {
+    const { panel, started } = this.workspace.openAssistant(WORKSPACE.dm.id);
+    if (!started) return;
+    await this.sender
+      .event(
+        {
+          type: 'assistant_thread_started',
+          assistant_thread: {
+            user_id: WORKSPACE.person.id,
+            context: { channel_id: WORKSPACE.channel.id, team_id: WORKSPACE.teamId, enterprise_id: null },
+            channel_id: panel.channel,
+            thread_ts: panel.threadTs,
+          },
+          event_ts: this.slack.newTs(),
+        },
+        { teamId: WORKSPACE.teamId },
+      )
+      .catch(() => undefined);
   }
 
   /** Opening the app's Home tab: Slack tells the app, which may publish a view for you. */

@@ -125,12 +125,12 @@ export class SlackSender {
     blockId?: string;
     /** The button's label, as Slack echoes it. */
     text?: string;
+    /** The element clicked: a button unless said (feedback_buttons, icon_button…). */
+    elementType?: string;
     /** The message clicked, as Slack sends it back (text, blocks). */
     message?: Record<string, unknown>;
     /** The view clicked in, instead of a message. */
     view?: Record<string, unknown> & { id: string };
-    /** The element's type as Slack names it in the action; a button unless said. */
-    elementType?: string;
   }) {
     const teamId = click.teamId ?? 'T0001';
     const channelId = click.channelId ?? '';

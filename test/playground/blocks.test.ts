@@ -124,3 +124,36 @@ describe('Block Kit on the page', () => {
     expect(blocksHtml([{ type: 'carousel' }], directory)).toContain('a carousel block');
   });
 });
+
+describe('feedback buttons on the page', () => {
+  it('draws both thumbs as buttons carrying their own values', () => {
+    const html = blocksHtml(
+      [
+        {
+          type: 'context_actions',
+          elements: [
+            {
+              type: 'feedback_buttons',
+              action_id: 'feedback_0',
+              positive_button: {
+                text: { type: 'plain_text', text: '👍' },
+                accessibility_label: 'Good answer',
+                value: 'up',
+              },
+              negative_button: {
+                text: { type: 'plain_text', text: '👎' },
+                accessibility_label: 'Bad answer',
+                value: 'down',
+              },
+            },
+          ],
+        },
+      ],
+      directory,
+    );
+    expect(html).toContain('data-element="feedback_buttons"');
+    expect(html).toContain('data-value="up"');
+    expect(html).toContain('data-value="down"');
+    expect(html).toContain('title="Good answer"');
+  });
+});

@@ -65,32 +65,10 @@ function blockHtml(block: Node, directory: Directory, errors: InputErrors): stri
           )
           .join(''),
       );
-    case 'context_actions':
-      // Slack's feedback buttons: a thumb up and a thumb down, each sending its own value.
-      return wrap(
-        'actions',
-        asNodes(block.elements)
-          .flatMap((element) =>
-            element.type === 'feedback_buttons'
-              ? (['positive_button', 'negative_button'] as const).map((side) => {
-                  const half = asNode(element[side]);
-                  return `<button ${attributes({
-                    class: 'sk-button feedback',
-                    type: 'button',
-                    'data-action-id': str(element.action_id),
-                    'data-element': 'feedback_buttons',
-                    'data-value': str(half.value),
-                    'data-label': str(asNode(half.text).text),
-                    'aria-label': str(half.accessibility_label) || undefined,
-                  })}>${textHtml(half.text, directory)}</button>`;
-                })
-              : [elementHtml(element, directory)],
-          )
-          .join(''),
-      );
     case 'actions':
+    case 'context_actions':
       return wrap(
-        'actions',
+        str(block.type).replace('_', '-'),
         asNodes(block.elements)
           .map((element) => elementHtml(element, directory))
           .join(''),
@@ -147,6 +125,29 @@ function elementHtml(element: Node, directory: Directory): string {
         type: 'button',
         'data-value': str(element.value),
         'data-url': str(element.url) || undefined,
+        'data-label': str(asNode(element.text).text),
+      })}>${textHtml(element.text, directory)}</button>`;
+    case 'feedback_buttons':
+      // Slack's thumbs: each half is a button of its own with the element's action_id.
+      return (['positive_button', 'negative_button'] as const)
+        .map((side) => {
+          const half = asNode(element[side]);
+          return `<button ${attributes({
+            ...common,
+            class: 'sk-button feedback',
+            type: 'button',
+            'data-value': str(half.value),
+            'data-label': str(asNode(half.text).text),
+            title: str(half.accessibility_label) || undefined,
+          })}>${textHtml(half.text, directory)}</button>`;
+        })
+        .join('');
+    case 'icon_button':
+      return `<button ${attributes({
+        ...common,
+        class: 'sk-button icon',
+        type: 'button',
+        'data-value': str(element.value),
         'data-label': str(asNode(element.text).text),
       })}>${textHtml(element.text, directory)}</button>`;
     case 'static_select':
@@ -213,7 +214,13 @@ function inputHtml(block: Node, directory: Directory, error: string | undefined)
     }
     case 'static_select':
     case 'multi_static_select':
-      control = `<select ${attributes({ ...common, multiple: element.type === 'multi_static_select', 'data-max': Number(element.max_selected_items) || undefined })}>${optionsHtml(element)}</select>`;
+      // A single select starts with nothing chosen, as in Slack, unless it has an initial option
+      // (an HTML select would otherwise send its first option).
+      control = `<select ${attributes({ ...common, multiple: element.type === 'multi_static_select', 'data-max': Number(element.max_selected_items) || undefined })}>${
+        element.type === 'static_select'
+          ? `<option value="">${textHtml(element.placeholder, directory) || 'Select…'}</option>`
+          : ''
+      }${optionsHtml(element)}</select>`;
       break;
     case 'checkboxes':
     case 'radio_buttons': {
