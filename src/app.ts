@@ -630,6 +630,7 @@ function wireHome(
       leaderboard: wired.leaderboard,
       watches: store,
       throughputs: () => wired.jobsClient.throughputs(),
+      jobs: async () => (await wired.jobsClient.list({ maxResults: 100 })).jobs,
       prices,
       mayListJobs: (teamId, userId) => wired.jobAccess.mayList(teamId, userId),
       admins: config.adminUsers,
