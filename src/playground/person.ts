@@ -4,8 +4,8 @@ import type { LocalSlack } from './local-slack.js';
 import type { SlackSender } from './slack-requests.js';
 import { type SharedFile, type ShownMessage, WORKSPACE, type Workspace } from './workspace.js';
 
-/** Slack's own words when an app does not answer a command in time, or answers with an error. */
-const COMMAND_TIMEOUT_MS = 3000;
+/** How long Slack waits for the app to acknowledge a command, a click or a submission. */
+const ACK_TIMEOUT_MS = 3000;
 
 /** The slash commands the manifest declares: Slack offers only these to the app. */
 export function manifestCommands(manifestUrl = new URL('../../manifest.yml', import.meta.url)): string[] {
@@ -82,7 +82,7 @@ export class Person {
       responseId,
     });
     const answer = await this.sender
-      .post(body, 'application/x-www-form-urlencoded', { timeoutMs: COMMAND_TIMEOUT_MS })
+      .post(body, 'application/x-www-form-urlencoded', { timeoutMs: ACK_TIMEOUT_MS })
       .catch(() => undefined);
     if (!answer) {
       this.workspace.slackbot(channel, threadTs, `${command} failed with the error "operation_timeout"`);
@@ -130,7 +130,9 @@ export class Person {
       if (!message) return;
       payload = { ...base, ...this.messageContext(message) };
     }
-    const answer = await this.sender.blockAction(payload).catch(() => undefined);
+    const answer = await this.sender
+      .blockAction(payload, { timeoutMs: ACK_TIMEOUT_MS })
+      .catch(() => undefined);
     if (answer?.status !== 200) this.workspace.notice('The app did not answer the click in time.');
   }
 
@@ -161,14 +163,17 @@ export class Person {
     const shown = this.workspace.modal.at(-1);
     if (!shown) return;
     const answer = await this.sender
-      .viewSubmission({
-        callbackId: String(shown.view.callback_id ?? ''),
-        privateMetadata: String(shown.view.private_metadata ?? ''),
-        values,
-        userId: WORKSPACE.person.id,
-        teamId: WORKSPACE.teamId,
-        view: { ...shown.view, id: shown.id },
-      })
+      .viewSubmission(
+        {
+          callbackId: String(shown.view.callback_id ?? ''),
+          privateMetadata: String(shown.view.private_metadata ?? ''),
+          values,
+          userId: WORKSPACE.person.id,
+          teamId: WORKSPACE.teamId,
+          view: { ...shown.view, id: shown.id },
+        },
+        { timeoutMs: ACK_TIMEOUT_MS },
+      )
       .catch(() => undefined);
     if (answer?.status !== 200) {
       this.workspace.showErrors({});
