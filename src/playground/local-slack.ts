@@ -431,7 +431,12 @@ export class LocalSlack {
         { 'retry-after': String(queued.retryAfter ?? 1) },
       );
     if (queued && queued.status !== 200) return json(queued.status, { ok: false, error: 'internal_error' });
-    if (queued?.error) return json(200, { ok: false, error: queued.error });
+    if (queued?.error) {
+      call.response = { ok: false, error: queued.error };
+      json(200, call.response);
+      for (const observer of this.observers) observer({ kind: 'call', call });
+      return;
+    }
     if (method === 'conversations.replies' && this.limitReplies) {
       // Slack's limit for new apps distributed outside the Marketplace: one call a minute.
       if (performance.now() - this.lastRepliesAt < 60_000)

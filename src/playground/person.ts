@@ -7,12 +7,26 @@ import { type SharedFile, type ShownMessage, WORKSPACE, type Workspace } from '.
 /** How long Slack waits for the app to acknowledge a command, a click or a submission. */
 const ACK_TIMEOUT_MS = 3000;
 
-/** The slash commands the manifest declares: Slack offers only these to the app. */
-export function manifestCommands(manifestUrl = new URL('../../manifest.yml', import.meta.url)): string[] {
+/** What the manifest turns on, which is all Slack shows of the app: its commands, Home tab, assistant panel. */
+export interface AppFeatures {
+  commands: string[];
+  homeTab: boolean;
+  assistantPanel: boolean;
+}
+
+export function manifestFeatures(manifestUrl = new URL('../../manifest.yml', import.meta.url)): AppFeatures {
   const manifest = parse(readFileSync(manifestUrl, 'utf8')) as {
-    features?: { slash_commands?: { command: string }[] };
+    features?: {
+      slash_commands?: { command: string }[];
+      app_home?: { home_tab_enabled?: boolean };
+      assistant_view?: unknown;
+    };
   };
-  return (manifest.features?.slash_commands ?? []).map((entry) => entry.command);
+  return {
+    commands: (manifest.features?.slash_commands ?? []).map((entry) => entry.command),
+    homeTab: manifest.features?.app_home?.home_tab_enabled === true,
+    assistantPanel: manifest.features?.assistant_view !== undefined,
+  };
 }
 
 /** Slack's encoding of what a person types: `&`, `<`, `>` escaped, `@Bedrock` a mention of the bot. */
@@ -34,7 +48,7 @@ export class Person {
     private readonly slack: LocalSlack,
     private readonly sender: SlackSender,
     private readonly workspace: Workspace,
-    private readonly commands: string[],
+    private readonly features: AppFeatures,
   ) {}
 
   /** A line from the composer: a slash command, or a message (a mention or DM reaches the app). */
@@ -66,7 +80,7 @@ export class Person {
   }
 
   private async command(channel: string, command: string, text: string, threadTs?: string): Promise<void> {
-    if (!this.commands.includes(command)) {
+    if (!this.features.commands.includes(command)) {
       this.workspace.slackbot(
         channel,
         threadTs,
@@ -205,6 +219,7 @@ export class Person {
    * tells the app, with the channel you were looking at as its context.
    */
   async openAssistant(): Promise<void> {
+    if (!this.features.assistantPanel) return;
     const { panel, started } = this.workspace.openAssistant(WORKSPACE.dm.id);
     if (!started) return;
     await this.sender
@@ -226,6 +241,7 @@ export class Person {
 
   /** Opening the app's Home tab: Slack tells the app, which may publish a view for you. */
   async openHome(): Promise<void> {
+    if (!this.features.homeTab) return;
     await this.sender
       .event(
         {

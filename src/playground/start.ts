@@ -6,7 +6,7 @@ import { type BedrockChoice, chooseBedrock } from './bedrock-choice.js';
 import type { BedrockSimulator } from './bedrock-simulator.js';
 import { LocalSlack } from './local-slack.js';
 import { type BedrockLabel, PageServer } from './page/server.js';
-import { manifestCommands, Person } from './person.js';
+import { manifestFeatures, Person } from './person.js';
 import { type SimulatedBedrock, startSimulatedBedrock } from './simulated-bedrock.js';
 import { SlackSender } from './slack-requests.js';
 import { Workspace } from './workspace.js';
@@ -91,12 +91,13 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     const sender = new SlackSender(`http://127.0.0.1:${appPort}`, signingSecret, (id) =>
       slack.responseUrl(id),
     );
-    const person = new Person(slack, sender, workspace, manifestCommands());
+    const features = manifestFeatures();
+    const person = new Person(slack, sender, workspace, features);
     const label: BedrockLabel =
       bedrock.kind === 'aws'
         ? { text: `Amazon Bedrock (${bedrock.region})`, simulated: false }
         : { text: `Simulated Bedrock (${bedrock.reason})`, simulated: true };
-    const page = new PageServer(workspace, person, label);
+    const page = new PageServer(workspace, person, label, features);
     const url = await page.start(settings.port).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'EADDRINUSE'
         ? new Error(
