@@ -211,6 +211,14 @@ describe('the local playground, in a browser', () => {
       .toContain('Slack refused this message (chat.postMessage): msg_blocks_too_long');
   });
 
+  it('opens the Home tab, which the app publishes for you', async () => {
+    await page.getByRole('button', { name: 'Bedrock · Home' }).click();
+    const home = page.locator('#home .home-view');
+    await home.waitFor({ timeout: 10_000 });
+    expect((await home.innerText()).length).toBeGreaterThan(0);
+    await page.getByRole('button', { name: '# general' }).click();
+  });
+
   it("shows Slack's answer to a command it does not know", async () => {
     await type('/nosuchcommand hello');
     await expect

@@ -841,7 +841,8 @@ const SCOPES_NEEDED: Record<string, string[]> = {
 };
 
 /** The markdown a streaming call carries, in `markdown_text` or in `markdown_text` chunks. */
-function streamedText(args: Record<string, unknown>): string | undefined {
+/** The markdown a streaming call carries, in `markdown_text` or `markdown_text` chunks. */
+export function streamedText(args: Record<string, unknown>): string | undefined {
   const chunks = Array.isArray(args.chunks) ? (args.chunks as { type?: string; text?: unknown }[]) : [];
   const parts = [
     ...(typeof args.markdown_text === 'string' ? [args.markdown_text] : []),

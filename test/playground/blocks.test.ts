@@ -157,3 +157,26 @@ describe('feedback buttons on the page', () => {
     expect(html).toContain('title="Good answer"');
   });
 });
+
+describe('a single select in a form', () => {
+  it('starts on its placeholder with nothing chosen, as Slack’s does', () => {
+    const html = blocksHtml(
+      [
+        {
+          type: 'input',
+          block_id: 'effort',
+          optional: true,
+          label: { type: 'plain_text', text: 'Reasoning effort' },
+          element: {
+            type: 'static_select',
+            action_id: 'value',
+            placeholder: { type: 'plain_text', text: 'Default' },
+            options: [{ text: { type: 'plain_text', text: 'Low' }, value: 'low' }],
+          },
+        },
+      ],
+      directory,
+    );
+    expect(html).toMatch(/<select[^>]*><option value="">Default<\/option><option value="low"/);
+  });
+});
