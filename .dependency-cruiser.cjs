@@ -16,7 +16,7 @@ module.exports = {
       severity: 'error',
       comment:
         'Use cases, Bedrock and the store are Slack-free; only src/slack and the composition root speak Slack.',
-      from: { path: '^src/(compare|chat|jobs|bedrock|store|usage|evaluate|feedback|home|channels)/' },
+      from: { path: '^src/(compare|chat|jobs|bedrock|store|usage|evaluate|feedback|home|defaults)/' },
       // Unanchored: node_modules may be a symlink, which resolves outside the project (../x/node_modules).
       to: { path: ['^src/slack/', '(^|/)node_modules/@slack/'] },
     },

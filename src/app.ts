@@ -18,10 +18,12 @@ import { CompareRuns } from './compare/runs.js';
 import { CompareService } from './compare/service.js';
 import { CompareVotes } from './compare/votes.js';
 import type { Config } from './config.js';
+import { ChannelDefaults } from './defaults/channel-settings.js';
 import { AnswerFeedback } from './feedback/answers.js';
 import { channelAllowed, JobAccess } from './jobs/access.js';
 import { JobsClient } from './jobs/client.js';
 import { CustomModelCompare } from './jobs/custom-compare.js';
+import { CustomDeployments } from './jobs/deployments.js';
 import { JobListing } from './jobs/listing.js';
 import { NewJobs } from './jobs/new-job.js';
 import { JobPoller } from './jobs/poller.js';
@@ -53,6 +55,8 @@ import { DEFAULT_SLACK_RETRY, type RetryTiming, retryInBackground } from './slac
 import { registerSlashCommand } from './slack/kit/slash-command.js';
 import { UserNames } from './slack/kit/user-names.js';
 import { webClientOptions } from './slack/kit/web-client-options.js';
+import { ChannelSettingsFlow } from './slack/settings/flow.js';
+import { registerChannelSettingsForm } from './slack/settings/form.js';
 import { openStore } from './store/store.js';
 import type { Store } from './store/types.js';
 import { UsageGuard } from './usage/guard.js';
@@ -80,6 +84,8 @@ export interface AppOverrides {
   shuffle?: <T>(items: T[]) => T[];
   /** How long Slack calls and store writes are retried (tests shorten them). */
   retry?: Partial<AppRetries>;
+  /** HTTP mode listens on this address only (the local playground: 127.0.0.1); all addresses otherwise. */
+  listenHost?: string;
 }
 
 interface AppRetries {
@@ -118,11 +124,14 @@ export async function createBedrockSlackApp(
   const clientOptions = webClientOptions(config.slack.apiUrl, boltLogger);
   const slackClient = new WebClient(config.slack.botToken, clientOptions);
   const jobsClient = new JobsClient(bedrock.control);
+  const priceBook = PriceBook.fromFile(config.pricesFile);
+  if (!priceBook.ok) throw new Error(priceBook.problem.message);
+  const prices = priceBook.value;
   // Built before the receiver, whose EventBridge route drives it.
   const poller = new JobPoller({
     watches: store,
     jobs: jobsClient,
-    notifier: new JobThreadNotifier(slackClient, store, config.awsRegion),
+    notifier: new JobThreadNotifier(slackClient, store, config.awsRegion, prices),
     intervalMs: overrides.pollIntervalMs ?? config.jobs.pollMs,
     logger,
     channelAllowed: (channelId) => channelAllowed(config.jobs.allowedChannels, channelId),
@@ -185,10 +194,8 @@ export async function createBedrockSlackApp(
   // App Home shows usage, so each booking brings the person's Home up to date (wired once Home is).
   const usageChanged: (teamId: string, userId: string) => void = () => {};
   const usage = new UsageLedger(store, undefined, (teamId, userId) => usageChanged(teamId, userId));
+  const channels = new ChannelDefaults(store, logger);
   const files = new SlackFiles(config.slack.botToken, config.slack.apiUrl);
-  const priceBook = PriceBook.fromFile(config.pricesFile);
-  if (!priceBook.ok) throw new Error(priceBook.problem.message);
-  const prices = priceBook.value;
   const seal = new FormSeal(config.slack.botToken);
   const wiring: Wiring = {
     config,
@@ -203,6 +210,7 @@ export async function createBedrockSlackApp(
     catalog,
     guard,
     usage,
+    channels,
     files,
     prices,
     seal,
@@ -225,13 +233,15 @@ export async function createBedrockSlackApp(
         logger.info('connected to Slack in socket mode');
         return undefined;
       }
-      const server = (await bolt.start(config.slack.port)) as Server;
-      const port = (server.address() as AddressInfo).port;
+      const port = config.slack.port;
+      const listen = overrides.listenHost ? { port, host: overrides.listenHost } : port;
+      const server = (await bolt.start(listen)) as Server;
+      const bound = (server.address() as AddressInfo).port;
       logger.info(
-        { port },
+        { port: bound },
         'listening for Slack in HTTP mode (POST /slack/events, GET /healthz, GET /metrics)',
       );
-      return port;
+      return bound;
     },
     async stop() {
       await bolt
@@ -262,6 +272,7 @@ interface Wiring {
   catalog: CatalogSource;
   guard: UsageGuard;
   usage: UsageLedger;
+  channels: ChannelDefaults;
   files: SlackFiles;
   prices: PriceBook;
   seal: FormSeal;
@@ -282,6 +293,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
     catalog,
     guard,
     usage,
+    channels,
     files,
     prices,
     seal,
@@ -299,9 +311,18 @@ function wireCompare(wiring: Wiring): CompareFlow {
   });
   const compareRequests = new CompareRequests({
     preferences: store,
+    channels,
     defaultModels: config.compare.defaultModels,
     maxModels: config.compare.maxModels,
   });
+  const settings = new ChannelSettingsFlow({
+    client: bolt.client,
+    catalog,
+    channels,
+    seal,
+    maxModels: config.compare.maxModels,
+  });
+  registerChannelSettingsForm(bolt, settings, seal, logger);
   const compareFlow = new CompareFlow({
     client: bolt.client,
     catalog,
@@ -325,6 +346,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
     defaultModels: config.compare.defaultModels,
     maxModels: config.compare.maxModels,
     seal,
+    settings,
   });
   registerSlashCommand(bolt, '/compare', compareFlow, work, logger);
   const compareActions = new CompareRunActions({
@@ -372,6 +394,7 @@ function wireChat(wiring: Wiring): void {
     catalog,
     guard,
     usage,
+    channels,
     files,
     prices,
   } = wiring;
@@ -396,13 +419,19 @@ function wireChat(wiring: Wiring): void {
       guard,
       usage,
       preferences: store,
+      channels,
       defaultModel: config.chat.defaultModel,
       retryLater: (booking) =>
         retryInBackground(booking, retries.store, (error) =>
           logger.error({ err: error }, 'could not save a chat turn: the store stayed unreachable'),
         ),
     }),
-    models: new ModelChoice({ service: chat, preferences: store, defaultModel: config.chat.defaultModel }),
+    models: new ModelChoice({
+      service: chat,
+      preferences: store,
+      channels,
+      defaultModel: config.chat.defaultModel,
+    }),
     limits: store,
     names: new UserNames(bolt.client, store, logger),
     logger,
@@ -426,6 +455,7 @@ function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFl
     listing: new JobListing(jobsClient, store, logger),
     watching: new JobWatching(jobsClient, store),
     stopping: new JobStopping(jobsClient, jobAccess),
+    deployments: new CustomDeployments(jobsClient, jobAccess, config.awsRegion),
     newJobs,
     seal,
     logger,

@@ -220,3 +220,50 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
     logLevel: data.LOG_LEVEL,
   });
 }
+
+/**
+ * No Slack variable at all, outside production: `npm start` opens the local playground instead of
+ * stopping on the first missing one. Production still stops with the clear lines above.
+ */
+export function playgroundWanted(source: Record<string, string | undefined>): boolean {
+  const unset = (name: string) => !source[name]?.trim();
+  return (
+    source.NODE_ENV !== 'production' &&
+    unset('SLACK_BOT_TOKEN') &&
+    unset('SLACK_APP_TOKEN') &&
+    unset('SLACK_SIGNING_SECRET')
+  );
+}
+
+const playgroundSchema = z.object({
+  PORT: integer('PORT', 3000, 0, 65535),
+  PLAYGROUND_BEDROCK: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['auto', 'simulated'], {
+        error: 'PLAYGROUND_BEDROCK must be auto (real Bedrock when AWS credentials work) or simulated',
+      })
+      .default('auto'),
+  ),
+});
+
+export interface PlaygroundSettings {
+  /** Where the page listens, on 127.0.0.1. */
+  port: number;
+  bedrock: 'auto' | 'simulated';
+  /** AWS_REGION (or AWS_DEFAULT_REGION), us-east-1 when neither is set. */
+  awsRegion: string;
+}
+
+/** The playground's own variables; every other one is checked as usual when its app starts. */
+export function loadPlaygroundSettings(
+  source: Record<string, string | undefined>,
+): Result<PlaygroundSettings, string[]> {
+  const parsed = playgroundSchema.safeParse(source);
+  if (!parsed.success) return failed(parsed.error.issues.map((issue) => issue.message));
+  return ok({
+    port: parsed.data.PORT,
+    bedrock: parsed.data.PLAYGROUND_BEDROCK,
+    awsRegion: source.AWS_REGION?.trim() || source.AWS_DEFAULT_REGION?.trim() || 'us-east-1',
+  });
+}

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockKitError, type RecordedCall } from '../src/playground/local-slack.js';
+import { triggerId } from '../src/playground/slack-requests.js';
 import { conversationId } from '../src/store/types.js';
 import { buttonValue, visibleText } from './support/blocks.js';
 import { type Bench, startBench } from './support/harness.js';
-import { triggerId } from './support/slack-requests.js';
 
 let bench: Bench;
 let final: RecordedCall;

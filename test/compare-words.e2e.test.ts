@@ -39,14 +39,21 @@ describe('/compare help', () => {
     expect(help).not.toContain('llama3-70b');
 
     const examples = [...help.matchAll(/`(\/compare [^`[]+)`/g)].map((match) => match[1] ?? '');
-    expect(examples.filter((example) => example !== '/compare leaderboard').length).toBeGreaterThanOrEqual(3);
+    const runs = examples.filter(
+      (example) => !['/compare leaderboard', '/compare settings'].includes(example),
+    );
+    expect(runs.length).toBeGreaterThanOrEqual(3);
     // Reasoning and tiers are shown on models of this catalog that take them.
     expect(examples.some((example) => /--think \d+ --effort high/.test(example))).toBe(true);
     expect(examples.some((example) => /\S+@flex \S+@priority/.test(example))).toBe(true);
     for (const example of examples) {
       const run = fresh();
+      const forms = bench.slack.callsOf('views.open').length;
       await bench.sender.command('/compare', example.replace(/^\/compare /, ''), run);
-      if (example === '/compare leaderboard') {
+      if (example === '/compare settings') {
+        const opened = await bench.slack.waitFor(() => bench.slack.callsOf('views.open')[forms]);
+        expect(opened.response?.ok).toBe(true);
+      } else if (example === '/compare leaderboard') {
         expect(visibleText((await ephemeralTo(run.responseId)).body.blocks)).not.toContain(':warning:');
       } else {
         const started = await compareStartedIn(run.channelId);

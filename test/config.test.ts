@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { loadConfig, loadPlaygroundSettings, playgroundWanted } from '../src/config.js';
 
 const HTTP = {
   SLACK_BOT_TOKEN: 'xoxb-1111-2222-testtokenvalue',
@@ -59,5 +59,37 @@ describe('the configuration from the environment', () => {
       redis: undefined,
       max: 6,
     });
+  });
+});
+
+describe('the local playground', () => {
+  it('is wanted with no Slack variable at all, outside production only', () => {
+    expect(playgroundWanted({})).toBe(true);
+    expect(playgroundWanted({ SLACK_BOT_TOKEN: ' ', SLACK_SIGNING_SECRET: '' })).toBe(true);
+    expect(playgroundWanted({ NODE_ENV: 'production' })).toBe(false);
+    expect(playgroundWanted({ SLACK_BOT_TOKEN: 'xoxb-1' })).toBe(false);
+    expect(playgroundWanted({ SLACK_APP_TOKEN: 'xapp-1' })).toBe(false);
+  });
+
+  it('reads its port, its Bedrock and its region, with one line per bad value', () => {
+    expect(loadPlaygroundSettings({})).toEqual({
+      ok: true,
+      value: { port: 3000, bedrock: 'auto', awsRegion: 'us-east-1' },
+    });
+    expect(
+      loadPlaygroundSettings({
+        PORT: '4000',
+        PLAYGROUND_BEDROCK: 'simulated',
+        AWS_DEFAULT_REGION: 'eu-west-1',
+      }),
+    ).toEqual({
+      ok: true,
+      value: { port: 4000, bedrock: 'simulated', awsRegion: 'eu-west-1' },
+    });
+    const bad = loadPlaygroundSettings({ PORT: 'x', PLAYGROUND_BEDROCK: 'real' });
+    expect(bad.ok ? [] : bad.problem).toEqual([
+      'PORT must be a whole number between 0 and 65535',
+      'PLAYGROUND_BEDROCK must be auto (real Bedrock when AWS credentials work) or simulated',
+    ]);
   });
 });

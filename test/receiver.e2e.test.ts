@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { triggerId } from '../src/playground/slack-requests.js';
 import { type Bench, startBench } from './support/harness.js';
-import { triggerId } from './support/slack-requests.js';
 
 let bench: Bench;
 beforeAll(async () => {

@@ -1,4 +1,5 @@
 import { type Catalog, producesText, type ResolvedModel } from '../bedrock/catalog.js';
+import type { ChannelDefaults } from '../defaults/channel-settings.js';
 import { failed, ok, type Problem, problem, type Result } from '../result.js';
 import type { Conversation, PreferenceStore } from '../store/types.js';
 import { type ChatService, emptyConversation } from './service.js';
@@ -10,7 +11,7 @@ export interface UnknownModel {
   readonly suggestions: string[];
 }
 
-/** The thread's own model, else the person's preference, else the workspace default. */
+/** The thread's own model, else the person's preference, else the default (the channel's, else the workspace's). */
 export function chooseModel(
   catalog: Catalog,
   conversation: Conversation | undefined,
@@ -31,16 +32,18 @@ export function chooseModel(
   );
 }
 
-/** A conversation, and the person speaking in it now. */
+/** A conversation, and the person speaking in it now (in a channel, whose settings may apply). */
 export interface Speaking {
   conversationId: string;
   teamId: string;
   userId: string;
+  channelId?: string;
 }
 
 export interface ModelChoiceDeps {
   service: Pick<ChatService, 'exclusive' | 'load' | 'save'>;
   preferences: PreferenceStore;
+  channels: Pick<ChannelDefaults, 'of'>;
   defaultModel: string;
 }
 
@@ -50,13 +53,19 @@ export class ModelChoice {
 
   async current(
     catalog: Catalog,
-    { conversationId, teamId, userId }: Speaking,
+    { conversationId, teamId, userId, channelId }: Speaking,
   ): Promise<Result<ResolvedModel>> {
-    const [conversation, preferences] = await Promise.all([
+    const [conversation, preferences, channel] = await Promise.all([
       this.deps.service.load(conversationId),
       this.deps.preferences.getPreferences(teamId, userId),
+      this.deps.channels.of(teamId, channelId),
     ]);
-    return chooseModel(catalog, conversation, preferences.chatModel, this.deps.defaultModel);
+    return chooseModel(
+      catalog,
+      conversation,
+      preferences.chatModel,
+      channel?.chatModel ?? this.deps.defaultModel,
+    );
   }
 
   /** Switches the thread to `wanted`; `asDefault` also makes it the person's model for new threads. */

@@ -1,6 +1,7 @@
 import type { Catalog } from '../bedrock/catalog.js';
 import type { ModelFailure } from '../bedrock/errors.js';
 import type { Attachment } from '../bedrock/messages.js';
+import type { ChannelDefaults } from '../defaults/channel-settings.js';
 import { ok, type Result } from '../result.js';
 import {
   type Conversation,
@@ -37,6 +38,8 @@ export interface ChatTurnsDeps {
   guard: Pick<UsageGuard, 'admit' | 'recordSpend'>;
   usage: Pick<UsageLedger, 'record'>;
   preferences: PreferenceStore;
+  /** A channel's chat model and system prompt, where its members set them. */
+  channels: Pick<ChannelDefaults, 'of'>;
   defaultModel: string;
   /** Runs a booking again, detached, until the store is back: the person has their answer already. */
   retryLater: (booking: () => Promise<void>) => void;
@@ -68,18 +71,25 @@ export class ChatTurns {
     const notes: string[] = [];
     let booked: Promise<void> = Promise.resolve();
     const answered = await service.exclusive(request.conversationId, async () => {
-      const [stored, preferences] = await Promise.all([
+      const [stored, preferences, channel] = await Promise.all([
         service.load(request.conversationId),
         this.deps.preferences.getPreferences(request.teamId, request.userId),
+        this.deps.channels.of(request.teamId, request.channelId),
       ]);
       const conversation = stored ?? (await this.rebuild(request.earlier, notes));
-      const model = chooseModel(catalog, stored, preferences.chatModel, this.deps.defaultModel);
+      const defaultModel = channel?.chatModel ?? this.deps.defaultModel;
+      const model = chooseModel(catalog, stored, preferences.chatModel, defaultModel);
       if (!model.ok) return model;
       const modelName = model.value.model.name;
       const reply = await service.reply(
         {
           conversationId: request.conversationId,
-          conversation: { ...conversation, modelId: model.value.invokeId },
+          conversation: {
+            ...conversation,
+            modelId: model.value.invokeId,
+            // A conversation without a system prompt of its own follows its channel's.
+            systemPrompt: conversation.systemPrompt ?? channel?.systemPrompt,
+          },
           model: model.value,
           turn: request.turn,
           attachments: request.attachments,

@@ -6,6 +6,7 @@ export type CompareCommand =
   | { kind: 'help' }
   | { kind: 'modal' }
   | { kind: 'leaderboard' }
+  | { kind: 'settings' }
   | { kind: 'error'; message: string }
   | { kind: 'unknown-model'; word: string }
   | { kind: 'run'; models: string[]; prompt: string; options: CompareOptions };
@@ -106,6 +107,7 @@ export function parseCompareText(text: string, classify: (word: string) => WordK
   if (rest === '') return { kind: 'modal' };
   if (/^(help|-h|--help|\?)$/i.test(rest)) return { kind: 'help' };
   if (/^leaderboard$/i.test(rest)) return { kind: 'leaderboard' };
+  if (/^settings$/i.test(rest)) return { kind: 'settings' };
 
   const options: CompareOptions = { blind: false };
   const models: string[] = [];

@@ -1,6 +1,7 @@
 import { type Catalog, producesText, type ResolvedModel } from '../bedrock/catalog.js';
 import { planReasoning, takesEffort } from '../bedrock/reasoning.js';
 import { offersTier, parseTier, type RequestedTier } from '../bedrock/service-tiers.js';
+import type { ChannelDefaults } from '../defaults/channel-settings.js';
 import { failed, ok, type Problem, problem, type Result } from '../result.js';
 import type { PreferenceStore } from '../store/types.js';
 import { modelCountProblem } from './model-count.js';
@@ -26,10 +27,11 @@ export type RequestProblem =
   | { kind: 'unknown-model'; word: string; suggestions: string[]; known: string[] }
   | { kind: 'no-text'; name: string; outputModalities: string[] };
 
-/** Who asks, for their saved set of models. */
+/** Who asks, for their saved set of models, and where (a channel may have a set of its own). */
 export interface Asker {
   teamId: string;
   userId: string;
+  channelId?: string;
 }
 
 // Shaped like a model name (`nova-mikro`, `anthropic.claude-x`), so a typo is reported, not sent as prose.
@@ -86,16 +88,30 @@ export class CompareRequests {
   constructor(
     private readonly deps: {
       preferences: PreferenceStore;
-      /** The workspace's set, for someone who saved none. */
+      /** The channel's settings, where its members set them. */
+      channels: Pick<ChannelDefaults, 'of'>;
+      /** The workspace's set, for someone who saved none where the channel has none either. */
       defaultModels: string[];
       maxModels: number;
     },
   ) {}
 
-  /** The names a compare uses when none are given: the person's saved set, else the workspace's. */
+  /**
+   * The names a compare uses when none are given: the person's saved set, else the channel's, else
+   * the workspace's.
+   */
   async savedSet(asker: Asker): Promise<string[]> {
-    const saved = (await this.deps.preferences.getPreferences(asker.teamId, asker.userId)).compareModels;
-    return saved?.length ? saved : this.deps.defaultModels;
+    const [preferences, channel] = await Promise.all([
+      this.deps.preferences.getPreferences(asker.teamId, asker.userId),
+      this.deps.channels.of(asker.teamId, asker.channelId),
+    ]);
+    if (preferences.compareModels?.length) return preferences.compareModels;
+    return channel?.compareModels?.length ? channel.compareModels : this.deps.defaultModels;
+  }
+
+  /** The system prompt a compare gets when it names none: the channel's, if its members set one. */
+  private async channelSystem(asker: Asker): Promise<string | undefined> {
+    return (await this.deps.channels.of(asker.teamId, asker.channelId))?.systemPrompt;
   }
 
   async saveSet(asker: Asker, models: ResolvedModel[]): Promise<void> {
@@ -140,7 +156,13 @@ export class CompareRequests {
     const count = this.countProblem(models.length, names[0], command.prompt);
     if (count) return failed(count);
     const reasoning = reasoningProblem(models, command.options);
-    return reasoning ? failed(reasoning) : ok({ models, prompt: command.prompt, options: command.options });
+    if (reasoning) return failed(reasoning);
+    const system = command.options.system ?? (await this.channelSystem(asker));
+    return ok({
+      models,
+      prompt: command.prompt,
+      options: { ...command.options, ...(system ? { system } : {}) },
+    });
   }
 
   /** "Run again": the models of an earlier run that the catalog still has, with its prompt and options. */

@@ -56,6 +56,11 @@ export class JobAccess {
     return ok(undefined);
   }
 
+  /** Whether this person may see jobs where only they look (App Home): no channel rule applies there. */
+  mayList(teamId: string, userId: string): Promise<boolean> {
+    return this.isListed(this.rules.allowedUsers, { teamId, userId, channelId: '' });
+  }
+
   /** Whether this person may stop jobs here: a stopper who is also admitted. */
   async mayStop(who: Asker): Promise<boolean> {
     return (await this.isListed(this.rules.stoppers, who)) && (await this.admit(who)).ok;

@@ -1,8 +1,13 @@
 import {
   type BedrockClient,
+  CreateCustomModelDeploymentCommand,
   CreateModelCustomizationJobCommand,
   type CreateModelCustomizationJobRequest,
+  type CustomModelDeploymentSummary,
+  DeleteCustomModelDeploymentCommand,
+  GetCustomModelDeploymentCommand,
   GetModelCustomizationJobCommand,
+  ListCustomModelDeploymentsCommand,
   ListModelCustomizationJobsCommand,
   ListProvisionedModelThroughputsCommand,
   type ProvisionedModelSummary,
@@ -24,6 +29,29 @@ export interface Throughput {
   status: string;
   commitment?: string;
   commitmentEndsAt?: string;
+}
+
+/** A custom model deployment: a custom model served on demand through its own ARN. Times are ISO strings. */
+export interface Deployment {
+  arn: string;
+  name: string;
+  modelArn: string;
+  status: 'Creating' | 'Active' | 'Failed';
+  createdAt: string;
+  updatedAt?: string;
+  failureMessage?: string;
+}
+
+function deploymentOf(summary: CustomModelDeploymentSummary & { modelDeploymentName?: string }): Deployment {
+  return {
+    arn: summary.customModelDeploymentArn ?? '',
+    name: summary.customModelDeploymentName ?? summary.modelDeploymentName ?? '',
+    modelArn: summary.modelArn ?? '',
+    status: summary.status ?? 'Creating',
+    createdAt: (summary.createdAt ?? new Date(0)).toISOString(),
+    updatedAt: summary.lastUpdatedAt?.toISOString(),
+    failureMessage: summary.failureMessage,
+  };
 }
 
 /** Bedrock's model-customization API (control plane), returning plain data. */
@@ -66,6 +94,53 @@ export class JobsClient {
       abortSignal: signal,
     });
     return answer.jobArn ?? '';
+  }
+
+  /**
+   * Starts serving a custom model on demand; the token makes a repeated request (a retried click)
+   * answer the same deployment instead of creating a second.
+   */
+  async deploy(request: {
+    name: string;
+    modelArn: string;
+    token: string;
+    description?: string;
+  }): Promise<string> {
+    const answer = await this.client.send(
+      new CreateCustomModelDeploymentCommand({
+        modelDeploymentName: request.name,
+        modelArn: request.modelArn,
+        description: request.description,
+        clientRequestToken: request.token,
+      }),
+    );
+    return answer.customModelDeploymentArn ?? '';
+  }
+
+  async deployment(identifier: string): Promise<Deployment> {
+    const answer = await this.client.send(
+      new GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: identifier }),
+    );
+    return deploymentOf({ ...answer, customModelDeploymentName: answer.modelDeploymentName });
+  }
+
+  /** Newest first; only those serving `modelArn` when given. */
+  async deployments(modelArn?: string): Promise<Deployment[]> {
+    const answer = await this.client.send(
+      new ListCustomModelDeploymentsCommand({
+        modelArnEquals: modelArn,
+        sortBy: 'CreationTime',
+        sortOrder: 'Descending',
+        maxResults: 100,
+      }),
+    );
+    return (answer.modelDeploymentSummaries ?? []).map((summary) => deploymentOf(summary));
+  }
+
+  async deleteDeployment(identifier: string): Promise<void> {
+    await this.client.send(
+      new DeleteCustomModelDeploymentCommand({ customModelDeploymentIdentifier: identifier }),
+    );
   }
 
   async throughputs(modelArn?: string): Promise<Throughput[]> {

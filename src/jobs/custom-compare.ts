@@ -20,15 +20,8 @@ export class CustomModelCompare {
   async models(target: CustomCompareTarget, who: Asker): Promise<Result<ResolvedModel[]>> {
     const admitted = await this.access.admit(who);
     if (!admitted.ok) return admitted;
-    const [catalog, throughputs] = await Promise.all([this.catalog.load(), this.jobs.throughputs()]);
-    if (!throughputs.some((throughput) => throughput.arn === target.throughputArn)) {
-      return failed(
-        problem(
-          'forbidden',
-          `\`${target.throughputArn}\` is not a provisioned throughput of this account, so I won’t run it. \`/finetune-status throughput\` lists them.`,
-        ),
-      );
-    }
+    const [catalog, served] = await Promise.all([this.catalog.load(), this.served(target)]);
+    if (!served.ok) return served;
     const base = catalog.findInvocable(target.baseModelId);
     if (!base) {
       return failed(
@@ -40,8 +33,33 @@ export class CustomModelCompare {
     }
     const custom: ResolvedModel = {
       model: { ...base.model, name: `${target.customName} (custom)`, lifecycle: 'ACTIVE' },
-      invokeId: target.throughputArn,
+      invokeId: served.value,
     };
     return ok([custom, base]);
+  }
+
+  /** The ARN to invoke, once it is known to be this account's and ready to answer. */
+  private async served(target: CustomCompareTarget): Promise<Result<string>> {
+    if (target.deploymentArn) {
+      const arn = target.deploymentArn;
+      const deployment = await this.jobs.deployment(arn).catch(() => undefined);
+      if (deployment?.status === 'Active') return ok(arn);
+      return failed(
+        problem(
+          deployment ? 'conflict' : 'forbidden',
+          deployment
+            ? `The deployment *${deployment.name}* is ${deployment.status}, not Active, so it can’t answer yet.`
+            : `\`${arn}\` is not a deployment of this account, so I won’t run it. \`/finetune-status deployments\` lists them.`,
+        ),
+      );
+    }
+    const arn = target.throughputArn ?? '';
+    if ((await this.jobs.throughputs()).some((throughput) => throughput.arn === arn)) return ok(arn);
+    return failed(
+      problem(
+        'forbidden',
+        `\`${arn}\` is not a provisioned throughput of this account, so I won’t run it. \`/finetune-status throughput\` lists them.`,
+      ),
+    );
   }
 }

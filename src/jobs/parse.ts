@@ -8,6 +8,8 @@ export type JobsCommand =
   | { kind: 'unwatch'; job: string }
   | { kind: 'new' }
   | { kind: 'throughput' }
+  | { kind: 'deployments' }
+  | { kind: 'deploy'; job: string }
   | { kind: 'help' };
 
 const STATUS_WORDS: Record<string, JobStatus> = {
@@ -31,6 +33,15 @@ export function parseJobsCommand(text: string): Result<JobsCommand> {
   if (lower === 'new' && words.length === 1) return ok({ kind: 'new' });
   if ((lower === 'throughput' || lower === 'throughputs') && words.length === 1)
     return ok({ kind: 'throughput' });
+  if ((lower === 'deployments' || lower === 'deployment') && words.length === 1)
+    return ok({ kind: 'deployments' });
+  if (lower === 'deploy') {
+    if (!second || rest.length > 0)
+      return failed(
+        problem('invalid', 'Usage: `/finetune-status deploy <job name or ARN>` (a completed job).'),
+      );
+    return ok({ kind: 'deploy', job: second });
+  }
   if (lower === 'watch' || lower === 'unwatch') {
     if (!second || rest.length > 0)
       return failed(problem('invalid', `Usage: \`/finetune-status ${lower} <job name or ARN>\`.`));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { classifyBedrockError } from '../bedrock/errors.js';
 import type { Logger } from '../logger.js';
 import type { JobWatch, LockStore, WatchStore } from '../store/types.js';
-import type { JobsClient, Throughput } from './client.js';
+import type { Deployment, JobsClient, Throughput } from './client.js';
 import { FINISHED, type Job, signatureOf } from './types.js';
 
 export interface JobChange {
@@ -11,11 +11,24 @@ export interface JobChange {
   current: string;
   /** A provisioned throughput serving the finished custom model, when one exists. */
   throughputArn?: string;
+  /** An active on-demand deployment of the finished custom model, when one exists. */
+  deploymentArn?: string;
 }
+
+/** A change of a watched deployment (its status), told like a job's. */
+export interface DeploymentChange {
+  previous?: string;
+  current: string;
+}
+
+/** Watches of deployments share the job watches' store and thread, keyed by the deployment's ARN. */
+const isDeploymentArn = (arn: string) => arn.includes(':custom-model-deployment/');
+const DEPLOYMENT_FINISHED = new Set(['Active', 'Failed']);
 
 /** How watchers hear of a change. Slack implements it; the poller knows nothing of Slack. */
 export interface JobNotifier {
   tell(watch: JobWatch, job: Job, change: JobChange): Promise<void>;
+  tellDeployment(watch: JobWatch, deployment: Deployment, change: DeploymentChange): Promise<void>;
   /**
    * Whether the watch's thread already holds the message for `signature`, for a change a poller
    * claimed and then died; undefined when it cannot tell right now.
@@ -127,7 +140,9 @@ export class JobPoller {
 
   /** One pass over every watched job. */
   async pollOnce(): Promise<void> {
-    const watches = await this.deps.watches.listWatches();
+    const all = await this.deps.watches.listWatches();
+    const watches = all.filter((watch) => !isDeploymentArn(watch.jobArn));
+    await this.pollDeployments(all.filter((watch) => isDeploymentArn(watch.jobArn)));
     if (watches.length === 0) return;
     let jobs: Map<string, Job>;
     try {
@@ -146,6 +161,37 @@ export class JobPoller {
         job,
         throughputs,
       );
+    }
+  }
+
+  /** Each watched deployment, one GetCustomModelDeployment each: there are few, and each ends in minutes. */
+  private async pollDeployments(watches: JobWatch[]): Promise<void> {
+    for (const arn of new Set(watches.map((watch) => watch.jobArn))) {
+      const watching = watches.filter((watch) => watch.jobArn === arn);
+      let deployment: Deployment;
+      try {
+        deployment = await this.deps.jobs.deployment(arn);
+      } catch (error) {
+        if (classifyBedrockError(error).kind !== 'not-found') throw error;
+        this.deps.logger.warn({ deploymentArn: arn }, 'a watched deployment no longer exists');
+        for (const watch of watching) await this.deps.watches.removeWatch(watch.jobArn, watch.channelId);
+        continue;
+      }
+      for (const watch of watching.filter((entry) => entry.lastSeen !== deployment.status)) {
+        try {
+          await this.tellOnce(
+            watch,
+            deployment.status,
+            DEPLOYMENT_FINISHED.has(deployment.status),
+            (change) => this.deps.notifier.tellDeployment(watch, deployment, change),
+          );
+        } catch (error) {
+          this.deps.logger.warn(
+            { err: error, deploymentArn: arn },
+            'could not tell a watch about a deployment',
+          );
+        }
+      }
     }
   }
 
@@ -208,14 +254,23 @@ export class JobPoller {
     // The final message needs what only GetModelCustomizationJob returns: the model, losses, failure.
     const job = finished && !listed.detailed ? await this.deps.jobs.get(listed.arn) : listed;
     let throughputArn: string | undefined;
+    let deploymentArn: string | undefined;
     if (job.status === 'Completed' && job.customModelArn) {
+      const modelArn = job.customModelArn;
       throughputArn = (await throughputs()).find(
-        (throughput) => throughput.modelArn === job.customModelArn && throughput.status === 'InService',
+        (throughput) => throughput.modelArn === modelArn && throughput.status === 'InService',
+      )?.arn;
+      // A role without the deployment actions still hears of the completion, just without this.
+      deploymentArn = (await this.deps.jobs.deployments(modelArn).catch(() => [])).find(
+        (deployment) => deployment.status === 'Active',
       )?.arn;
     }
     for (const watch of stale) {
       try {
-        await this.tellOnce(watch, job, signatureOf(job), throughputArn);
+        const signature = signatureOf(job);
+        await this.tellOnce(watch, signature, FINISHED.has(job.status), (change) =>
+          this.deps.notifier.tell(watch, job, { ...change, throughputArn, deploymentArn }),
+        );
       } catch (error) {
         // Left claimed: the next poll finds out whether the message went out, and sends it if not.
         this.deps.logger.warn({ err: error, jobArn: job.arn }, 'could not tell a watch about a job change');
@@ -223,11 +278,15 @@ export class JobPoller {
     }
   }
 
+  /**
+   * Tells `watch` about `signature` exactly once (claimed, told, confirmed) and ends the watch once
+   * `finished`; `tell` posts the message.
+   */
   private async tellOnce(
     watch: JobWatch,
-    job: Job,
     signature: string,
-    throughputArn: string | undefined,
+    finished: boolean,
+    tell: (change: { previous?: string; current: string }) => Promise<void>,
   ): Promise<void> {
     const { watches, notifier } = this.deps;
     let confirmed = watch.lastSeen;
@@ -247,7 +306,7 @@ export class JobPoller {
       if (!(await watches.advanceWatch(watch.jobArn, watch.channelId, confirmed, ours))) return;
       const held = this.keepClaimFresh(watch, ours, claim);
       try {
-        await notifier.tell(watch, job, { previous, current: signature, throughputArn });
+        await tell({ previous, current: signature });
       } catch (error) {
         // Left claimed: the next poll finds out whether the message went out.
         await held.release();
@@ -255,7 +314,7 @@ export class JobPoller {
       }
       await watches.advanceWatch(watch.jobArn, watch.channelId, await held.release(), signature);
     }
-    if (FINISHED.has(job.status)) await watches.removeWatch(watch.jobArn, watch.channelId);
+    if (finished) await watches.removeWatch(watch.jobArn, watch.channelId);
   }
 
   /**

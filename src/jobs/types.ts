@@ -119,10 +119,24 @@ export function jobFromDetails(details: GetModelCustomizationJobResponse): Job {
   };
 }
 
-/** A custom model served by a provisioned throughput, to compare with its base model. */
-export const customCompareTargetSchema = z.object({
-  throughputArn: z.string(),
-  baseModelId: z.string(),
-  customName: z.string(),
-});
+/**
+ * A custom model served by a provisioned throughput or an on-demand deployment (exactly one of the
+ * two ARNs), to compare with its base model.
+ */
+export const customCompareTargetSchema = z
+  .object({
+    throughputArn: z.string().optional(),
+    deploymentArn: z.string().optional(),
+    baseModelId: z.string(),
+    customName: z.string(),
+  })
+  .refine((target) => Boolean(target.throughputArn) !== Boolean(target.deploymentArn));
+
+/**
+ * `…:custom-model/amazon.nova-micro-v1:0:128k/abc123` → `amazon.nova-micro-v1:0:128k`: a custom
+ * model's ARN names its base.
+ */
+export function baseOfCustomModel(customModelArn: string): string | undefined {
+  return customModelArn.match(/:custom-model\/(.+)\/[^/]+$/)?.[1];
+}
 export type CustomCompareTarget = z.infer<typeof customCompareTargetSchema>;

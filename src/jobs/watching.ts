@@ -46,6 +46,21 @@ export class JobWatching {
     });
   }
 
+  /**
+   * Follows a deployment in `threadTs` until it is Active or Failed; false when it is already followed
+   * in this channel (a second click on Deploy).
+   */
+  startDeployment(deploymentArn: string, who: Asker, threadTs: string): Promise<boolean> {
+    return this.watches.addWatch({
+      jobArn: deploymentArn,
+      teamId: who.teamId,
+      channelId: who.channelId,
+      threadTs,
+      userId: who.userId,
+      lastSeen: 'Creating',
+    });
+  }
+
   /** Ends the watch of `job` (a name, an ARN or a job ID) in this channel. */
   async stop(job: string, channelId: string): Promise<Result<void>> {
     const watches = (await this.watches.listWatches()).filter((watch) => watch.channelId === channelId);

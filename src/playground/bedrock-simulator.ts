@@ -16,6 +16,8 @@ import { countsTokens } from '../bedrock/token-counting.js';
 
 export interface ModelScript {
   answer?: string;
+  /** An answer that depends on what was asked (the last user message's text), e.g. a judge's verdict. */
+  reply?: (asked: string) => string;
   /** Delay before the first token, in ms. */
   firstTokenMs?: number;
   /** Output pacing; words stand in for tokens. */
@@ -541,7 +543,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const modelArn = (modelId: string) => `arn:aws:bedrock:${REGION}::foundation-model/${modelId}`;
 
 /** The wall-clock instant the job clock's zero stands for, so times are stable RFC 3339 strings. */
-const JOB_EPOCH = Date.parse('2026-11-20T09:00:00Z');
+export const JOB_EPOCH = Date.parse('2026-11-20T09:00:00Z');
 const rfc3339 = (clockMs: number) => new Date(JOB_EPOCH + clockMs).toISOString();
 /** How some third-party Bedrock stand-ins write times: not RFC 3339, which the SDK cannot read. */
 const spaced = (clockMs: number) =>
@@ -812,7 +814,9 @@ export class BedrockSimulator {
         return fail(failure.status, failure.type, failure.message ?? `${failure.type} from the emulator`);
     }
     const answer =
-      script.answer ?? `This is ${model.modelName} answering: ${'lorem ipsum '.repeat(8).trim()}.`;
+      script.reply?.(lastUserText(call.body)) ??
+      script.answer ??
+      `This is ${model.modelName} answering: ${'lorem ipsum '.repeat(8).trim()}.`;
     const words = answer.split(/(?<=\s)/);
     const thought = reasonsOn(call.body, model) ? reasoningOf(model, script) : undefined;
     const inputTokens =
@@ -1263,4 +1267,13 @@ export class BedrockSimulator {
     }
     send(404, { message: 'No such operation' }, 'ResourceNotFoundException');
   }
+}
+
+/** The text of the last user message of a Converse body, as `ModelScript.reply` is given it. */
+function lastUserText(body: Record<string, unknown>): string {
+  const messages = Array.isArray(body.messages)
+    ? (body.messages as { role?: string; content?: { text?: string }[] }[])
+    : [];
+  const last = messages.filter((message) => message.role === 'user').at(-1);
+  return (last?.content ?? []).map((block) => block.text ?? '').join('');
 }

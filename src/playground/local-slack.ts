@@ -209,6 +209,11 @@ export function mentionsIn(sent: object): string[] {
   return found;
 }
 
+/** What the playground's page follows: every answered Web API call, and every response_url post. */
+export type SlackTraffic =
+  | { kind: 'call'; call: RecordedCall }
+  | { kind: 'response'; responseId: string; body: Record<string, unknown> };
+
 /** A message as conversations.replies returns it. */
 export interface StoredMessage {
   ts: string;
@@ -245,6 +250,7 @@ export class LocalSlack {
   private readonly queued = new Map<string, QueuedAnswer[]>();
   private readonly down = new Map<string, number>();
   private server?: http.Server;
+  private readonly observers = new Set<(traffic: SlackTraffic) => void>();
   private nextTs = 1_700_000_000_000_100;
   url = '';
 
@@ -303,6 +309,17 @@ export class LocalSlack {
     const list = this.queued.get(method) ?? [];
     for (let index = 0; index < times; index++) list.push(entry);
     this.queued.set(method, list);
+  }
+
+  /** Follows the traffic as it is answered; returns the function that stops following. */
+  observe(observer: (traffic: SlackTraffic) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  /** A new message timestamp, in the same sequence as the bot's, for a message a person posts. */
+  newTs(): string {
+    return (this.nextTs++ / 1e6).toFixed(6);
   }
 
   /** A message a person posted, as Slack would hold it (tests send the matching event themselves). */
@@ -379,7 +396,10 @@ export class LocalSlack {
       const body = JSON.parse(raw || '{}') as Record<string, unknown>;
       this.recordPings('response_url', path, body);
       this.responses.push({ path, body, at: performance.now() });
-      return json(200, { ok: true });
+      json(200, { ok: true });
+      const responseId = path.slice('/response/'.length);
+      for (const observer of this.observers) observer({ kind: 'response', responseId, body });
+      return;
     }
     if (path.startsWith('/files-pri/')) {
       const file = this.files.get(path.split('/')[2]?.split('-')[1] ?? '');
@@ -420,6 +440,7 @@ export class LocalSlack {
     }
     call.response = this.answer(method, args);
     json(200, call.response);
+    for (const observer of this.observers) observer({ kind: 'call', call });
   }
 
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
@@ -444,7 +465,7 @@ export class LocalSlack {
         const invalid = blockKitError(args);
         if (invalid) return { ok: false, error: invalid };
         if (method === 'chat.postEphemeral') return { ok: true, message_ts: String(this.nextTs++ / 1e6) };
-        const ts = method === 'chat.update' ? String(args.ts) : (this.nextTs++ / 1e6).toFixed(6);
+        const ts = method === 'chat.update' ? String(args.ts) : this.newTs();
         this.remember(channel, ts, args);
         return { ok: true, channel, ts, message: { text: args.text, blocks: args.blocks, ts } };
       }

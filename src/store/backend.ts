@@ -22,6 +22,8 @@ export interface StoreBackend {
   hashGetAll(key: string): Promise<Record<string, string>>;
   /** Increments a field; a hash given `ttlSeconds` expires that long after its first increment. */
   hashIncrement(key: string, field: string, by: number, ttlSeconds?: number): Promise<number>;
+  /** HSETNX: true when `field` was absent and now holds `value`; the hash expires `ttlSeconds` after its first field (0: kept). */
+  hashSetIfAbsent(key: string, field: string, value: string, ttlSeconds: number): Promise<boolean>;
   /** Sets `field` to `next` only when it currently holds `expected` (absent when undefined). */
   hashCompareAndSet(key: string, field: string, expected: string | undefined, next: string): Promise<boolean>;
   ping(): Promise<boolean>;

@@ -105,6 +105,32 @@ export const keys = {
     ttlSeconds: 365 * DAY,
   }),
 
+  // Evaluations: kept as long as conversations (CONVERSATION_TTL_DAYS), so results stay readable
+  /** What was asked: the set's rows, the models, the judge, the estimate; written once. */
+  evaluation: (id: string, ttlSeconds: number): StoreKey => ({ key: `evaluation:${id}`, ttlSeconds }),
+  /** One record per finished row × model (and judged pair), the first one kept: a row is paid once. */
+  evaluationResults: (id: string, ttlSeconds: number): StoreKey => ({
+    key: `evaluation-results:${id}`,
+    ttlSeconds,
+  }),
+  /** Started, cancelled, finished, posted: each recorded once, whichever replica gets there first. */
+  evaluationControl: (id: string, ttlSeconds: number): StoreKey => ({
+    key: `evaluation-control:${id}`,
+    ttlSeconds,
+  }),
+  /** Evaluations under way, which every replica joins at start and on each sweep; kept until they end. */
+  evaluationsRunning: (): StoreKey => ({ key: 'evaluations-running', ttlSeconds: 0 }),
+  /**
+   * A replica's claim on one row × model while it runs it: longer than the model's time limit and
+   * the judge's after it, so a live claim is never taken over; a dead replica's frees itself.
+   */
+  evaluationClaim: (id: string, unit: string, ttlSeconds: number): StoreKey => ({
+    key: `evaluation-claim:${id}:${unit}`,
+    ttlSeconds,
+  }),
+  /** The replica that keeps the progress message and posts the results; renewed while it lives. */
+  evaluationDriver: (id: string): StoreKey => ({ key: `evaluation-driver:${id}`, ttlSeconds: 30 }),
+
   // Chat
   conversation: (conversationId: string, ttlSeconds: number): StoreKey => ({
     key: `conversation:${conversationId}`,

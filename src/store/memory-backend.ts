@@ -120,6 +120,15 @@ export class MemoryBackend implements StoreBackend {
     return next;
   }
 
+  async hashSetIfAbsent(key: string, field: string, value: string, ttlSeconds: number) {
+    const hash = this.hash(key, true)!;
+    const entry = this.live(key)!;
+    if (ttlSeconds > 0 && entry.expiresAt === undefined) entry.expiresAt = this.now() + ttlSeconds * 1000;
+    if (hash.has(field)) return false;
+    hash.set(field, value);
+    return true;
+  }
+
   async hashCompareAndSet(key: string, field: string, expected: string | undefined, next: string) {
     const hash = this.hash(key, true)!;
     if (hash.get(field) !== expected) return false;

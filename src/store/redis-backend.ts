@@ -31,6 +31,12 @@ return total`,
 if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
 return total`,
   },
+  hashSetIfAbsent: {
+    numberOfKeys: 1,
+    lua: `local added = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+if tonumber(ARGV[3]) > 0 and redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
+return added`,
+  },
   hashCompareAndSet: {
     numberOfKeys: 1,
     lua: `local current = redis.call('HGET', KEYS[1], ARGV[1])
@@ -168,6 +174,12 @@ export class RedisBackend implements StoreBackend {
   hashIncrement(key: string, field: string, by: number, ttlSeconds?: number) {
     if (ttlSeconds === undefined) return this.run(() => this.redis.hincrby(key, field, by));
     return this.run(async () => Number(await this.redis.hashIncrementExpiring(key, field, by, ttlSeconds)));
+  }
+
+  hashSetIfAbsent(key: string, field: string, value: string, ttlSeconds: number) {
+    return this.run(
+      async () => Number(await this.redis.hashSetIfAbsent(key, field, value, ttlSeconds)) === 1,
+    );
   }
 
   hashCompareAndSet(key: string, field: string, expected: string | undefined, next: string) {

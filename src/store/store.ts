@@ -160,6 +160,21 @@ class DomainStore implements Store {
     return Object.fromEntries(Object.entries(raw).map(([field, value]) => [field, Number(value)]));
   }
 
+  addRecord(key: string, field: string, value: unknown, ttlSeconds: number) {
+    return this.backend.hashSetIfAbsent(`${PREFIX}records:${key}`, field, JSON.stringify(value), ttlSeconds);
+  }
+
+  async readRecords(key: string) {
+    const raw = await this.backend.hashGetAll(`${PREFIX}records:${key}`);
+    return Object.fromEntries(
+      Object.entries(raw).map(([field, text]) => [field, JSON.parse(text) as unknown]),
+    );
+  }
+
+  async removeRecord(key: string, field: string) {
+    await this.backend.hashDelete(`${PREFIX}records:${key}`, field);
+  }
+
   async ping() {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<false>((resolve) => {

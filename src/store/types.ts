@@ -130,8 +130,21 @@ export interface CounterStore {
   readCounters(key: string): Promise<Record<string, number>>;
 }
 
+/**
+ * Sets of records added once each: an evaluation's row results and its control flags. The first
+ * record under a field wins, so replicas racing to record the same row agree on one.
+ */
+export interface RecordStore {
+  /** Keeps `value` under `field` unless a record is there; true when this one was kept. The set expires `ttlSeconds` after its first record (0: kept until removed). */
+  addRecord(key: string, field: string, value: unknown, ttlSeconds: number): Promise<boolean>;
+  /** Every record of the set as stored, unchecked: read each through its schema. */
+  readRecords(key: string): Promise<Record<string, unknown>>;
+  removeRecord(key: string, field: string): Promise<void>;
+}
+
 export interface Store
   extends DedupeStore,
+    RecordStore,
     RateLimitStore,
     DocumentStore,
     ConversationStore,

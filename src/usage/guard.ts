@@ -65,6 +65,11 @@ export class UsageGuard {
     return ok(undefined);
   }
 
+  /** What `userId` has spent today (UTC), against the daily cap. */
+  spentToday(teamId: string, userId: string): Promise<number> {
+    return this.store.readTotal(keys.dailySpend(teamId, userId, dayOf(this.now())).key);
+  }
+
   async recordSpend(teamId: string, userId: string, usd: number): Promise<void> {
     if (usd <= 0) return;
     const { key, ttlSeconds } = keys.dailySpend(teamId, userId, dayOf(this.now()));

@@ -40,6 +40,16 @@ describe('PRICES_FILE', () => {
     const prices = PriceBook.fromFile(path);
     expect(prices.ok && prices.value.cost(['custom'], 1_000_000, 1_000_000)).toBe(3);
   });
+
+  it('prices a provisioned throughput per model unit and hour only where the file says so', () => {
+    const path = file(
+      'hourly.json',
+      '{"custom": {"inputPerMillionUsd": 1, "outputPerMillionUsd": 2, "provisionedPerHourUsd": 21.18}}',
+    );
+    const prices = PriceBook.fromFile(path);
+    expect(prices.ok && prices.value.provisionedPerHour('custom')).toBe(21.18);
+    expect(prices.ok && prices.value.provisionedPerHour('amazon.nova-micro-v1:0')).toBeUndefined();
+  });
 });
 
 describe('prompt-cache tokens', () => {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseModel, ModelChoice } from '../../src/chat/model-choice.js';
 import { emptyConversation } from '../../src/chat/service.js';
+import { ChannelDefaults } from '../../src/defaults/channel-settings.js';
+import { silentLogger } from '../../src/logger.js';
 import { type ChatBench, startChatBench } from './bedrock-bench.js';
 
 let bench: ChatBench;
@@ -37,7 +39,12 @@ describe('which model a thread talks with', () => {
 
 describe('switching a thread’s model', () => {
   const models = () =>
-    new ModelChoice({ service: bench.service(), preferences: bench.store, defaultModel: 'nova-micro' });
+    new ModelChoice({
+      service: bench.service(),
+      preferences: bench.store,
+      channels: new ChannelDefaults(bench.store, silentLogger),
+      defaultModel: 'nova-micro',
+    });
   let thread = 0;
   const speaking = () => ({ conversationId: `T1:C1:switch-${++thread}`, teamId: 'T1', userId: `U${thread}` });
 
@@ -81,5 +88,29 @@ describe('switching a thread’s model', () => {
     expect(!switched.ok && 'message' in switched.problem && switched.problem.message).toContain(
       'does not write text',
     );
+  });
+});
+
+describe('a channel’s chat model', () => {
+  it('is what a new thread in the channel talks with, unless the person chose a model of their own', async () => {
+    const channels = new ChannelDefaults(bench.store, silentLogger);
+    await channels.save('T1', 'CSET', 'U9', { chatModel: NOVA_LITE });
+    const models = new ModelChoice({
+      service: bench.service(),
+      preferences: bench.store,
+      channels,
+      defaultModel: 'nova-micro',
+    });
+    const speaking = (userId: string, channelId?: string) => ({
+      conversationId: `T1:${channelId ?? 'D1'}:${userId}`,
+      teamId: 'T1',
+      userId,
+      channelId,
+    });
+
+    expect(nameOf(await models.current(bench.catalog, speaking('UCHAN1', 'CSET')))).toBe('Nova Lite');
+    expect(nameOf(await models.current(bench.catalog, speaking('UCHAN1', 'COTHER')))).toBe('Nova Micro');
+    await bench.store.setPreferences('T1', 'UCHAN2', { chatModel: 'claude-3.5-haiku' });
+    expect(nameOf(await models.current(bench.catalog, speaking('UCHAN2', 'CSET')))).toBe('Claude 3.5 Haiku');
   });
 });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatTurns, type EarlierTurns, type TurnRequest } from '../../src/chat/turn.js';
+import { ChannelDefaults } from '../../src/defaults/channel-settings.js';
+import { silentLogger } from '../../src/logger.js';
 import { failed, ok, problem } from '../../src/result.js';
 import { keys } from '../../src/store/keys.js';
 import { type ConversationStore, StoreUnavailableError } from '../../src/store/types.js';
@@ -35,6 +37,7 @@ function turns(conversations: ConversationStore = bench.store) {
     guard: new UsageGuard(bench.store, limits, () => new Date(`${TODAY}T12:00:00Z`)),
     usage: new UsageLedger(bench.store, () => new Date(`${TODAY}T12:00:00Z`)),
     preferences: bench.store,
+    channels: new ChannelDefaults(bench.store, silentLogger),
     defaultModel: 'nova-micro',
     retryLater: (booking) => retries.push(booking),
   });

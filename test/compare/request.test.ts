@@ -3,6 +3,8 @@ import { checkCompareForm } from '../../src/compare/form.js';
 import { modelCountProblem } from '../../src/compare/model-count.js';
 import { parseCompareText } from '../../src/compare/parse.js';
 import { CompareRequests, classifyWord } from '../../src/compare/request.js';
+import { ChannelDefaults } from '../../src/defaults/channel-settings.js';
+import { silentLogger } from '../../src/logger.js';
 import { MemoryBackend } from '../../src/store/memory-backend.js';
 import { storeOn } from '../../src/store/store.js';
 import type { Store } from '../../src/store/types.js';
@@ -38,10 +40,13 @@ describe('how many models a compare takes', () => {
 describe('turning /compare text into a request', () => {
   let store: Store;
   let requests: CompareRequests;
+  let channels: ChannelDefaults;
   beforeEach(() => {
     store = storeOn(new MemoryBackend());
+    channels = new ChannelDefaults(store, silentLogger);
     requests = new CompareRequests({
       preferences: store,
+      channels,
       defaultModels: ['nova-micro', 'nova-lite'],
       maxModels: 3,
     });
@@ -119,6 +124,42 @@ describe('turning /compare text into a request', () => {
     if (!saved || !other) throw new Error('the fixed catalog has haiku and llama3-70b');
     await requests.saveSet(asker, [saved, other]);
     expect(await invoked('What is S3?')).toEqual([saved.invokeId, other.invokeId]);
+  });
+
+  it('uses the channel’s set and system prompt where its members set them; the person’s own set still wins', async () => {
+    const inChannel = { ...asker, channelId: 'C1' };
+    await channels.save('T1', 'C1', 'U9', {
+      compareModels: ['amazon.nova-lite-v1:0', SONNET_NEW],
+      systemPrompt: 'Answer like a pirate.',
+    });
+    const here = async (text: string, who = inChannel) => {
+      const request = await requests.interpret(
+        parseCompareText(text, (word) => classifyWord(catalog, word)) as never,
+        catalog,
+        who,
+      );
+      if (!request.ok) throw new Error('expected a request');
+      return request.value;
+    };
+
+    const channelRun = await here('What is S3?');
+    expect(channelRun.models.map(({ model }) => model.modelId)).toEqual([
+      'amazon.nova-lite-v1:0',
+      SONNET_NEW,
+    ]);
+    expect(channelRun.options.system).toBe('Answer like a pirate.');
+    // A system prompt given in the command wins over the channel's.
+    expect((await here('--system "Be brief" What is S3?')).options.system).toBe('Be brief');
+    // Elsewhere the channel's settings do not apply.
+    expect((await here('What is S3?', { ...asker, channelId: 'C2' })).options.system).toBeUndefined();
+
+    const saved = catalog.find('haiku')!;
+    const other = catalog.find('llama3-70b')!;
+    await requests.saveSet(asker, [saved, other]);
+    expect((await here('What is S3?')).models.map(({ invokeId }) => invokeId)).toEqual([
+      saved.invokeId,
+      other.invokeId,
+    ]);
   });
 
   it('runs again with the models the catalog still has, the same prompt and options', () => {

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type JobChange, type JobNotifier, JobPoller } from '../../src/jobs/poller.js';
+import type { Deployment } from '../../src/jobs/client.js';
+import { type DeploymentChange, type JobChange, type JobNotifier, JobPoller } from '../../src/jobs/poller.js';
 import { type Job, signatureOf } from '../../src/jobs/types.js';
 import { createLogger } from '../../src/logger.js';
 import { MemoryBackend } from '../../src/store/memory-backend.js';
@@ -18,6 +19,10 @@ class FakeThreads implements JobNotifier {
     if (failure === 'before') throw new Error('Slack is unreachable');
     this.posted.push({ jobArn: watch.jobArn, channelId: watch.channelId, change });
     if (failure === 'after') throw new Error('the answer to chat.postMessage was lost');
+  }
+
+  async tellDeployment(watch: JobWatch, _deployment: Deployment, change: DeploymentChange): Promise<void> {
+    this.posted.push({ jobArn: watch.jobArn, channelId: watch.channelId, change });
   }
 
   async alreadyTold(watch: JobWatch, signature: string): Promise<boolean> {

@@ -134,6 +134,20 @@ describe.each([
     expect(await store.increment(key, 'nova-micro', 1, 60)).toBe(1);
   });
 
+  it('keeps the first record under a field, whoever races for it, and expires the set', async () => {
+    const key = `records-${Math.random()}`;
+    const kept = await Promise.all([1, 2, 3].map((n) => store.addRecord(key, 'row-1', { n }, 1)));
+    expect(kept.filter(Boolean)).toHaveLength(1);
+    await store.addRecord(key, 'row-2', { n: 4 }, 1);
+    const records = await store.readRecords(key);
+    expect(Object.keys(records).sort()).toEqual(['row-1', 'row-2']);
+    expect(records['row-2']).toEqual({ n: 4 });
+    await store.removeRecord(key, 'row-2');
+    expect(Object.keys(await store.readRecords(key))).toEqual(['row-1']);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await store.readRecords(key)).toEqual({});
+  });
+
   it('answers ping', async () => {
     expect(await store.ping()).toBe(true);
   });

@@ -4,8 +4,8 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { BedrockSimulator } from '../../src/playground/bedrock-simulator.js';
 import { LocalSlack } from '../../src/playground/local-slack.js';
+import { SlackSender } from '../../src/playground/slack-requests.js';
 import { RedisServer } from './redis-server.js';
-import { SlackSender } from './slack-requests.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-1111-2222-testtokenvalue';

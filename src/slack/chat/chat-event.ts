@@ -28,6 +28,8 @@ export function placeOf(event: ChatEvent) {
       conversationId: conversationId(event.teamId, event.channelId, threadTs ?? 'dm'),
       teamId: event.teamId,
       userId: event.userId,
+      // A DM is a place of the person's own: no channel settings apply there.
+      channelId: event.directMessage ? undefined : event.channelId,
     },
     /** The thread whose earlier messages Slack holds, should the store have lost them. */
     earlierIn: event.threadTs !== event.ts ? event.threadTs : undefined,

@@ -17,6 +17,7 @@ import { notice } from '../kit/notices.js';
 import { problemNotice } from '../kit/problem.js';
 import type { Reply } from '../kit/reply.js';
 import type { Requester } from '../kit/requester.js';
+import type { ChannelSettingsFlow } from '../settings/flow.js';
 import { compareHelp } from './help.js';
 import { leaderboardMessage } from './leaderboard.js';
 import type { LiveCompare } from './live-compare.js';
@@ -37,7 +38,12 @@ export interface CompareFlowDeps {
   maxModels: number;
   /** Seals where the /compare form was opened, so its submission posts there and nowhere else. */
   seal: FormSeal;
+  /** `/compare settings`: the channel's defaults. */
+  settings: ChannelSettingsFlow;
 }
+
+/** Slack's IDs for a direct message start with D. */
+const isDirectMessage = (channelId: string) => channelId.startsWith('D');
 
 /** /compare from a Slack command, form or button to a use case, and its outcome to Block Kit. */
 export class CompareFlow {
@@ -61,8 +67,26 @@ export class CompareFlow {
     }
     switch (command.kind) {
       case 'help':
-      case 'modal':
-        await ephemeral(compareHelp(catalog, this.deps.maxModels, this.deps.defaultModels));
+      case 'modal': {
+        const channel = await this.deps.settings.describe(catalog, requester.teamId, requester.channelId);
+        await ephemeral(compareHelp(catalog, this.deps.maxModels, this.deps.defaultModels, channel));
+        return;
+      }
+      case 'settings':
+        // A direct message is a place of the person's own: their defaults (App Home) are what apply there.
+        if (isDirectMessage(requester.channelId) || !triggerId) {
+          await ephemeral(
+            notice(
+              'Channel settings are made in a channel: run `/compare settings` there. Your own defaults are on the app’s Home tab.',
+              ':information_source:',
+            ),
+          );
+          return;
+        }
+        await this.deps.client.views.open({
+          trigger_id: triggerId,
+          view: await this.deps.settings.form(requester),
+        });
         return;
       case 'leaderboard': {
         const standings = await this.deps.leaderboard.standings(requester.teamId);

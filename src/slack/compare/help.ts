@@ -33,7 +33,12 @@ function helpExamples(catalog: Catalog): ModelNameExamples {
 }
 
 /** `/compare help`: usage, options and examples that this workspace's catalog accepts. */
-export function compareHelp(catalog: Catalog, maxModels: number, defaults: string[]): SlackMessage {
+export function compareHelp(
+  catalog: Catalog,
+  maxModels: number,
+  defaults: string[],
+  channelSettings: string[] = [],
+): SlackMessage {
   const examples = helpExamples(catalog);
   const [first, second, third] = examples.names;
   const naming = [
@@ -63,7 +68,7 @@ export function compareHelp(catalog: Catalog, maxModels: number, defaults: strin
       '*Usage*',
       '`/compare [models…] [options] prompt`',
       `• Models first, separated by spaces or commas: ${naming[0]}, ${naming[1]} or ${naming[2]}.`,
-      `• No models named: your saved set, else the workspace default (${defaults.map(inlineCode).join(', ')}).`,
+      `• No models named: your saved set, else this channel’s, else the workspace default (${defaults.map(inlineCode).join(', ')}).`,
       '• `/compare` alone opens a form: pick models from the catalog, attach an image, and save the set as your default.',
     ].join('\n'),
     [
@@ -78,6 +83,12 @@ export function compareHelp(catalog: Catalog, maxModels: number, defaults: strin
       `• \`model@flex\`, \`model@priority\` a service tier: flex is discounted and may be slower, priority costs more and answers first${examples.tiered ? ` (${inlineCode(`${examples.tiered}@flex`)})` : ''}`,
     ].join('\n'),
     ['*Examples*', ...runs, '`/compare leaderboard` which models your workspace voted best'].join('\n'),
+    [
+      '*This channel’s settings* (`/compare settings` to change them)',
+      ...(channelSettings.length > 0
+        ? channelSettings
+        : ['None: the workspace defaults apply here, unless you saved your own (on the app’s Home tab).']),
+    ].join('\n'),
   ];
   const blocks: KnownBlock[] = sections.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
   return slackMessage({ text: 'How to use /compare', blocks });

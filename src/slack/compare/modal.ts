@@ -1,8 +1,8 @@
-import type { KnownBlock, PlainTextOption, View } from '@slack/types';
+import type { KnownBlock, View } from '@slack/types';
 import type { CatalogModel } from '../../bedrock/catalog.js';
 import type { CompareForm } from '../../compare/form.js';
-import { clip, LIMITS } from '../kit/limits.js';
 import { slackView } from '../kit/message.js';
+import { modelsField } from '../kit/model-fields.js';
 
 export const COMPARE_VIEW = 'compare_modal';
 
@@ -19,16 +19,6 @@ export const COMPARE_FIELDS = {
 } as const satisfies Record<string, keyof CompareForm>;
 export const COMPARE_IMAGE_FIELD = 'image';
 export const COMPARE_SAVE_FIELD = 'save';
-
-const modalities = (model: CatalogModel) =>
-  model.inputModalities.map((kind) => kind.toLowerCase()).join(', ');
-
-function modelOption(model: CatalogModel): PlainTextOption {
-  return {
-    text: { type: 'plain_text', text: clip(`${model.name} · ${modalities(model)}`, LIMITS.optionText) },
-    value: model.modelId,
-  };
-}
 
 /** An optional single choice among `choices` (value, label), blank when not chosen. */
 function optionalChoice(
@@ -76,27 +66,11 @@ export function compareModal(
   initial: string[],
   options: { privateMetadata: string; maxModels: number; defaultMaxTokens: number },
 ): View {
-  const shown = models.slice(0, LIMITS.staticOptions);
-  const groups = new Map<string, CatalogModel[]>();
-  for (const model of shown) groups.set(model.provider, [...(groups.get(model.provider) ?? []), model]);
-  const initialOptions = shown.filter((model) => initial.includes(model.modelId)).map(modelOption);
   const blocks: KnownBlock[] = [
-    {
-      type: 'input',
-      block_id: COMPARE_FIELDS.models,
-      label: { type: 'plain_text', text: `Models (2–${options.maxModels})` },
-      element: {
-        type: 'multi_static_select',
-        action_id: 'value',
-        placeholder: { type: 'plain_text', text: 'Choose models' },
-        max_selected_items: options.maxModels,
-        option_groups: [...groups.entries()].map(([provider, entries]) => ({
-          label: { type: 'plain_text', text: clip(provider, LIMITS.optionText) },
-          options: entries.map(modelOption),
-        })),
-        ...(initialOptions.length > 0 ? { initial_options: initialOptions } : {}),
-      },
-    },
+    modelsField(COMPARE_FIELDS.models, models, initial, {
+      label: `Models (2–${options.maxModels})`,
+      max: options.maxModels,
+    }),
     {
       type: 'input',
       block_id: COMPARE_FIELDS.prompt,

@@ -1,5 +1,6 @@
-import type { KnownBlock } from '@slack/types';
-import type { Throughput } from '../../jobs/client.js';
+import type { Button, KnownBlock } from '@slack/types';
+import { formatUsd } from '../../bedrock/pricing.js';
+import type { Deployment, Throughput } from '../../jobs/client.js';
 import type { JobListPage } from '../../jobs/listing.js';
 import type { JobChange } from '../../jobs/poller.js';
 import { type Job, modelIdOf, STAGES, type StageStatus } from '../../jobs/types.js';
@@ -14,6 +15,8 @@ export const JOB_ACTIONS = {
   refresh: 'finetune_refresh',
   stop: 'finetune_stop',
   compare: 'finetune_compare',
+  deploy: 'finetune_deploy',
+  deleteDeployment: 'finetune_delete_deployment',
 } as const;
 
 /** Marks job-change replies, so a poller recovering from a crash can tell whether one was posted. */
@@ -240,8 +243,74 @@ const statusOfSignature = (signature: string) => {
 
 export interface ChangeContext {
   region: string;
-  /** Whether the finished model may be compared with its base (a throughput serves it). */
+  /** Whether the finished model may be compared with its base (a throughput or deployment serves it). */
   compareValue?: string;
+  /** What serves it, for saying so. */
+  servedBy?: 'provisioned throughput' | 'on-demand deployment';
+  /** Whether the finished model may be deployed on demand, or why not. */
+  onDemand?: { ok: true } | { ok: false; why: string };
+  /** Provisioned Throughput's hourly price per model unit for the base, when the price table knows it. */
+  provisionedPerHourUsd?: number;
+}
+
+/** A button that asks first, in Slack's own confirm dialog (title ≤ 100, text ≤ 300 characters). */
+function confirmed(base: Button, title: string, text: string, yes: string): Button {
+  return {
+    ...base,
+    confirm: {
+      title: { type: 'plain_text', text: clip(title, 100) },
+      text: { type: 'mrkdwn', text: clip(text, 300) },
+      confirm: { type: 'plain_text', text: clip(yes, 30) },
+      deny: { type: 'plain_text', text: 'Cancel' },
+      ...(base.style === 'danger' ? { style: 'danger' as const } : {}),
+    },
+  };
+}
+
+/** What Provisioned Throughput commits to, from the price table when it knows the base's hourly price. */
+function hourlyCommitment(perHourUsd: number | undefined): string {
+  if (perHourUsd === undefined)
+    return 'Its hourly price is not in this app’s price table (`provisionedPerHourUsd` in PRICES_FILE): see aws.amazon.com/bedrock/pricing before you buy.';
+  return `One model unit costs ${formatUsd(perHourUsd)} an hour (${formatUsd(perHourUsd * 24 * 30)} a 30-day month), billed while it exists, used or not.`;
+}
+
+function servingBlocks(job: Job, contextInfo: ChangeContext): KnownBlock[] {
+  const customArn = job.customModelArn ?? '';
+  const name = `${(job.customModelName ?? job.name).slice(0, 50)}-pt`;
+  const command = `\`\`\`aws bedrock create-provisioned-model-throughput --region ${contextInfo.region} --model-units 1 --provisioned-model-name ${name} --model-id ${customArn}\`\`\``;
+  const commitment = context(`:moneybag: ${hourlyCommitment(contextInfo.provisionedPerHourUsd)}`);
+  if (contextInfo.onDemand?.ok) {
+    const model = escapeMrkdwn(job.customModelName ?? job.name);
+    return [
+      section(
+        ':rocket: This model can be served *on demand*: billed per token like its base model, nothing while idle. *Deploy on demand* creates the deployment and tells this thread when it is ready.',
+      ),
+      {
+        type: 'actions',
+        elements: [
+          confirmed(
+            button(':rocket: Deploy on demand', JOB_ACTIONS.deploy, job.arn, 'primary'),
+            'Deploy on demand?',
+            `Creates an on-demand deployment of *${model}*. It costs nothing while idle; each request to it is billed per token.`,
+            'Deploy',
+          ),
+        ],
+      },
+      section(
+        `For steady heavy traffic, Provisioned Throughput is the other way, one model unit without commitment:\n${command}`,
+      ),
+      commitment,
+    ];
+  }
+  return [
+    section(
+      `:warning: A custom model needs *Provisioned Throughput* before it can answer. To buy one model unit without commitment:\n${command}`,
+    ),
+    commitment,
+    ...(contextInfo.onDemand && !contextInfo.onDemand.ok
+      ? [context(`Not on demand: ${contextInfo.onDemand.why}`)]
+      : []),
+  ];
 }
 
 export function jobChangeMessage(job: Job, change: JobChange, contextInfo: ChangeContext): SlackMessage {
@@ -268,16 +337,10 @@ export function jobChangeMessage(job: Job, change: JobChange, contextInfo: Chang
       job.endedAt ? `total ${duration(job.createdAt, job.endedAt)}` : undefined,
     ].filter(Boolean);
     blocks.push(section(done.join('\n')));
-    if (job.customModelArn && !contextInfo.compareValue) {
-      const name = `${(job.customModelName ?? job.name).slice(0, 50)}-pt`;
-      blocks.push(
-        section(
-          `:warning: A custom model needs *Provisioned Throughput* before it can answer. To buy one model unit without commitment:\n\`\`\`aws bedrock create-provisioned-model-throughput --region ${contextInfo.region} --model-units 1 --provisioned-model-name ${name} --model-id ${job.customModelArn}\`\`\``,
-        ),
-      );
-    }
+    if (job.customModelArn && !contextInfo.compareValue) blocks.push(...servingBlocks(job, contextInfo));
     if (contextInfo.compareValue) {
-      blocks.push(context('A provisioned throughput serves this model: compare it with its base model.'), {
+      const servedBy = contextInfo.servedBy ?? 'provisioned throughput';
+      blocks.push(context(`A ${servedBy} serves this model: compare it with its base model.`), {
         type: 'actions',
         elements: [
           button(
@@ -296,6 +359,95 @@ export function jobChangeMessage(job: Job, change: JobChange, contextInfo: Chang
     blocks,
     metadata: { event_type: JOB_CHANGE_EVENT, event_payload: { job: job.arn, change: change.current } },
   });
+}
+
+const DEPLOYMENT_ICON: Record<Deployment['status'], string> = {
+  Creating: ':hourglass_flowing_sand:',
+  Active: ':white_check_mark:',
+  Failed: ':x:',
+};
+
+/** A reply in the thread where a deployment was started: its new status, and a compare once it is Active. */
+export function deploymentChangeMessage(
+  deployment: Deployment,
+  previous: string | undefined,
+  compareValue: string | undefined,
+): SlackMessage {
+  const line = `${DEPLOYMENT_ICON[deployment.status]} On-demand deployment *${escapeMrkdwn(deployment.name)}*: ${previous ? `${previous} → ` : ''}*${deployment.status}*`;
+  const blocks: KnownBlock[] = [section(`${line}\n\`${escapeMrkdwn(deployment.arn)}\``)];
+  if (deployment.status === 'Active') {
+    blocks.push(
+      context('It answers on demand through its ARN, billed per token: compare it with its base model.'),
+    );
+    if (compareValue)
+      blocks.push({
+        type: 'actions',
+        elements: [button(':scales: Compare with base model', JOB_ACTIONS.compare, compareValue, 'primary')],
+      });
+  }
+  if (deployment.status === 'Failed')
+    blocks.push(
+      section(`*Failure*\n>${escapeMrkdwn(deployment.failureMessage ?? 'Bedrock gave no reason.')}`),
+    );
+  return slackMessage({
+    text: clip(line.replace(/\*/g, ''), LIMITS.fallbackText),
+    blocks,
+    metadata: {
+      event_type: JOB_CHANGE_EVENT,
+      event_payload: { job: deployment.arn, change: deployment.status },
+    },
+  });
+}
+
+/** Posted where a deployment starts; its status changes follow in this message's thread. */
+export function deploymentStartedMessage(
+  modelName: string,
+  deploymentName: string,
+  userId: string,
+): SlackMessage {
+  return slackMessage(
+    {
+      text: `Deploying ${modelName} on demand`,
+      blocks: [
+        section(
+          `:rocket: <@${userId}> is deploying *${escapeMrkdwn(modelName)}* on demand as \`${escapeMrkdwn(deploymentName)}\`. I’ll post in this thread when it is Active.`,
+        ),
+      ],
+    },
+    [userId],
+  );
+}
+
+export function deploymentsMessage(deployments: Deployment[]): SlackMessage {
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'On-demand custom model deployments' } },
+  ];
+  if (deployments.length === 0)
+    blocks.push(
+      section(
+        '_No custom model deployments in this account and region._ A completed Nova Micro, Lite or Pro job offers *Deploy on demand* in its watch thread, or `/finetune-status deploy <job>`.',
+      ),
+    );
+  for (const deployment of deployments.slice(0, 45)) {
+    const name = escapeMrkdwn(deployment.name);
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: clip(
+          `${DEPLOYMENT_ICON[deployment.status]} *${name}* · ${deployment.status}\nmodel \`${escapeMrkdwn(modelIdOf(deployment.modelArn))}\` · created ${when(deployment.createdAt)}`,
+          LIMITS.sectionText,
+        ),
+      },
+      accessory: confirmed(
+        button('Delete', JOB_ACTIONS.deleteDeployment, deployment.arn, 'danger'),
+        `Delete ${deployment.name}?`.slice(0, 100),
+        `If anything still sends requests to *${name}* (a thread, a compare, another app), they fail from then on. Bedrock refuses while it is being created. This can’t be undone.`,
+        'Delete',
+      ),
+    });
+  }
+  return slackMessage({ text: 'On-demand custom model deployments', blocks });
 }
 
 export function throughputMessage(throughputs: Throughput[]): SlackMessage {
@@ -333,7 +485,8 @@ export function jobsHelp(): SlackMessage {
           '• `/finetune-status <job name or ARN>` one job: stages, hyperparameters, data, output model, failure',
           '• `/finetune-status watch <job>` / `unwatch <job>` post every change in a thread here',
           '• `/finetune-status new` start a fine-tuning job from a form',
-          '• `/finetune-status throughput` provisioned throughputs (a custom model needs one to answer)',
+          '• `/finetune-status throughput` provisioned throughputs (a custom model needs one, or an on-demand deployment, to answer)',
+          '• `/finetune-status deploy <job>` serve a completed job’s Nova model on demand; `deployments` lists them, with Delete',
         ].join('\n'),
       ),
     ],

@@ -41,6 +41,19 @@ export function registerJobButtons(app: App, flow: JobsFlow, work: WorkTracker, 
   button(JOB_ACTIONS.watch, (arn, who, reply) => flow.watch(arn, who, reply));
   button(JOB_ACTIONS.unwatch, (arn, who, reply) => flow.unwatch(arn, who, reply));
   button(JOB_ACTIONS.stop, (arn, who, reply) => flow.stop(arn, who, reply));
+  button(JOB_ACTIONS.deleteDeployment, (arn, who, reply) => flow.deleteDeployment(arn, who, reply));
+
+  // Deploy follows the deployment in the thread the button was clicked in (the job's watch thread).
+  app.action<BlockButtonAction>(JOB_ACTIONS.deploy, async ({ ack, body, action, respond }) => {
+    await ack();
+    const reply = (message: SlackMessage) =>
+      (respond as RespondFn)({ response_type: 'ephemeral', replace_original: false, ...message });
+    const threadTs = body.message?.thread_ts ?? body.message?.ts;
+    runDetached(work, logger, 'job button deploy', reply, async () => {
+      const who = requesterOfAction(body);
+      if (await flow.admitted(who, reply)) await flow.deploy(action.value ?? '', who, reply, threadTs);
+    });
+  });
 
   // The prompt form must open within 3 s of the click (trigger_id), so this one is not detached.
   app.action<BlockButtonAction>(JOB_ACTIONS.compare, async ({ ack, body, action, respond }) => {

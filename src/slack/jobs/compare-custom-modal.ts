@@ -24,7 +24,7 @@ export function compareCustomModal(target: CustomCompareTarget, privateMetadata:
         text: {
           type: 'mrkdwn',
           text: clip(
-            `Runs one prompt on *${escapeMrkdwn(target.customName)}* (through its provisioned throughput) and on its base model \`${target.baseModelId}\`, side by side.`,
+            `Runs one prompt on *${escapeMrkdwn(target.customName)}* (through its ${target.deploymentArn ? 'on-demand deployment' : 'provisioned throughput'}) and on its base model \`${target.baseModelId}\`, side by side.`,
             3000,
           ),
         },

@@ -2,6 +2,7 @@ import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { JobAccess } from '../../jobs/access.js';
 import type { JobsClient } from '../../jobs/client.js';
+import type { CustomDeployments } from '../../jobs/deployments.js';
 import type { JobListing, JobListPage } from '../../jobs/listing.js';
 import { findJob } from '../../jobs/lookup.js';
 import type { NewJobs } from '../../jobs/new-job.js';
@@ -18,6 +19,8 @@ import { problemNotice } from '../kit/problem.js';
 import type { Requester } from '../kit/requester.js';
 import type { CommandFlow } from '../kit/slash-command.js';
 import {
+  deploymentStartedMessage,
+  deploymentsMessage,
   jobDetailsMessage,
   jobListMessage,
   jobsHelp,
@@ -38,6 +41,7 @@ export interface JobsFlowDeps {
   watching: JobWatching;
   stopping: JobStopping;
   newJobs: NewJobs;
+  deployments: CustomDeployments;
   /** Seals where a form was opened (and the custom-model compare's target), see FormSeal. */
   seal: FormSeal;
   logger: Logger;
@@ -74,6 +78,12 @@ export class JobsFlow implements CommandFlow {
         return;
       case 'throughput':
         await tell(throughputMessage(await this.deps.jobs.throughputs()));
+        return;
+      case 'deployments':
+        await this.deployments(tell);
+        return;
+      case 'deploy':
+        await this.deploy(command.job, who, tell);
         return;
       case 'new': {
         const view = newJobModal(await this.deps.newJobs.bases(), this.deps.seal.seal(who));
@@ -154,6 +164,57 @@ export class JobsFlow implements CommandFlow {
             [who.userId],
           )
         : problemNotice(stopping.problem),
+    );
+  }
+
+  /**
+   * Deploys a completed job's custom model on demand and follows the deployment in `threadTs` (the
+   * job's watch thread), or in the thread of a message posted for it here.
+   */
+  async deploy(job: string, who: Requester, tell: Tell, threadTs?: string): Promise<void> {
+    const deployed = await this.deps.deployments.deploy(job, who);
+    if (!deployed.ok) {
+      await tell(problemNotice(deployed.problem));
+      return;
+    }
+    const { deploymentArn, name } = deployed.value;
+    const modelName = deployed.value.job.customModelName ?? deployed.value.job.name;
+    if (threadTs && !(await this.deps.watching.startDeployment(deploymentArn, who, threadTs))) {
+      await tell(notice(`\`${name}\` is already being deployed: its status follows in this thread.`));
+      return;
+    }
+    try {
+      const posted = await this.deps.client.chat.postMessage({
+        channel: who.channelId,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...deploymentStartedMessage(modelName, name, who.userId),
+      });
+      if (!threadTs) await this.deps.watching.startDeployment(deploymentArn, who, posted.ts ?? '');
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'could not post a deployment card');
+      await tell(
+        notice(
+          `Deploying \`${name}\` (\`${deploymentArn}\`), but I can’t post in this channel to say when it is ready: \`/finetune-status deployments\` shows its status.`,
+        ),
+      );
+    }
+  }
+
+  async deployments(tell: Tell): Promise<void> {
+    const listed = await this.deps.deployments.list();
+    await tell(listed.ok ? deploymentsMessage(listed.value) : problemNotice(listed.problem));
+  }
+
+  async deleteDeployment(deploymentArn: string, who: Requester, tell: Tell): Promise<void> {
+    const deleted = await this.deps.deployments.delete(deploymentArn, who);
+    await tell(
+      deleted.ok
+        ? notice(
+            `Deleted the deployment *${deleted.value.name}*: requests to its ARN fail from now on. (Requested by <@${who.userId}>.)`,
+            ':wastebasket:',
+            [who.userId],
+          )
+        : problemNotice(deleted.problem),
     );
   }
 

@@ -107,42 +107,73 @@ export class SlackSender {
     return this.post(body, 'application/x-www-form-urlencoded', options);
   }
 
-  /** A click on a button, as Slack sends it (block_actions). */
+  /**
+   * A click on a button, as Slack sends it (block_actions): on a message (its channel, ts and, unless
+   * ephemeral, the message itself) or on a view (a modal or the Home tab).
+   */
   blockAction(click: {
     actionId: string;
     value: string;
     userId?: string;
     teamId?: string;
-    channelId: string;
+    channelId?: string;
     messageTs?: string;
+    /** The thread the clicked message is a reply in. */
+    threadTs?: string;
     responseId?: string;
     ephemeral?: boolean;
+    blockId?: string;
+    /** The button's label, as Slack echoes it. */
+    text?: string;
+    /** The message clicked, as Slack sends it back (text, blocks). */
+    message?: Record<string, unknown>;
+    /** The view clicked in, instead of a message. */
+    view?: Record<string, unknown> & { id: string };
   }) {
     const teamId = click.teamId ?? 'T0001';
+    const channelId = click.channelId ?? '';
+    const messageTs = click.messageTs ?? '1.0';
+    const where = click.view
+      ? { container: { type: 'view', view_id: click.view.id }, view: click.view }
+      : {
+          container: {
+            type: 'message',
+            message_ts: messageTs,
+            channel_id: channelId,
+            is_ephemeral: click.ephemeral ?? false,
+            ...(click.threadTs ? { thread_ts: click.threadTs } : {}),
+          },
+          channel: { id: channelId, name: 'general' },
+          // Slack sends no message back for a click on an ephemeral one.
+          ...(click.ephemeral
+            ? {}
+            : {
+                message: {
+                  type: 'message',
+                  ts: messageTs,
+                  text: '',
+                  ...(click.threadTs ? { thread_ts: click.threadTs } : {}),
+                  ...click.message,
+                },
+              }),
+          response_url: this.responseUrl(click.responseId ?? 'click'),
+        };
     return this.action({
       type: 'block_actions',
       user: { id: click.userId ?? 'U0001', username: 'ada', team_id: teamId },
       api_app_id: 'A0001',
       token: 'deprecated',
-      container: {
-        type: 'message',
-        message_ts: click.messageTs ?? '1.0',
-        channel_id: click.channelId,
-        is_ephemeral: click.ephemeral ?? false,
-      },
       trigger_id: triggerId(),
       team: { id: teamId, domain: 'example' },
-      channel: { id: click.channelId, name: 'general' },
-      message: { type: 'message', ts: click.messageTs ?? '1.0', text: '' },
-      response_url: this.responseUrl(click.responseId ?? 'click'),
+      ...where,
       actions: [
         {
           action_id: click.actionId,
-          block_id: 'b',
+          block_id: click.blockId ?? 'b',
           type: 'button',
           value: click.value,
-          action_ts: '1.2',
-          text: { type: 'plain_text', text: 'x' },
+          action_ts: `${Date.now() / 1000}`,
+          text: { type: 'plain_text', text: click.text ?? 'x' },
         },
       ],
     });
@@ -193,6 +224,8 @@ export class SlackSender {
     values: Record<string, Record<string, Record<string, unknown>>>;
     userId?: string;
     teamId?: string;
+    /** The rest of the view as Slack holds it (id, title, blocks…). */
+    view?: Record<string, unknown>;
   }) {
     const teamId = submission.teamId ?? 'T0001';
     return this.action({
@@ -206,12 +239,14 @@ export class SlackSender {
         id: 'V0001',
         team_id: teamId,
         type: 'modal',
+        hash: '1.abc',
+        blocks: [],
+        ...submission.view,
         callback_id: submission.callbackId,
         private_metadata: submission.privateMetadata,
         state: { values: submission.values },
-        hash: '1.abc',
-        blocks: [],
       },
+      response_urls: [],
     });
   }
 }
