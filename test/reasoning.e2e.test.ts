@@ -148,6 +148,29 @@ describe('reasoning controls', () => {
     expect(buttonValue(final.args.blocks, 'compare_show_reasoning_0')).toBeTruthy();
   });
 
+  it('shows Claude’s redacted thinking as redacted, still billed and split from the answer', async () => {
+    bench.bedrock.script(SONNET, { redactedReasoning: true, answer: 'A careful answer.' });
+    const who = fresh();
+    await bench.sender.command('/compare', 'sonnet-4.5 nova-micro --think Be careful', who);
+    const final = await finalIn(who.channelId);
+    expect(lastCall(SONNET)?.body.additionalModelRequestFields).toEqual({
+      thinking: { type: 'enabled', budget_tokens: 4096 },
+    });
+    const [, claude] = tableRows(final.args.blocks);
+    expect(claude?.[7]).toMatch(/^≈\d+/);
+    const before = bench.slack.callsOf('views.open').length;
+    await bench.sender.blockAction({
+      actionId: 'compare_show_reasoning_0',
+      value: buttonValue(final.args.blocks, 'compare_show_reasoning_0'),
+      userId: who.userId,
+      channelId: who.channelId,
+    });
+    const opened = await bench.slack.waitFor(() => bench.slack.callsOf('views.open')[before]);
+    expect(visibleText((opened.args.view as { blocks: unknown[] }).blocks)).toContain(
+      'The model’s reasoning came redacted: Bedrock billed it, but it cannot be shown.',
+    );
+  });
+
   it('--effort turns Nova 2 Lite’s reasoning on, which it shows redacted but bills', async () => {
     const who = fresh();
     await bench.sender.command('/compare', 'nova-2-lite nova-micro --effort low Plan a trip', who);
