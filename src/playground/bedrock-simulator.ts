@@ -63,6 +63,8 @@ export interface SimulatedModel {
   reasoning?: SimulatedReasoning;
   /** Service tiers beside `default` the model accepts in this region (`serviceTier.type`). */
   serviceTiers?: ('priority' | 'flex')[];
+  /** This account may not invoke it (GetFoundationModelAvailability: NOT_AUTHORIZED; calls: 403). */
+  notAuthorized?: boolean;
 }
 
 type SimulatedJobStatus = 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
@@ -790,6 +792,12 @@ export class BedrockSimulator {
     };
     this.calls.push(call);
     if (!model) return fail(400, 'ValidationException', 'The provided model identifier is invalid.');
+    if (model.notAuthorized)
+      return fail(
+        403,
+        'AccessDeniedException',
+        "You don't have access to the model with the specified model ID.",
+      );
     // A profile or a provisioned throughput: either way not on-demand throughput.
     const viaProfile = invokedId !== model.modelId;
     if (!viaProfile && !model.inferenceTypesSupported.includes('ON_DEMAND')) {
@@ -1049,6 +1057,20 @@ export class BedrockSimulator {
         })),
       });
       return;
+    }
+    const availability = url.pathname.match(/^\/foundation-model-availability\/([^/]+)$/);
+    if (request.method === 'GET' && availability) {
+      const modelId = decodeURIComponent(availability[1] ?? '');
+      const model = this.models.find((entry) => entry.modelId === modelId);
+      if (!model)
+        return send(404, { message: `Could not find model ${modelId}.` }, 'ResourceNotFoundException');
+      return send(200, {
+        modelId,
+        agreementAvailability: { status: 'AVAILABLE' },
+        authorizationStatus: model.notAuthorized ? 'NOT_AUTHORIZED' : 'AUTHORIZED',
+        entitlementAvailability: 'AVAILABLE',
+        regionAvailability: 'AVAILABLE',
+      });
     }
     if (request.method === 'GET' && url.pathname === '/inference-profiles') {
       const summaries = this.models.flatMap((model) =>
