@@ -234,6 +234,17 @@ describe('service tiers', () => {
     expect((prices.cost([GPT_OSS], 1000, 1000, undefined, 'flex') ?? 0) / standard).toBeCloseTo(0.5);
   });
 
+  it('prices a call at the tier Bedrock says served it, and says so when that is not the one asked', async () => {
+    bench.bedrock.script('amazon.nova-pro-v1:0', { answer: 'Served anyway.', servedTier: 'default' });
+    const who = fresh();
+    await bench.sender.command('/compare', 'nova-pro@priority nova-micro hi', who);
+    const final = await finalIn(who.channelId);
+    expect(visibleText(final.args.blocks)).toContain(
+      'Bedrock served Nova Pro on the default tier, not priority: it is priced at default.',
+    );
+    bench.bedrock.script('amazon.nova-pro-v1:0', {});
+  });
+
   it('names a tier the Region refuses in that model’s slot, and the other models still answer', async () => {
     const novaPro = bench.bedrock.models.find((model) => model.modelId === 'amazon.nova-pro-v1:0');
     const offered = novaPro?.serviceTiers;

@@ -34,6 +34,8 @@ export interface ModelScript {
   reasoning?: string;
   /** Claude's redacted thinking: the reasoning block carries opaque `redactedContent` instead of text. */
   redactedReasoning?: boolean;
+  /** The tier the answer's metadata says served it, whatever was asked (Bedrock reports the one used). */
+  servedTier?: string;
 }
 
 /**
@@ -831,7 +833,8 @@ export class BedrockSimulator {
       script.inputTokens ?? Math.max(1, requestTokens(call.body) - cached.read - cached.write);
     // Bedrock bills reasoning as output: its usage counts both, with no separate reasoning figure.
     const outputTokens = words.length + (thought?.tokens ?? 0);
-    const tier = call.body.serviceTier?.type ? { serviceTier: { type: call.body.serviceTier.type } } : {};
+    const servedTier = script.servedTier ?? call.body.serviceTier?.type;
+    const tier = servedTier ? { serviceTier: { type: servedTier } } : {};
     // Usage names the cache figures whenever the request asked for caching, as Bedrock's does.
     const usage = {
       inputTokens,
