@@ -1,12 +1,25 @@
-/** Latency and load figures on the offline bench. Run with `npm run bench`. */
+/**
+ * Latency and load figures on the offline bench. `npm run bench` runs them all; `npm run bench --
+ * load` (or compare, chat, jobs, prompt-cache) one of them. LOAD_LEVELS=25,50 picks the load levels.
+ */
 import { benchChat } from './chat.js';
 import { benchCompare } from './compare.js';
 import { benchJobs } from './jobs.js';
+import { benchLoad } from './load.js';
 import { benchPromptCache } from './prompt-cache.js';
 import { benchReasoning } from './reasoning.js';
 
-await benchCompare();
-await benchReasoning();
-await benchChat();
-await benchJobs();
-await benchPromptCache();
+const benches: Record<string, () => Promise<void>> = {
+  compare: benchCompare,
+  reasoning: benchReasoning,
+  chat: benchChat,
+  jobs: benchJobs,
+  'prompt-cache': benchPromptCache,
+  load: () => benchLoad(process.env.LOAD_LEVELS?.split(',').map(Number)),
+};
+const chosen = process.argv.slice(2);
+for (const name of chosen.length > 0 ? chosen : Object.keys(benches)) {
+  const bench = benches[name];
+  if (!bench) throw new Error(`no bench named ${name}: ${Object.keys(benches).join(', ')}`);
+  await bench();
+}

@@ -118,8 +118,14 @@ export class ChatService {
     });
   }
 
-  /** Answers one user turn, streaming the text so far to `onText`; saves both turns when it succeeds. */
-  async reply(request: ChatRequest, onText: (textSoFar: string) => void): Promise<ChatReply> {
+  /**
+   * Answers one user turn, streaming the text so far to `onText` (with the model's reasoning so far,
+   * for a model that reasons); saves both turns when it succeeds.
+   */
+  async reply(
+    request: ChatRequest,
+    onText: (textSoFar: string, reasoningSoFar?: string) => void,
+  ): Promise<ChatReply> {
     const { model, invokeId } = request.model;
     const routed = routeAttachments(model, request.turn, request.attachments);
     const system = acceptsSystemPrompt(model) ? request.conversation.systemPrompt : undefined;
@@ -148,8 +154,10 @@ export class ChatService {
     }
 
     let shown = 0;
+    let thought = 0;
     // The system prompt and the turns before the newest question stay the same turn after turn: cached.
-    const caches = promptCachingOf(model.modelId) !== undefined;
+    // Judged by what is invoked, so a provisioned or deployed custom model (an ARN) is sent no cachePoint.
+    const caches = promptCachingOf(invokeId) !== undefined;
     const messages = toMessages(window.turns, routed.sent);
     const answer = await streamAnswer(
       this.deps,
@@ -162,10 +170,11 @@ export class ChatService {
         additionalModelRequestFields: settings?.fields,
         serviceTier: settings?.serviceTier,
       },
-      ({ text }) => {
-        if (text.length === shown) return;
+      ({ text, reasoning }) => {
+        if (text.length === shown && (reasoning?.length ?? 0) === thought) return;
         shown = text.length;
-        onText(text);
+        thought = reasoning?.length ?? 0;
+        onText(text, reasoning);
       },
     );
     const received = receivedFrom(answer);

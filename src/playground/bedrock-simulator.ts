@@ -6,6 +6,8 @@ import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { MAX_CACHE_POINTS, promptCachingOf } from '../bedrock/prompt-caching.js';
 import { countsTokens } from '../bedrock/token-counting.js';
+import { deploysOnDemand, offersOnDemandDeployment } from '../jobs/deployments.js';
+import { baseOfCustomModel } from '../jobs/types.js';
 
 /**
  * Amazon Bedrock on loopback, speaking the wire protocols the real SDK clients speak: the runtime
@@ -147,11 +149,6 @@ export interface SimulatedDeployment {
   outcome: 'Active' | 'Failed';
   failureMessage?: string;
 }
-
-/** The Regions where a custom model can be deployed for on-demand inference (user guide, checked 2026-12). */
-const ON_DEMAND_DEPLOYMENT_REGIONS = new Set(['us-east-1', 'us-west-2']);
-/** Bases whose customizations deploy on demand: Nova Micro, Lite and Pro (user guide, checked 2026-12). */
-const ON_DEMAND_DEPLOYMENT_BASES = /^amazon\.nova-(micro|lite|pro)-v1:0/;
 
 export interface ReceivedCall {
   operation: 'Converse' | 'ConverseStream';
@@ -743,7 +740,7 @@ export class BedrockSimulator {
     if (!invokedId.includes(':custom-model-deployment/')) return undefined;
     const deployment = this.findDeployment(invokedId);
     if (!deployment || this.deploymentStatus(deployment) !== 'Active') return undefined;
-    const base = deployment.modelArn.match(/:custom-model\/(.+)\/[^/]+$/)?.[1];
+    const base = baseOfCustomModel(deployment.modelArn);
     return this.models.find((model) => model.modelId === base);
   }
 
@@ -937,6 +934,10 @@ export class BedrockSimulator {
       return 'You invoked an unsupported model or your request did not allow prompt caching. See the documentation for more information.';
     if (points > MAX_CACHE_POINTS)
       return `A maximum of ${MAX_CACHE_POINTS} cache points may be provided. Found ${points}.`;
+    if (
+      blocks.some((block, index) => 'cachePoint' in block && 'reasoningContent' in (blocks[index - 1] ?? {}))
+    )
+      return 'Cache point cannot be inserted after reasoning block. Please remove the invalid cache point and try again.';
     const checkpoints: { key: string; tokens: number }[] = [];
     const hash = createHash('sha256').update(model.modelId);
     let tokens = 0;
@@ -1153,7 +1154,7 @@ export class BedrockSimulator {
           this.phaseOf(entry).status === 'Completed' &&
           modelArn.endsWith(`:custom-model/${entry.baseModelId}/${entry.customModelName}`),
       );
-      if (!ON_DEMAND_DEPLOYMENT_REGIONS.has(region))
+      if (!offersOnDemandDeployment(region))
         return send(
           400,
           { message: `Custom model deployment is not supported in ${region}.` },
@@ -1165,7 +1166,7 @@ export class BedrockSimulator {
           { message: `The specified model ${modelArn} was not found.` },
           'ResourceNotFoundException',
         );
-      if (!ON_DEMAND_DEPLOYMENT_BASES.test(job.baseModelId))
+      if (!deploysOnDemand(job.baseModelId))
         return send(
           400,
           {

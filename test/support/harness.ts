@@ -58,6 +58,9 @@ export async function startBench(
     PORT: '0',
     REDIS_URL: redis?.url,
     LOG_LEVEL: 'debug',
+    // The specs written before native streaming are about the edit-in-place path (placeholders,
+    // updates, their retries); the native streaming specs ask for `native`, the app's default.
+    CHAT_STREAMING: 'edit',
     ...bedrock.env(),
     ...options.env,
   };

@@ -13,7 +13,7 @@ import type { Reply } from '../kit/reply.js';
 import type { Requester } from '../kit/requester.js';
 import { type RetryTiming, retryInBackground } from '../kit/retry.js';
 import { deliverFinal, ThrottledMessage } from '../kit/throttled-message.js';
-import { compareMessage } from './message.js';
+import { compareMessage, StreamingCompareMessage } from './message.js';
 
 export interface LiveCompareDeps {
   client: WebClient;
@@ -52,7 +52,7 @@ export class LiveCompare {
 
   /** Posts placeholders, streams every model into the message, and ends with the full figures. */
   async run(run: CompareRun, requester: Requester, respond: Reply, images: Attachment[]): Promise<void> {
-    const ts = await this.postPlaceholders(run, requester.channelId);
+    const ts = await this.postPlaceholders(run, requester);
     if (!ts) {
       await this.runWithoutMessage(run, respond, images);
       return;
@@ -67,12 +67,13 @@ export class LiveCompare {
       this.deps.updateIntervalMs,
     );
     const release = this.closeOnShutdown(run, live);
+    const message = new StreamingCompareMessage();
     try {
-      const final = await this.executeKeepingRun(run, live, images);
+      const final = await this.executeKeepingRun(run, live, message, images);
       await deliverFinal(
         live,
-        compareMessage(final),
-        (message) => client.chat.postMessage({ channel, ...message }),
+        message.render(final),
+        (posted) => client.chat.postMessage({ channel, thread_ts: requester.threadTs, ...posted }),
         this.deps.slackRetry,
         (error) =>
           this.deps.logger.warn(
@@ -87,9 +88,10 @@ export class LiveCompare {
   }
 
   /** The compare message's ts, or undefined when the bot may not post in the channel. */
-  private async postPlaceholders(run: CompareRun, channel: string): Promise<string | undefined> {
+  private async postPlaceholders(run: CompareRun, where: Requester): Promise<string | undefined> {
     try {
-      return (await this.deps.client.chat.postMessage({ channel, ...compareMessage(run) })).ts;
+      const { channelId: channel, threadTs: thread_ts } = where;
+      return (await this.deps.client.chat.postMessage({ channel, thread_ts, ...compareMessage(run) })).ts;
     } catch (error) {
       const code = (error as { data?: { error?: string } }).data?.error;
       if (!code || !NOT_IN_CHANNEL.has(code)) throw error;
@@ -135,11 +137,12 @@ export class LiveCompare {
   private async executeKeepingRun(
     run: CompareRun,
     live: ThrottledMessage,
+    message: StreamingCompareMessage,
     images: Attachment[],
   ): Promise<CompareRun> {
     const { service, runs, logger } = this.deps;
     try {
-      return await service.execute(run, (current) => live.update(() => compareMessage(current)), images);
+      return await service.execute(run, (current) => live.update(() => message.render(current)), images);
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       logger.warn({ err: error }, 'the store became unreachable during a compare');

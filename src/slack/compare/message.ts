@@ -6,6 +6,7 @@ import type { CompareRun, ModelRun } from '../../compare/types.js';
 import { FEEDBACK_ACTION, feedbackBlock } from '../kit/feedback.js';
 import { button, clip, escapeMrkdwn, LIMITS, renderClipped } from '../kit/limits.js';
 import { type SlackMessage, slackMessage } from '../kit/message.js';
+import { StreamingMrkdwn } from '../kit/streaming-mrkdwn.js';
 import { figuresTable, modelCost, seconds, tokenCount } from './figures.js';
 import { hasReasoning, isThinking, latestThought, reasoningFigures, thinkingLine } from './reasoning.js';
 
@@ -93,7 +94,14 @@ function figures(model: ModelRun, inTable: boolean): string {
   return parts.join(' · ');
 }
 
-function answerText(model: ModelRun, budget: number): { text: string; clipped: boolean } {
+/** Markdown to mrkdwn within `max` characters, saying whether it was cut. */
+type RenderAnswer = (markdown: string, max: number) => { text: string; clipped: boolean };
+
+function answerText(
+  model: ModelRun,
+  budget: number,
+  render: RenderAnswer,
+): { text: string; clipped: boolean } {
   if (model.status === 'timed-out' && model.text === '')
     return {
       text: hasReasoning(model)
@@ -106,13 +114,13 @@ function answerText(model: ModelRun, budget: number): { text: string; clipped: b
     const failure = `${model.failure.message}${detail}`;
     if (model.text === '') return { text: failure, clipped: false };
     // What arrived before the failure stays readable above it.
-    const arrived = renderClipped(model.text, Math.max(0, budget - failure.length - 2));
+    const arrived = render(model.text, Math.max(0, budget - failure.length - 2));
     return { text: `${arrived.text}\n\n${failure}`, clipped: arrived.clipped };
   }
   if (model.status === 'skipped') return { text: '_Not asked._', clipped: false };
   if (model.text === '')
     return { text: isThinking(model) ? `_${thinkingLine(model)}_` : '_…_', clipped: false };
-  const rendered = renderClipped(model.text, budget);
+  const rendered = render(model.text, budget);
   return model.status === 'streaming' ? { text: `${rendered.text} ▌`, clipped: rendered.clipped } : rendered;
 }
 
@@ -131,6 +139,7 @@ function modelBlocks(
   index: number,
   budget: number,
   view: CompareView,
+  render: RenderAnswer = renderClipped,
 ): KnownBlock[] {
   const final = run.finishedAt !== undefined;
   const hidden = isHidden(run);
@@ -142,7 +151,7 @@ function modelBlocks(
   );
   // The answer gets what the section has left after its title (and the streaming cursor), so the
   // section is never cut behind the answer's back: whatever is clipped is clipped here, with a button.
-  const answer = answerText(model, Math.min(budget, LIMITS.sectionText - title.length - 3));
+  const answer = answerText(model, Math.min(budget, LIMITS.sectionText - title.length - 3), render);
   const line = hidden ? BLIND_STATUS[model.status] : figures(model, final);
   // While a model thinks, its latest line of thought shows in small print under its slot.
   // (Not while a blind compare hides its models: a line of thought can give a model away.)
@@ -267,6 +276,44 @@ const rowName = (run: CompareRun) => (model: ModelRun, index: number) =>
 
 /** The whole compare message, valid at every stage: placeholders, streaming, final. */
 export function compareMessage(run: CompareRun, view: CompareView = {}): SlackMessage {
+  return messageOf(run, (model, index, budget) => modelBlocks(run, model, index, budget, view));
+}
+
+/**
+ * A streaming compare's message, rendered again and again at the cost of what changed: a model
+ * whose state is as at the last render keeps its blocks, and each answer converts only its new text
+ * (`StreamingMrkdwn`), up to and including the final message. Shows what `compareMessage` would.
+ */
+export class StreamingCompareMessage {
+  private readonly models: { state: string; blocks: KnownBlock[]; answer: StreamingMrkdwn }[] = [];
+
+  render(run: CompareRun): SlackMessage {
+    // The final message has the figures table and buttons: every model's blocks are built anew.
+    const final = run.finishedAt !== undefined;
+    return messageOf(run, (model, index, budget) => {
+      const part = this.models[index] ?? { state: '', blocks: [], answer: new StreamingMrkdwn() };
+      this.models[index] = part;
+      // An answer and its reasoning only grow, so their lengths stand for them.
+      const state = JSON.stringify({
+        ...model,
+        text: model.text.length,
+        reasoning: model.reasoning?.length,
+      });
+      if (final || state !== part.state) {
+        part.blocks = modelBlocks(run, model, index, budget, {}, (text, max) =>
+          part.answer.render(text, max),
+        );
+        part.state = final ? '' : state;
+      }
+      return part.blocks;
+    });
+  }
+}
+
+function messageOf(
+  run: CompareRun,
+  blocksOf: (model: ModelRun, index: number, budget: number) => KnownBlock[],
+): SlackMessage {
   const budget = Math.floor(ANSWER_BUDGET / Math.max(1, run.models.length));
   const hidden = isHidden(run);
   const title = run.options.blind ? `Blind compare: ${run.prompt}` : `Compare: ${run.prompt}`;
@@ -277,7 +324,7 @@ export function compareMessage(run: CompareRun, view: CompareView = {}): SlackMe
   // Once finished, the figures open the message; a blind compare shows them only with the names.
   if (run.finishedAt !== undefined && !hidden) blocks.push(figuresTable(run, rowName(run)));
   run.models.forEach((model, index) => {
-    blocks.push({ type: 'divider' }, ...modelBlocks(run, model, index, budget, view));
+    blocks.push({ type: 'divider' }, ...blocksOf(model, index, budget));
   });
   if (run.finishedAt !== undefined && hidden) {
     blocks.push(

@@ -1,5 +1,10 @@
 import type { Button } from '@slack/types';
-import slackifyMarkdown from 'slackify-markdown';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import remarkStringify from 'remark-stringify';
+import { collectDefinitions, removeDefinitions } from 'slackify-markdown/src/definitions.js';
+import slackifyOptions from 'slackify-markdown/src/slackify.js';
+import unified from 'unified';
 
 /**
  * Slack's Block Kit limits, in one place. A message past any of them is rejected (`invalid_blocks`,
@@ -40,13 +45,30 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** The link reference definitions of the text being converted; emptied for each, so none pile up. */
+const definitions: Record<string, { title: null | string; url: string }> = {};
+
+/**
+ * slackify-markdown's pipeline, built once: its default export builds a new unified processor on
+ * every call, which costs more than converting a paragraph, and makes each character cost twice
+ * what it costs through a processor that is reused (measured in bench/load.ts).
+ */
+const slackify = unified()
+  .use(remarkParse)
+  .use(remarkGfm)
+  .use(collectDefinitions, definitions)
+  .use(removeDefinitions)
+  .use(remarkStringify, slackifyOptions(definitions))
+  .freeze();
+
 /**
  * A model's Markdown as Slack shows it: bold, lists, links and code blocks in mrkdwn. (Its mentions
  * are defused with the whole message, by `slackMessage`.)
  */
 export function toMrkdwn(markdown: string): string {
   if (markdown.trim() === '') return '';
-  return slackifyMarkdown(markdown).trimEnd();
+  for (const identifier of Object.keys(definitions)) delete definitions[identifier];
+  return String(slackify.processSync(markdown)).trimEnd();
 }
 
 /**

@@ -3,7 +3,7 @@ import { formatUsd } from '../../../src/bedrock/pricing.js';
 import type { CompareRun, ModelRun } from '../../../src/compare/types.js';
 import { blockKitError } from '../../../src/playground/local-slack.js';
 import { fullAnswerModal } from '../../../src/slack/compare/full-answer.js';
-import { compareMessage } from '../../../src/slack/compare/message.js';
+import { compareMessage, StreamingCompareMessage } from '../../../src/slack/compare/message.js';
 import { clipMrkdwn, splitMrkdwn } from '../../../src/slack/kit/limits.js';
 import { actionIds, tableRows, visibleText } from '../../support/blocks.js';
 
@@ -212,6 +212,31 @@ describe('cutting Slack markdown', () => {
       expect(piece.length).toBeLessThanOrEqual(220);
       expect((piece.match(/```/g) ?? []).length % 2).toBe(0);
     }
+  });
+});
+
+describe('a streaming compare rendered update after update', () => {
+  it('shows at every update what the whole message would, and its final state in full', () => {
+    const answers = [hugeAnswer(6000), hugeAnswer(900), hugeAnswer(2500)];
+    const models = answers.map((_, index) =>
+      model(index, { status: 'waiting', text: '', stopReason: undefined, costUsd: undefined }),
+    );
+    const live = run(models, false);
+    const streaming = new StreamingCompareMessage();
+    for (let step = 1; step <= 40; step++) {
+      live.models.forEach((part, index) => {
+        const answer = answers[index] ?? '';
+        const upTo = Math.min(answer.length, step * 97 * (index + 1));
+        // A model is done the update after its last text arrived (the figures come after it); the
+        // second one is done early while the others keep streaming.
+        if (part.text === answer) Object.assign(part, { status: 'done', costUsd: 0.0001 });
+        else if (upTo > 0) part.status = 'streaming';
+        part.text = answer.slice(0, upTo);
+      });
+      expect(streaming.render(live)).toEqual(compareMessage(live));
+    }
+    live.finishedAt = 2;
+    expect(streaming.render(live)).toEqual(compareMessage(live));
   });
 });
 

@@ -1,3 +1,4 @@
+import slackifyMarkdown from 'slackify-markdown';
 import { describe, expect, it } from 'vitest';
 import {
   button,
@@ -31,6 +32,17 @@ describe('a model’s Markdown in Slack', () => {
       '\u200b*Bedrock*\u200b is <https://aws.amazon.com|AWS>’s service:\n\n•   fast\n•   managed',
     );
     expect(toMrkdwn('  \n')).toBe('');
+  });
+
+  it('converts as slackify-markdown itself does, each text with its own link definitions', () => {
+    const texts = [
+      '## Heading\n\n**Bold**, _emphasis_, ~~struck~~ and `code`.\n\n- one\n- two\n\n1. first\n2. second',
+      '> a quote\n\n```python\nprint("hi")\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n---\n\n<https://aws.amazon.com>',
+      'See [the pricing][prices] & [S3][s3] <here>.\n\n[prices]: https://aws.amazon.com/bedrock/pricing/\n[s3]: https://aws.amazon.com/s3/',
+      // The same references again, without their definitions.
+      'See [the pricing][prices] & [S3][s3].',
+    ];
+    for (const text of texts) expect(toMrkdwn(text)).toBe(slackifyMarkdown(text).trimEnd());
   });
 
   it('of a long answer is cut to the room there is, and says it was cut', () => {

@@ -1,0 +1,93 @@
+/**
+ * A child process of the load bench (bench/load.ts), so its CPU time is its own: either the app
+ * (`app`, from APP_ROOT so an older tree can be measured with the same bench) or a bare AWS SDK
+ * loop over the same streams (`sdk`), the floor the app's CPU per token is compared with.
+ * It answers the parent's messages: `start` (reset the counters), `stop` (report them), `streams`.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { BedrockRuntimeClient, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
+
+export type ToChild =
+  | { type: 'start' }
+  | { type: 'stop' }
+  | { type: 'exit' }
+  | { type: 'streams'; modelIds: string[]; prompt: string; count: number };
+
+export interface Measured {
+  cpuMs: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+}
+
+export type FromChild =
+  | { type: 'ready'; port?: number }
+  | ({ type: 'measured' } & Measured)
+  | { type: 'streamed'; tokens: number };
+
+const send = (message: FromChild) => process.send?.(message);
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+let cpuAtStart = process.cpuUsage();
+
+async function startApp(): Promise<number | undefined> {
+  const root = process.env.APP_ROOT ?? new URL('..', import.meta.url).pathname;
+  const module = (path: string) => import(pathToFileURL(`${root}/src/${path}`).href);
+  const { createBedrockSlackApp } = await module('app.js');
+  const { loadConfig } = await module('config.js');
+  const { createLogger } = await module('logger.js');
+  const loaded = loadConfig(process.env);
+  if (!loaded.ok) throw new Error(loaded.problem.join('\n'));
+  const app = await createBedrockSlackApp(loaded.value, createLogger('error'));
+  return app.start();
+}
+
+/** What a minimal client does with a stream: read every event and keep the text. */
+async function bareStreams(modelIds: string[], prompt: string, count: number): Promise<number> {
+  const client = new BedrockRuntimeClient({});
+  let tokens = 0;
+  await Promise.all(
+    Array.from({ length: count }, (_, index) =>
+      modelIds.map(async (modelId) => {
+        const answer = await client.send(
+          new ConverseStreamCommand({
+            modelId,
+            messages: [{ role: 'user', content: [{ text: `${prompt} ${index}` }] }],
+          }),
+        );
+        let text = '';
+        for await (const event of answer.stream ?? []) {
+          text += event.contentBlockDelta?.delta?.text ?? '';
+          tokens += event.metadata?.usage?.outputTokens ?? 0;
+        }
+        return text;
+      }),
+    ).flat(),
+  );
+  return tokens;
+}
+
+process.on('message', (message: ToChild) => {
+  if (message.type === 'start') {
+    loop.reset();
+    cpuAtStart = process.cpuUsage();
+  } else if (message.type === 'stop') {
+    const cpu = process.cpuUsage(cpuAtStart);
+    send({
+      type: 'measured',
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      loopDelayP99Ms: loop.percentile(99) / 1e6,
+      loopDelayMaxMs: loop.max / 1e6,
+    });
+  } else if (message.type === 'exit') {
+    // Exits by itself, so a profile asked for with --cpu-prof is written.
+    process.exit(0);
+  } else {
+    void bareStreams(message.modelIds, message.prompt, message.count).then((tokens) =>
+      send({ type: 'streamed', tokens }),
+    );
+  }
+});
+
+if (process.argv[2] === 'app') void startApp().then((port) => send({ type: 'ready', port }));
+else send({ type: 'ready' });

@@ -1,0 +1,356 @@
+/**
+ * Load figures on the offline bench: many 4-model compares at once, 800-token Markdown answers,
+ * HTTP mode, Redis. The app runs in a child process of its own (bench/load-process.ts), so its CPU
+ * time and event loop are measured apart from the Slack and Bedrock stand-ins in this process.
+ * Per load level:
+ *  - wall / slowest: from the slash command to the final update, over the slowest model's own
+ *    time in the simulator (median and worst compare);
+ *  - the longest gap between two updates of one message while it streams;
+ *  - the app's event-loop delay (p99 / max);
+ *  - the ack p99 of the level's commands, all sent at once, each on a new connection, and of a
+ *    probe (`/compare help`) sent every 250 ms on a new connection while the level runs;
+ *  - the app's CPU time per streamed token, and at one level its ratio to a bare AWS SDK loop over
+ *    the same streams (the floor: read every event, keep the text).
+ * The knee is the first level where wall / slowest passes 1.1 or the probe's ack p99 300 ms.
+ *
+ * BENCH_TREES=before=/path/to/old/tree,after=. runs the same levels against several trees side by
+ * side (level by level, one after the other), for before/after figures in one run.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import http from 'node:http';
+import { loadavg } from 'node:os';
+import { BedrockSimulator } from '../src/playground/bedrock-simulator.js';
+import { LocalSlack, type RecordedCall } from '../src/playground/local-slack.js';
+import { SlackSender } from '../src/playground/slack-requests.js';
+import { BOT_TOKEN, SIGNING_SECRET } from '../test/support/harness.js';
+import { RedisServer } from '../test/support/redis-server.js';
+import type { FromChild, Measured, ToChild } from './load-process.js';
+
+const MODELS = [
+  'amazon.nova-micro-v1:0',
+  'amazon.nova-lite-v1:0',
+  'meta.llama3-70b-instruct-v1:0',
+  'mistral.mistral-large-2402-v1:0',
+];
+const ALIASES = 'nova-micro nova-lite llama3-70b mistral-large';
+const ANSWER_TOKENS = 800;
+const LEVEL_DEADLINE_MS = 120_000;
+/** The level where the app's CPU per token is compared with the bare SDK loop's. */
+const RATIO_LEVEL = 50;
+
+/** An 800-word answer shaped like a model's: headings, lists, bold, inline and fenced code. */
+function markdownAnswer(seed: number): string {
+  const sentence = (index: number) =>
+    `The **service** number ${index} uses \`call_${seed}()\` and ${Array.from({ length: 6 }, (_, word) => `word${word}`).join(' ')}.`;
+  const blocks: string[] = [];
+  for (let part = 0; blocks.join(' ').split(/\s+/).length < ANSWER_TOKENS; part++) {
+    const sentences = Array.from({ length: 4 }, (_, index) => sentence(index));
+    blocks.push(`## Part ${seed}.${part}`, sentences.join(' '));
+    blocks.push(sentences.map((line) => `- ${line}`).join('\n'));
+    blocks.push(sentences.map((line, index) => `${index + 1}. ${line}`).join('\n'));
+    blocks.push('```ts\nconst answer = await client.send(command);\n\nconsole.log(answer);\n```');
+  }
+  return blocks
+    .join('\n\n')
+    .split(/(?<=\s)/)
+    .slice(0, ANSWER_TOKENS)
+    .join('');
+}
+
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
+};
+
+/** A child process speaking the load-process protocol. */
+class Child {
+  private readonly waiting: ((message: FromChild) => void)[] = [];
+  private constructor(readonly process: ChildProcess) {
+    process.on('message', (message: FromChild) => this.waiting.shift()?.(message));
+    process.on('exit', (code) => {
+      if (!code) return;
+      console.error(`a bench process failed (exit code ${code})`);
+      globalThis.process.exit(1);
+    });
+  }
+
+  static async start(
+    role: 'app' | 'sdk',
+    env: Record<string, string | undefined>,
+  ): Promise<[Child, FromChild]> {
+    const child = new Child(
+      fork(new URL('./load-process.ts', import.meta.url).pathname, [role], {
+        // BENCH_CPU_PROF=<dir> writes a CPU profile of each child there.
+        execArgv: [
+          '--import',
+          'tsx',
+          ...(process.env.BENCH_CPU_PROF
+            ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+            : []),
+        ],
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      }),
+    );
+    return [child, await child.next()];
+  }
+
+  next(): Promise<FromChild> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  async ask(message: ToChild): Promise<FromChild> {
+    const answer = this.next();
+    this.process.send(message);
+    return answer;
+  }
+
+  async measure(work: () => Promise<unknown>): Promise<Measured> {
+    this.process.send({ type: 'start' } satisfies ToChild);
+    await work();
+    const measured = await this.ask({ type: 'stop' });
+    if (measured.type !== 'measured') throw new Error('the child answered out of turn');
+    return measured;
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((resolve) => this.process.once('exit', resolve));
+    this.process.send({ type: 'exit' } satisfies ToChild);
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    this.process.kill('SIGKILL');
+  }
+}
+
+/** POSTs on a connection of its own (no keep-alive pool), resolving to the time until the answer. */
+function postOnNewConnection(url: string, body: string, headers: Record<string, string>): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      { method: 'POST', agent: false, headers, timeout: 30_000 },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(performance.now() - started));
+      },
+    );
+    request.on('error', reject);
+    request.on('timeout', () => request.destroy(new Error('no answer within 30 s')));
+    request.end(body);
+  });
+}
+
+interface Tree {
+  name: string;
+  app: Child;
+  url: string;
+}
+
+interface LevelFigures {
+  wallMedian: number;
+  wallWorst: number;
+  longestGapMs: number;
+  loop: Measured;
+  commandAckP99: number;
+  probeAckP99: number;
+  cpuUsPerToken: number;
+  unfinished: number;
+}
+
+/** Follows Slack's recorded calls incrementally: the updates of each channel and its final one. */
+class Watcher {
+  private seen = 0;
+  readonly updates = new Map<string, number[]>();
+  readonly finals = new Map<string, number>();
+  constructor(private readonly calls: RecordedCall[]) {}
+  scan(): void {
+    for (; this.seen < this.calls.length; this.seen++) {
+      const call = this.calls[this.seen] as RecordedCall;
+      if (call.method !== 'chat.update') continue;
+      const channel = String(call.args.channel);
+      const list = this.updates.get(channel) ?? [];
+      list.push(call.at);
+      this.updates.set(channel, list);
+      if (!this.finals.has(channel) && JSON.stringify(call.args.blocks).includes('*Summary*'))
+        this.finals.set(channel, call.at);
+    }
+  }
+}
+
+async function runLevel(
+  tree: Tree,
+  count: number,
+  slack: LocalSlack,
+  bedrock: BedrockSimulator,
+  watcher: Watcher,
+  label = String(count),
+): Promise<LevelFigures> {
+  const sender = new SlackSender(tree.url, SIGNING_SECRET, (id) => slack.responseUrl(id));
+  const send = (text: string, who: Parameters<SlackSender['commandBody']>[2]) => {
+    const body = sender.commandBody('/compare', text, who);
+    const timestamp = Math.floor(Date.now() / 1000);
+    return postOnNewConnection(`${tree.url}/slack/events`, body, {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': sender.sign(body, timestamp),
+    });
+  };
+  const tag = `${tree.name}-${label}`;
+  const channels = Array.from({ length: count }, (_, index) => `C${tag}-${index}`.toUpperCase());
+  const callsBefore = bedrock.calls.length;
+  const sent = new Map<string, number>();
+  const probes: number[] = [];
+  let commandAcks: number[] = [];
+  let probing = true;
+  const probe = (async () => {
+    for (let index = 0; probing; index++) {
+      probes.push(
+        await send('help', { userId: 'UPROBE', channelId: 'CPROBE', responseId: `probe-${tag}-${index}` }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  })();
+  const loop = await tree.app.measure(async () => {
+    commandAcks = await Promise.all(
+      channels.map((channel, index) => {
+        sent.set(channel, performance.now());
+        return send(`${ALIASES} Load prompt ${channel}`, {
+          userId: `U${index}`,
+          channelId: channel,
+          responseId: `${channel}`,
+        });
+      }),
+    );
+    const deadline = performance.now() + LEVEL_DEADLINE_MS;
+    while (performance.now() < deadline) {
+      watcher.scan();
+      if (channels.every((channel) => watcher.finals.has(channel))) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  });
+  probing = false;
+  await probe;
+  const calls = bedrock.calls.slice(callsBefore);
+  const walls: number[] = [];
+  let longestGapMs = 0;
+  for (const channel of channels) {
+    const final = watcher.finals.get(channel);
+    const own = calls.filter((call) => JSON.stringify(call.body.messages).includes(`${channel}"`));
+    const slowest = Math.max(...own.map((call) => (call.finishedAt ?? Number.NaN) - call.receivedAt));
+    if (final !== undefined) walls.push((final - (sent.get(channel) ?? 0)) / slowest);
+    const updates = (watcher.updates.get(channel) ?? []).filter((at) => final === undefined || at <= final);
+    for (let index = 1; index < updates.length; index++)
+      longestGapMs = Math.max(longestGapMs, (updates[index] as number) - (updates[index - 1] as number));
+  }
+  return {
+    wallMedian: quantile(walls, 0.5),
+    wallWorst: Math.max(...walls),
+    longestGapMs,
+    loop,
+    commandAckP99: quantile(commandAcks, 0.99),
+    probeAckP99: quantile(probes, 0.99),
+    cpuUsPerToken: (loop.cpuMs * 1000) / (count * MODELS.length * ANSWER_TOKENS),
+    unfinished: channels.filter((channel) => !watcher.finals.has(channel)).length,
+  };
+}
+
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+
+export async function benchLoad(levels = [25, 50, 100, 150, 200]): Promise<void> {
+  const redis = new RedisServer();
+  const slack = new LocalSlack();
+  slack.botToken = BOT_TOKEN;
+  const bedrock = new BedrockSimulator();
+  await Promise.all([redis.start(), slack.start(), bedrock.start()]);
+  MODELS.forEach((id, index) => {
+    bedrock.script(id, {
+      answer: markdownAnswer(index),
+      firstTokenMs: 300 + 150 * index,
+      tokensPerSecond: 100,
+      wordsPerChunk: 3,
+    });
+  });
+  const env = {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: '0',
+    REDIS_URL: redis.url,
+    LOG_LEVEL: 'error',
+    RATE_LIMIT_USER_PER_MINUTE: '10000',
+    RATE_LIMIT_TEAM_PER_MINUTE: '10000',
+    DAILY_SPEND_CAP_USD: '0',
+    ...bedrock.env(),
+  };
+  const specs = (process.env.BENCH_TREES ?? 'app=.').split(',').map((entry) => {
+    const [name, root] = entry.split('=');
+    return { name: name ?? 'app', root: root === '.' || !root ? undefined : root };
+  });
+  const trees: Tree[] = [];
+  const rows = new Map<string, string[]>();
+  const ratios: string[] = [];
+  const knees = new Map<string, number>();
+  const watcher = new Watcher(slack.calls);
+  try {
+    for (const spec of specs) {
+      const [app, ready] = await Child.start('app', { ...env, APP_ROOT: spec.root });
+      if (ready.type !== 'ready') throw new Error('the app did not start');
+      const tree = { name: spec.name, app, url: `http://127.0.0.1:${ready.port}` };
+      // The first compares load the catalog and warm the JIT: not part of any level.
+      await runLevel(tree, 4, slack, bedrock, watcher, 'warm');
+      trees.push(tree);
+      rows.set(spec.name, []);
+    }
+    for (const count of levels) {
+      for (const tree of trees) {
+        const figures = await runLevel(tree, count, slack, bedrock, watcher);
+        const kneed = figures.wallMedian > 1.1 || figures.probeAckP99 > 300 || figures.unfinished > 0;
+        if (kneed && !knees.has(tree.name)) knees.set(tree.name, count);
+        rows
+          .get(tree.name)
+          ?.push(
+            `| ${count} | ${figures.wallMedian.toFixed(3)} / ${figures.wallWorst.toFixed(3)} | ${(figures.longestGapMs / 1000).toFixed(2)} s | ${figures.loop.loopDelayP99Ms.toFixed(0)} / ${figures.loop.loopDelayMaxMs.toFixed(0)} ms | ${figures.commandAckP99.toFixed(0)} ms | ${figures.probeAckP99.toFixed(0)} ms | ${figures.cpuUsPerToken.toFixed(1)} µs | ${figures.unfinished} | ${load()} |`,
+          );
+        if (count === RATIO_LEVEL) {
+          const [sdk] = await Child.start('sdk', env);
+          let tokens = 0;
+          const bare = await sdk.measure(async () => {
+            const answer = await sdk.ask({ type: 'streams', modelIds: MODELS, prompt: 'Bare loop', count });
+            if (answer.type === 'streamed') tokens = answer.tokens;
+          });
+          await sdk.stop();
+          const barePerToken = (bare.cpuMs * 1000) / tokens;
+          ratios.push(
+            `| ${tree.name} | ${count} | ${figures.cpuUsPerToken.toFixed(1)} µs | ${barePerToken.toFixed(1)} µs | ${(figures.cpuUsPerToken / barePerToken).toFixed(2)}× | ${load()} |`,
+          );
+        }
+      }
+    }
+  } finally {
+    await Promise.all(trees.map((tree) => tree.app.stop()));
+    await Promise.all([slack.stop(), bedrock.stop(), redis.stop()]);
+  }
+  console.log(
+    `\nConcurrent 4-model compares, ${ANSWER_TOKENS}-token Markdown answers (HTTP mode, Redis, the app in its own process)\n`,
+  );
+  for (const tree of trees) {
+    if (trees.length > 1) console.log(`\n${tree.name}\n`);
+    console.log(
+      '| compares | wall / slowest (median / worst) | longest gap between updates | event-loop delay p99 / max | command ack p99 (new connections) | probe ack p99 | app CPU per token | unfinished | load average |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    for (const row of rows.get(tree.name) ?? []) console.log(row);
+    const knee = knees.get(tree.name);
+    console.log(
+      knee === undefined
+        ? `\nknee: none up to ${levels.at(-1)} compares`
+        : `\nknee: ${knee} compares (wall / slowest > 1.1, probe ack p99 > 300 ms or a compare unfinished)`,
+    );
+  }
+  console.log('\nApp CPU per streamed token over a bare AWS SDK loop on the same streams\n');
+  console.log('| tree | compares | app | bare SDK loop | ratio | load average |');
+  console.log('|---|---|---|---|---|---|');
+  for (const row of ratios) console.log(row);
+}
