@@ -144,6 +144,9 @@ describe('reasoning controls', () => {
       'Nova Micro does not reason step by step on Bedrock: --think did not apply to it.',
     );
     expect(shown).toContain('thinking 2048 · effort high');
+    expect(shown).toContain(
+      'Claude Sonnet 4.5 ran with max tokens 3,072: its 2,048-token thinking budget on top of the answer’s 1,024.',
+    );
     expect(shown).not.toContain('Weighing the two options.');
     expect(buttonValue(final.args.blocks, 'compare_show_reasoning_0')).toBeTruthy();
   });

@@ -176,7 +176,13 @@ export function planReasoning(
       return plan;
     }
     plan.fields = control.fields(budget);
-    if (!limits.maxTokensGiven) plan.maxTokens = Math.min(limits.maxTokens + budget, ceiling);
+    if (!limits.maxTokensGiven) {
+      plan.maxTokens = Math.min(limits.maxTokens + budget, ceiling);
+      const tokens = (count: number) => count.toLocaleString('en-US');
+      plan.notes.push(
+        `${model.name} ran with max tokens ${tokens(plan.maxTokens)}: its ${tokens(budget)}-token thinking budget on top of the answer’s ${tokens(plan.maxTokens - budget)}.`,
+      );
+    }
     if (family?.fixedTemperature && limits.temperature !== undefined && limits.temperature !== 1) {
       plan.omitTemperature = true;
       plan.notes.push(

@@ -38,6 +38,7 @@ describe('planning a model’s reasoning from --think and --effort', () => {
     const plan = planReasoning(sonnet, { think: {} }, { ...limits, temperature: 0.3 });
     expect(plan.omitTemperature).toBe(true);
     expect(plan.notes).toEqual([
+      'Claude Sonnet 4.5 ran with max tokens 5,120: its 4,096-token thinking budget on top of the answer’s 1,024.',
       'Claude Sonnet 4.5 thinks only at its own temperature: it ran without --temperature 0.3.',
     ]);
   });
