@@ -198,6 +198,7 @@ describe('reasoning controls', () => {
     ['nova-micro gpt-oss-120b --effort extreme hi', '--effort takes low, medium, high'],
     ['sonnet@flex nova-micro hi', 'Claude Sonnet 4.5 is not offered on the flex tier'],
     ['gpt-oss-120b@fast nova-micro hi', '`@fast` is not a Bedrock service tier'],
+    ['gpt-oss-12b@flex nova-micro hi', 'I don’t know a Bedrock model called `gpt-oss-12b`'],
   ])('refuses `%s` before calling any model', async (text, message) => {
     const who = fresh();
     const calls = bench.bedrock.calls.length;
