@@ -1,18 +1,20 @@
 /**
  * Latency and load figures on the offline bench. `npm run bench` runs them all; `npm run bench --
- * load` (or compare, chat, jobs, prompt-cache) one of them. LOAD_LEVELS=25,50 picks the load levels.
+ * load` (or compare, chat, jobs, prompt-cache, slack-limits) one of them. LOAD_LEVELS=25,50 picks the load levels.
  */
 import { benchChat } from './chat.js';
 import { benchCompare } from './compare.js';
 import { benchJobs } from './jobs.js';
 import { benchLoad } from './load.js';
 import { benchPromptCache } from './prompt-cache.js';
+import { benchSlackLimits } from './slack-limits.js';
 
 const benches: Record<string, () => Promise<void>> = {
   compare: benchCompare,
   chat: benchChat,
   jobs: benchJobs,
   'prompt-cache': benchPromptCache,
+  'slack-limits': benchSlackLimits,
   load: () => benchLoad(process.env.LOAD_LEVELS?.split(',').map(Number)),
 };
 const chosen = process.argv.slice(2);

@@ -52,6 +52,7 @@ import { FormSeal } from './slack/kit/form-origin.js';
 import { acknowledgeUnhandled, countRequests, dropRedeliveredEvents } from './slack/kit/middleware.js';
 import { guardSlackRequests } from './slack/kit/request-gate.js';
 import { DEFAULT_SLACK_RETRY, type RetryTiming, retryInBackground } from './slack/kit/retry.js';
+import { SlackBudget } from './slack/kit/slack-budget.js';
 import { registerSlashCommand } from './slack/kit/slash-command.js';
 import { UserNames } from './slack/kit/user-names.js';
 import { webClientOptions } from './slack/kit/web-client-options.js';
@@ -214,6 +215,7 @@ export async function createBedrockSlackApp(
     files,
     prices,
     seal,
+    budget: new SlackBudget(store, config.slack.rateLimits, logger),
   };
   const compareFlow = wireCompare(wiring);
   wireChat(wiring);
@@ -276,6 +278,8 @@ interface Wiring {
   files: SlackFiles;
   prices: PriceBook;
   seal: FormSeal;
+  /** Slack's rate limits, shared by every replica through the store. */
+  budget: SlackBudget;
 }
 
 /** /compare: its use cases, flow, live messages, buttons and form. */
@@ -297,6 +301,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
     files,
     prices,
     seal,
+    budget,
   } = wiring;
   const compareRuns = new CompareRuns(store, logger);
   const leaderboard = new Leaderboard(store);
@@ -339,6 +344,7 @@ function wireCompare(wiring: Wiring): CompareFlow {
       slackRetry: retries.slack,
       storeRetry: retries.store,
       updateIntervalMs: overrides.updateIntervalMs,
+      budget,
     }),
     leaderboard,
     files,
@@ -397,6 +403,7 @@ function wireChat(wiring: Wiring): void {
     channels,
     files,
     prices,
+    budget,
   } = wiring;
   const chat = new ChatService({
     runtime: bedrock.runtime,
@@ -439,6 +446,7 @@ function wireChat(wiring: Wiring): void {
     slackRetry: retries.slack,
     placeholderRetry: retries.placeholder,
     updateIntervalMs: overrides.updateIntervalMs,
+    budget,
   });
   registerChatEvents(bolt, chatFlow, work, logger);
 }

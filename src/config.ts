@@ -115,6 +115,8 @@ const schema = z.object({
   COMPARE_DEFAULT_MAX_TOKENS: integer('COMPARE_DEFAULT_MAX_TOKENS', 1024, 1, 64_000),
   CHAT_DEFAULT_MODEL: z.preprocess(blankToUndefined, z.string().default('claude-3.5-haiku')),
   CONVERSATION_TTL_DAYS: integer('CONVERSATION_TTL_DAYS', 7, 1, 365),
+  SLACK_UPDATES_PER_MINUTE: integer('SLACK_UPDATES_PER_MINUTE', 50, 1, 100_000),
+  SLACK_POSTS_PER_CHANNEL_PER_MINUTE: integer('SLACK_POSTS_PER_CHANNEL_PER_MINUTE', 60, 1, 100_000),
   RATE_LIMIT_USER_PER_MINUTE: integer('RATE_LIMIT_USER_PER_MINUTE', 10, 1, 10_000),
   RATE_LIMIT_TEAM_PER_MINUTE: integer('RATE_LIMIT_TEAM_PER_MINUTE', 60, 1, 100_000),
   DAILY_SPEND_CAP_USD: decimal('DAILY_SPEND_CAP_USD', 5),
@@ -133,6 +135,14 @@ const schema = z.object({
 
 type Env = z.infer<typeof schema>;
 
+/** Slack's per-workspace and per-channel limits on the calls a streaming message makes. */
+export interface SlackRateLimits {
+  /** chat.update, per workspace: Tier 3, about 50 a minute. */
+  updatesPerMinute: number;
+  /** chat.postMessage, per channel: about one a second. */
+  postsPerChannelPerMinute: number;
+}
+
 export interface Config {
   slack: {
     botToken: string;
@@ -141,6 +151,8 @@ export interface Config {
     signingSecret?: string;
     apiUrl?: string;
     port: number;
+    /** Slack's own limits, kept by every replica together (slack/kit/slack-budget.ts). */
+    rateLimits: SlackRateLimits;
   };
   mode: 'socket' | 'http';
   awsRegion: string;
@@ -187,6 +199,10 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
       signingSecret: data.SLACK_SIGNING_SECRET,
       apiUrl: data.SLACK_API_URL,
       port: data.PORT,
+      rateLimits: {
+        updatesPerMinute: data.SLACK_UPDATES_PER_MINUTE,
+        postsPerChannelPerMinute: data.SLACK_POSTS_PER_CHANNEL_PER_MINUTE,
+      },
     },
     mode: data.SLACK_APP_TOKEN ? 'socket' : 'http',
     awsRegion: data.AWS_REGION,

@@ -19,6 +19,23 @@ const SCRIPTS = {
 if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('TTL', KEYS[1])}`,
   },
+  takeToken: {
+    numberOfKeys: 1,
+    lua: `local capacity = tonumber(ARGV[1])
+local perMs = tonumber(ARGV[2]) / 1000
+local keep = tonumber(ARGV[3])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or capacity
+local at = tonumber(state[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - at) * perMs)
+local wait = 0
+if tokens >= keep + 1 then tokens = tokens - 1 else wait = math.ceil((keep + 1 - tokens) / perMs) end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / perMs) + 1000)
+return wait`,
+  },
   addFloat: {
     numberOfKeys: 1,
     lua: `local total = redis.call('INCRBYFLOAT', KEYS[1], ARGV[1])
@@ -186,6 +203,10 @@ export class RedisBackend implements StoreBackend {
     return this.run(
       async () => Number(await this.redis.hashCompareAndSet(key, field, expected ?? '', next)) === 1,
     );
+  }
+
+  takeToken(key: string, capacity: number, perSecond: number, keep: number) {
+    return this.run(async () => Number(await this.redis.takeToken(key, capacity, perSecond, keep)));
   }
 
   async ping() {

@@ -5,7 +5,14 @@ import { Conversations } from './conversations.js';
 import { keys } from './keys.js';
 import { MemoryBackend } from './memory-backend.js';
 import { RedisBackend } from './redis-backend.js';
-import type { Conversation, JobWatch, RateLimitResult, Store, UserPreferences } from './types.js';
+import type {
+  Conversation,
+  JobWatch,
+  RateLimitResult,
+  Store,
+  TokenBucket,
+  UserPreferences,
+} from './types.js';
 
 /** Every key this app writes starts here, so it can share a Redis with other apps. */
 const PREFIX = 'bedrock-slack:';
@@ -63,6 +70,10 @@ class DomainStore implements Store {
   async hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
     const { count, ttlSeconds } = await this.backend.countInWindow(`${PREFIX}rate:${key}`, windowSeconds);
     return { allowed: count <= limit, retryAfterSeconds: ttlSeconds };
+  }
+
+  takeToken(key: string, { capacity, perSecond, keep }: TokenBucket) {
+    return this.backend.takeToken(`${PREFIX}bucket:${key}`, capacity, perSecond, keep);
   }
 
   addToTotal(key: string, amount: number, ttlSeconds: number) {

@@ -43,6 +43,22 @@ describe.each([
     expect(refused?.retryAfterSeconds).toBeLessThanOrEqual(60);
   });
 
+  it('shares a token bucket among racing takers, and keeps tokens for urgent ones', async () => {
+    const key = unique();
+    // One token every 2 s: the test takes far less, so nothing refills on the way.
+    const urgent = { capacity: 4, perSecond: 0.5, keep: 0 };
+    const ordinary = { ...urgent, keep: 2 };
+    const waits = await Promise.all(Array.from({ length: 5 }, () => store.takeToken(key, ordinary)));
+    expect(waits.filter((wait) => wait === 0)).toHaveLength(2);
+    // The refused are told when one token more than the two kept will be there: within 2 s.
+    for (const wait of waits.filter((wait) => wait > 0)) expect(wait).toBeLessThanOrEqual(2000);
+    expect(await store.takeToken(key, urgent)).toBe(0);
+    expect(await store.takeToken(key, urgent)).toBe(0);
+    const empty = await store.takeToken(key, urgent);
+    expect(empty).toBeGreaterThan(0);
+    expect(empty).toBeLessThanOrEqual(2000);
+  });
+
   it('adds spend atomically', async () => {
     const key = unique();
     await Promise.all(Array.from({ length: 20 }, () => store.addToTotal(key, 0.25, 60)));

@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.js';
 import type { RateLimitStore } from '../../store/types.js';
 import type { SlackMessage } from '../kit/message.js';
 import { type RetryTiming, retryUntil } from '../kit/retry.js';
+import type { SlackBudget } from '../kit/slack-budget.js';
 import { StreamingMrkdwn } from '../kit/streaming-mrkdwn.js';
 import { findMarkedReply } from '../kit/thread-reader.js';
 import { deliverFinal, ThrottledMessage } from '../kit/throttled-message.js';
@@ -18,6 +19,7 @@ export interface LiveReplyDeps {
   /** For final updates. */
   slackRetry: RetryTiming;
   updateIntervalMs?: number;
+  budget: SlackBudget;
 }
 
 /** Where a reply goes: the message it answers, in its channel and (when there is one) thread. */
@@ -50,6 +52,7 @@ function postPlaceholder(deps: LiveReplyDeps, place: ReplyPlace): Promise<string
         if (landed === undefined) throw new NotKnownYet();
         if (landed) return landed;
       }
+      await deps.budget.beforePost(place.teamId, place.channelId);
       try {
         const posted = await client.chat.postMessage({
           channel: place.channelId,
@@ -91,6 +94,8 @@ export class LiveReply {
       },
       (error) => deps.logger.warn({ err: error }, 'chat streaming update failed'),
       deps.updateIntervalMs,
+      undefined,
+      deps.budget.updates(place.teamId),
     );
     return new LiveReply(deps, live, postAfresh);
   }
@@ -101,8 +106,10 @@ export class LiveReply {
   }
 
   stream(modelName: string, textSoFar: string): void {
+    // The first words are what the person waits for: that update goes first.
+    const first = this.streamed.text === '';
     this.streamed = { modelName, text: textSoFar };
-    this.live.update(() => streamingMessage(modelName, textSoFar, this.answer));
+    this.live.update(() => streamingMessage(modelName, textSoFar, this.answer), first);
   }
 
   /** The final state, however it got there: once only, and never overwritten. */

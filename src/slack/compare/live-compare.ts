@@ -12,6 +12,7 @@ import { notice } from '../kit/notices.js';
 import type { Reply } from '../kit/reply.js';
 import type { Requester } from '../kit/requester.js';
 import { type RetryTiming, retryInBackground } from '../kit/retry.js';
+import type { SlackBudget } from '../kit/slack-budget.js';
 import { deliverFinal, ThrottledMessage } from '../kit/throttled-message.js';
 import { compareMessage, StreamingCompareMessage } from './message.js';
 
@@ -28,6 +29,7 @@ export interface LiveCompareDeps {
   /** For storing a finished run while the store is unreachable. */
   storeRetry: RetryTiming;
   updateIntervalMs?: number;
+  budget: SlackBudget;
 }
 
 /** Errors Slack gives when the bot may not post in a channel; the answer then goes via response_url. */
@@ -52,7 +54,7 @@ export class LiveCompare {
 
   /** Posts placeholders, streams every model into the message, and ends with the full figures. */
   async run(run: CompareRun, requester: Requester, respond: Reply, images: Attachment[]): Promise<void> {
-    const ts = await this.postPlaceholders(run, requester.channelId);
+    const ts = await this.postPlaceholders(run, requester);
     if (!ts) {
       await this.runWithoutMessage(run, respond, images);
       return;
@@ -65,6 +67,8 @@ export class LiveCompare {
       },
       (error) => this.deps.logger.warn({ err: error }, 'compare streaming update failed'),
       this.deps.updateIntervalMs,
+      undefined,
+      this.deps.budget.updates(requester.teamId),
     );
     const release = this.closeOnShutdown(run, live);
     const message = new StreamingCompareMessage();
@@ -88,9 +92,13 @@ export class LiveCompare {
   }
 
   /** The compare message's ts, or undefined when the bot may not post in the channel. */
-  private async postPlaceholders(run: CompareRun, channel: string): Promise<string | undefined> {
+  private async postPlaceholders(
+    run: CompareRun,
+    { teamId, channelId }: Requester,
+  ): Promise<string | undefined> {
+    await this.deps.budget.beforePost(teamId, channelId);
     try {
-      return (await this.deps.client.chat.postMessage({ channel, ...compareMessage(run) })).ts;
+      return (await this.deps.client.chat.postMessage({ channel: channelId, ...compareMessage(run) })).ts;
     } catch (error) {
       const code = (error as { data?: { error?: string } }).data?.error;
       if (!code || !NOT_IN_CHANNEL.has(code)) throw error;
@@ -140,8 +148,15 @@ export class LiveCompare {
     images: Attachment[],
   ): Promise<CompareRun> {
     const { service, runs, logger } = this.deps;
+    // A model's first token (or failure) is what people wait for: that update goes first.
+    let started = 0;
+    const onChange = (current: CompareRun) => {
+      const now = current.models.filter((model) => model.status !== 'waiting').length;
+      live.update(() => message.render(current), now > started);
+      started = now;
+    };
     try {
-      return await service.execute(run, (current) => live.update(() => message.render(current)), images);
+      return await service.execute(run, onChange, images);
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       logger.warn({ err: error }, 'the store became unreachable during a compare');
