@@ -110,7 +110,7 @@ export async function createBedrockSlackApp(
   logger: Logger,
   overrides: AppOverrides = {},
 ): Promise<BedrockSlackApp> {
-  const store = await openStore(config.redisUrl, logger);
+  const store = await openStore({ url: config.redisUrl, clusterNodes: config.redisClusterNodes }, logger);
   logger.info(
     { store: store.kind, mode: config.mode },
     store.kind === 'embedded'

@@ -98,6 +98,16 @@ const schema = z.object({
       )
       .optional(),
   ),
+  REDIS_CLUSTER_NODES: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(
+        /^(rediss?:\/\/[^,\s]+|[^,:\s/]+:\d+)(,(rediss?:\/\/[^,\s]+|[^,:\s/]+:\d+))*$/,
+        'REDIS_CLUSTER_NODES must list some of the cluster’s nodes, comma-separated, e.g. redis-1:6379,redis-2:6379 (or redis://:password@redis-1:6379,…)',
+      )
+      .optional(),
+  ),
   FINETUNE_POLL_SECONDS: integer('FINETUNE_POLL_SECONDS', 60, 1, 86_400),
   FINETUNE_ALLOWED_CHANNELS: list([]),
   FINETUNE_ALLOWED_USERS: list([]),
@@ -159,6 +169,8 @@ export interface Config {
   /** AWS_BEARER_TOKEN_BEDROCK is set: the runtime can be called with it even without an AWS credential chain. */
   bedrockApiKey: boolean;
   redisUrl?: string;
+  /** A Redis Cluster's seed nodes (REDIS_CLUSTER_NODES), instead of REDIS_URL. */
+  redisClusterNodes?: string[];
   /** The allow-lists (FINETUNE_ALLOWED_CHANNELS, FINETUNE_ALLOWED_USERS, FINETUNE_STOPPERS) and polling. */
   jobs: JobAccessRules & {
     pollMs: number;
@@ -190,6 +202,10 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
       'SLACK_SIGNING_SECRET is missing: HTTP mode needs the Signing Secret from "Basic Information" (or set SLACK_APP_TOKEN for socket mode)',
     );
   }
+  if (data?.REDIS_URL && data.REDIS_CLUSTER_NODES)
+    problems.push(
+      'REDIS_URL and REDIS_CLUSTER_NODES are both set: set REDIS_URL for one Redis, REDIS_CLUSTER_NODES for a cluster',
+    );
   if (!data || problems.length > 0) return failed(problems);
 
   return ok({
@@ -208,6 +224,7 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
     awsRegion: data.AWS_REGION,
     bedrockApiKey: Boolean(source.AWS_BEARER_TOKEN_BEDROCK),
     redisUrl: data.REDIS_URL,
+    redisClusterNodes: data.REDIS_CLUSTER_NODES?.split(','),
     jobs: {
       pollMs: data.FINETUNE_POLL_SECONDS * 1000,
       allowedChannels: data.FINETUNE_ALLOWED_CHANNELS,

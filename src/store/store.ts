@@ -208,10 +208,17 @@ export function storeOn(backend: StoreBackend, logger: Pick<Logger, 'warn'> = si
   return new DomainStore(backend, logger);
 }
 
-/** Redis when a URL is given (several replicas share it), else the embedded single-process store. */
-export async function openStore(redisUrl: string | undefined, logger: Logger): Promise<Store> {
-  if (!redisUrl) return storeOn(new MemoryBackend(), logger);
-  const backend = new RedisBackend(redisUrl);
+/**
+ * Redis when a URL or a cluster's nodes are given (several replicas share it), else the embedded
+ * single-process store.
+ */
+export async function openStore(
+  redis: { url?: string; clusterNodes?: string[] },
+  logger: Logger,
+): Promise<Store> {
+  const target = redis.clusterNodes ? { cluster: redis.clusterNodes } : redis.url;
+  if (!target) return storeOn(new MemoryBackend(), logger);
+  const backend = new RedisBackend(target);
   const connected = await backend.connect();
   if (!connected.ok)
     logger.warn(
