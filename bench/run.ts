@@ -1,11 +1,11 @@
 /**
  * Latency and load figures on the offline bench. `npm run bench` runs them all; `npm run bench --
- * load` (or compare, chat, jobs, prompt-cache, slack-limits) one of them. LOAD_LEVELS=25,50 picks the load levels.
+ * load` (or compare, chat, jobs, prompt-cache, slack-limits, replicas) one of them. LOAD_LEVELS=25,50 picks the load levels.
  */
 import { benchChat } from './chat.js';
 import { benchCompare } from './compare.js';
 import { benchJobs } from './jobs.js';
-import { benchLoad } from './load.js';
+import { benchLoad, benchReplicas } from './load.js';
 import { benchPromptCache } from './prompt-cache.js';
 import { benchSlackLimits } from './slack-limits.js';
 
@@ -16,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
   'prompt-cache': benchPromptCache,
   'slack-limits': benchSlackLimits,
   load: () => benchLoad(process.env.LOAD_LEVELS?.split(',').map(Number)),
+  replicas: () => benchReplicas(process.env.LOAD_LEVELS?.split(',').map(Number) ?? [50, 150]),
 };
 const chosen = process.argv.slice(2);
 for (const name of chosen.length > 0 ? chosen : Object.keys(benches)) {

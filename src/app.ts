@@ -238,6 +238,11 @@ export async function createBedrockSlackApp(
       const port = config.slack.port;
       const listen = overrides.listenHost ? { port, host: overrides.listenHost } : port;
       const server = (await bolt.start(listen)) as Server;
+      // A load balancer keeps idle connections open for 60 s (ALB's default) and sends the next
+      // request on one: were the app to close it first (Node's default is 5 s), that request would
+      // fail or wait for a new connection, the ack tail under load. So the app waits longer.
+      server.keepAliveTimeout = 65_000;
+      server.headersTimeout = 66_000;
       const bound = (server.address() as AddressInfo).port;
       logger.info(
         { port: bound },
