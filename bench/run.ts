@@ -1,16 +1,18 @@
 /**
  * Latency and load figures on the offline bench. `npm run bench` runs them all; `npm run bench --
- * load` (or compare, chat, jobs, prompt-cache, slack-limits, replicas) one of them. LOAD_LEVELS=25,50 picks the load levels.
+ * load` (or compare, reasoning, chat, jobs, prompt-cache, slack-limits, replicas) one of them. LOAD_LEVELS=25,50 picks the load levels.
  */
 import { benchChat } from './chat.js';
 import { benchCompare } from './compare.js';
 import { benchJobs } from './jobs.js';
 import { benchLoad, benchReplicas } from './load.js';
 import { benchPromptCache } from './prompt-cache.js';
+import { benchReasoning } from './reasoning.js';
 import { benchSlackLimits } from './slack-limits.js';
 
 const benches: Record<string, () => Promise<void>> = {
   compare: benchCompare,
+  reasoning: benchReasoning,
   chat: benchChat,
   jobs: benchJobs,
   'prompt-cache': benchPromptCache,

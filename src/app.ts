@@ -19,7 +19,11 @@ import { CompareService } from './compare/service.js';
 import { CompareVotes } from './compare/votes.js';
 import type { Config } from './config.js';
 import { ChannelDefaults } from './defaults/channel-settings.js';
+import { Evaluations } from './evaluate/evaluations.js';
+import { EvaluationPlanner } from './evaluate/planner.js';
+import { EvaluationRunner } from './evaluate/runner.js';
 import { AnswerFeedback } from './feedback/answers.js';
+import { HomeOverviews } from './home/overview.js';
 import { channelAllowed, JobAccess } from './jobs/access.js';
 import { JobsClient } from './jobs/client.js';
 import { CustomModelCompare } from './jobs/custom-compare.js';
@@ -36,17 +40,26 @@ import { createMetrics, type Metrics } from './ops/metrics.js';
 import { WorkTracker } from './ops/work-tracker.js';
 import { registerChatEvents } from './slack/chat/events.js';
 import { ChatFlow } from './slack/chat/flow.js';
+import { StreamingRefusals } from './slack/chat/native-reply.js';
+import { PanelFlow, registerAssistantPanel } from './slack/chat/panel.js';
 import { registerCompareButtons } from './slack/compare/buttons.js';
 import { CompareFlow } from './slack/compare/flow.js';
 import { registerCompareForm } from './slack/compare/form.js';
 import { LiveCompare } from './slack/compare/live-compare.js';
 import { CompareRunActions } from './slack/compare/run-actions.js';
+import { registerEvaluateButtons } from './slack/evaluate/buttons.js';
+import { EvaluateFlow } from './slack/evaluate/flow.js';
 import { registerFeedbackButtons } from './slack/feedback/buttons.js';
+import { registerHome } from './slack/home/events.js';
+import { HomeFlow } from './slack/home/flow.js';
+import { HomePublisher } from './slack/home/publisher.js';
+import { HOME_ACTIONS } from './slack/home/view.js';
 import { registerJobButtons } from './slack/jobs/buttons.js';
 import { JobsFlow } from './slack/jobs/flow.js';
 import { SlackGroupMembers } from './slack/jobs/group-members.js';
 import { JobThreadNotifier } from './slack/jobs/thread-notifier.js';
 import { registerJobViews } from './slack/jobs/views.js';
+import { runDetached } from './slack/kit/detached.js';
 import { SlackFiles } from './slack/kit/files.js';
 import { FormSeal } from './slack/kit/form-origin.js';
 import { acknowledgeUnhandled, countRequests, dropRedeliveredEvents } from './slack/kit/middleware.js';
@@ -54,10 +67,12 @@ import { guardSlackRequests } from './slack/kit/request-gate.js';
 import { DEFAULT_SLACK_RETRY, type RetryTiming, retryInBackground } from './slack/kit/retry.js';
 import { SlackBudget } from './slack/kit/slack-budget.js';
 import { registerSlashCommand } from './slack/kit/slash-command.js';
+import { StreamPacer } from './slack/kit/stream-pacer.js';
 import { UserNames } from './slack/kit/user-names.js';
 import { webClientOptions } from './slack/kit/web-client-options.js';
 import { ChannelSettingsFlow } from './slack/settings/flow.js';
 import { registerChannelSettingsForm } from './slack/settings/form.js';
+import { registerChannelPicker } from './slack/settings/picker.js';
 import { openStore } from './store/store.js';
 import type { Store } from './store/types.js';
 import { UsageGuard } from './usage/guard.js';
@@ -83,6 +98,8 @@ export interface AppOverrides {
   pollIntervalMs?: number;
   /** A fixed order for blind compares (tests); random otherwise. */
   shuffle?: <T>(items: T[]) => T[];
+  /** How often a replica looks for evaluations no replica is running (tests shorten it). */
+  evaluationSweepMs?: number;
   /** How long Slack calls and store writes are retried (tests shorten them). */
   retry?: Partial<AppRetries>;
   /** HTTP mode listens on this address only (the local playground: 127.0.0.1); all addresses otherwise. */
@@ -192,9 +209,11 @@ export async function createBedrockSlackApp(
     logger,
   );
   const guard = new UsageGuard(store, config.limits);
-  // App Home shows usage, so each booking brings the person's Home up to date (wired once Home is).
-  const usageChanged: (teamId: string, userId: string) => void = () => {};
-  const usage = new UsageLedger(store, undefined, (teamId, userId) => usageChanged(teamId, userId));
+  // App Home shows usage, defaults and feedback: each change brings the person's Home up to date
+  // (wired last, once Home is).
+  let homeChanged: (teamId: string, userId: string) => void = () => {};
+  const changed = (teamId: string, userId: string) => homeChanged(teamId, userId);
+  const usage = new UsageLedger(store, undefined, changed);
   const channels = new ChannelDefaults(store, logger);
   const files = new SlackFiles(config.slack.botToken, config.slack.apiUrl);
   const seal = new FormSeal(config.slack.botToken);
@@ -212,14 +231,33 @@ export async function createBedrockSlackApp(
     guard,
     usage,
     channels,
+    homeChanged: changed,
     files,
     prices,
     seal,
     budget: new SlackBudget(store, config.slack.rateLimits, logger),
   };
-  const compareFlow = wireCompare(wiring);
-  wireChat(wiring);
-  wireJobs(wiring, jobsClient, compareFlow);
+  const compare = wireCompare(wiring);
+  const evaluate = wireEvaluate(wiring);
+  const chat = wireChat(wiring, evaluate.flow);
+  const jobs = wireJobs(wiring, jobsClient, compare.flow);
+  const home = wireHome(wiring, { ...compare, jobsClient, jobAccess: jobs.access });
+  homeChanged = home.changed;
+  registerAssistantPanel(
+    bolt,
+    new PanelFlow({
+      client: bolt.client,
+      catalog,
+      chat: chat.flow,
+      compare: compare.flow,
+      jobs: jobs.flow,
+      conversations: chat.service,
+      defaultModels: config.compare.defaultModels,
+      logger,
+    }),
+    work,
+    logger,
+  );
 
   return {
     bolt,
@@ -230,6 +268,7 @@ export async function createBedrockSlackApp(
     work,
     async start() {
       poller.start();
+      evaluate.resume();
       if (config.mode === 'socket') {
         await bolt.start();
         logger.info('connected to Slack in socket mode');
@@ -255,6 +294,7 @@ export async function createBedrockSlackApp(
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, 'stopping the receiver failed'));
       await poller.stop();
+      evaluate.stop();
       const drained = await work.drain(config.shutdownGraceMs);
       if (!drained)
         logger.warn({ unfinished: work.size }, 'shutdown grace period ended with work unfinished');
@@ -280,6 +320,8 @@ interface Wiring {
   guard: UsageGuard;
   usage: UsageLedger;
   channels: ChannelDefaults;
+  /** Something a person's App Home shows changed for them. */
+  homeChanged: (teamId: string, userId: string) => void;
   files: SlackFiles;
   prices: PriceBook;
   seal: FormSeal;
@@ -288,7 +330,14 @@ interface Wiring {
 }
 
 /** /compare: its use cases, flow, live messages, buttons and form. */
-function wireCompare(wiring: Wiring): CompareFlow {
+/** What the compare feature hands on to App Home. */
+interface CompareWired {
+  flow: CompareFlow;
+  leaderboard: Leaderboard;
+  settings: ChannelSettingsFlow;
+}
+
+function wireCompare(wiring: Wiring): CompareWired {
   const {
     config,
     logger,
@@ -385,13 +434,72 @@ function wireCompare(wiring: Wiring): CompareFlow {
     }),
     work,
     logger,
+    wiring.homeChanged,
   );
   registerCompareForm(bolt, compareFlow, seal, work, logger);
-  return compareFlow;
+  return {
+    flow: compareFlow,
+    leaderboard,
+    settings,
+  };
 }
 
-/** Conversations in threads and DMs. */
-function wireChat(wiring: Wiring): void {
+/** How often a replica looks for evaluations under way that no replica is running (one died). */
+const EVALUATION_SWEEP_MS = 30_000;
+
+/** Evaluations: `@Bedrock evaluate …` with a prompt set, its buttons, and joining runs under way. */
+function wireEvaluate(wiring: Wiring): { flow: EvaluateFlow; resume(): void; stop(): void } {
+  const { config, logger, overrides, store, bedrock, metrics, work, bolt, catalog, guard, files, prices } =
+    wiring;
+  const evaluations = new Evaluations(store, config.chat.conversationTtlSeconds, logger);
+  const runner = new EvaluationRunner({
+    answers: { runtime: bedrock.runtime, metrics, prices, modelTimeoutMs: config.compare.modelTimeoutMs },
+    evaluations,
+    spend: guard,
+    logger,
+    concurrency: { initial: Math.min(4, config.evaluate.concurrency), max: config.evaluate.concurrency },
+  });
+  const flow = new EvaluateFlow({
+    client: bolt.client,
+    files,
+    planner: new EvaluationPlanner({
+      catalog,
+      prices,
+      evaluations,
+      budget: guard,
+      maxRows: config.evaluate.maxRows,
+      maxModels: config.compare.maxModels,
+      defaultMaxTokens: config.compare.defaultMaxTokens,
+    }),
+    evaluations,
+    runner,
+    logger,
+    work,
+    progressIntervalMs:
+      overrides.updateIntervalMs === undefined ? undefined : overrides.updateIntervalMs * 10,
+  });
+  registerEvaluateButtons(bolt, flow, work, logger);
+  let sweep: NodeJS.Timeout | undefined;
+  const resumeNow = () =>
+    void flow
+      .resumeRunning()
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not look for evaluations under way'));
+  return {
+    flow,
+    resume() {
+      resumeNow();
+      sweep = setInterval(resumeNow, overrides.evaluationSweepMs ?? EVALUATION_SWEEP_MS);
+      sweep.unref();
+    },
+    stop() {
+      clearInterval(sweep);
+      flow.stop();
+    },
+  };
+}
+
+/** Conversations in threads and DMs; `evaluate` takes the mentions that ask for an evaluation. */
+function wireChat(wiring: Wiring, evaluate: EvaluateFlow): { flow: ChatFlow; service: ChatService } {
   const {
     config,
     logger,
@@ -452,12 +560,23 @@ function wireChat(wiring: Wiring): void {
     placeholderRetry: retries.placeholder,
     updateIntervalMs: overrides.updateIntervalMs,
     budget,
+    streamingMode: config.chat.streaming,
+    statusIntervalMs: overrides.updateIntervalMs,
+    streaming: new StreamingRefusals(),
+    pacer: new StreamPacer(overrides.updateIntervalMs),
   });
-  registerChatEvents(bolt, chatFlow, work, logger);
+  registerChatEvents(bolt, chatFlow, work, logger, [
+    { wants: (text) => EvaluateFlow.wants(text), handle: (event) => evaluate.handleMention(event) },
+  ]);
+  return { flow: chatFlow, service: chat };
 }
 
 /** /finetune-status: jobs use cases, flow, buttons and forms; its custom-model compare runs on `compareFlow`. */
-function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFlow): void {
+function wireJobs(
+  wiring: Wiring,
+  jobsClient: JobsClient,
+  compareFlow: CompareFlow,
+): { flow: JobsFlow; access: JobAccess } {
   const { config, logger, store, work, bolt, catalog, seal } = wiring;
   const jobAccess = new JobAccess(config.jobs, new SlackGroupMembers(bolt.client, store, logger));
   const newJobs = new NewJobs(jobAccess, catalog, jobsClient);
@@ -469,6 +588,7 @@ function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFl
     watching: new JobWatching(jobsClient, store),
     stopping: new JobStopping(jobsClient, jobAccess),
     deployments: new CustomDeployments(jobsClient, jobAccess, config.awsRegion),
+    prices: wiring.prices,
     newJobs,
     seal,
     logger,
@@ -484,6 +604,53 @@ function wireJobs(wiring: Wiring, jobsClient: JobsClient, compareFlow: CompareFl
     work,
     logger,
   });
+  return { flow: jobsFlow, access: jobAccess };
+}
+
+/** App Home: published on open and on change (usage booked, defaults saved, a thumb counted). */
+function wireHome(
+  wiring: Wiring,
+  wired: CompareWired & { jobsClient: JobsClient; jobAccess: JobAccess },
+): { changed: (teamId: string, userId: string) => void } {
+  const { config, logger, store, work, bolt, catalog, guard, usage, prices, seal } = wiring;
+  const publisher = new HomePublisher({
+    client: bolt.client,
+    catalog,
+    store,
+    logger,
+    overviews: new HomeOverviews({
+      usage,
+      guard,
+      dailyCapUsd: config.limits.dailySpendCapUsd,
+      requests: new CompareRequests({
+        preferences: store,
+        channels: wiring.channels,
+        defaultModels: config.compare.defaultModels,
+        maxModels: config.compare.maxModels,
+      }),
+      preferences: store,
+      defaultChatModel: config.chat.defaultModel,
+      leaderboard: wired.leaderboard,
+      watches: store,
+      throughputs: () => wired.jobsClient.throughputs(),
+      prices,
+      mayListJobs: (teamId, userId) => wired.jobAccess.mayList(teamId, userId),
+      admins: config.adminUsers,
+    }),
+  });
+  const flow = new HomeFlow({
+    client: bolt.client,
+    catalog,
+    preferences: store,
+    publisher,
+    seal,
+    maxModels: config.compare.maxModels,
+  });
+  registerHome(bolt, flow, seal, work, logger);
+  registerChannelPicker(bolt, HOME_ACTIONS.channelSettings, wired.settings, logger);
+  const changed = (teamId: string, userId: string) =>
+    runDetached(work, logger, 'refreshing App Home', undefined, () => flow.changed(teamId, userId));
+  return { changed };
 }
 
 /** Errors with which Slack refuses a token: the app cannot work, so it stops with a clear line. */

@@ -112,6 +112,7 @@ const schema = z.object({
   FINETUNE_ALLOWED_CHANNELS: list([]),
   FINETUNE_ALLOWED_USERS: list([]),
   FINETUNE_STOPPERS: list([]),
+  ADMIN_USERS: list([]),
   JOB_EVENTS_TOKEN: z.preprocess(
     blankToUndefined,
     z
@@ -123,10 +124,16 @@ const schema = z.object({
   COMPARE_MAX_MODELS: integer('COMPARE_MAX_MODELS', 6, 2, 6),
   COMPARE_MODEL_TIMEOUT_SECONDS: integer('COMPARE_MODEL_TIMEOUT_SECONDS', 120, 1, 900),
   COMPARE_DEFAULT_MAX_TOKENS: integer('COMPARE_DEFAULT_MAX_TOKENS', 1024, 1, 64_000),
+  EVAL_MAX_ROWS: integer('EVAL_MAX_ROWS', 500, 1, 10_000),
+  EVAL_CONCURRENCY: integer('EVAL_CONCURRENCY', 8, 1, 64),
   CHAT_DEFAULT_MODEL: z.preprocess(blankToUndefined, z.string().default('claude-3.5-haiku')),
   CONVERSATION_TTL_DAYS: integer('CONVERSATION_TTL_DAYS', 7, 1, 365),
   SLACK_UPDATES_PER_MINUTE: integer('SLACK_UPDATES_PER_MINUTE', 50, 1, 100_000),
   SLACK_POSTS_PER_CHANNEL_PER_MINUTE: integer('SLACK_POSTS_PER_CHANNEL_PER_MINUTE', 60, 1, 100_000),
+  CHAT_STREAMING: z.preprocess(
+    blankToUndefined,
+    z.enum(['native', 'edit'], { error: 'CHAT_STREAMING must be native or edit' }).default('native'),
+  ),
   RATE_LIMIT_USER_PER_MINUTE: integer('RATE_LIMIT_USER_PER_MINUTE', 10, 1, 10_000),
   RATE_LIMIT_TEAM_PER_MINUTE: integer('RATE_LIMIT_TEAM_PER_MINUTE', 60, 1, 100_000),
   DAILY_SPEND_CAP_USD: decimal('DAILY_SPEND_CAP_USD', 5),
@@ -183,8 +190,20 @@ export interface Config {
     modelTimeoutMs: number;
     defaultMaxTokens: number;
   };
-  chat: { defaultModel: string; conversationTtlSeconds: number };
+  chat: {
+    defaultModel: string;
+    conversationTtlSeconds: number;
+    /**
+     * `native`: answers stream through chat.startStream where Slack allows it, editing a placeholder
+     * where it refuses; `edit`: always a placeholder edited in place.
+     */
+    streaming: 'native' | 'edit';
+  };
+  /** Evaluations: rows a prompt set may have, and the most calls in flight per model (AIMD's ceiling). */
+  evaluate: { maxRows: number; concurrency: number };
   limits: { userPerMinute: number; teamPerMinute: number; dailySpendCapUsd: number };
+  /** User IDs who see the workspace's totals on App Home (ADMIN_USERS). */
+  adminUsers: string[];
   pricesFile?: string;
   catalogCacheSeconds: number;
   shutdownGraceMs: number;
@@ -241,12 +260,15 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
     chat: {
       defaultModel: data.CHAT_DEFAULT_MODEL,
       conversationTtlSeconds: data.CONVERSATION_TTL_DAYS * 86_400,
+      streaming: data.CHAT_STREAMING,
     },
+    evaluate: { maxRows: data.EVAL_MAX_ROWS, concurrency: data.EVAL_CONCURRENCY },
     limits: {
       userPerMinute: data.RATE_LIMIT_USER_PER_MINUTE,
       teamPerMinute: data.RATE_LIMIT_TEAM_PER_MINUTE,
       dailySpendCapUsd: data.DAILY_SPEND_CAP_USD,
     },
+    adminUsers: data.ADMIN_USERS,
     pricesFile: data.PRICES_FILE,
     catalogCacheSeconds: data.CATALOG_CACHE_SECONDS,
     shutdownGraceMs: data.SHUTDOWN_GRACE_SECONDS * 1000,

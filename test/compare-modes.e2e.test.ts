@@ -64,6 +64,7 @@ describe('/compare with no text: the form', () => {
   it('opens with the invocable text models, grouped by provider with what they take in, the default set ticked', async () => {
     await bench.sender.command('/compare', '', { channelId: 'CFORM', responseId: unique('r') });
     const opened = await bench.slack.waitFor(() => bench.slack.callsOf('views.open')[0]);
+    expect(opened.response?.ok).toBe(true);
     const view = JSON.stringify(opened.args.view);
     expect(view).toContain('"callback_id":"compare_modal"');
     expect(view).toContain(
@@ -90,6 +91,9 @@ describe('/compare with no text: the form', () => {
     prompt?: string;
     maxTokens?: string;
     temperature?: string;
+    think?: string;
+    effort?: string;
+    tier?: string;
     save?: boolean;
     files?: unknown[];
     channel: string;
@@ -108,11 +112,47 @@ describe('/compare with no text: the form', () => {
         system: { value: { type: 'plain_text_input', value: null } },
         max_tokens: { value: { type: 'plain_text_input', value: fields.maxTokens ?? null } },
         temperature: { value: { type: 'plain_text_input', value: fields.temperature ?? null } },
+        think: { value: { type: 'plain_text_input', value: fields.think ?? null } },
+        effort: {
+          value: { type: 'static_select', selected_option: fields.effort ? { value: fields.effort } : null },
+        },
+        tier: {
+          value: { type: 'static_select', selected_option: fields.tier ? { value: fields.tier } : null },
+        },
         save: {
           value: { type: 'checkboxes', selected_options: fields.save ? [{ value: 'save' }] : [] },
         },
       },
     });
+
+  it('takes a thinking budget, an effort and a service tier, checked as the command line checks them', async () => {
+    const sonnet = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
+    const gptOss = 'openai.gpt-oss-120b-1:0';
+    const refused = await submit({ models: [sonnet, gptOss], prompt: 'hi', tier: 'flex', channel: 'CFORM' });
+    expect(JSON.parse(refused.body).errors).toEqual({
+      tier: 'Not offered on the flex tier: Claude Sonnet 4.5. Pick standard, or other models.',
+    });
+    const tooSmall = await submit({ models: [sonnet, gptOss], prompt: 'hi', think: '100', channel: 'CFORM' });
+    expect(JSON.parse(tooSmall.body).errors.think).toContain('Give a thinking budget in tokens from 1024');
+
+    const calls = bench.bedrock.calls.length;
+    const accepted = await submit({
+      models: [sonnet, gptOss],
+      prompt: 'Which is larger, 9.11 or 9.9?',
+      think: '2048',
+      effort: 'high',
+      channel: 'CFORMTHINK',
+    });
+    expect(accepted.body).toBe('');
+    await bench.slack.updateShowing('CFORMTHINK', 'Summary');
+    const sent = bench.bedrock.calls.slice(calls);
+    expect(sent.find((call) => call.modelId === sonnet)?.body.additionalModelRequestFields).toEqual({
+      thinking: { type: 'enabled', budget_tokens: 2048 },
+    });
+    expect(sent.find((call) => call.modelId === gptOss)?.body.additionalModelRequestFields).toEqual({
+      reasoning_effort: 'high',
+    });
+  });
 
   it('answers invalid values inline, field by field, and runs nothing', async () => {
     const calls = bench.bedrock.calls.length;

@@ -21,7 +21,10 @@ describe('the configuration from the environment', () => {
       catalogCacheSeconds: 3600,
       shutdownGraceMs: 25_000,
       logLevel: 'info',
+      adminUsers: [],
     });
+    const admins = loadConfig({ ...HTTP, ADMIN_USERS: 'U01, U02' });
+    expect(admins.ok && admins.value.adminUsers).toEqual(['U01', 'U02']);
   });
 
   it('is socket mode when an app token is set, and takes the region from AWS_DEFAULT_REGION too', () => {

@@ -174,6 +174,26 @@ describe('custom models on demand', () => {
     expect(bench.bedrock.deployments.some((entry) => entry.arn === arn)).toBe(false);
   });
 
+  it('offers Deploy on demand on a completed job’s details, and follows the deployment in a card of its own', async () => {
+    const job = completedJob('details');
+    const details = (await command(job.name, 'CDEPLOY4')).body.blocks;
+    expect(actionIds(details)).toContain('finetune_deploy');
+    const responseId = unique('click');
+    await bench.sender.blockAction({
+      actionId: 'finetune_deploy',
+      value: buttonValue(details, 'finetune_deploy'),
+      channelId: 'CDEPLOY4',
+      ephemeral: true,
+      responseId,
+    });
+    const card = await bench.slack.waitFor(() =>
+      posted('CDEPLOY4').find((call) => visibleText(call.args.blocks).includes('is deploying')),
+    );
+    expect(card.args.thread_ts).toBeUndefined();
+    bench.bedrock.advanceJobClock(60_000);
+    await replyContaining('CDEPLOY4', String(card.response?.ts), 'Creating → *Active*');
+  });
+
   it('tells the thread when a deployment fails, with Bedrock’s reason', async () => {
     const job = completedJob('doomed');
     bench.bedrock.failNextDeployment = 'The custom model could not be loaded.';

@@ -32,6 +32,18 @@ describe('manifest.yml', () => {
     );
   });
 
+  it('turns App Home on, subscribes to its opening, and lets channel settings read a channel’s members', () => {
+    const parsed = parse(manifest) as {
+      features: { app_home: { home_tab_enabled: boolean } };
+      oauth_config: { scopes: { bot: string[] } };
+      settings: { event_subscriptions: { bot_events: string[] } };
+    };
+    expect(parsed.features.app_home.home_tab_enabled).toBe(true);
+    expect(parsed.settings.event_subscriptions.bot_events).toContain('app_home_opened');
+    // conversations.members, so only a channel's members set its defaults from App Home.
+    expect(parsed.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['channels:read', 'groups:read']));
+  });
+
   it("validates against Slack's manifest schema, and the schema refuses what Slack refuses", () => {
     const parsed = parse(manifest) as Record<string, Record<string, unknown>>;
     expect(validate(parsed), JSON.stringify(validate.errors)).toBe(true);

@@ -13,7 +13,8 @@ let page: Page;
 
 /** SCREENSHOTS=docs/images saves what these specs see, for README. */
 async function screenshot(name: string): Promise<void> {
-  if (process.env.SCREENSHOTS) await page.screenshot({ path: join(process.env.SCREENSHOTS, `${name}.png`) });
+  if (process.env.SCREENSHOTS)
+    await page.screenshot({ path: join(process.env.SCREENSHOTS, `${name}.jpg`), type: 'jpeg', quality: 70 });
 }
 
 async function type(text: string, composer = '#composer'): Promise<void> {
@@ -57,7 +58,6 @@ describe('the local playground, in a browser', () => {
       .toMatch(/What is retrieval-augmented generation\?/);
     const midStream = await compare.innerText();
     expect(midStream).not.toContain('Total cost');
-    await screenshot('playground-compare-streaming');
     await expect.poll(() => compare.innerText(), { timeout: 15_000 }).toContain('Total cost');
     const final = await compare.innerText();
     expect(final).toContain('Nova Micro');
@@ -65,7 +65,20 @@ describe('the local playground, in a browser', () => {
     expect(final).toContain('Simulated answer from Nova Micro');
     expect(await compare.locator('.tag.simulated').count()).toBe(1);
     expect(await compare.locator('.block-table table tr').count()).toBe(3);
-    await screenshot('playground-compare');
+    if (process.env.SCREENSHOTS) {
+      // Tall enough for the whole message: figures table, both answers, summary.
+      await page.setViewportSize({ width: 1100, height: 1300 });
+      await screenshot('playground-compare');
+      await page.setViewportSize({ width: 1100, height: 720 });
+    }
+  });
+
+  it('takes a thumbs-up on an answer and thanks you privately', async () => {
+    const compare = general().locator('.message.bot').last();
+    await compare.getByTitle('Good answer').first().click();
+    const thanks = general().locator('.message.ephemeral').last();
+    await expect.poll(() => thanks.innerText(), { timeout: 10_000 }).toContain('Thanks for the feedback');
+    expect(await thanks.innerText()).toContain('Only visible to you');
   });
 
   it('opens "Show full answer" on a clipped answer, in a modal', async () => {
@@ -144,6 +157,41 @@ describe('the local playground, in a browser', () => {
       .poll(() => thread.innerText(), { timeout: 20_000 })
       .toContain('support-bot-nova: InProgress → Completed');
     await screenshot('playground-job-watch');
+  });
+
+  it('talks in the assistant panel, a thread in the DM with the bot', async () => {
+    await page.locator('#close-thread').click();
+    await page.getByRole('button', { name: 'Bedrock · Assistant' }).click();
+    await expect.poll(() => page.locator('#thread-title').innerText()).toContain('Assistant');
+    await type('What can you do?', '#thread-composer');
+    const panel = page.locator('#thread-lists .messages:not([hidden])');
+    await expect
+      .poll(() => panel.locator('.message.bot').last().innerText(), { timeout: 15_000 })
+      .toContain('Simulated answer from');
+    expect(await panel.locator('.message.person').innerText()).toContain('What can you do?');
+    // The thread lives in the DM, not in #general.
+    expect(await general().innerText()).not.toContain('What can you do?');
+    await page.locator('#close-thread').click();
+  });
+
+  it('sends a file attached in the DM to the model, as Slack shares it', async () => {
+    await page.getByRole('button', { name: 'Bedrock', exact: true }).click();
+    await page.locator('#composer input[type=file]').setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Our support bot answers in under two seconds.'),
+    });
+    await expect.poll(() => page.locator('#composer .attachments').innerText()).toContain('notes.txt');
+    const calls = playground.simulator!.calls.length;
+    await type('Summarize the attached notes');
+    const dm = page.locator('#conv-D0BEDROCK');
+    await expect.poll(() => dm.locator('.message.person').last().innerText()).toContain('notes.txt');
+    await expect
+      .poll(() => dm.locator('.message.bot').last().innerText(), { timeout: 15_000 })
+      .toContain('Simulated answer from');
+    const sent = JSON.stringify(playground.simulator!.calls.slice(calls).map((call) => call.body.messages));
+    expect(sent).toContain('"document"');
+    await page.getByRole('button', { name: '# general' }).click();
   });
 
   it("shows Slack's answer to a command it does not know", async () => {

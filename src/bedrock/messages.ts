@@ -1,5 +1,5 @@
 import type { ContentBlock, DocumentFormat, ImageFormat } from '@aws-sdk/client-bedrock-runtime';
-import type { ConversationTurn } from '../store/types.js';
+import type { ConversationTurn, ThinkingBlock } from '../store/types.js';
 import type { ChatMessage } from './runtime.js';
 
 /** A file sent with the newest turn, already checked against Bedrock's limits. */
@@ -22,15 +22,30 @@ export function toMessages(turns: ConversationTurn[], attachments: Attachment[] 
     const text = named && turn.role === 'user' && turn.author ? `${turn.author}: ${turn.text}` : turn.text;
     const last = messages.at(-1);
     if (last && last.role === turn.role) {
-      const block = last.content[0] as { text: string };
+      const block = last.content.find((entry) => 'text' in entry) as { text: string };
       block.text = `${block.text}\n\n${text}`;
     } else {
-      messages.push({ role: turn.role, content: [{ text }] });
+      // Claude's signed thinking goes back unchanged, before the answer it led to.
+      const thinking = turn.role === 'assistant' && turn.thinking ? thinkingBlocks(turn.thinking) : [];
+      messages.push({ role: turn.role, content: [...thinking, { text }] });
     }
   }
   const newest = messages.at(-1);
   if (newest && attachments.length > 0) newest.content.push(...attachments.map(toContentBlock));
   return messages;
+}
+
+function thinkingBlocks(thinking: ThinkingBlock): ContentBlock[] {
+  const blocks: ContentBlock[] = [];
+  if (thinking.text !== undefined && thinking.signature) {
+    blocks.push({
+      reasoningContent: { reasoningText: { text: thinking.text, signature: thinking.signature } },
+    });
+  }
+  for (const redacted of thinking.redacted ?? []) {
+    blocks.push({ reasoningContent: { redactedContent: Buffer.from(redacted, 'base64') } });
+  }
+  return blocks;
 }
 
 function toContentBlock(file: Attachment): ContentBlock {

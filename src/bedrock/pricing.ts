@@ -131,7 +131,9 @@ export class PriceBook {
 
   /** Provisioned Throughput's hourly price per model unit without commitment, when PRICES_FILE has it. */
   provisionedPerHour(modelId: string): number | undefined {
-    return this.overrides[modelId]?.provisionedPerHourUsd;
+    // A fine-tuning base carries its context variant (`…:0:128k`); the table may name either.
+    const bare = modelId.replace(/:\d+k$/, '');
+    return this.overrides[modelId]?.provisionedPerHourUsd ?? this.overrides[bare]?.provisionedPerHourUsd;
   }
 }
 

@@ -47,8 +47,14 @@ export function promptCachingOf(modelId: string): PromptCaching | undefined {
  * last turn wrote it). With the system prompt's, three of the four checkpoints Bedrock allows.
  */
 export function markStableHistory(messages: ChatMessage[]): ChatMessage[] {
+  // Bedrock refuses a cache point right after a reasoning block ("Cache point cannot be inserted after
+  // reasoning block"), so an answer that ends in one is not marked.
+  const endsInReasoning = (message: ChatMessage) => {
+    const last = message.content.at(-1);
+    return last !== undefined && 'reasoningContent' in last && last.reasoningContent !== undefined;
+  };
   const answers = messages.flatMap((message, index) =>
-    message.role === 'assistant' && index < messages.length - 1 ? [index] : [],
+    message.role === 'assistant' && index < messages.length - 1 && !endsInReasoning(message) ? [index] : [],
   );
   const marked = new Set(answers.slice(-2));
   return messages.map((message, index) =>

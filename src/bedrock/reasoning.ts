@@ -184,6 +184,11 @@ export function planReasoning(
   return plan;
 }
 
+/** True when a thread must hand this family's signed thinking back with its answers. */
+export function keepsSignedThinking(modelId: string): boolean {
+  return reasoningFamilyOf(modelId)?.history === 'signed-thinking';
+}
+
 /** Whether the model takes a `--think` budget. */
 export function takesBudget(modelId: string): boolean {
   return reasoningFamilyOf(modelId)?.control.kind === 'budget';

@@ -12,6 +12,7 @@ import type { ModelFailure } from '../bedrock/errors.js';
 import { type Attachment, toMessages } from '../bedrock/messages.js';
 import type { PriceBook } from '../bedrock/pricing.js';
 import { markStableHistory, promptCachingOf } from '../bedrock/prompt-caching.js';
+import { keepsSignedThinking } from '../bedrock/reasoning.js';
 import type { TokenCounter } from '../bedrock/token-counting.js';
 import { estimateTokens } from '../bedrock/token-estimate.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -21,6 +22,7 @@ import {
   type ConversationTurn,
   type LockStore,
   StoreUnavailableError,
+  type ThinkingBlock,
 } from '../store/types.js';
 import { withLock } from '../store/with-lock.js';
 import { attachmentTokens, fitToWindowCounted } from './history.js';
@@ -116,12 +118,24 @@ export class ChatService {
     });
   }
 
-  /** Answers one user turn, streaming the text so far to `onText`; saves both turns when it succeeds. */
-  async reply(request: ChatRequest, onText: (textSoFar: string) => void): Promise<ChatReply> {
+  /**
+   * Answers one user turn, streaming the text so far to `onText` (with the model's reasoning so far,
+   * for a model that reasons); saves both turns when it succeeds.
+   */
+  async reply(
+    request: ChatRequest,
+    onText: (textSoFar: string, reasoningSoFar?: string) => void,
+  ): Promise<ChatReply> {
     const { model, invokeId } = request.model;
     const routed = routeAttachments(model, request.turn, request.attachments);
     const system = acceptsSystemPrompt(model) ? request.conversation.systemPrompt : undefined;
-    const budget = contextWindowOf(model.modelId) - this.deps.maxTokens - attachmentTokens(routed.sent);
+    // Settings "Continue with" carried from a compare (thinking, effort, tier), for the model they were made for.
+    const settings =
+      request.conversation.modelSettings?.invokeId === invokeId
+        ? request.conversation.modelSettings
+        : undefined;
+    const maxTokens = settings?.maxTokens ?? this.deps.maxTokens;
+    const budget = contextWindowOf(model.modelId) - maxTokens - attachmentTokens(routed.sent);
     const { tokens } = this.deps;
     const window = await fitToWindowCounted(
       [...request.conversation.turns, routed.turn],
@@ -140,8 +154,10 @@ export class ChatService {
     }
 
     let shown = 0;
+    let thought = 0;
     // The system prompt and the turns before the newest question stay the same turn after turn: cached.
-    const caches = promptCachingOf(model.modelId) !== undefined;
+    // Judged by what is invoked, so a provisioned or deployed custom model (an ARN) is sent no cachePoint.
+    const caches = promptCachingOf(invokeId) !== undefined;
     const messages = toMessages(window.turns, routed.sent);
     const answer = await streamAnswer(
       this.deps,
@@ -150,12 +166,15 @@ export class ChatService {
         messages: caches ? markStableHistory(messages) : messages,
         system,
         cacheSystem: caches,
-        maxTokens: this.deps.maxTokens,
+        maxTokens,
+        additionalModelRequestFields: settings?.fields,
+        serviceTier: settings?.serviceTier,
       },
-      ({ text }) => {
-        if (text.length === shown) return;
+      ({ text, reasoning }) => {
+        if (text.length === shown && (reasoning?.length ?? 0) === thought) return;
         shown = text.length;
-        onText(text);
+        thought = reasoning?.length ?? 0;
+        onText(text, reasoning);
       },
     );
     const received = receivedFrom(answer);
@@ -226,6 +245,16 @@ function receivedFrom(answer: Answer): { ok: true; value: Received } | { ok: fal
   return { ok: true, value: { ...soFar, costUsd: estimatedCostUsd, cutOffAfterMs: timeoutMs } };
 }
 
+/** Thinking as it came, whole: signed text or redacted bytes; an unsigned piece cannot be handed back. */
+function signedThinking(received: Received): ThinkingBlock | undefined {
+  const signed = received.reasoning !== undefined && received.reasoningSignature !== undefined;
+  if (!signed && !received.redactedReasoning) return undefined;
+  return {
+    ...(signed ? { text: received.reasoning, signature: received.reasoningSignature } : {}),
+    ...(received.redactedReasoning ? { redacted: received.redactedReasoning } : {}),
+  };
+}
+
 /** The conversation with this turn and its answer added, its figures summed, its oldest turns dropped. */
 function extendConversation(request: ChatRequest, turn: ConversationTurn, received: Received): Conversation {
   const attachedNames = request.attachments.map((file) => file.name);
@@ -233,13 +262,20 @@ function extendConversation(request: ChatRequest, turn: ConversationTurn, receiv
     ? { ...turn, text: `${turn.text}\n[attached: ${attachedNames.join(', ')}]` }
     : turn;
   const { text, cutOffAfterMs } = received;
+  // Reasoning is never part of the answer kept; Claude's signed thinking is kept beside it, to hand back.
+  const thinking = keepsSignedThinking(request.model.model.modelId) ? signedThinking(received) : undefined;
   return {
     ...request.conversation,
     modelId: request.model.invokeId,
     turns: [
       ...request.conversation.turns,
       storedTurn,
-      { role: 'assistant' as const, text, ...(cutOffAfterMs === undefined ? {} : { partial: true }) },
+      {
+        role: 'assistant' as const,
+        text,
+        ...(cutOffAfterMs === undefined ? {} : { partial: true }),
+        ...(thinking ? { thinking } : {}),
+      },
     ].slice(-MAX_STORED_TURNS),
     inputTokens: request.conversation.inputTokens + (received.inputTokens ?? 0),
     outputTokens: request.conversation.outputTokens + (received.outputTokens ?? 0),

@@ -61,11 +61,11 @@ export class ChatTurns {
     return this.deps.guard.admit(teamId, userId);
   }
 
-  /** Answers `request.turn`, streaming the text so far (and the model's name) to `onText`. */
+  /** Answers `request.turn`, streaming the text so far (the model's name, its reasoning so far) to `onText`. */
   async take(
     catalog: Catalog,
     request: TurnRequest,
-    onText: (textSoFar: string, modelName: string) => void,
+    onText: (textSoFar: string, modelName: string, reasoningSoFar?: string) => void,
   ): Promise<Result<TurnOutcome>> {
     const { service } = this.deps;
     const notes: string[] = [];
@@ -94,7 +94,7 @@ export class ChatTurns {
           turn: request.turn,
           attachments: request.attachments,
         },
-        (soFar) => onText(soFar, modelName),
+        (soFar, reasoning) => onText(soFar, modelName, reasoning),
       );
       // Booked as soon as Bedrock has charged for it, whatever becomes of the Slack message, and
       // awaited once the lock is released.

@@ -15,9 +15,16 @@ export interface CompareThread {
  * that model's answer are its history, with what they cost, so the thread goes on where it left off.
  */
 function conversationFromCompare(run: CompareRun, model: ModelRun): Conversation {
+  const settings = {
+    ...(model.modelFields ? { fields: model.modelFields } : {}),
+    ...(model.serviceTier && model.serviceTier !== 'default' ? { serviceTier: model.serviceTier } : {}),
+    ...(model.maxTokens ? { maxTokens: model.maxTokens } : {}),
+  };
   return {
     modelId: model.invokeId,
     systemPrompt: run.options.system,
+    // The thread calls the model as the compare did: thinking, effort and tier go on.
+    ...(Object.keys(settings).length > 0 ? { modelSettings: { invokeId: model.invokeId, ...settings } } : {}),
     turns: [
       { role: 'user', text: run.prompt },
       { role: 'assistant', text: model.text },

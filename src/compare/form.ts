@@ -1,8 +1,9 @@
 import type { Catalog, ResolvedModel } from '../bedrock/catalog.js';
+import { offersTier, parseTier } from '../bedrock/service-tiers.js';
 import { failed, ok, type Result } from '../result.js';
 import { modelCountProblem } from './model-count.js';
 import { applyOption, type OptionFlag } from './parse.js';
-import type { CompareRequest } from './request.js';
+import { type CompareRequest, type RequestedModel, reasoningProblem } from './request.js';
 import type { CompareOptions } from './types.js';
 
 /** The /compare form's fields as typed; names match the form's block IDs. */
@@ -12,6 +13,11 @@ export interface CompareForm {
   system?: string;
   max_tokens?: string;
   temperature?: string;
+  /** A thinking budget in tokens, or `on` for each family's default; blank is off. */
+  think?: string;
+  effort?: string;
+  /** One service tier for every model picked: `flex`, `priority`, or blank for standard. */
+  tier?: string;
 }
 
 export type CompareFormErrors = Partial<Record<keyof CompareForm, string>>;
@@ -47,6 +53,25 @@ export function checkCompareForm(
   const temperature = checkOption('--temperature', form.temperature, options);
   if (temperature) errors.temperature = temperature;
   if (form.system?.trim()) options.system = form.system.trim();
+  if (form.think?.toLowerCase() === 'on') options.think = {};
+  else {
+    const think = checkOption('--think', form.think, options);
+    if (think) errors.think = think;
+  }
+  const effort = checkOption('--effort', form.effort, options);
+  if (effort) errors.effort = effort;
+  const tier = form.tier === undefined ? undefined : parseTier(form.tier);
+  const requested: RequestedModel[] = models.map((model) =>
+    tier && tier !== 'default' ? { ...model, serviceTier: tier } : model,
+  );
+  const refused = tier ? models.filter(({ model }) => !offersTier(model.modelId, tier)) : [];
+  if (tier && refused.length > 0) {
+    errors.tier = `Not offered on the ${tier} tier: ${refused.map(({ model }) => model.name).join(', ')}. Pick standard, or other models.`;
+  }
+  if (!errors.think && !errors.effort && !errors.max_tokens) {
+    const reasoning = reasoningProblem(requested, options);
+    if (reasoning) errors[options.effort && !options.think ? 'effort' : 'think'] = reasoning.message;
+  }
   if (Object.keys(errors).length > 0) return failed(errors);
-  return ok({ models, prompt: form.prompt?.trim() ?? '', options });
+  return ok({ models: requested, prompt: form.prompt?.trim() ?? '', options });
 }

@@ -66,7 +66,7 @@ function unknownModel(catalog: Catalog, word: string, suggestions: string[]): Re
  * `--think` / `--effort` asking what no model of the compare can do, or a budget breaking a model's
  * limit: said before any call. A model that takes neither, beside ones that do, only gets a note.
  */
-function reasoningProblem(models: RequestedModel[], options: CompareOptions): Problem | undefined {
+export function reasoningProblem(models: RequestedModel[], options: CompareOptions): Problem | undefined {
   if (options.effort && !models.some(({ model }) => takesEffort(model.modelId))) {
     return problem(
       'invalid',

@@ -7,6 +7,8 @@ interface PricedModel {
   modelId: string;
   /** The invoked ID first (a profile may be priced apart), then the model's. */
   priceIds: string[];
+  /** The service tier it runs on, priced as Bedrock bills it (flex at a discount). */
+  serviceTier?: string;
 }
 
 export interface EstimateInput {
@@ -66,8 +68,8 @@ function line(
   atMostOutput: number,
   atMostInput = input,
 ): EstimateLine {
-  const usd = prices.cost(model.priceIds, input, output);
-  const atMostUsd = prices.cost(model.priceIds, atMostInput, atMostOutput);
+  const usd = prices.cost(model.priceIds, input, output, undefined, model.serviceTier);
+  const atMostUsd = prices.cost(model.priceIds, atMostInput, atMostOutput, undefined, model.serviceTier);
   return { modelId: model.modelId, calls, inputTokens: input, outputTokens: output, usd, atMostUsd };
 }
 

@@ -30,7 +30,7 @@ const modelSchema = z.object({
   /** The catalog's name for it, as people read it. */
   name: z.string(),
   /** `flex` where the model offers it: evaluations are what the discounted tier is for. */
-  serviceTier: z.string().optional(),
+  serviceTier: z.enum(['priority', 'default', 'flex', 'reserved']).optional(),
 });
 
 export type EvaluatedModel = z.infer<typeof modelSchema>;
@@ -213,6 +213,10 @@ export class Evaluations {
       (await this.store.renewLock(key, owner, ttlSeconds * 1000)) ||
       this.store.acquireLock(key, owner, ttlSeconds * 1000)
     );
+  }
+
+  async undrive(id: string, owner: string): Promise<void> {
+    await this.store.releaseLock(keys.evaluationDriver(id).key, owner);
   }
 
   async markRunning(id: string): Promise<void> {

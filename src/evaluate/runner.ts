@@ -37,7 +37,8 @@ export interface RunnerDeps {
   idleMs?: number;
 }
 
-export type RunEnd = 'finished' | 'cancelled' | 'gone';
+/** `stopped`: this replica is shutting down; the evaluation carries on elsewhere or after the restart. */
+export type RunEnd = 'finished' | 'cancelled' | 'gone' | 'stopped';
 
 /** The judge's reply is two short lines; more would only cost. */
 const JUDGE_MAX_TOKENS = 200;
@@ -102,6 +103,7 @@ export class EvaluationRunner {
   readonly owner: string;
   private readonly limiters = new Map<string, AimdLimiter>();
   private readonly active = new Map<string, Promise<RunEnd>>();
+  private stopping = false;
 
   constructor(private readonly deps: RunnerDeps) {
     this.owner = deps.owner ?? randomUUID();
@@ -119,8 +121,9 @@ export class EvaluationRunner {
     return running;
   }
 
-  isRunning(id: string): boolean {
-    return this.active.has(id);
+  /** Stops claiming rows: those in flight finish and are recorded, the rest wait for another replica or the restart. */
+  stop(): void {
+    this.stopping = true;
   }
 
   private limiter(modelId: string): AimdLimiter {
@@ -144,7 +147,7 @@ export class EvaluationRunner {
     // Set as soon as the answers so far show every model failing, so no more rows are sent to them.
     let failing: string | undefined;
     const isCancelled = async () => {
-      if (failing) return true;
+      if (failing || this.stopping) return true;
       if (!cancelled && performance.now() - checkedAt > CONTROL_FRESH_MS) {
         checkedAt = performance.now();
         const control = await evaluations.control(id);
@@ -153,6 +156,7 @@ export class EvaluationRunner {
       return cancelled;
     };
     for (;;) {
+      if (this.stopping) return 'stopped';
       const control = await evaluations.control(id);
       if (control.cancelled) return 'cancelled';
       if (control.finished) return 'finished';
@@ -266,6 +270,7 @@ export class EvaluationRunner {
         messages: [{ role: 'user', content: [{ text: request.prompt }] }],
         system: request.system,
         maxTokens: request.maxTokens,
+        serviceTier: model.serviceTier,
       },
       () => {},
     );

@@ -22,19 +22,29 @@ const ON_DEMAND_DEPLOYMENT = {
   customizedSince: '2025-07-16',
 } as const;
 
+/** Whether a customization of this base can be served on demand (where the Region offers it). */
+export function deploysOnDemand(baseModelId: string): boolean {
+  return ON_DEMAND_DEPLOYMENT.bases.some((entry) => baseModelId.startsWith(entry.prefix));
+}
+
+/** Whether this Region offers on-demand custom models at all. */
+export function offersOnDemandDeployment(region: string): boolean {
+  return (ON_DEMAND_DEPLOYMENT.regions as readonly string[]).includes(region);
+}
+
 /** Whether the job's custom model may be deployed on demand in `region`, or why not (said before any call). */
 export function onDemandEligibility(job: Job, region: string): Result<void> {
   const base = modelIdOf(job.baseModelArn);
   const { bases, regions, customizedSince } = ON_DEMAND_DEPLOYMENT;
   const names = bases.map((entry) => entry.name).join(', ');
-  if (!bases.some((entry) => base.startsWith(entry.prefix)))
+  if (!deploysOnDemand(base))
     return failed(
       problem(
         'invalid',
         `A custom model of \`${base}\` can’t be deployed on demand: Bedrock serves only customized ${names} that way. It needs Provisioned Throughput.`,
       ),
     );
-  if (!(regions as readonly string[]).includes(region))
+  if (!offersOnDemandDeployment(region))
     return failed(
       problem(
         'invalid',
@@ -69,6 +79,15 @@ export class CustomDeployments {
     private readonly access: JobAccess,
     private readonly region: string,
   ) {}
+
+  /** Whether a person may deploy this job's model on demand here (a stopper, an eligible model). */
+  async mayDeploy(job: Job, who: Asker): Promise<boolean> {
+    return (
+      job.status === 'Completed' &&
+      onDemandEligibility(job, this.region).ok &&
+      (await this.access.mayStop(who))
+    );
+  }
 
   /**
    * Deploys the custom model of a completed job, for a person FINETUNE_STOPPERS allows (a deployment

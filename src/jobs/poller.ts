@@ -172,7 +172,11 @@ export class JobPoller {
       try {
         deployment = await this.deps.jobs.deployment(arn);
       } catch (error) {
-        if (classifyBedrockError(error).kind !== 'not-found') throw error;
+        // Anything else (throttling, an outage) waits for the next poll, without holding up the jobs.
+        if (classifyBedrockError(error).kind !== 'not-found') {
+          this.deps.logger.warn({ err: error, deploymentArn: arn }, 'could not read a watched deployment');
+          continue;
+        }
         this.deps.logger.warn({ deploymentArn: arn }, 'a watched deployment no longer exists');
         for (const watch of watching) await this.deps.watches.removeWatch(watch.jobArn, watch.channelId);
         continue;

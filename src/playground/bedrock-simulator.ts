@@ -6,6 +6,8 @@ import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { MAX_CACHE_POINTS, promptCachingOf } from '../bedrock/prompt-caching.js';
 import { countsTokens } from '../bedrock/token-counting.js';
+import { deploysOnDemand, offersOnDemandDeployment } from '../jobs/deployments.js';
+import { baseOfCustomModel } from '../jobs/types.js';
 
 /**
  * Amazon Bedrock on loopback, speaking the wire protocols the real SDK clients speak: the runtime
@@ -143,11 +145,6 @@ export interface SimulatedDeployment {
   outcome: 'Active' | 'Failed';
   failureMessage?: string;
 }
-
-/** The Regions where a custom model can be deployed for on-demand inference (user guide, checked 2026-12). */
-const ON_DEMAND_DEPLOYMENT_REGIONS = new Set(['us-east-1', 'us-west-2']);
-/** Bases whose customizations deploy on demand: Nova Micro, Lite and Pro (user guide, checked 2026-12). */
-const ON_DEMAND_DEPLOYMENT_BASES = /^amazon\.nova-(micro|lite|pro)-v1:0/;
 
 export interface ReceivedCall {
   operation: 'Converse' | 'ConverseStream';
@@ -423,6 +420,15 @@ function requestProblem(body: ReceivedCall['body'], model: SimulatedModel): stri
     if (messages[index]?.role === messages[index - 1]?.role)
       return 'A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.';
   }
+  // Thinking handed back must come back as it was sent: signed (Claude's "Extended thinking").
+  const unsigned = messages.some((message) =>
+    message.content.some((block) => {
+      const reasoning = block.reasoningContent as { reasoningText?: { signature?: string } } | undefined;
+      return reasoning?.reasoningText !== undefined && !reasoning.reasoningText.signature;
+    }),
+  );
+  if (unsigned)
+    return 'The model returned the following errors: messages.1.content.0.thinking.signature: Field required';
   const images = messages.some((message) => message.content.some((block) => 'image' in block));
   if (images && !model.inputModalities.includes('IMAGE'))
     return "This model doesn't support the image content block that you provided. Try again with a different model.";
@@ -730,7 +736,7 @@ export class BedrockSimulator {
     if (!invokedId.includes(':custom-model-deployment/')) return undefined;
     const deployment = this.findDeployment(invokedId);
     if (!deployment || this.deploymentStatus(deployment) !== 'Active') return undefined;
-    const base = deployment.modelArn.match(/:custom-model\/(.+)\/[^/]+$/)?.[1];
+    const base = baseOfCustomModel(deployment.modelArn);
     return this.models.find((model) => model.modelId === base);
   }
 
@@ -917,6 +923,10 @@ export class BedrockSimulator {
       return 'You invoked an unsupported model or your request did not allow prompt caching. See the documentation for more information.';
     if (points > MAX_CACHE_POINTS)
       return `A maximum of ${MAX_CACHE_POINTS} cache points may be provided. Found ${points}.`;
+    if (
+      blocks.some((block, index) => 'cachePoint' in block && 'reasoningContent' in (blocks[index - 1] ?? {}))
+    )
+      return 'Cache point cannot be inserted after reasoning block. Please remove the invalid cache point and try again.';
     const checkpoints: { key: string; tokens: number }[] = [];
     const hash = createHash('sha256').update(model.modelId);
     let tokens = 0;
@@ -1119,7 +1129,7 @@ export class BedrockSimulator {
           this.phaseOf(entry).status === 'Completed' &&
           modelArn.endsWith(`:custom-model/${entry.baseModelId}/${entry.customModelName}`),
       );
-      if (!ON_DEMAND_DEPLOYMENT_REGIONS.has(region))
+      if (!offersOnDemandDeployment(region))
         return send(
           400,
           { message: `Custom model deployment is not supported in ${region}.` },
@@ -1131,7 +1141,7 @@ export class BedrockSimulator {
           { message: `The specified model ${modelArn} was not found.` },
           'ResourceNotFoundException',
         );
-      if (!ON_DEMAND_DEPLOYMENT_BASES.test(job.baseModelId))
+      if (!deploysOnDemand(job.baseModelId))
         return send(
           400,
           {

@@ -228,14 +228,31 @@ export interface StoredMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
+/** A file the app uploads (files.uploadV2): reserved, its bytes sent, then shared (or not yet). */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  length: number;
+  bytes?: Buffer;
+  title?: string;
+  /** Where files.completeUploadExternal shared it; unset until it is completed. */
+  channel?: string;
+  threadTs?: string;
+  initialComment?: string;
+}
+
 export class LocalSlack {
   readonly calls: RecordedCall[] = [];
+  /** Every upload the app began with files.getUploadURLExternal, by file ID. */
+  readonly uploads = new Map<string, UploadedFile>();
   /** Every notification the app's messages would have caused, accepted or not. */
   readonly pings: Ping[] = [];
   /** Every message in every channel: what people said (seeded by tests) and what the bot posted. */
   readonly messages = new Map<string, StoredMessage[]>();
   /** Display names users.info answers with. */
   readonly users = new Map<string, string>();
+  /** Members of each channel the bot can see, for conversations.members; others are `channel_not_found`. */
+  readonly channelMembers = new Map<string, string[]>();
   /** Members of each user group, for usergroups.users.list. */
   readonly userGroups = new Map<string, string[]>();
   /** Each person's Home tab as last published (views.publish). */
@@ -258,6 +275,22 @@ export class LocalSlack {
   readonly responses: { path: string; body: Record<string, unknown>; at: number }[] = [];
   /** Channels the bot is not a member of: posting there answers `not_in_channel`. */
   readonly channelsWithoutBot = new Set<string>();
+  /**
+   * The bot token's scopes, as installed from manifest.yml; a method whose scope is missing answers
+   * `missing_scope` with `needed` and `provided`, as Slack does.
+   */
+  readonly scopes = new Set(MANIFEST_BOT_SCOPES);
+  /** Channels where Slack refuses to stream (a Slack Connect channel, a client too old): `channel_type_not_supported`. */
+  readonly streamingUnsupported = new Set<string>();
+  /** How long a stream stays open: Slack closes one about five minutes after it started. */
+  streamLifetimeMs = 5 * 60_000;
+  /** Messages being streamed, by `channel ts`, with when their stream started; gone once stopped. */
+  private readonly streams = new Map<string, { startedAt: number }>();
+  /**
+   * What the assistant panel shows for each thread (`channel thread_ts`): its status (until the bot
+   * replies there), its title, and its suggested prompts; a playground renders these.
+   */
+  private readonly panels = new Map<string, AssistantThreadView>();
   private readonly queued = new Map<string, QueuedAnswer[]>();
   private readonly down = new Map<string, number>();
   private server?: http.Server;
@@ -355,6 +388,31 @@ export class LocalSlack {
       .sort((a, b) => Number(a.ts) - Number(b.ts));
   }
 
+  /** Slack ends a stream on its own (its five minutes are up): later appends and stops are refused. */
+  endStream(channel: string, ts: string): void {
+    this.streams.delete(`${channel} ${ts}`);
+  }
+
+  /** The status the assistant shows in a thread now ("is thinking…"), or undefined. */
+  statusOf(channel: string, threadTs: string): string | undefined {
+    return this.panels.get(`${channel} ${threadTs}`)?.status;
+  }
+
+  /** The assistant panel's view of a thread: status, title and suggested prompts, as last set. */
+  assistantThread(channel: string, threadTs: string): AssistantThreadView {
+    return { ...this.panels.get(`${channel} ${threadTs}`) };
+  }
+
+  private updatePanel(channel: string, threadTs: string, change: AssistantThreadView): void {
+    const key = `${channel} ${threadTs}`;
+    this.panels.set(key, { ...this.panels.get(key), ...change });
+  }
+
+  /** The text a message shows now (a streamed one as far as it has streamed). */
+  textOf(channel: string, ts: string): string | undefined {
+    return this.messages.get(channel)?.find((message) => message.ts === ts)?.text;
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((call) => call.method === method);
   }
@@ -397,7 +455,8 @@ export class LocalSlack {
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString('utf8');
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       response.writeHead(status, { 'content-type': 'application/json', ...headers });
       response.end(JSON.stringify(body));
@@ -410,6 +469,19 @@ export class LocalSlack {
       json(200, { ok: true });
       const responseId = path.slice('/response/'.length);
       for (const observer of this.observers) observer({ kind: 'response', responseId, body });
+      return;
+    }
+    if (path.startsWith('/upload/v1/')) {
+      // Slack's upload URL takes the bytes raw or as multipart form data, and answers in plain text.
+      const upload = this.uploads.get(path.split('/')[3] ?? '');
+      if (!upload) {
+        response.writeHead(404, { 'content-type': 'text/plain' });
+        response.end('Not Found');
+        return;
+      }
+      upload.bytes = uploadedBytes(bytes, String(request.headers['content-type'] ?? ''));
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end(`OK - ${upload.bytes.length}`);
       return;
     }
     if (path.startsWith('/files-pri/')) {
@@ -428,7 +500,11 @@ export class LocalSlack {
     const args = parseArgs(raw, String(request.headers['content-type'] ?? ''));
     const call: RecordedCall = { method, args, at: performance.now() };
     this.calls.push(call);
-    if (method.startsWith('chat.')) this.recordPings(method, String(args.channel ?? ''), args);
+    if (method.startsWith('chat.'))
+      this.recordPings(method, String(args.channel ?? ''), {
+        ...args,
+        text: streamedText(args) ?? args.text,
+      });
     const outage = this.down.get(method);
     if (outage) return json(outage, { ok: false, error: 'internal_error' });
     const waiting = this.queued.get(method) ?? [];
@@ -453,6 +529,16 @@ export class LocalSlack {
       if (performance.now() - this.lastRepliesAt < 60_000)
         return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '60' });
       this.lastRepliesAt = performance.now();
+    }
+    const needed = SCOPES_NEEDED[method];
+    if (needed && !needed.some((scope) => this.scopes.has(scope))) {
+      call.response = {
+        ok: false,
+        error: 'missing_scope',
+        needed: needed.join(','),
+        provided: [...this.scopes].join(','),
+      };
+      return json(200, call.response);
     }
     call.response = this.answer(method, args);
     json(200, call.response);
@@ -512,6 +598,14 @@ export class LocalSlack {
         this.remember(channel, ts, args);
         return { ok: true, channel, ts, message: { text: args.text, blocks: args.blocks, ts } };
       }
+      case 'chat.startStream':
+      case 'chat.appendStream':
+      case 'chat.stopStream':
+        return this.answerStream(method, channel, args);
+      case 'assistant.threads.setStatus':
+      case 'assistant.threads.setSuggestedPrompts':
+      case 'assistant.threads.setTitle':
+        return this.answerAssistant(method, args);
       case 'views.publish':
         return this.publishHome(args);
       case 'views.open':
@@ -521,6 +615,48 @@ export class LocalSlack {
         const invalid = view ? blockKitError(view, 'modal') : 'invalid_arguments';
         if (invalid) return { ok: false, error: invalid };
         return { ok: true, view: { id: `V${this.calls.length}`, ...view } };
+      }
+      case 'conversations.members': {
+        // Paged as Slack pages it: `limit` (default 100) members a page, the next page's cursor in
+        // response_metadata (empty on the last page).
+        const members = this.channelMembers.get(channel);
+        if (!members) return { ok: false, error: 'channel_not_found' };
+        const limit = Number(args.limit ?? 100);
+        const start = Number(args.cursor ?? 0) || 0;
+        const end = start + limit;
+        return {
+          ok: true,
+          members: members.slice(start, end),
+          response_metadata: { next_cursor: end < members.length ? String(end) : '' },
+        };
+      }
+      case 'files.getUploadURLExternal': {
+        // Slack's reference: filename and length are required; the answer names where to send the bytes.
+        const length = Number(args.length);
+        if (!args.filename || !Number.isInteger(length) || length <= 0)
+          return { ok: false, error: 'invalid_arguments' };
+        const id = `F${String(this.uploads.size + 1).padStart(8, '0')}`;
+        this.uploads.set(id, { id, filename: String(args.filename), length });
+        return { ok: true, upload_url: `${this.url}/upload/v1/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const files = (Array.isArray(args.files) ? args.files : []) as { id?: string; title?: string }[];
+        if (files.length === 0) return { ok: false, error: 'invalid_arguments' };
+        const found = files.map((file) => this.uploads.get(String(file.id)));
+        // A reserved file whose bytes never arrived cannot be completed.
+        if (found.some((upload) => !upload?.bytes)) return { ok: false, error: 'file_not_found' };
+        const target = args.channel_id === undefined ? undefined : String(args.channel_id);
+        if (target && this.channelsWithoutBot.has(target)) return { ok: false, error: 'not_in_channel' };
+        for (const [index, upload] of found.entries()) {
+          if (!upload) continue;
+          Object.assign(upload, {
+            title: files[index]?.title ?? upload.filename,
+            channel: target,
+            threadTs: args.thread_ts === undefined ? undefined : String(args.thread_ts),
+            initialComment: args.initial_comment === undefined ? undefined : String(args.initial_comment),
+          });
+        }
+        return { ok: true, files: found.map((upload) => ({ id: upload?.id, title: upload?.title })) };
       }
       case 'usergroups.users.list': {
         const users = this.userGroups.get(String(args.usergroup));
@@ -558,6 +694,100 @@ export class LocalSlack {
       default:
         return { ok: true };
     }
+  }
+
+  /**
+   * chat.startStream / appendStream / stopStream as Slack's reference describes them: a stream is a
+   * reply in a thread, for one recipient outside DMs, `markdown_text` (or `markdown_text` chunks) of at
+   * most 12,000 characters a call, open until stopped or about five minutes old.
+   */
+  private answerStream(
+    method: string,
+    channel: string,
+    args: Record<string, unknown>,
+  ): Record<string, unknown> {
+    if (!channel) return { ok: false, error: 'channel_not_found' };
+    if (this.channelsWithoutBot.has(channel)) return { ok: false, error: 'not_in_channel' };
+    const text = streamedText(args);
+    if (text !== undefined && text.length > 12_000) return { ok: false, error: 'msg_too_long' };
+    if (method === 'chat.startStream') {
+      if (typeof args.thread_ts !== 'string' || !args.thread_ts)
+        return { ok: false, error: 'invalid_arguments' };
+      if (this.streamingUnsupported.has(channel)) return { ok: false, error: 'channel_type_not_supported' };
+      // Outside a DM the stream is shown to one person, who must be named.
+      if (!channel.startsWith('D')) {
+        if (!args.recipient_team_id) return { ok: false, error: 'missing_recipient_team_id' };
+        if (!args.recipient_user_id) return { ok: false, error: 'missing_recipient_user_id' };
+      }
+      const ts = (this.nextTs++ / 1e6).toFixed(6);
+      this.streams.set(`${channel} ${ts}`, { startedAt: performance.now() });
+      this.remember(channel, ts, { thread_ts: args.thread_ts, text: text ?? '' });
+      return { ok: true, channel, ts };
+    }
+    const ts = String(args.ts ?? '');
+    const message = this.messages.get(channel)?.find((candidate) => candidate.ts === ts);
+    if (!message) return { ok: false, error: 'message_not_found' };
+    const stream = this.streams.get(`${channel} ${ts}`);
+    if (!stream || performance.now() - stream.startedAt > this.streamLifetimeMs) {
+      return { ok: false, error: 'message_not_in_streaming_state' };
+    }
+    if (method === 'chat.appendStream') {
+      if (!text) return { ok: false, error: 'no_text' };
+      message.text += text;
+      return { ok: true, channel, ts };
+    }
+    // stopStream: its blocks come after the streamed text, with a limit of 50 of their own.
+    const invalid = blockKitError({ blocks: args.blocks });
+    if (invalid) return { ok: false, error: invalid };
+    message.text += text ?? '';
+    if (args.metadata) message.metadata = args.metadata as StoredMessage['metadata'];
+    this.streams.delete(`${channel} ${ts}`);
+    return {
+      ok: true,
+      channel,
+      ts,
+      message: { text: message.text, bot_id: 'BBOT', ts, type: 'message', subtype: 'bot_message' },
+    };
+  }
+
+  /** assistant.threads.*: the panel's status, suggested prompts and title, checked as Slack checks them. */
+  private answerAssistant(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(args.channel_id ?? '');
+    const threadTs = String(args.thread_ts ?? '');
+    if (!channel) return { ok: false, error: 'channel_not_found', detail: 'Invalid channel_id' };
+    if (!threadTs) return { ok: false, error: 'invalid_thread_ts', detail: 'Thread not found' };
+    if (method === 'assistant.threads.setStatus') {
+      if (typeof args.status !== 'string') return { ok: false, error: 'invalid_arguments' };
+      const loading = args.loading_messages;
+      if (loading !== undefined && (!Array.isArray(loading) || loading.length > 10))
+        return { ok: false, error: 'invalid_arguments' };
+      this.updatePanel(channel, threadTs, { status: args.status || undefined });
+      return { ok: true };
+    }
+    if (method === 'assistant.threads.setSuggestedPrompts') {
+      const prompts = args.prompts as { title?: unknown; message?: unknown }[] | undefined;
+      // Slack shows up to four prompts, each a title and the message it sends.
+      if (!Array.isArray(prompts) || prompts.length === 0 || prompts.length > 4)
+        return { ok: false, error: 'invalid_arguments' };
+      if (
+        prompts.some(
+          (prompt) =>
+            typeof prompt.title !== 'string' ||
+            !prompt.title ||
+            typeof prompt.message !== 'string' ||
+            !prompt.message,
+        )
+      )
+        return { ok: false, error: 'invalid_arguments' };
+      this.updatePanel(channel, threadTs, {
+        prompts: prompts as { title: string; message: string }[],
+        promptsTitle: typeof args.title === 'string' ? args.title : undefined,
+      });
+      return { ok: true };
+    }
+    if (typeof args.title !== 'string' || !args.title) return { ok: false, error: 'invalid_arguments' };
+    this.updatePanel(channel, threadTs, { title: args.title });
+    return { ok: true };
   }
 
   /**
@@ -605,9 +835,57 @@ export class LocalSlack {
     else {
       const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
       list.push({ ts, thread_ts: threadTs, user: 'UBOT', bot_id: 'BBOT', ...fields });
+      // Slack clears the assistant's status once it replies in the thread.
+      if (threadTs) this.updatePanel(channel, threadTs, { status: undefined });
     }
     this.messages.set(channel, list);
   }
+}
+
+/** What the assistant panel shows for one of its threads. */
+export interface AssistantThreadView {
+  /** "is thinking…", until the app replies in the thread. */
+  status?: string;
+  title?: string;
+  prompts?: { title: string; message: string }[];
+  promptsTitle?: string;
+}
+
+/** The bot scopes manifest.yml asks for. */
+const MANIFEST_BOT_SCOPES = [
+  'app_mentions:read',
+  'assistant:write',
+  'chat:write',
+  'commands',
+  'im:history',
+  'channels:history',
+  'groups:history',
+  'mpim:history',
+  'files:read',
+  'users:read',
+  'usergroups:read',
+];
+
+/** The scopes a method needs, any one of them (setStatus takes either since Slack's 2026-03 change). */
+const SCOPES_NEEDED: Record<string, string[]> = {
+  'chat.postMessage': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'chat.startStream': ['chat:write'],
+  'chat.appendStream': ['chat:write'],
+  'chat.stopStream': ['chat:write'],
+  'assistant.threads.setStatus': ['chat:write', 'assistant:write'],
+  'assistant.threads.setSuggestedPrompts': ['assistant:write'],
+  'assistant.threads.setTitle': ['assistant:write'],
+};
+
+/** The markdown a streaming call carries, in `markdown_text` or in `markdown_text` chunks. */
+function streamedText(args: Record<string, unknown>): string | undefined {
+  const chunks = Array.isArray(args.chunks) ? (args.chunks as { type?: string; text?: unknown }[]) : [];
+  const parts = [
+    ...(typeof args.markdown_text === 'string' ? [args.markdown_text] : []),
+    ...chunks.filter((chunk) => chunk.type === 'markdown_text').map((chunk) => String(chunk.text ?? '')),
+  ];
+  return parts.length > 0 ? parts.join('') : undefined;
 }
 
 /** The Web API client sends form-encoded bodies with JSON inside some fields; Slack accepts JSON too. */
@@ -626,4 +904,15 @@ function safeJson(value: string): unknown {
   } catch {
     return value;
   }
+}
+
+/** The file's bytes from an upload body: the one part of multipart form data, or the body itself. */
+function uploadedBytes(body: Buffer, contentType: string): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  if (!contentType.startsWith('multipart/form-data') || !boundary) return body;
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const start = body.indexOf(delimiter);
+  const headersEnd = body.indexOf('\r\n\r\n', start);
+  const end = body.indexOf(Buffer.from(`\r\n--${boundary[1] ?? boundary[2]}`), headersEnd);
+  return start < 0 || headersEnd < 0 || end < 0 ? body : body.subarray(headersEnd + 4, end);
 }

@@ -109,9 +109,10 @@ export class Person {
   /** A click on a button or a choice in a select, on a message or in a view. */
   async click(
     where: { messageKey: string } | { view: 'modal' | 'home' },
-    action: { blockId: string; actionId: string; value: string; label?: string },
+    action: { blockId: string; actionId: string; value: string; label?: string; element?: string },
   ): Promise<void> {
     const base = {
+      elementType: action.element,
       userId: WORKSPACE.person.id,
       teamId: WORKSPACE.teamId,
       blockId: action.blockId,
@@ -192,6 +193,30 @@ export class Person {
       default:
         this.workspace.closeModal();
     }
+  }
+
+  /**
+   * Opening the assistant panel (from #general): Slack starts a thread in your DM with the bot and
+   * tells the app, with the channel you were looking at as its context.
+   */
+  async openAssistant(): Promise<void> {
+    const { panel, started } = this.workspace.openAssistant(WORKSPACE.dm.id);
+    if (!started) return;
+    await this.sender
+      .event(
+        {
+          type: 'assistant_thread_started',
+          assistant_thread: {
+            user_id: WORKSPACE.person.id,
+            context: { channel_id: WORKSPACE.channel.id, team_id: WORKSPACE.teamId, enterprise_id: null },
+            channel_id: panel.channel,
+            thread_ts: panel.threadTs,
+          },
+          event_ts: this.slack.newTs(),
+        },
+        { teamId: WORKSPACE.teamId },
+      )
+      .catch(() => undefined);
   }
 
   /** Opening the app's Home tab: Slack tells the app, which may publish a view for you. */

@@ -125,6 +125,8 @@ export class SlackSender {
     blockId?: string;
     /** The button's label, as Slack echoes it. */
     text?: string;
+    /** The element clicked: a button unless said (feedback_buttons, icon_button…). */
+    elementType?: string;
     /** The message clicked, as Slack sends it back (text, blocks). */
     message?: Record<string, unknown>;
     /** The view clicked in, instead of a message. */
@@ -170,7 +172,7 @@ export class SlackSender {
         {
           action_id: click.actionId,
           block_id: click.blockId ?? 'b',
-          type: 'button',
+          type: click.elementType ?? 'button',
           value: click.value,
           action_ts: `${Date.now() / 1000}`,
           text: { type: 'plain_text', text: click.text ?? 'x' },

@@ -53,7 +53,18 @@ export type WorkspaceChange =
   | { kind: 'removed'; key: string }
   | { kind: 'modal'; view?: ShownView }
   | { kind: 'home'; view?: ShownView }
-  | { kind: 'notice'; text: string };
+  | { kind: 'notice'; text: string }
+  | { kind: 'assistant'; panel: AssistantPanel };
+
+/** The assistant panel's thread (a thread in your DM with the bot) and what the app set on it. */
+export interface AssistantPanel {
+  channel: string;
+  threadTs: string;
+  title?: string;
+  /** "is thinking…", while the app says so; cleared with an empty status or its reply. */
+  status?: string;
+  prompts: { title: string; message: string }[];
+}
 
 /** Where a response_url's posts go: the conversation it came from and the message clicked, if any. */
 interface ResponseTarget {
@@ -74,6 +85,7 @@ export class Workspace {
   readonly messages = new Map<string, ShownMessage>();
   modal: ShownView[] = [];
   home?: ShownView;
+  assistant?: AssistantPanel;
   private readonly listeners = new Set<(change: WorkspaceChange) => void>();
   private readonly responseTargets = new Map<string, ResponseTarget>();
   private nextResponse = 1;
@@ -105,6 +117,11 @@ export class Workspace {
     };
     this.messages.set(shown.key, shown);
     this.emit({ kind: 'message', message: shown });
+    const panel = this.assistant;
+    if (panel?.status && shown.author === 'bot' && shown.threadTs === panel.threadTs) {
+      panel.status = undefined;
+      this.emit({ kind: 'assistant', panel });
+    }
     if (shown.threadTs && !shown.ephemeral) {
       const parent = this.messages.get(`${shown.channel}:${shown.threadTs}`);
       if (parent) {
@@ -118,6 +135,14 @@ export class Workspace {
   /** Slackbot's word, only to you: how Slack tells a person what went wrong. */
   slackbot(channel: string, threadTs: string | undefined, text: string): ShownMessage {
     return this.add({ channel, threadTs, ts: this.newTs(), author: 'slackbot', text, ephemeral: true });
+  }
+
+  /** Opens the assistant panel's thread (once); returns it and whether it is new. */
+  openAssistant(channel: string): { panel: AssistantPanel; started: boolean } {
+    if (this.assistant) return { panel: this.assistant, started: false };
+    this.assistant = { channel, threadTs: this.newTs(), prompts: [] };
+    this.emit({ kind: 'assistant', panel: this.assistant });
+    return { panel: this.assistant, started: true };
   }
 
   notice(text: string): void {
@@ -221,6 +246,21 @@ export class Workspace {
         const view = record(response.view);
         this.home = { id: String(view.id ?? ''), view, errors: {} };
         this.emit({ kind: 'home', view: this.home });
+        return;
+      }
+      case 'assistant.threads.setStatus':
+      case 'assistant.threads.setSuggestedPrompts':
+      case 'assistant.threads.setTitle': {
+        const panel = this.assistant;
+        if (refused || !panel || str(args.thread_ts) !== panel.threadTs) return;
+        if (method.endsWith('setStatus')) panel.status = str(args.status) || undefined;
+        else if (method.endsWith('setTitle')) panel.title = str(args.title);
+        else
+          panel.prompts = (Array.isArray(args.prompts) ? args.prompts : []).map((prompt) => ({
+            title: String(record(prompt).title ?? ''),
+            message: String(record(prompt).message ?? ''),
+          }));
+        this.emit({ kind: 'assistant', panel });
         return;
       }
       default:

@@ -10,6 +10,13 @@ const turnSchema = z.object({
   author: z.string().optional(),
   ts: z.string().optional(),
   partial: z.boolean().optional(),
+  thinking: z
+    .object({
+      text: z.string().optional(),
+      signature: z.string().optional(),
+      redacted: z.array(z.string()).optional(),
+    })
+    .optional(),
 });
 
 const CONVERSATION: DocumentKind<Conversation> = {
@@ -18,6 +25,14 @@ const CONVERSATION: DocumentKind<Conversation> = {
   schema: z.object({
     modelId: z.string(),
     systemPrompt: z.string().optional(),
+    modelSettings: z
+      .object({
+        invokeId: z.string(),
+        fields: z.record(z.string(), z.unknown()).optional(),
+        serviceTier: z.enum(['priority', 'flex']).optional(),
+        maxTokens: z.number().int().positive().optional(),
+      })
+      .optional(),
     turns: z.array(turnSchema),
     inputTokens: z.number(),
     outputTokens: z.number(),

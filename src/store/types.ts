@@ -55,11 +55,33 @@ export interface ConversationTurn {
   ts?: string;
   /** An assistant answer cut off at the time limit: what arrived, not a finished answer. */
   partial?: boolean;
+  /**
+   * Claude's signed thinking before this answer, kept only where the family needs it handed back
+   * (reasoning.ts); never shown. Redacted thinking is kept as the base64 Bedrock sent.
+   */
+  thinking?: ThinkingBlock;
+}
+
+export interface ThinkingBlock {
+  text?: string;
+  signature?: string;
+  redacted?: string[];
+}
+
+/** How the thread's model is called beyond the defaults: set by "Continue with" from a compare. */
+interface ModelSettings {
+  /** The invoked ID these settings were made for; another model of the thread is called plainly. */
+  invokeId: string;
+  /** The family's own request fields (`thinking`, `reasoning_effort`…). */
+  fields?: Record<string, unknown>;
+  serviceTier?: 'priority' | 'flex';
+  maxTokens?: number;
 }
 
 export interface Conversation {
   modelId: string;
   systemPrompt?: string;
+  modelSettings?: ModelSettings;
   turns: ConversationTurn[];
   inputTokens: number;
   outputTokens: number;

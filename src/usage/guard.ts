@@ -70,6 +70,11 @@ export class UsageGuard {
     return this.store.readTotal(keys.dailySpend(teamId, userId, dayOf(this.now())).key);
   }
 
+  /** Today's spend and the cap (0: no cap), for a cost estimate checked before anything is spent. */
+  async budget(teamId: string, userId: string): Promise<{ spentUsd: number; capUsd: number }> {
+    return { spentUsd: await this.spentToday(teamId, userId), capUsd: this.limits.dailySpendCapUsd };
+  }
+
   async recordSpend(teamId: string, userId: string, usd: number): Promise<void> {
     if (usd <= 0) return;
     const { key, ttlSeconds } = keys.dailySpend(teamId, userId, dayOf(this.now()));

@@ -10,7 +10,7 @@ export interface ModelUse {
 }
 
 /** One model's calls in a period. */
-interface ModelUsage {
+export interface ModelUsage {
   modelId: string;
   requests: number;
   inputTokens: number;

@@ -76,3 +76,16 @@ describe('prompt-cache tokens', () => {
     ).toBeCloseTo(2.2);
   });
 });
+
+describe('Provisioned Throughput’s hourly price', () => {
+  it('is found for a fine-tuning base under its ID with or without the context variant', () => {
+    const path = file(
+      'pt.json',
+      '{"amazon.nova-micro-v1:0": {"inputPerMillionUsd": 0.035, "outputPerMillionUsd": 0.14, "provisionedPerHourUsd": 12.5}}',
+    );
+    const priced = PriceBook.fromFile(path);
+    if (!priced.ok) throw new Error('expected a price book');
+    expect(priced.value.provisionedPerHour('amazon.nova-micro-v1:0:128k')).toBe(12.5);
+    expect(priced.value.provisionedPerHour('amazon.nova-lite-v1:0:300k')).toBeUndefined();
+  });
+});

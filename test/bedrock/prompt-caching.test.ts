@@ -26,3 +26,26 @@ describe('markStableHistory', () => {
     expect(markStableHistory([text('user', 'only')])[0]?.content).toHaveLength(1);
   });
 });
+
+describe('what is invoked decides', () => {
+  it('sends no cache point to a custom model reached through its ARN', () => {
+    expect(
+      promptCachingOf('arn:aws:bedrock:us-east-1:123456789012:custom-model-deployment/abc123'),
+    ).toBeUndefined();
+    expect(promptCachingOf('global.anthropic.claude-sonnet-4-5-20250929-v1:0')).toEqual({ minTokens: 1_024 });
+  });
+});
+
+describe('a reasoning block at the end of an answer', () => {
+  it('gets no cache point after it, which Bedrock would refuse', () => {
+    const marked = markStableHistory([
+      { role: 'user', content: [{ text: 'q1' }] },
+      {
+        role: 'assistant',
+        content: [{ reasoningContent: { reasoningText: { text: 'hmm', signature: 's' } } }],
+      },
+      { role: 'user', content: [{ text: 'q2' }] },
+    ]);
+    expect(marked[1]?.content).toHaveLength(1);
+  });
+});

@@ -104,3 +104,63 @@ describe('a chat reply', () => {
     expect(await bench.store.getConversation(asked.conversationId)).toBeUndefined();
   });
 });
+
+describe('a reply from a reasoning model', () => {
+  const SONNET = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
+
+  it('shows and stores only the answer of a model that always reasons', async () => {
+    bench.bedrock.script('openai.gpt-oss-120b-1:0', {
+      reasoning: 'Hidden musing.',
+      answer: 'Visible answer.',
+    });
+    const asked = request('gpt-oss-120b', 'Hi');
+    const streamed: string[] = [];
+    const reply = await bench.service().reply(asked, (soFar) => streamed.push(soFar));
+    expect(reply).toMatchObject({ ok: true, text: 'Visible answer.' });
+    expect(streamed.join('')).not.toContain('musing');
+    const stored = await bench.store.getConversation(asked.conversationId);
+    expect(stored?.turns.at(-1)).toEqual({ role: 'assistant', text: 'Visible answer.' });
+  });
+
+  it('keeps Claude’s signed thinking out of sight and hands it back on the next turn', async () => {
+    bench.bedrock.script(SONNET, { reasoning: 'Signed musing.', answer: 'First answer.' });
+    const invokeId = `us.${SONNET}`;
+    const conversation: Conversation = {
+      ...emptyConversation(invokeId),
+      modelSettings: {
+        invokeId,
+        fields: { thinking: { type: 'enabled', budget_tokens: 1024 } },
+        maxTokens: 2048,
+      },
+    };
+    const first = request('sonnet-4.5', 'Think, then answer', conversation);
+    const reply = await bench.service().reply(first, () => {});
+    expect(reply).toMatchObject({ ok: true, text: 'First answer.' });
+    if (!reply.ok) return;
+    expect(bench.bedrock.callsFor(SONNET).at(-1)?.body.additionalModelRequestFields).toEqual({
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+    });
+    const answered = reply.conversation.turns.at(-1);
+    expect(answered?.text).toBe('First answer.');
+    expect(answered?.thinking).toMatchObject({
+      text: 'Signed musing.',
+      signature: expect.stringMatching(/^sig-/),
+    });
+
+    bench.bedrock.script(SONNET, { reasoning: 'More.', answer: 'Second answer.' });
+    const second = await bench
+      .service()
+      .reply({ ...request('sonnet-4.5', 'And then?', reply.conversation) }, () => {});
+    expect(second).toMatchObject({ ok: true, text: 'Second answer.' });
+    const handedBack = bench.bedrock.callsFor(SONNET).at(-1)?.body.messages[1]?.content;
+    // Before the answer it led to (a cache point may follow, see prompt-caching.ts).
+    expect(handedBack?.slice(0, 2)).toEqual([
+      {
+        reasoningContent: {
+          reasoningText: { text: 'Signed musing.', signature: answered?.thinking?.signature },
+        },
+      },
+      { text: 'First answer.' },
+    ]);
+  });
+});

@@ -59,4 +59,34 @@ describe('continuing a compare’s answer as a conversation', () => {
     });
     expect(await store.getConversation(conversationId('T1', 'C1', thread.messageTs))).toBeUndefined();
   });
+
+  it('carries the model’s thinking, effort and tier into the thread, for that model', async () => {
+    const thinking = compareRun([
+      modelRun('anthropic.claude-sonnet-4-5-20250929-v1:0', {
+        invokeId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+        text: 'Done thinking.',
+        modelFields: { thinking: { type: 'enabled', budget_tokens: 2048 } },
+        maxTokens: 3072,
+      }),
+      modelRun('openai.gpt-oss-120b-1:0', { serviceTier: 'flex', modelFields: { reasoning_effort: 'high' } }),
+    ]);
+    await runs.save(thinking);
+    await continuation.start(thinking.id, 0, thread);
+    expect(
+      (await store.getConversation(conversationId('T1', 'C1', thread.messageTs)))?.modelSettings,
+    ).toEqual({
+      invokeId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      fields: { thinking: { type: 'enabled', budget_tokens: 2048 } },
+      maxTokens: 3072,
+    });
+    const other = { ...thread, messageTs: '1700000000.000200' };
+    await continuation.start(thinking.id, 1, other);
+    expect((await store.getConversation(conversationId('T1', 'C1', other.messageTs)))?.modelSettings).toEqual(
+      {
+        invokeId: 'openai.gpt-oss-120b-1:0',
+        fields: { reasoning_effort: 'high' },
+        serviceTier: 'flex',
+      },
+    );
+  });
 });

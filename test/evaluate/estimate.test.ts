@@ -80,6 +80,16 @@ describe('the cost estimate', () => {
     expect(scored.judge?.usd).toBeGreaterThan(0);
   });
 
+  it('prices a model on the flex tier at half the standard price, as Bedrock bills it', () => {
+    const input = { rows: [row('q')], pairwise: false, maxTokens: 100, rubric: '' };
+    const standard = estimateEvaluation(prices, { ...input, models: [model('cheap')] });
+    const flex = estimateEvaluation(prices, {
+      ...input,
+      models: [{ ...model('cheap'), serviceTier: 'flex' }],
+    });
+    expect(flex.totalUsd).toBeCloseTo((standard.totalUsd ?? 0) / 2, 12);
+  });
+
   it('has no total when a price is unknown: the known part is a floor, never $0 for the rest', () => {
     const estimate = estimateEvaluation(prices, {
       rows: [row('q')],

@@ -208,3 +208,51 @@ describe('the job poller', () => {
     expect(watch?.lastSeen).toBe(VALIDATED);
   });
 });
+
+describe('watched deployments', () => {
+  /** A completed job's model deployed on demand now, watched in CDEPLOY from Creating. */
+  async function watchNewDeployment(store: Store) {
+    const job = emulated.addJob('deployed');
+    emulated.bedrock.advanceJobClock(120_000);
+    const modelArn = (await emulated.jobs.get(job.arn)).customModelArn ?? '';
+    const arn = await emulated.jobs.deploy({ name: `${job.name}-od`, modelArn, token: job.name });
+    await store.addWatch({
+      jobArn: arn,
+      teamId: 'T1',
+      channelId: 'CDEPLOY',
+      threadTs: '1.0',
+      userId: 'UADA',
+      lastSeen: 'Creating',
+    });
+    return arn;
+  }
+
+  it('tells a deployment’s thread once when it becomes Active, then stops watching it', async () => {
+    const store = newStore();
+    const threads = new FakeThreads();
+    const poller = newPoller(store, threads);
+    const arn = await watchNewDeployment(store);
+    await poller.pollOnce();
+    expect(threads.postsIn(arn, 'CDEPLOY')).toEqual([]);
+    emulated.bedrock.advanceJobClock(60_000);
+    await poller.pollOnce();
+    await poller.pollOnce();
+    expect(threads.postsIn(arn, 'CDEPLOY')).toEqual([{ previous: 'Creating', current: 'Active' }]);
+    expect((await store.listWatches()).some((watch) => watch.jobArn === arn)).toBe(false);
+  });
+
+  it('still tells the jobs when Bedrock throttles a deployment read', async () => {
+    const store = newStore();
+    const threads = new FakeThreads();
+    const poller = newPoller(store, threads);
+    const deployment = await watchNewDeployment(store);
+    const job = await watchNewJob(store, 'beside');
+    emulated.bedrock.advanceJobClock(60_000);
+    emulated.bedrock.throttleControlNext(1);
+    await poller.pollOnce();
+    expect(threads.postsIn(job.arn, 'CWATCH')).toEqual([{ previous: STARTED, current: VALIDATED }]);
+    expect(threads.postsIn(deployment, 'CDEPLOY')).toEqual([]);
+    await poller.pollOnce();
+    expect(threads.postsIn(deployment, 'CDEPLOY')).toEqual([{ previous: 'Creating', current: 'Active' }]);
+  });
+});

@@ -88,4 +88,34 @@ describe('the playground workspace', () => {
     expect(shown.home?.id).toBe('VH');
     expect(changes.map((change) => change.kind)).toEqual(['modal', 'modal', 'modal', 'modal', 'home']);
   });
+
+  it('follows the assistant panel: its suggested prompts, title and status, cleared by the reply', () => {
+    const { shown } = workspace();
+    const { panel, started } = shown.openAssistant('D0BEDROCK');
+    expect(started).toBe(true);
+    expect(shown.openAssistant('D0BEDROCK').started).toBe(false);
+    const at = { channel_id: 'D0BEDROCK', thread_ts: panel.threadTs };
+    shown.follow(
+      call(
+        'assistant.threads.setSuggestedPrompts',
+        { ...at, prompts: [{ title: 'Compare', message: '/compare help' }] },
+        { ok: true },
+      ),
+    );
+    shown.follow(call('assistant.threads.setTitle', { ...at, title: 'Models' }, { ok: true }));
+    shown.follow(call('assistant.threads.setStatus', { ...at, status: 'is thinking…' }, { ok: true }));
+    expect(shown.assistant).toMatchObject({
+      title: 'Models',
+      status: 'is thinking…',
+      prompts: [{ title: 'Compare', message: '/compare help' }],
+    });
+    shown.follow(
+      call(
+        'chat.postMessage',
+        { channel: 'D0BEDROCK', thread_ts: panel.threadTs, text: 'hi' },
+        { ok: true, ts: '3.1' },
+      ),
+    );
+    expect(shown.assistant?.status).toBeUndefined();
+  });
 });

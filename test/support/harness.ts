@@ -61,6 +61,9 @@ export async function startBench(
     // Specs stream an update every 50 ms, twenty times Slack's pace: the limits scale with it.
     SLACK_UPDATES_PER_MINUTE: '6000',
     SLACK_POSTS_PER_CHANNEL_PER_MINUTE: '6000',
+    // The specs written before native streaming are about the edit-in-place path (placeholders,
+    // updates, their retries); the native streaming specs ask for `native`, the app's default.
+    CHAT_STREAMING: 'edit',
     ...bedrock.env(),
     ...options.env,
   };

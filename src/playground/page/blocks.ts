@@ -66,8 +66,9 @@ function blockHtml(block: Node, directory: Directory, errors: InputErrors): stri
           .join(''),
       );
     case 'actions':
+    case 'context_actions':
       return wrap(
-        'actions',
+        str(block.type).replace('_', '-'),
         asNodes(block.elements)
           .map((element) => elementHtml(element, directory))
           .join(''),
@@ -124,6 +125,29 @@ function elementHtml(element: Node, directory: Directory): string {
         type: 'button',
         'data-value': str(element.value),
         'data-url': str(element.url) || undefined,
+        'data-label': str(asNode(element.text).text),
+      })}>${textHtml(element.text, directory)}</button>`;
+    case 'feedback_buttons':
+      // Slack's thumbs: each half is a button of its own with the element's action_id.
+      return (['positive_button', 'negative_button'] as const)
+        .map((side) => {
+          const half = asNode(element[side]);
+          return `<button ${attributes({
+            ...common,
+            class: 'sk-button feedback',
+            type: 'button',
+            'data-value': str(half.value),
+            'data-label': str(asNode(half.text).text),
+            title: str(half.accessibility_label) || undefined,
+          })}>${textHtml(half.text, directory)}</button>`;
+        })
+        .join('');
+    case 'icon_button':
+      return `<button ${attributes({
+        ...common,
+        class: 'sk-button icon',
+        type: 'button',
+        'data-value': str(element.value),
         'data-label': str(asNode(element.text).text),
       })}>${textHtml(element.text, directory)}</button>`;
     case 'static_select':
@@ -189,9 +213,17 @@ function inputHtml(block: Node, directory: Directory, error: string | undefined)
       break;
     }
     case 'static_select':
-    case 'multi_static_select':
-      control = `<select ${attributes({ ...common, multiple: element.type === 'multi_static_select', 'data-max': Number(element.max_selected_items) || undefined })}>${optionsHtml(element)}</select>`;
+    case 'multi_static_select': {
+      const multiple = element.type === 'multi_static_select';
+      // Slack shows a single select's placeholder until something is picked: an HTML select would
+      // otherwise pick its first option and send it as if the person had chosen it.
+      const unpicked =
+        !multiple && !element.initial_option
+          ? `<option value="" selected>${escapeHtml(str(asNode(element.placeholder).text) || 'Select an item')}</option>`
+          : '';
+      control = `<select ${attributes({ ...common, multiple, 'data-max': Number(element.max_selected_items) || undefined })}>${unpicked}${optionsHtml(element)}</select>`;
       break;
+    }
     case 'checkboxes':
     case 'radio_buttons': {
       const selected = new Set(

@@ -36,6 +36,7 @@ const clickRequest = z.object({
   actionId: z.string(),
   value: z.string().default(''),
   label: z.string().optional(),
+  element: z.string().optional(),
 });
 const submitRequest = z.object({
   values: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))),
@@ -146,6 +147,9 @@ export class PageServer {
       case '/api/home':
         await this.person.openHome();
         return done();
+      case '/api/assistant':
+        await this.person.openAssistant();
+        return done();
       default:
         response.writeHead(404, { 'content-type': 'text/plain' });
         response.end('Not found');
@@ -178,6 +182,8 @@ export class PageServer {
     for (const message of this.workspace.messages.values())
       send(response, this.render({ kind: 'message', message }));
     if (this.workspace.home) send(response, this.render({ kind: 'home', view: this.workspace.home }));
+    if (this.workspace.assistant)
+      send(response, this.render({ kind: 'assistant', panel: this.workspace.assistant }));
     send(response, this.render({ kind: 'modal', view: this.workspace.modal.at(-1) }));
   }
 
@@ -204,6 +210,8 @@ export class PageServer {
         return { type: 'home', html: change.view ? homeHtml(change.view) : null };
       case 'notice':
         return { type: 'notice', text: change.text };
+      case 'assistant':
+        return { type: 'assistant', ...change.panel };
     }
   }
 }

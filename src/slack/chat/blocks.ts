@@ -80,14 +80,22 @@ export function thinkingMessage(modelName: string, replyTo: string): SlackMessag
   });
 }
 
+const stoppedWhy = (modelName: string) =>
+  `stopped: the app restarted before ${escapeMrkdwn(modelName)} finished. Mention me again to ask once more.`;
+
 /** An answer the app could not finish because it was shutting down: what arrived, and why it ends there. */
 export function stoppedMessage(modelName: string, textSoFar: string): SlackMessage {
   const { text } = renderClipped(textSoFar, PART_CHARS);
-  const why = `stopped: the app restarted before ${escapeMrkdwn(modelName)} finished. Mention me again to ask once more.`;
+  const why = stoppedWhy(modelName);
   return slackMessage({
     text: clip(`${textSoFar}\n(${why})`, LIMITS.fallbackText),
-    blocks: [...(text ? sections(text) : []), contextLine(`:octagonal_sign: _${why}_`)],
+    blocks: [...(text ? sections(text) : []), stoppedNote(modelName)],
   });
+}
+
+/** Why an answer ends where it does when the app stopped first: under what already streamed. */
+export function stoppedNote(modelName: string): KnownBlock {
+  return contextLine(`:octagonal_sign: _${stoppedWhy(modelName)}_`);
 }
 
 /**
@@ -108,12 +116,11 @@ export function streamingMessage(
 }
 
 /**
- * The final answer as one or more thread messages, split at paragraph or code-block boundaries; the
- * last carries the notes and the figures. Each is marked as an answer (see ANSWER_EVENT).
+ * What closes a final answer, under its text: the notes, the figures line, the feedback buttons. The
+ * one builder of an answer's closing blocks, whichever way the answer reached Slack (streamed
+ * natively, where they go with chat.stopStream, or edited in place, where they end the last part).
  */
-export function answerMessages(answer: string, footer: AnswerFooter): SlackMessage[] {
-  const rendered = toMrkdwn(answer) || '_(The model returned an empty answer.)_';
-  const parts = splitMrkdwn(rendered, PART_CHARS);
+export function answerFooterBlocks(footer: AnswerFooter): KnownBlock[] {
   const cutOff = footer.cutOffAfterMs !== undefined;
   // A stream cut short never got Bedrock's token counts: the cost is estimated from the text.
   const figures = cutOff
@@ -130,21 +137,38 @@ export function answerMessages(answer: string, footer: AnswerFooter): SlackMessa
         `this thread so far ${formatUsd(footer.conversationCostUsd)}`,
       ];
   if (footer.stopReason === 'max_tokens') figures.push('*cut off at the max tokens limit*');
+  return [
+    ...footer.notes.slice(0, 5).map((note) => contextLine(`:information_source: ${note}`)),
+    contextLine(figures.join(' · ')),
+    ...(footer.feedback ? [feedbackBlock(footer.feedback)] : []),
+  ];
+}
+
+/** Marks a message as (part of) an answer, so a rebuilt history reads it back (see ANSWER_EVENT). */
+export function answerMetadata(
+  part: number,
+  of: number,
+  footer: AnswerFooter,
+): NonNullable<SlackMessage['metadata']> {
+  const payload: Record<string, number> = { part, of };
+  if (footer.cutOffAfterMs !== undefined) payload.partial = 1;
+  return { event_type: ANSWER_EVENT, event_payload: payload };
+}
+
+/**
+ * The final answer as one or more thread messages, split at paragraph or code-block boundaries; the
+ * last carries the notes and the figures. Each is marked as an answer (see ANSWER_EVENT).
+ */
+export function answerMessages(answer: string, footer: AnswerFooter): SlackMessage[] {
+  const rendered = toMrkdwn(answer) || '_(The model returned an empty answer.)_';
+  const parts = splitMrkdwn(rendered, PART_CHARS);
   return parts.map((part, index) => {
-    const blocks = sections(part);
-    if (index === parts.length - 1) {
-      for (const note of footer.notes.slice(0, 5)) blocks.push(contextLine(`:information_source: ${note}`));
-      blocks.push(contextLine(figures.join(' · ')));
-      if (footer.feedback) blocks.push(feedbackBlock(footer.feedback));
-    }
+    const last = index === parts.length - 1;
     return slackMessage({
       // The plain text is what a rebuilt history reads back, so it is the answer itself.
       text: part,
-      blocks,
-      metadata: {
-        event_type: ANSWER_EVENT,
-        event_payload: { part: index + 1, of: parts.length, ...(cutOff ? { partial: 1 } : {}) },
-      },
+      blocks: [...sections(part), ...(last ? answerFooterBlocks(footer) : [])],
+      metadata: answerMetadata(index + 1, parts.length, footer),
     });
   });
 }

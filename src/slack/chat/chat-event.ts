@@ -13,6 +13,8 @@ export interface ChatEvent {
   /** Set when the message is itself in a thread. */
   threadTs?: string;
   directMessage: boolean;
+  /** Set when the message was written in the assistant panel (a thread of the app's DM). */
+  panel?: boolean;
   files: SlackFile[];
   botUserId?: string;
 }

@@ -25,7 +25,7 @@ const messageEventSchema = z.object({
  * Turns an event into a chat turn, or undefined for what the bot must not answer: messages from
  * bots (itself included), edits, deletions, joins and other subtypes. A file shared in a DM is a turn.
  */
-function toChatEvent(
+export function toChatEvent(
   raw: unknown,
   teamId: string,
   botUserId: string | undefined,
@@ -49,10 +49,27 @@ function toChatEvent(
   };
 }
 
+/** A kind of mention another feature answers instead of the chat (`@Bedrock evaluate …`). */
+export interface MentionRoute {
+  wants(text: string): boolean;
+  handle(event: ChatEvent): Promise<void>;
+}
+
 /** Mentions in channels and every message in a DM with the bot: acked by Bolt, answered detached. */
-export function registerChatEvents(app: App, flow: ChatFlow, work: WorkTracker, logger: Logger): void {
+export function registerChatEvents(
+  app: App,
+  flow: ChatFlow,
+  work: WorkTracker,
+  logger: Logger,
+  routes: readonly MentionRoute[] = [],
+): void {
   const start = (event: ChatEvent | undefined) => {
     if (!event) return;
+    const route = routes.find((candidate) => candidate.wants(event.text));
+    if (route) {
+      runDetached(work, logger, 'answering a mention', undefined, () => route.handle(event));
+      return;
+    }
     // The flow answers every failure it can in the thread itself; what escapes it can only be logged.
     runDetached(work, logger, 'answering a chat message', undefined, () => flow.handle(event));
   };

@@ -11,20 +11,24 @@ import { unknownModelNotice } from '../kit/notices.js';
 import { problemNotice } from '../kit/problem.js';
 import type { UserNames } from '../kit/user-names.js';
 import {
-  answerMessages,
   chatFailureMessage,
   chatFailureNotice,
   chatHelp,
   forgottenNotice,
-  stoppedMessage,
   switchedNotice,
   whichModelNotice,
 } from './blocks.js';
 import { type ChatEvent, type Place, placeOf, type Voice, voiceFor } from './chat-event.js';
-import { LiveReply, type LiveReplyDeps } from './live-reply.js';
+import { LiveReply, type ThreadReply } from './live-reply.js';
+import { NativeReply, type NativeReplyDeps } from './native-reply.js';
+import { ThinkingStatus } from './thinking-status.js';
 import { threadTurns, withoutBotMention } from './thread-history.js';
 
-export interface ChatFlowDeps extends LiveReplyDeps {
+export interface ChatFlowDeps extends NativeReplyDeps {
+  /** `native` streams through chat.startStream where Slack allows it; `edit` edits a placeholder. */
+  streamingMode: 'native' | 'edit';
+  /** Least time between two changes of a thread's "is thinking…" status. */
+  statusIntervalMs?: number;
   files: SlackFiles;
   catalog: CatalogSource;
   service: Pick<ChatService, 'forget'>;
@@ -79,21 +83,38 @@ export class ChatFlow {
   /** A turn: admitted, answered into a live reply, which ends in a final state whatever happens. */
   private async turn(event: ChatEvent, place: Place, text: string, voice: Voice): Promise<void> {
     // Independent reads go out together (one Redis round trip with auto-pipelining).
+    const native = this.streamsNatively(event, place);
+    // Where no placeholder says so, the thread's status does (Slack sets it in threads only).
+    const status =
+      (native || event.panel) && place.threadTs
+        ? new ThinkingStatus(
+            this.deps.client,
+            { channelId: event.channelId, threadTs: place.threadTs },
+            this.deps.logger,
+            this.deps.statusIntervalMs,
+          )
+        : undefined;
     const [catalog, admitted, author] = await Promise.all([
       this.deps.catalog.load(),
       this.deps.turns.admit(event.teamId, event.userId),
       this.deps.names.nameOf(event.teamId, event.userId),
+      status?.start(),
     ]);
     if (!admitted.ok) {
       await voice.tell(problemNotice(admitted.problem));
       return;
     }
-    const where = { teamId: event.teamId, channelId: event.channelId, threadTs: place.threadTs };
-    const reply = await LiveReply.open(this.deps, { ...where, replyTo: event.ts }, voice.post);
+    const where = { teamId: event.teamId, channelId: event.channelId, replyTo: event.ts };
+    const reply: ThreadReply =
+      native && place.threadTs
+        ? new NativeReply(this.deps, { ...where, threadTs: place.threadTs, userId: event.userId }, voice.post)
+        : await LiveReply.open(this.deps, { ...where, threadTs: place.threadTs }, voice.post);
     try {
-      await this.answer(catalog, event, place, { role: 'user', text, author, ts: event.ts }, reply);
+      await this.answer(catalog, event, place, { role: 'user', text, author, ts: event.ts }, reply, status);
     } catch (error) {
       await reply.finish(this.failureNotice(error));
+    } finally {
+      await status?.end();
     }
   }
 
@@ -102,14 +123,13 @@ export class ChatFlow {
     event: ChatEvent,
     place: Place,
     turn: ConversationTurn,
-    reply: LiveReply,
+    reply: ThreadReply,
+    status: ThinkingStatus | undefined,
   ): Promise<void> {
     const { files, names, client, limits, logger } = this.deps;
     const { attachments, problems } = await files.attachments(event.files);
     // Should the app be stopped before the answer is complete, what arrived is its final state.
-    const release = this.deps.shutdown.closeOnShutdown(() =>
-      reply.stop(stoppedMessage(reply.shown.modelName, reply.shown.text)),
-    );
+    const release = this.deps.shutdown.closeOnShutdown(() => reply.stopped());
     try {
       const { teamId, channelId, botUserId, ts: currentTs } = event;
       const threadTs = place.earlierIn;
@@ -119,7 +139,15 @@ export class ChatFlow {
       const outcome = await this.deps.turns.take(
         catalog,
         { ...place.at, turn, attachments, earlier },
-        (soFar, modelName) => reply.stream(modelName, soFar),
+        (soFar, modelName, reasoning) => {
+          if (!soFar) {
+            // Still thinking: the latest line of thought shows in the status.
+            if (reasoning) status?.reasoning(reasoning);
+            return;
+          }
+          status?.answerStarted();
+          reply.stream(modelName, soFar);
+        },
       );
       await this.render(outcome, problems, reply, { catalog, conversationId: place.at.conversationId });
     } finally {
@@ -130,7 +158,7 @@ export class ChatFlow {
   private async render(
     outcome: Result<TurnOutcome>,
     fileProblems: string[],
-    reply: LiveReply,
+    reply: ThreadReply,
     { catalog, conversationId }: { catalog: Catalog; conversationId: string },
   ) {
     if (!outcome.ok) return reply.finish(problemNotice(outcome.problem));
@@ -139,7 +167,7 @@ export class ChatFlow {
     }
     const { reply: answer, modelName, notes } = outcome.value;
     const { conversation } = answer;
-    const [first, ...rest] = answerMessages(answer.text, {
+    await reply.finishAnswer(answer.text, {
       modelName,
       inputTokens: answer.inputTokens,
       outputTokens: answer.outputTokens,
@@ -157,9 +185,19 @@ export class ChatFlow {
         turn: conversation.turns.length,
       },
     });
-    await reply.finish(first!);
-    // Later parts are new messages: never retried blindly, since a timed-out post may have landed.
-    for (const part of rest) await reply.postAfresh(part);
+  }
+
+  /**
+   * Whether the answer streams natively: it must be a reply in a thread (a top-level DM conversation
+   * is answered at the top level, where Slack does not stream), in a channel where Slack has not
+   * refused streaming for good.
+   */
+  private streamsNatively(event: ChatEvent, place: Place): boolean {
+    return (
+      this.deps.streamingMode === 'native' &&
+      place.threadTs !== undefined &&
+      this.deps.streaming.allows(event.channelId)
+    );
   }
 
   private failureNotice(error: unknown) {

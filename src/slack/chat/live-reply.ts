@@ -8,7 +8,14 @@ import { StreamingMrkdwn } from '../kit/streaming-mrkdwn.js';
 import { findMarkedReply } from '../kit/thread-reader.js';
 import { deliverFinal, ThrottledMessage } from '../kit/throttled-message.js';
 import { isUncertainFailure } from '../kit/web-client-options.js';
-import { PLACEHOLDER_EVENT, streamingMessage, thinkingMessage } from './blocks.js';
+import {
+  type AnswerFooter,
+  answerMessages,
+  PLACEHOLDER_EVENT,
+  stoppedMessage,
+  streamingMessage,
+  thinkingMessage,
+} from './blocks.js';
 
 export interface LiveReplyDeps {
   client: WebClient;
@@ -70,8 +77,23 @@ function postPlaceholder(deps: LiveReplyDeps, place: ReplyPlace): Promise<string
   );
 }
 
+/**
+ * A reply to one message in a thread, from the answer's first words to its final state, whichever
+ * way Slack lets it stream (see LiveReply and NativeReply).
+ */
+export interface ThreadReply {
+  /** The answer so far (its text, and the model writing it), as the reply shows or will show it. */
+  stream(modelName: string, textSoFar: string): void;
+  /** The final answer, with its notes and figures. */
+  finishAnswer(answer: string, footer: AnswerFooter): Promise<void>;
+  /** A final state that is not an answer (a model's failure, a notice). */
+  finish(message: SlackMessage): Promise<void>;
+  /** The app is stopping first: what arrived stays, marked as stopped. Once only, never overwritten. */
+  stopped(): Promise<void>;
+}
+
 /** A reply that starts as a placeholder, streams the answer into it, and always ends in a final state. */
-export class LiveReply {
+export class LiveReply implements ThreadReply {
   private streamed = { modelName: 'Bedrock', text: '' };
   private readonly answer = new StreamingMrkdwn();
 
@@ -79,30 +101,35 @@ export class LiveReply {
     private readonly deps: LiveReplyDeps,
     private readonly live: ThrottledMessage,
     /** Posts a new message where the reply is (a later part of a long answer, say). */
-    readonly postAfresh: (message: SlackMessage) => Promise<unknown>,
+    private readonly postAfresh: (message: SlackMessage) => Promise<unknown>,
   ) {}
 
+  /** Posts the "thinking…" placeholder the reply then streams into. */
   static async open(
     deps: LiveReplyDeps,
     place: ReplyPlace,
     postAfresh: (message: SlackMessage) => Promise<unknown>,
   ): Promise<LiveReply> {
-    const ts = await postPlaceholder(deps, place);
+    return LiveReply.editing(deps, place, await postPlaceholder(deps, place), postAfresh);
+  }
+
+  /** A reply edited in place in a message that is there already (one whose native stream Slack ended). */
+  static editing(
+    deps: LiveReplyDeps,
+    { teamId, channelId: channel }: Pick<ReplyPlace, 'teamId' | 'channelId'>,
+    ts: string,
+    postAfresh: (message: SlackMessage) => Promise<unknown>,
+  ): LiveReply {
     const live = new ThrottledMessage(
       async (message) => {
-        await deps.client.chat.update({ channel: place.channelId, ts, ...message });
+        await deps.client.chat.update({ channel, ts, ...message });
       },
       (error) => deps.logger.warn({ err: error }, 'chat streaming update failed'),
       deps.updateIntervalMs,
       undefined,
-      deps.budget.updates(place.teamId),
+      deps.budget.updates(teamId),
     );
     return new LiveReply(deps, live, postAfresh);
-  }
-
-  /** What the reply shows so far, for a final state written by someone else (a shutdown). */
-  get shown(): { modelName: string; text: string } {
-    return this.streamed;
   }
 
   stream(modelName: string, textSoFar: string): void {
@@ -112,9 +139,15 @@ export class LiveReply {
     this.live.update(() => streamingMessage(modelName, textSoFar, this.answer), first);
   }
 
-  /** The final state, however it got there: once only, and never overwritten. */
-  stop(message: SlackMessage): Promise<void> {
-    return this.live.finish(message);
+  stopped(): Promise<void> {
+    return this.live.finish(stoppedMessage(this.streamed.modelName, this.streamed.text));
+  }
+
+  async finishAnswer(answer: string, footer: AnswerFooter): Promise<void> {
+    const [first, ...rest] = answerMessages(answer, footer);
+    await this.finish(first!);
+    // Later parts are new messages: never retried blindly, since a timed-out post may have landed.
+    for (const part of rest) await this.postAfresh(part);
   }
 
   /** The final state of a reply: updated in place while Slack allows, else posted afresh. */

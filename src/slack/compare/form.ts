@@ -34,6 +34,9 @@ export function registerCompareForm(
       system: field(values, COMPARE_FIELDS.system),
       max_tokens: field(values, COMPARE_FIELDS.maxTokens),
       temperature: field(values, COMPARE_FIELDS.temperature),
+      think: field(values, COMPARE_FIELDS.think),
+      effort: field(values, COMPARE_FIELDS.effort),
+      tier: field(values, COMPARE_FIELDS.tier),
     };
     const checked = await flow.checkForm(form).catch((error: unknown) => {
       logger.error({ err: error }, 'checking the compare form failed');

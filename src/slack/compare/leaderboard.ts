@@ -8,7 +8,7 @@ import { seconds } from './figures.js';
 const SHOWN = 20;
 
 /** Thumbs on single answers, shown apart from wins: "feedback 👍 3 👎 1", nothing when none. */
-function feedbackFigure(standing: Pick<Standing, 'thumbsUp' | 'thumbsDown'>): string[] {
+export function feedbackFigure(standing: Pick<Standing, 'thumbsUp' | 'thumbsDown'>): string[] {
   if (standing.thumbsUp + standing.thumbsDown === 0) return [];
   return [`feedback 👍 ${standing.thumbsUp} 👎 ${standing.thumbsDown}`];
 }

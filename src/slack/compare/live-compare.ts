@@ -77,7 +77,7 @@ export class LiveCompare {
       await deliverFinal(
         live,
         message.render(final),
-        (message) => client.chat.postMessage({ channel, ...message }),
+        (posted) => client.chat.postMessage({ channel, thread_ts: requester.threadTs, ...posted }),
         this.deps.slackRetry,
         (error) =>
           this.deps.logger.warn(
@@ -92,13 +92,11 @@ export class LiveCompare {
   }
 
   /** The compare message's ts, or undefined when the bot may not post in the channel. */
-  private async postPlaceholders(
-    run: CompareRun,
-    { teamId, channelId }: Requester,
-  ): Promise<string | undefined> {
-    await this.deps.budget.beforePost(teamId, channelId);
+  private async postPlaceholders(run: CompareRun, where: Requester): Promise<string | undefined> {
+    const { teamId, channelId: channel, threadTs: thread_ts } = where;
+    await this.deps.budget.beforePost(teamId, channel);
     try {
-      return (await this.deps.client.chat.postMessage({ channel: channelId, ...compareMessage(run) })).ts;
+      return (await this.deps.client.chat.postMessage({ channel, thread_ts, ...compareMessage(run) })).ts;
     } catch (error) {
       const code = (error as { data?: { error?: string } }).data?.error;
       if (!code || !NOT_IN_CHANNEL.has(code)) throw error;

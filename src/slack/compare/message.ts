@@ -103,7 +103,12 @@ function answerText(
   render: RenderAnswer,
 ): { text: string; clipped: boolean } {
   if (model.status === 'timed-out' && model.text === '')
-    return { text: '_Nothing arrived before the time limit._', clipped: false };
+    return {
+      text: hasReasoning(model)
+        ? '_It was still thinking at the time limit: no answer arrived (its reasoning is behind “Show reasoning”)._'
+        : '_Nothing arrived before the time limit._',
+      clipped: false,
+    };
   if (model.status === 'failed' && model.failure) {
     const detail = model.failure.detail ? `\n>${escapeMrkdwn(clip(model.failure.detail, 300))}` : '';
     const failure = `${model.failure.message}${detail}`;
@@ -149,7 +154,8 @@ function modelBlocks(
   const answer = answerText(model, Math.min(budget, LIMITS.sectionText - title.length - 3), render);
   const line = hidden ? BLIND_STATUS[model.status] : figures(model, final);
   // While a model thinks, its latest line of thought shows in small print under its slot.
-  const thought = isThinking(model) ? latestThought(model) : undefined;
+  // (Not while a blind compare hides its models: a line of thought can give a model away.)
+  const thought = isThinking(model) && !hidden ? latestThought(model) : undefined;
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `${title}\n${answer.text}` } },
     ...(thought

@@ -13,9 +13,34 @@ export const COMPARE_FIELDS = {
   system: 'system',
   maxTokens: 'max_tokens',
   temperature: 'temperature',
+  think: 'think',
+  effort: 'effort',
+  tier: 'tier',
 } as const satisfies Record<string, keyof CompareForm>;
 export const COMPARE_IMAGE_FIELD = 'image';
 export const COMPARE_SAVE_FIELD = 'save';
+
+/** An optional single choice among `choices` (value, label), blank when not chosen. */
+function optionalChoice(
+  blockId: string,
+  label: string,
+  hint: string,
+  choices: [string, string][],
+): KnownBlock {
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: true,
+    label: { type: 'plain_text', text: label },
+    hint: { type: 'plain_text', text: hint },
+    element: {
+      type: 'static_select',
+      action_id: 'value',
+      placeholder: { type: 'plain_text', text: 'Default' },
+      options: choices.map(([value, text]) => ({ text: { type: 'plain_text', text }, value })),
+    },
+  };
+}
 
 function optionalText(blockId: string, label: string, placeholder: string, multiline = false): KnownBlock {
   return {
@@ -71,6 +96,33 @@ export function compareModal(
     optionalText(COMPARE_FIELDS.system, 'System prompt', 'Answer in one short paragraph.', true),
     optionalText(COMPARE_FIELDS.maxTokens, 'Max tokens', String(options.defaultMaxTokens)),
     optionalText(COMPARE_FIELDS.temperature, 'Temperature (0–1)', 'the model’s default'),
+    {
+      ...optionalText(COMPARE_FIELDS.think, 'Thinking budget (tokens)', 'off · on · 4096'),
+      hint: {
+        type: 'plain_text',
+        text: 'Extended thinking for the models that take a budget (Claude: at least 1024). Their reasoning shows apart from the answer.',
+      },
+    } as KnownBlock,
+    optionalChoice(
+      COMPARE_FIELDS.effort,
+      'Reasoning effort',
+      'For the models that take an effort level (gpt-oss, Nova 2).',
+      [
+        ['low', 'Low'],
+        ['medium', 'Medium'],
+        ['high', 'High'],
+      ],
+    ),
+    optionalChoice(
+      COMPARE_FIELDS.tier,
+      'Service tier',
+      'Flex is discounted and may be slower; priority costs more and answers first. Not every model offers them.',
+      [
+        ['standard', 'Standard'],
+        ['flex', 'Flex'],
+        ['priority', 'Priority'],
+      ],
+    ),
     {
       type: 'input',
       block_id: COMPARE_SAVE_FIELD,

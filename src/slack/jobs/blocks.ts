@@ -153,7 +153,7 @@ function losses(job: Job): string | undefined {
 
 export function jobDetailsMessage(
   job: Job,
-  options: { watching: boolean; mayStop: boolean },
+  options: { watching: boolean; mayStop: boolean; mayDeploy?: boolean },
   now = Date.now(),
 ): SlackMessage {
   const blocks: KnownBlock[] = [
@@ -207,6 +207,7 @@ export function jobDetailsMessage(
       },
     });
   }
+  if (options.mayDeploy && job.status === 'Completed') buttons.push(deployButton(job));
   blocks.push({ type: 'actions', elements: buttons });
   return slackMessage({ text: `${job.name}: ${job.status}`, blocks: blocks.slice(0, LIMITS.blocks) });
 }
@@ -253,6 +254,12 @@ export interface ChangeContext {
   provisionedPerHourUsd?: number;
 }
 
+function noCommitmentPrice(perHourUsd: number | undefined, units: number): string {
+  return perHourUsd === undefined
+    ? 'no commitment'
+    : `no commitment, ${formatUsd(perHourUsd * units)} an hour`;
+}
+
 /** A button that asks first, in Slack's own confirm dialog (title ≤ 100, text ≤ 300 characters). */
 function confirmed(base: Button, title: string, text: string, yes: string): Button {
   return {
@@ -265,6 +272,16 @@ function confirmed(base: Button, title: string, text: string, yes: string): Butt
       ...(base.style === 'danger' ? { style: 'danger' as const } : {}),
     },
   };
+}
+
+/** Deploy on demand, asking first what it creates and costs. */
+function deployButton(job: Job): Button {
+  return confirmed(
+    button(':rocket: Deploy on demand', JOB_ACTIONS.deploy, job.arn, 'primary'),
+    'Deploy on demand?',
+    `Creates an on-demand deployment of *${escapeMrkdwn(job.customModelName ?? job.name)}*. It costs nothing while idle; each request to it is billed per token.`,
+    'Deploy',
+  );
 }
 
 /** What Provisioned Throughput commits to, from the price table when it knows the base's hourly price. */
@@ -280,22 +297,11 @@ function servingBlocks(job: Job, contextInfo: ChangeContext): KnownBlock[] {
   const command = `\`\`\`aws bedrock create-provisioned-model-throughput --region ${contextInfo.region} --model-units 1 --provisioned-model-name ${name} --model-id ${customArn}\`\`\``;
   const commitment = context(`:moneybag: ${hourlyCommitment(contextInfo.provisionedPerHourUsd)}`);
   if (contextInfo.onDemand?.ok) {
-    const model = escapeMrkdwn(job.customModelName ?? job.name);
     return [
       section(
         ':rocket: This model can be served *on demand*: billed per token like its base model, nothing while idle. *Deploy on demand* creates the deployment and tells this thread when it is ready.',
       ),
-      {
-        type: 'actions',
-        elements: [
-          confirmed(
-            button(':rocket: Deploy on demand', JOB_ACTIONS.deploy, job.arn, 'primary'),
-            'Deploy on demand?',
-            `Creates an on-demand deployment of *${model}*. It costs nothing while idle; each request to it is billed per token.`,
-            'Deploy',
-          ),
-        ],
-      },
+      { type: 'actions', elements: [deployButton(job)] },
       section(
         `For steady heavy traffic, Provisioned Throughput is the other way, one model unit without commitment:\n${command}`,
       ),
@@ -450,7 +456,14 @@ export function deploymentsMessage(deployments: Deployment[]): SlackMessage {
   return slackMessage({ text: 'On-demand custom model deployments', blocks });
 }
 
-export function throughputMessage(throughputs: Throughput[]): SlackMessage {
+/**
+ * `perHourUsd` is the price table's hourly price of one model unit of a base model, when it has one:
+ * a throughput without commitment then shows what it costs an hour.
+ */
+export function throughputMessage(
+  throughputs: Throughput[],
+  perHourUsd: (baseModelId: string) => number | undefined = () => undefined,
+): SlackMessage {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Provisioned throughput' } },
   ];
@@ -464,7 +477,7 @@ export function throughputMessage(throughputs: Throughput[]): SlackMessage {
   for (const throughput of throughputs.slice(0, 45)) {
     const commitment = throughput.commitment
       ? `${throughput.commitment}${throughput.commitmentEndsAt ? `, until ${when(throughput.commitmentEndsAt)}` : ''}`
-      : 'no commitment';
+      : noCommitmentPrice(perHourUsd(modelIdOf(throughput.foundationModelArn)), throughput.modelUnits);
     blocks.push(
       section(
         `${throughput.status === 'InService' ? ':large_green_circle:' : ':large_yellow_circle:'} *${escapeMrkdwn(throughput.name)}* · ${throughput.status}\nmodel \`${escapeMrkdwn(modelIdOf(throughput.modelArn))}\` · ${throughput.modelUnits} model unit${throughput.modelUnits === 1 ? '' : 's'} · ${commitment}`,

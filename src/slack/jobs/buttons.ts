@@ -48,7 +48,8 @@ export function registerJobButtons(app: App, flow: JobsFlow, work: WorkTracker, 
     await ack();
     const reply = (message: SlackMessage) =>
       (respond as RespondFn)({ response_type: 'ephemeral', replace_original: false, ...message });
-    const threadTs = body.message?.thread_ts ?? body.message?.ts;
+    // An ephemeral message (a job's details) has no thread to follow it in: a card is posted instead.
+    const threadTs = body.container?.is_ephemeral ? undefined : (body.message?.thread_ts ?? body.message?.ts);
     runDetached(work, logger, 'job button deploy', reply, async () => {
       const who = requesterOfAction(body);
       if (await flow.admitted(who, reply)) await flow.deploy(action.value ?? '', who, reply, threadTs);

@@ -1,5 +1,6 @@
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import type { PriceBook } from '../../bedrock/pricing.js';
 import type { JobAccess } from '../../jobs/access.js';
 import type { JobsClient } from '../../jobs/client.js';
 import type { CustomDeployments } from '../../jobs/deployments.js';
@@ -42,6 +43,8 @@ export interface JobsFlowDeps {
   stopping: JobStopping;
   newJobs: NewJobs;
   deployments: CustomDeployments;
+  /** For Provisioned Throughput's hourly price, where the price table knows it. */
+  prices: PriceBook;
   /** Seals where a form was opened (and the custom-model compare's target), see FormSeal. */
   seal: FormSeal;
   logger: Logger;
@@ -77,7 +80,11 @@ export class JobsFlow implements CommandFlow {
         await this.unwatch(command.job, who, tell);
         return;
       case 'throughput':
-        await tell(throughputMessage(await this.deps.jobs.throughputs()));
+        await tell(
+          throughputMessage(await this.deps.jobs.throughputs(), (modelId) =>
+            this.deps.prices.provisionedPerHour(modelId),
+          ),
+        );
         return;
       case 'deployments':
         await this.deployments(tell);
@@ -115,11 +122,12 @@ export class JobsFlow implements CommandFlow {
       await tell(problemNotice(found.problem));
       return;
     }
-    const [watching, mayStop] = await Promise.all([
+    const [watching, mayStop, mayDeploy] = await Promise.all([
       this.deps.watching.isWatched(found.value.arn, who.channelId),
       this.deps.access.mayStop(who),
+      this.deps.deployments.mayDeploy(found.value, who),
     ]);
-    await tell(jobDetailsMessage(found.value, { watching, mayStop }));
+    await tell(jobDetailsMessage(found.value, { watching, mayStop, mayDeploy }));
   }
 
   /** Posts a card for the job in the channel and watches it in that card's thread. */

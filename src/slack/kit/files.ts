@@ -63,6 +63,12 @@ export class SlackFiles {
     private readonly apiUrl: string | undefined,
   ) {}
 
+  /** A text file's content (a prompt set), up to `maxBytes`, decoded as UTF-8. */
+  async text(file: SlackFile, maxBytes: number): Promise<Result<string>> {
+    const download = await downloadSlackFile(file, this.botToken, this.apiUrl, maxBytes);
+    return download.ok ? ok(new TextDecoder('utf-8').decode(download.value)) : download;
+  }
+
   async attachments(files: SlackFile[]): Promise<{ attachments: Attachment[]; problems: string[] }> {
     const { accepted, problems } = checkAttachments(files);
     const downloaded = await Promise.all(

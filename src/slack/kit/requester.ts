@@ -5,6 +5,8 @@ export interface Requester {
   teamId: string;
   userId: string;
   channelId: string;
+  /** Set when the request came from a thread (the assistant panel's): what it starts goes there. */
+  threadTs?: string;
 }
 
 /**

@@ -239,3 +239,33 @@ describe('a streaming compare rendered update after update', () => {
     expect(streaming.render(live)).toEqual(compareMessage(live));
   });
 });
+
+describe('a reasoning model in the compare message', () => {
+  const thinker = (overrides: Partial<ModelRun>) =>
+    model(0, {
+      text: '',
+      reasoning: 'First idea.\nSecond idea, still going',
+      thinkingMs: 3100,
+      ...overrides,
+    });
+
+  it('says it is thinking, with its latest line of thought in small print, but not while the compare is blind', () => {
+    const thinking = run(
+      [thinker({ status: 'streaming' }), model(1, { status: 'streaming', text: 'Hi' })],
+      false,
+    );
+    const shown = visibleText(compareMessage(thinking).blocks);
+    expect(shown).toContain('thinking… 3.10 s');
+    expect(shown).toContain(':thought_balloon: _Second idea, still going_');
+    const blind = { ...thinking, options: { ...thinking.options, blind: true } };
+    expect(visibleText(compareMessage(blind).blocks)).not.toContain('Second idea');
+  });
+
+  it('still offers its reasoning when the time limit cut it off before any answer', () => {
+    const cut = run([thinker({ status: 'timed-out', timeoutMs: 4000 }), model(1)]);
+    const message = compareMessage(cut);
+    expect(blockKitError({ ...message })).toBeUndefined();
+    expect(visibleText(message.blocks)).toContain('It was still thinking at the time limit');
+    expect(actionIds(message.blocks)).toContain('compare_show_reasoning_0');
+  });
+});

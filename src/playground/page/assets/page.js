@@ -2,6 +2,10 @@
 // and sends what you do (messages, clicks, form submissions) for the server to pass on as Slack would.
 
 const view = { conversation: 'C0GENERAL', thread: null };
+/** The assistant panel's thread and what the app set on it (title, status, suggested prompts). */
+let assistant = null;
+let assistantWanted = false;
+const assistantKey = () => (assistant ? `${assistant.channel}:${assistant.threadTs}` : null);
 const html = new Map();
 const NAMES = { C0GENERAL: '# general', D0BEDROCK: 'Bedrock', home: 'Bedrock' };
 const SUBTITLES = { C0GENERAL: 'You and Bedrock', D0BEDROCK: 'Direct message', home: 'Home' };
@@ -80,8 +84,28 @@ function showThreadParent() {
   showTimes(parent);
 }
 
+function showAssistant() {
+  const inPanel = assistant !== null && view.thread === assistantKey();
+  $('#thread-title').textContent = inPanel ? assistant.title || 'Bedrock · Assistant' : 'Thread';
+  $('#assistant-status').hidden = !(inPanel && assistant.status);
+  $('#assistant-status').textContent = inPanel && assistant.status ? `Bedrock ${assistant.status}` : '';
+  const prompts = $('#assistant-prompts');
+  prompts.hidden = !(inPanel && assistant.prompts.length > 0);
+  prompts.replaceChildren(
+    ...(inPanel ? assistant.prompts : []).map((prompt) => {
+      const chip = document.createElement('button');
+      chip.type = 'button';
+      chip.className = 'sk-button prompt';
+      chip.dataset.prompt = prompt.message;
+      chip.textContent = prompt.title;
+      return chip;
+    }),
+  );
+}
+
 function openThread(key) {
   view.thread = key;
+  showAssistant();
   $('#thread').hidden = false;
   for (const list of $('#thread-lists').children) list.hidden = list.id !== `thread-${key}`;
   threadList(key).hidden = false;
@@ -204,6 +228,7 @@ function click(button) {
     actionId: button.dataset.actionId,
     value,
     label: button.dataset.label,
+    element: button.dataset.element,
   };
   if (button.dataset.url) window.open(button.dataset.url, '_blank', 'noopener');
   const message = button.closest('.message');
@@ -217,7 +242,14 @@ document.addEventListener('click', (event) => {
   if (!target) return;
   if (target.dataset.nav) navigate(target.dataset.nav);
   else if (target.dataset.openThread) openThread(target.dataset.openThread);
-  else if (target.id === 'close-thread') closeThread();
+  else if (target.hasAttribute('data-assistant')) {
+    assistantWanted = true;
+    if (assistant) openThread(assistantKey());
+    post('/api/assistant', {});
+  } else if (target.dataset.prompt) {
+    const [channel, ts] = assistantKey().split(':');
+    post('/api/say', { channel, text: target.dataset.prompt, threadTs: ts });
+  } else if (target.id === 'close-thread') closeThread();
   else if (target.hasAttribute('data-close-modal')) post('/api/close', {});
   else if (target.dataset.actionId && target.type !== 'submit') click(target);
 });
@@ -274,6 +306,12 @@ function connect() {
     else if (event.type === 'home')
       $('#home').innerHTML = event.html ?? '<p class="empty">Bedrock has no Home tab yet.</p>';
     else if (event.type === 'notice') toast(event.text);
+    else if (event.type === 'assistant') {
+      assistant = event;
+      if (assistantWanted && view.thread !== assistantKey()) openThread(assistantKey());
+      assistantWanted = false;
+      showAssistant();
+    }
   };
   stream.onerror = () => {
     document.body.dataset.ready = 'false';

@@ -1,0 +1,286 @@
+import type { Logger } from '../../logger.js';
+import { defuseMentions, type SlackMessage } from '../kit/message.js';
+import type { StreamPacer } from '../kit/stream-pacer.js';
+import {
+  type AnswerFooter,
+  answerFooterBlocks,
+  answerMessages,
+  answerMetadata,
+  stoppedMessage,
+  stoppedNote,
+} from './blocks.js';
+import { LiveReply, type LiveReplyDeps, type ReplyPlace, type ThreadReply } from './live-reply.js';
+
+export interface NativeReplyDeps extends LiveReplyDeps {
+  pacer: StreamPacer;
+  streaming: StreamingRefusals;
+}
+
+/** Where a natively streamed reply goes: always a thread, shown to the person who asked. */
+export interface StreamPlace extends ReplyPlace {
+  threadTs: string;
+  userId: string;
+}
+
+/** Slack's limit on `markdown_text` in one call, and what one streamed message is given at most. */
+const STREAM_CHARS = 12_000;
+/** A `<` this close to the end may open a mention still arriving: held back until it closes. */
+const OPEN_MENTION_CHARS = 200;
+
+const errorCode = (error: unknown) => (error as { data?: { error?: string } }).data?.error;
+
+/**
+ * Channels where Slack refused to start a stream for a reason that will not change by the next
+ * message (a channel type it does not stream in, a scope the app lacks): their replies are edited in
+ * place from the start, instead of trying and falling back every time. Per process.
+ */
+export class StreamingRefusals {
+  private static readonly LASTING = new Set([
+    'channel_type_not_supported',
+    'missing_scope',
+    'not_allowed_token_type',
+    'unknown_method',
+    'method_deprecated',
+    'enterprise_is_restricted',
+  ]);
+  private readonly channels = new Set<string>();
+
+  allows(channelId: string): boolean {
+    return !this.channels.has(channelId);
+  }
+
+  refused(channelId: string, error: unknown): void {
+    const code = errorCode(error);
+    if (code && StreamingRefusals.LASTING.has(code)) this.channels.add(channelId);
+  }
+}
+
+/**
+ * A reply streamed natively: `chat.startStream` with the first words, `chat.appendStream` with what
+ * follows (gathered, at the pace of StreamPacer), `chat.stopStream` with the notes and figures. When
+ * Slack refuses to stream, before the first words or at any point after, the reply carries on as a
+ * LiveReply edited in place, in the streamed message where there is one, with all the text so far:
+ * nothing that arrived is lost, and nothing is posted twice.
+ */
+export class NativeReply implements ThreadReply {
+  private latest = { modelName: 'Bedrock', text: '' };
+  /** The streamed message, once Slack started it. */
+  private ts?: string;
+  /** How much of `latest.text` Slack has. */
+  private sent = 0;
+  /** Where the streamed message ends, once the answer outgrows one message; the rest follows it. */
+  private cap?: number;
+  private lastCallAt = Number.NEGATIVE_INFINITY;
+  private timer?: NodeJS.Timeout;
+  /** Slack calls go one after the other, so appends never overtake each other or the stop. */
+  private queue: Promise<void> = Promise.resolve();
+  /** Set once Slack refused to stream: the reply is edited in place from then on. */
+  private fallback?: LiveReply;
+  /** A final state was asked for: no more appends. */
+  private closing = false;
+  /** A final state was delivered: nothing overwrites it. */
+  private closed = false;
+
+  constructor(
+    private readonly deps: NativeReplyDeps,
+    private readonly place: StreamPlace,
+    private readonly postAfresh: (message: SlackMessage) => Promise<unknown>,
+  ) {}
+
+  private get logger(): Logger {
+    return this.deps.logger;
+  }
+
+  stream(modelName: string, textSoFar: string): void {
+    this.latest = { modelName, text: textSoFar };
+    if (this.fallback) this.fallback.stream(modelName, textSoFar);
+    else if (!this.closing) this.schedule();
+  }
+
+  finishAnswer(answer: string, footer: AnswerFooter): Promise<void> {
+    this.latest = { ...this.latest, text: answer };
+    return this.close(async () => {
+      if (this.fallback) return this.fallback.finishAnswer(answer, footer);
+      const streamed = this.streamable(true);
+      if (!this.ts && !streamed.trim()) {
+        // Nothing to stream (an empty answer): it is said in one message.
+        for (const part of answerMessages(answer, footer)) await this.postAfresh(part);
+        return;
+      }
+      const overflow = answer.slice(streamed.length);
+      const rest = overflow ? answerMessages(overflow, footer) : [];
+      const stopped = await this.stop(streamed, {
+        // The notes and figures close the answer: under the streamed text, or under its last part.
+        blocks: rest.length ? [] : answerFooterBlocks(footer),
+        metadata: answerMetadata(1, 1 + rest.length, footer),
+      });
+      if (!stopped) return this.fallback!.finishAnswer(answer, footer);
+      for (const part of rest) await this.postAfresh(part);
+    });
+  }
+
+  finish(message: SlackMessage): Promise<void> {
+    return this.close(async () => {
+      if (this.fallback) return this.fallback.finish(message);
+      if (!this.ts) {
+        await this.postAfresh(message);
+        return;
+      }
+      // What streamed stays; the failure or notice follows it.
+      if (!(await this.stop(this.streamable(true), { blocks: message.blocks }))) {
+        await this.fallback!.finish(message);
+      }
+    });
+  }
+
+  stopped(): Promise<void> {
+    return this.close(async () => {
+      if (this.fallback) return this.fallback.stopped();
+      const { modelName, text } = this.latest;
+      if (!this.ts) {
+        await this.postAfresh(stoppedMessage(modelName, text));
+        return;
+      }
+      if (!(await this.stop(this.streamable(true), { blocks: [stoppedNote(modelName)] }))) {
+        await this.fallback!.stopped();
+      }
+    });
+  }
+
+  /** Runs a final state once: the first one delivered wins, and a failed one can be tried again. */
+  private close(deliver: () => Promise<void>): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const attempt = this.queue.then(async () => {
+      if (this.closed) return;
+      await deliver();
+      this.closed = true;
+    });
+    this.queue = attempt.catch(() => undefined);
+    return attempt;
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    const wait = this.deps.pacer.reserve(this.place.teamId, this.lastCallAt);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.closing) return;
+      this.queue = this.queue
+        .then(() => this.append())
+        .catch((error: unknown) => {
+          this.logger.warn({ err: error }, 'could not go on with a streamed reply');
+        });
+    }, wait);
+  }
+
+  /** Sends what arrived since the last call, then schedules the next call if more came meanwhile. */
+  private async append(): Promise<void> {
+    if (this.closing || this.fallback) return;
+    if ((await this.send(this.streamable(false))) && this.streamable(false).length > this.sent)
+      this.schedule();
+  }
+
+  /**
+   * Sends `target` past what Slack has: the stream's start, or an append to it. Returns false when
+   * Slack refused, after which the reply is edited in place (`fallback`).
+   */
+  private async send(target: string): Promise<boolean> {
+    const delta = target.slice(this.sent);
+    if (!delta) return true;
+    this.lastCallAt = this.deps.pacer.clock;
+    const { client } = this.deps;
+    const { channelId: channel, threadTs, teamId, userId } = this.place;
+    try {
+      if (this.ts) {
+        await client.chat.appendStream({ channel, ts: this.ts, markdown_text: defuseMentions(delta) });
+      } else {
+        const started = await client.chat.startStream({
+          channel,
+          thread_ts: threadTs,
+          // Outside a DM Slack streams to one person: the one who asked.
+          recipient_user_id: userId,
+          recipient_team_id: teamId,
+          markdown_text: defuseMentions(delta),
+        });
+        this.ts = started.ts;
+      }
+      this.sent = target.length;
+      return true;
+    } catch (error) {
+      await this.fallBack(error);
+      return false;
+    }
+  }
+
+  /**
+   * Ends the stream with the text not yet sent and `extra` (blocks, metadata) after it. Returns
+   * false when Slack refused, after which the reply is edited in place (`fallback`).
+   */
+  private async stop(
+    streamed: string,
+    extra: { blocks: SlackMessage['blocks']; metadata?: SlackMessage['metadata'] },
+  ): Promise<boolean> {
+    // The whole answer came before the first call went out: the stream starts with all of it.
+    if (!this.ts && !(await this.send(streamed))) return false;
+    const { client } = this.deps;
+    const { channelId: channel } = this.place;
+    const delta = streamed.slice(this.sent);
+    try {
+      await client.chat.stopStream({
+        channel,
+        ts: this.ts!,
+        ...(delta ? { markdown_text: defuseMentions(delta) } : {}),
+        ...(extra.blocks.length ? { blocks: extra.blocks } : {}),
+        ...(extra.metadata ? { metadata: extra.metadata } : {}),
+      });
+      this.sent = streamed.length;
+      return true;
+    } catch (error) {
+      await this.fallBack(error);
+      return false;
+    }
+  }
+
+  /**
+   * Slack refused to stream (or to go on streaming): from here the reply is edited in place, in the
+   * streamed message when there is one (taken out of its streaming state first, so an update is
+   * accepted), else in a placeholder posted now. Its first update shows all the text so far.
+   */
+  private async fallBack(error: unknown): Promise<void> {
+    const code = errorCode(error);
+    this.logger.warn(
+      { err: error, code, channel: this.place.channelId, started: Boolean(this.ts) },
+      'Slack refused to stream a reply; editing it in place instead',
+    );
+    this.deps.streaming.refused(this.place.channelId, error);
+    const { client } = this.deps;
+    if (this.ts) {
+      await client.chat.stopStream({ channel: this.place.channelId, ts: this.ts }).catch(() => undefined);
+      this.fallback = LiveReply.editing(this.deps, this.place, this.ts, this.postAfresh);
+    } else {
+      this.fallback = await LiveReply.open(this.deps, this.place, this.postAfresh);
+    }
+    if (this.latest.text) this.fallback.stream(this.latest.modelName, this.latest.text);
+  }
+
+  /**
+   * The part of the answer that goes into the streamed message: all of it up to STREAM_CHARS (cut at
+   * a line break when it outgrows that), less, while the answer is still coming, a trailing `<…` that
+   * may be a mention still arriving, which is defused only once it is whole.
+   */
+  private streamable(final: boolean): string {
+    const { text } = this.latest;
+    if (this.cap === undefined && text.length > STREAM_CHARS) {
+      const lineBreak = text.lastIndexOf('\n', STREAM_CHARS);
+      this.cap = Math.max(this.sent, lineBreak > STREAM_CHARS / 2 ? lineBreak : STREAM_CHARS);
+    }
+    const capped = text.slice(0, this.cap ?? text.length);
+    if (final) return capped;
+    const open = capped.lastIndexOf('<');
+    const holdBack =
+      open >= this.sent && !capped.includes('>', open) && capped.length - open < OPEN_MENTION_CHARS;
+    return holdBack ? capped.slice(0, open) : capped;
+  }
+}
