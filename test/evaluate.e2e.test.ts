@@ -320,6 +320,24 @@ describe('evaluations on a prompt set', () => {
     expect(board).toMatch(/1\. \*Nova Micro\*/);
   });
 
+  it('posts the table once and says so when Slack refuses the uploads', async () => {
+    const channel = freshChannel();
+    bench.bedrock.script(NOVA_MICRO, { answer: 'Paris.' });
+    await evaluate(channel, 'nova-micro', { name: 'scope.csv', text: 'prompt\nCapital of France?\n' });
+    bench.slack.failNext('files.getUploadURLExternal', { error: 'missing_scope' });
+    await click(channel, await estimateIn(channel), 'evaluate_start');
+    const note = await bench.slack.waitFor(() =>
+      postsIn(channel).find((call) =>
+        visibleText(call.args.blocks).includes('could not upload the chart and the CSV'),
+      ),
+    );
+    expect(visibleText(note.args.blocks)).toContain('`files:write` scope');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(postsIn(channel).filter((call) => String(call.args.text).startsWith('Results of'))).toHaveLength(
+      1,
+    );
+  });
+
   it('refuses with the estimate when it would pass the daily cap', async () => {
     const channel = freshChannel();
     const day = new Date().toISOString().slice(0, 10);

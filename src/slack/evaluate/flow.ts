@@ -289,12 +289,36 @@ export class EvaluateFlow {
     );
     const summary = summarize(plan, results);
     const where = { channel: plan.channelId, thread_ts: plan.threadTs };
+    if (plan.pairwise) await this.deps.arena.recordJudged(plan.teamId, plan.id, judgedPairs(plan, results));
     await client.chat.postMessage({
       ...where,
       ...resultsMessage(plan, summary, worstRows(results, WORST_SHOWN)),
     });
+    // Posted once: from here a failure (an upload refused) is told in the thread, never retried into a second table.
+    await evaluations.flag(plan.id, 'posted');
+    await evaluations.markStopped(plan.id);
+    await this.upload(plan, summary, results).catch(async (error: unknown) => {
+      this.deps.logger.warn(
+        { err: error, evaluation: plan.id },
+        'could not upload the results chart and CSV',
+      );
+      await client.chat.postMessage({
+        ...where,
+        ...notice(
+          'I could not upload the chart and the CSV of the results: the app needs the `files:write` scope (reinstall it from the manifest). The table above is complete.',
+        ),
+      });
+    });
+  }
+
+  /** The chart (PNG) and every answer (CSV), uploaded into the evaluation's thread. */
+  private async upload(
+    plan: EvaluationPlan,
+    summary: ReturnType<typeof summarize>,
+    results: Awaited<ReturnType<Evaluations['results']>>,
+  ): Promise<void> {
     const base = plan.setName.replace(/\.[^.]+$/, '');
-    await client.files.uploadV2({
+    await this.deps.client.files.uploadV2({
       channel_id: plan.channelId,
       thread_ts: plan.threadTs,
       initial_comment: 'The chart and every answer, as CSV.',
@@ -311,9 +335,6 @@ export class EvaluateFlow {
         },
       ],
     });
-    if (plan.pairwise) await this.deps.arena.recordJudged(plan.teamId, plan.id, judgedPairs(plan, results));
-    await evaluations.flag(plan.id, 'posted');
-    await evaluations.markStopped(plan.id);
   }
 }
 
