@@ -39,7 +39,7 @@ import { operationsRoutes } from './ops/http-routes.js';
 import { jobEventsRoute } from './ops/job-events-route.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { WorkTracker } from './ops/work-tracker.js';
-import { registerChatEvents } from './slack/chat/events.js';
+import { type MentionRoute, registerChatEvents } from './slack/chat/events.js';
 import { ChatFlow } from './slack/chat/flow.js';
 import { StreamingRefusals } from './slack/chat/native-reply.js';
 import { PanelFlow, registerAssistantPanel } from './slack/chat/panel.js';
@@ -67,6 +67,7 @@ import { FormSeal } from './slack/kit/form-origin.js';
 import { acknowledgeUnhandled, countRequests, dropRedeliveredEvents } from './slack/kit/middleware.js';
 import { guardSlackRequests } from './slack/kit/request-gate.js';
 import { DEFAULT_SLACK_RETRY, type RetryTiming, retryInBackground } from './slack/kit/retry.js';
+import { SlackBudget } from './slack/kit/slack-budget.js';
 import { registerSlashCommand } from './slack/kit/slash-command.js';
 import { StreamPacer } from './slack/kit/stream-pacer.js';
 import { UserNames } from './slack/kit/user-names.js';
@@ -128,7 +129,7 @@ export async function createBedrockSlackApp(
   logger: Logger,
   overrides: AppOverrides = {},
 ): Promise<BedrockSlackApp> {
-  const store = await openStore(config.redisUrl, logger);
+  const store = await openStore({ url: config.redisUrl, clusterNodes: config.redisClusterNodes }, logger);
   logger.info(
     { store: store.kind, mode: config.mode },
     store.kind === 'embedded'
@@ -236,6 +237,7 @@ export async function createBedrockSlackApp(
     files,
     prices,
     seal,
+    budget: new SlackBudget(store, config.slack.rateLimits, logger),
   };
   const compare = wireCompare(wiring);
   const evaluate = wireEvaluate(wiring);
@@ -251,6 +253,7 @@ export async function createBedrockSlackApp(
       chat: chat.flow,
       compare: compare.flow,
       jobs: jobs.flow,
+      routes: chat.routes,
       conversations: chat.service,
       defaultModels: config.compare.defaultModels,
       logger,
@@ -277,6 +280,11 @@ export async function createBedrockSlackApp(
       const port = config.slack.port;
       const listen = overrides.listenHost ? { port, host: overrides.listenHost } : port;
       const server = (await bolt.start(listen)) as Server;
+      // A load balancer keeps idle connections open for 60 s (ALB's default) and sends the next
+      // request on one: were the app to close it first (Node's default is 5 s), that request would
+      // fail or wait for a new connection, the ack tail under load. So the app waits longer.
+      server.keepAliveTimeout = 65_000;
+      server.headersTimeout = 66_000;
       const bound = (server.address() as AddressInfo).port;
       logger.info(
         { port: bound },
@@ -320,6 +328,8 @@ interface Wiring {
   files: SlackFiles;
   prices: PriceBook;
   seal: FormSeal;
+  /** Slack's rate limits, shared by every replica through the store. */
+  budget: SlackBudget;
 }
 
 /** /compare: its use cases, flow, live messages, buttons and form. */
@@ -348,6 +358,7 @@ function wireCompare(wiring: Wiring): CompareWired {
     files,
     prices,
     seal,
+    budget,
   } = wiring;
   const compareRuns = new CompareRuns(store, logger);
   const leaderboard = new Leaderboard(store);
@@ -391,6 +402,7 @@ function wireCompare(wiring: Wiring): CompareWired {
       slackRetry: retries.slack,
       storeRetry: retries.store,
       updateIntervalMs: overrides.updateIntervalMs,
+      budget,
     }),
     leaderboard,
     arena,
@@ -510,7 +522,10 @@ function wireEvaluate(wiring: Wiring): { flow: EvaluateFlow; resume(): void; sto
 }
 
 /** Conversations in threads and DMs; `evaluate` takes the mentions that ask for an evaluation. */
-function wireChat(wiring: Wiring, evaluate: EvaluateFlow): { flow: ChatFlow; service: ChatService } {
+function wireChat(
+  wiring: Wiring,
+  evaluate: EvaluateFlow,
+): { flow: ChatFlow; service: ChatService; routes: MentionRoute[] } {
   const {
     config,
     logger,
@@ -527,6 +542,7 @@ function wireChat(wiring: Wiring, evaluate: EvaluateFlow): { flow: ChatFlow; ser
     channels,
     files,
     prices,
+    budget,
   } = wiring;
   const chat = new ChatService({
     runtime: bedrock.runtime,
@@ -569,15 +585,17 @@ function wireChat(wiring: Wiring, evaluate: EvaluateFlow): { flow: ChatFlow; ser
     slackRetry: retries.slack,
     placeholderRetry: retries.placeholder,
     updateIntervalMs: overrides.updateIntervalMs,
+    budget,
     streamingMode: config.chat.streaming,
     statusIntervalMs: overrides.updateIntervalMs,
     streaming: new StreamingRefusals(),
     pacer: new StreamPacer(overrides.updateIntervalMs),
   });
-  registerChatEvents(bolt, chatFlow, work, logger, [
+  const routes: MentionRoute[] = [
     { wants: (text) => EvaluateFlow.wants(text), handle: (event) => evaluate.handleMention(event) },
-  ]);
-  return { flow: chatFlow, service: chat };
+  ];
+  registerChatEvents(bolt, chatFlow, work, logger, routes);
+  return { flow: chatFlow, service: chat, routes };
 }
 
 /** /finetune-status: jobs use cases, flow, buttons and forms; its custom-model compare runs on `compareFlow`. */
@@ -642,6 +660,7 @@ function wireHome(
       leaderboard: wired.leaderboard,
       watches: store,
       throughputs: () => wired.jobsClient.throughputs(),
+      jobs: async () => (await wired.jobsClient.list({ maxResults: 100 })).jobs,
       prices,
       mayListJobs: (teamId, userId) => wired.jobAccess.mayList(teamId, userId),
       admins: config.adminUsers,

@@ -45,7 +45,7 @@ const MODEL_ID_SHAPED =
 export function classifyWord(catalog: Catalog, word: string): WordKind {
   // `model@tier`: the tier is checked when the request is interpreted, with its own message.
   const [name = word, tier] = word.split('@');
-  if (tier !== undefined && catalog.isModel(name)) return 'model';
+  if (tier !== undefined && name !== '') return classifyWord(catalog, name);
   if (catalog.isModel(word)) return 'model';
   if (!MODEL_SHAPED.test(word)) return 'text';
   return MODEL_ID_SHAPED.test(word) || catalog.suggest(word.toLowerCase()).length > 0
@@ -109,9 +109,14 @@ export class CompareRequests {
     return channel?.compareModels?.length ? channel.compareModels : this.deps.defaultModels;
   }
 
-  /** The system prompt a compare gets when it names none: the channel's, if its members set one. */
-  private async channelSystem(asker: Asker): Promise<string | undefined> {
-    return (await this.deps.channels.of(asker.teamId, asker.channelId))?.systemPrompt;
+  /**
+   * `request` with the channel's system prompt when it names none (the command line's and the form's
+   * alike), if the channel's members set one.
+   */
+  async withChannelSystem(request: CompareRequest, asker: Asker): Promise<CompareRequest> {
+    if (request.options.system) return request;
+    const system = (await this.deps.channels.of(asker.teamId, asker.channelId))?.systemPrompt;
+    return system ? { ...request, options: { ...request.options, system } } : request;
   }
 
   async saveSet(asker: Asker, models: ResolvedModel[]): Promise<void> {
@@ -128,7 +133,8 @@ export class CompareRequests {
   ): Promise<Result<CompareRequest, RequestProblem>> {
     if (command.kind === 'error') return failed(problem('invalid', command.message));
     if (command.kind === 'unknown-model') {
-      return failed(unknownModel(catalog, command.word, catalog.suggest(command.word.toLowerCase())));
+      const name = command.word.split('@')[0] || command.word;
+      return failed(unknownModel(catalog, name, catalog.suggest(name.toLowerCase())));
     }
     const names = command.models.length > 0 ? command.models : await this.savedSet(asker);
     const models: RequestedModel[] = [];
@@ -157,12 +163,9 @@ export class CompareRequests {
     if (count) return failed(count);
     const reasoning = reasoningProblem(models, command.options);
     if (reasoning) return failed(reasoning);
-    const system = command.options.system ?? (await this.channelSystem(asker));
-    return ok({
-      models,
-      prompt: command.prompt,
-      options: { ...command.options, ...(system ? { system } : {}) },
-    });
+    return ok(
+      await this.withChannelSystem({ models, prompt: command.prompt, options: command.options }, asker),
+    );
   }
 
   /** "Run again": the models of an earlier run that the catalog still has, with its prompt and options. */

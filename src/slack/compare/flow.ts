@@ -147,7 +147,12 @@ export class CompareFlow {
     const { attachments, problems } = await this.deps.files.attachments(extras.files);
     const images = attachments.filter((file) => file.kind === 'image');
     if (problems.length > 0) await respond({ response_type: 'ephemeral', ...notice(problems.join('\n')) });
-    await this.start(request, requester, respond, images);
+    await this.start(
+      await this.deps.requests.withChannelSystem(request, requester),
+      requester,
+      respond,
+      images,
+    );
   }
 
   /** A compare of models chosen elsewhere (a custom model and its base), with default options. */
