@@ -50,6 +50,7 @@ import { LiveCompare } from './slack/compare/live-compare.js';
 import { CompareRunActions } from './slack/compare/run-actions.js';
 import { registerEvaluateButtons } from './slack/evaluate/buttons.js';
 import { EvaluateFlow } from './slack/evaluate/flow.js';
+import { registerEvaluateForm } from './slack/evaluate/form.js';
 import { registerFeedbackButtons } from './slack/feedback/buttons.js';
 import { registerHome } from './slack/home/events.js';
 import { HomeFlow } from './slack/home/flow.js';
@@ -453,8 +454,21 @@ const EVALUATION_SWEEP_MS = 30_000;
 
 /** Evaluations: `@Bedrock evaluate …` with a prompt set, its buttons, and joining runs under way. */
 function wireEvaluate(wiring: Wiring): { flow: EvaluateFlow; resume(): void; stop(): void } {
-  const { config, logger, overrides, store, bedrock, metrics, work, bolt, catalog, guard, files, prices } =
-    wiring;
+  const {
+    config,
+    logger,
+    overrides,
+    store,
+    bedrock,
+    metrics,
+    work,
+    bolt,
+    catalog,
+    guard,
+    files,
+    prices,
+    seal,
+  } = wiring;
   const evaluations = new Evaluations(store, config.chat.conversationTtlSeconds, logger);
   const runner = new EvaluationRunner({
     answers: { runtime: bedrock.runtime, metrics, prices, modelTimeoutMs: config.compare.modelTimeoutMs },
@@ -479,12 +493,15 @@ function wireEvaluate(wiring: Wiring): { flow: EvaluateFlow; resume(): void; sto
     evaluations,
     runner,
     arena: new Arena(store),
+    seal,
     logger,
     work,
     progressIntervalMs:
       overrides.updateIntervalMs === undefined ? undefined : overrides.updateIntervalMs * 10,
   });
   registerEvaluateButtons(bolt, flow, work, logger);
+  registerSlashCommand(bolt, '/evaluate', flow, work, logger);
+  registerEvaluateForm(bolt, flow, seal, work, logger);
   let sweep: NodeJS.Timeout | undefined;
   const resumeNow = () =>
     void flow

@@ -171,6 +171,53 @@ describe('evaluations on a prompt set', () => {
     expect(visibleText(shown.body.blocks)).toContain('It is Lyon.');
   });
 
+  it('runs from the /evaluate form too: the prompt set attached there, the estimate posted in the channel', async () => {
+    const channel = freshChannel();
+    bench.bedrock.script(NOVA_MICRO, { answer: 'Paris.' });
+    bench.bedrock.script(NOVA_LITE, { answer: 'Paris, of course.' });
+    const opened = bench.slack.callsOf('views.open').length;
+    await bench.sender.command('/evaluate', 'nova-micro nova-lite', { channelId: channel, userId: ADA });
+    const form = await bench.slack.waitFor(() => bench.slack.callsOf('views.open')[opened]);
+    const view = form.args.view as {
+      private_metadata: string;
+      blocks: { element?: { initial_value?: string } }[];
+    };
+    expect(view.blocks[1]?.element?.initial_value).toBe('nova-micro nova-lite');
+    const submit = (words: string, files: unknown[]) =>
+      bench.sender.viewSubmission({
+        callbackId: 'evaluate_form',
+        privateMetadata: view.private_metadata,
+        userId: ADA,
+        values: {
+          evaluate_set: { value: { type: 'file_input', files } },
+          evaluate_words: { value: { type: 'plain_text_input', value: words } },
+        },
+      });
+    const file = bench.slack.addFile('form.csv', 'text/csv', Buffer.from(CSV));
+    // A mistake in the words is shown in the form itself, before anything else happens.
+    const refused = await submit('nova-micro --pairwise', [file]);
+    expect(JSON.parse(refused.body)).toMatchObject({
+      response_action: 'errors',
+      errors: { evaluate_words: expect.stringContaining('--pairwise needs a judge') },
+    });
+    const missing = await submit('nova-micro', []);
+    expect(JSON.parse(missing.body)).toMatchObject({
+      errors: { evaluate_set: 'Attach a .csv or .jsonl prompt set.' },
+    });
+
+    expect((await submit('nova-micro nova-lite --check "contains:Paris"', [file])).status).toBe(200);
+    const estimate = await estimateIn(channel);
+    expect(estimate.args.thread_ts).toBeUndefined();
+    await click(channel, estimate, 'evaluate_start');
+    const results = await resultsIn(channel);
+    expect(results.args.thread_ts).toBe(estimate.response?.ts);
+    expect(tableRows(results.args.blocks).map((row) => row.slice(0, 3))).toEqual([
+      ['Model', 'Answered', 'Checks passed'],
+      ['Nova Micro', '3', '100% of 3'],
+      ['Nova Lite', '3', '100% of 3'],
+    ]);
+  });
+
   it('refuses bad input precisely, before any model is called', async () => {
     const before = bench.bedrock.calls.length;
     const cases: [string, { name: string; text: string; mimetype?: string } | undefined, RegExp][] = [
@@ -271,6 +318,24 @@ describe('evaluations on a prompt set', () => {
       '*Arena ratings for #geo* (Bradley–Terry, from 0 votes and 3 pairwise judge verdicts from evaluations)',
     );
     expect(board).toMatch(/1\. \*Nova Micro\*/);
+  });
+
+  it('posts the table once and says so when Slack refuses the uploads', async () => {
+    const channel = freshChannel();
+    bench.bedrock.script(NOVA_MICRO, { answer: 'Paris.' });
+    await evaluate(channel, 'nova-micro', { name: 'scope.csv', text: 'prompt\nCapital of France?\n' });
+    bench.slack.failNext('files.getUploadURLExternal', { error: 'missing_scope' });
+    await click(channel, await estimateIn(channel), 'evaluate_start');
+    const note = await bench.slack.waitFor(() =>
+      postsIn(channel).find((call) =>
+        visibleText(call.args.blocks).includes('could not upload the chart and the CSV'),
+      ),
+    );
+    expect(visibleText(note.args.blocks)).toContain('`files:write` scope');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(postsIn(channel).filter((call) => String(call.args.text).startsWith('Results of'))).toHaveLength(
+      1,
+    );
   });
 
   it('refuses with the estimate when it would pass the daily cap', async () => {

@@ -127,7 +127,9 @@ function bestOf(models: ModelSummary[], ratings: Rating[] | undefined): Evaluati
     const top = higherIsBetter
       ? Math.max(...known.map((entry) => entry.figure))
       : Math.min(...known.map((entry) => entry.figure));
-    best[column] = known.filter((entry) => entry.figure === top).map((entry) => entry.modelId);
+    const leaders = known.filter((entry) => entry.figure === top).map((entry) => entry.modelId);
+    // When every model shares the best figure, the column has no best to mark.
+    if (leaders.length < known.length) best[column] = leaders;
   };
   mark('passRate', (model) => model.passRate, true);
   mark('judge', (model) => model.judge?.mean, true);

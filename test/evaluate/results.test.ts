@@ -87,7 +87,6 @@ describe('evaluation results', () => {
     expect(summary.totalCostUsd).toBeUndefined();
     expect(summary.knownCostUsd).toBeCloseTo(0.003, 12);
     expect(summary.best).toEqual({
-      passRate: ['fast', 'good'],
       judge: ['good'],
       latencyP50Ms: ['fast'],
       latencyP95Ms: ['fast'],

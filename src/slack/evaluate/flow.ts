@@ -5,7 +5,7 @@ import { resultsChart } from '../../evaluate/chart.js';
 import type { EvaluationPlan, Evaluations } from '../../evaluate/evaluations.js';
 import { answerUnit } from '../../evaluate/evaluations.js';
 import type { EvaluationPlanner } from '../../evaluate/planner.js';
-import { parseEvaluateText } from '../../evaluate/request.js';
+import { type EvaluateCommand, parseEvaluateText } from '../../evaluate/request.js';
 import { judgedPairs, progressOf, resultsCsv, summarize, worstRows } from '../../evaluate/results.js';
 import type { EvaluationRunner, RunEnd } from '../../evaluate/runner.js';
 import type { Logger } from '../../logger.js';
@@ -13,10 +13,13 @@ import type { WorkTracker } from '../../ops/work-tracker.js';
 import { problem } from '../../result.js';
 import type { ChatEvent } from '../chat/chat-event.js';
 import { voiceFor } from '../chat/chat-event.js';
-import type { SlackFiles } from '../kit/files.js';
+import type { SlackFile, SlackFiles } from '../kit/files.js';
+import type { FormSeal } from '../kit/form-origin.js';
 import type { SlackMessage } from '../kit/message.js';
 import { notice } from '../kit/notices.js';
 import { problemNotice } from '../kit/problem.js';
+import type { Reply } from '../kit/reply.js';
+import type { Requester } from '../kit/requester.js';
 import { ThrottledMessage } from '../kit/throttled-message.js';
 import {
   answerMessage,
@@ -26,6 +29,7 @@ import {
   resultsMessage,
   withdrawnMessage,
 } from './blocks.js';
+import { evaluateModal } from './modal.js';
 
 export interface EvaluateFlowDeps {
   client: WebClient;
@@ -33,6 +37,8 @@ export interface EvaluateFlowDeps {
   planner: EvaluationPlanner;
   evaluations: Evaluations;
   runner: EvaluationRunner;
+  /** Seals the channel a form was opened from into the form. */
+  seal: FormSeal;
   /** Pairwise judges' verdicts join the arena's ratings (counted only when the board asks for them). */
   arena: Pick<Arena, 'recordJudged'>;
   logger: Logger;
@@ -67,6 +73,43 @@ export class EvaluateFlow {
   /** True when a mention asks for an evaluation (`@Bedrock evaluate …`). */
   static wants(text: string): boolean {
     return MENTION_THEN_EVALUATE.test(text);
+  }
+
+  /** `/evaluate [models and options]`: the form, with what was typed filled in; the file is attached there. */
+  async handleCommand(
+    text: string,
+    requester: Requester,
+    _respond: RespondFn,
+    triggerId: string,
+  ): Promise<void> {
+    await this.deps.client.views.open({
+      trigger_id: triggerId,
+      view: evaluateModal(this.deps.seal.seal(requester), text.trim()),
+    });
+  }
+
+  /** A submitted form: the estimate is posted in the channel the form was opened from, its thread the evaluation's. */
+  async fromForm(
+    requester: Requester,
+    command: EvaluateCommand,
+    file: SlackFile,
+    reply: Reply,
+  ): Promise<void> {
+    const tell = (message: SlackMessage) => reply({ response_type: 'ephemeral', ...message });
+    const text = await this.deps.files.text(file, MAX_SET_BYTES);
+    if (!text.ok) return void (await tell(problemNotice(text.problem)));
+    // The thread is the estimate message's own, known once it is posted.
+    const planned = await this.deps.planner.prepare({ ...requester, threadTs: '' }, command, {
+      name: file.name,
+      text: text.value,
+    });
+    if (!planned.ok) return void (await tell(problemNotice(planned.problem)));
+    const { plan, estimate, budget } = planned.value;
+    const posted = await this.deps.client.chat.postMessage({
+      channel: requester.channelId,
+      ...estimateMessage(plan, estimate, budget),
+    });
+    await this.deps.evaluations.savePlan({ ...plan, threadTs: String(posted.ts) });
   }
 
   async handleMention(event: ChatEvent): Promise<void> {
@@ -246,12 +289,36 @@ export class EvaluateFlow {
     );
     const summary = summarize(plan, results);
     const where = { channel: plan.channelId, thread_ts: plan.threadTs };
+    if (plan.pairwise) await this.deps.arena.recordJudged(plan.teamId, plan.id, judgedPairs(plan, results));
     await client.chat.postMessage({
       ...where,
       ...resultsMessage(plan, summary, worstRows(results, WORST_SHOWN)),
     });
+    // Posted once: from here a failure (an upload refused) is told in the thread, never retried into a second table.
+    await evaluations.flag(plan.id, 'posted');
+    await evaluations.markStopped(plan.id);
+    await this.upload(plan, summary, results).catch(async (error: unknown) => {
+      this.deps.logger.warn(
+        { err: error, evaluation: plan.id },
+        'could not upload the results chart and CSV',
+      );
+      await client.chat.postMessage({
+        ...where,
+        ...notice(
+          'I could not upload the chart and the CSV of the results: the app needs the `files:write` scope (reinstall it from the manifest). The table above is complete.',
+        ),
+      });
+    });
+  }
+
+  /** The chart (PNG) and every answer (CSV), uploaded into the evaluation's thread. */
+  private async upload(
+    plan: EvaluationPlan,
+    summary: ReturnType<typeof summarize>,
+    results: Awaited<ReturnType<Evaluations['results']>>,
+  ): Promise<void> {
     const base = plan.setName.replace(/\.[^.]+$/, '');
-    await client.files.uploadV2({
+    await this.deps.client.files.uploadV2({
       channel_id: plan.channelId,
       thread_ts: plan.threadTs,
       initial_comment: 'The chart and every answer, as CSV.',
@@ -268,9 +335,6 @@ export class EvaluateFlow {
         },
       ],
     });
-    if (plan.pairwise) await this.deps.arena.recordJudged(plan.teamId, plan.id, judgedPairs(plan, results));
-    await evaluations.flag(plan.id, 'posted');
-    await evaluations.markStopped(plan.id);
   }
 }
 
