@@ -216,7 +216,12 @@ export class Workspace {
           shown.refused = undefined;
           if (method === 'chat.update') shown.text = str(args.text) ?? shown.text;
           else shown.text += str(args.markdown_text) ?? '';
-          if (Array.isArray(args.blocks)) shown.blocks = args.blocks;
+          // A stream's closing blocks come under the text it streamed, as Slack shows them.
+          if (Array.isArray(args.blocks))
+            shown.blocks =
+              method === 'chat.stopStream'
+                ? [{ type: 'markdown', text: shown.text }, ...args.blocks]
+                : args.blocks;
         }
         this.emit({ kind: 'message', message: shown });
         return;
