@@ -1,10 +1,11 @@
 /**
  * Latency and load figures on the offline bench. `npm run bench` runs them all; `npm run bench --
- * load` (or compare, chat, native-streaming, jobs, prompt-cache) one of them. LOAD_LEVELS=25,50 picks
- * the load levels.
+ * load` (or compare, reasoning, chat, native-streaming, jobs, prompt-cache, evaluate) one of them.
+ * LOAD_LEVELS=25,50 picks the load levels.
  */
 import { benchChat } from './chat.js';
 import { benchCompare } from './compare.js';
+import { benchEvaluate } from './evaluate.js';
 import { benchJobs } from './jobs.js';
 import { benchLoad } from './load.js';
 import { benchNativeStreaming } from './native-streaming.js';
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<void>> = {
   'native-streaming': benchNativeStreaming,
   jobs: benchJobs,
   'prompt-cache': benchPromptCache,
+  evaluate: benchEvaluate,
   load: () => benchLoad(process.env.LOAD_LEVELS?.split(',').map(Number)),
 };
 const chosen = process.argv.slice(2);

@@ -10,6 +10,7 @@ import { TokenCounter } from './bedrock/token-counting.js';
 import { ModelChoice } from './chat/model-choice.js';
 import { ChatService } from './chat/service.js';
 import { ChatTurns } from './chat/turn.js';
+import { Arena } from './compare/arena.js';
 import { CompareBooking } from './compare/booking.js';
 import { CompareContinuation } from './compare/continue.js';
 import { Leaderboard } from './compare/leaderboard.js';
@@ -350,6 +351,7 @@ function wireCompare(wiring: Wiring): CompareWired {
   } = wiring;
   const compareRuns = new CompareRuns(store, logger);
   const leaderboard = new Leaderboard(store);
+  const arena = new Arena(store);
   const compareService = new CompareService({
     runtime: bedrock.runtime,
     runs: compareRuns,
@@ -391,6 +393,7 @@ function wireCompare(wiring: Wiring): CompareWired {
       updateIntervalMs: overrides.updateIntervalMs,
     }),
     leaderboard,
+    arena,
     files,
     defaultMaxTokens: config.compare.defaultMaxTokens,
     defaultModels: config.compare.defaultModels,
@@ -404,7 +407,7 @@ function wireCompare(wiring: Wiring): CompareWired {
     catalog,
     requests: compareRequests,
     runs: compareRuns,
-    votes: new CompareVotes({ runs: compareRuns, claims: store, counters: store, leaderboard }),
+    votes: new CompareVotes({ runs: compareRuns, claims: store, counters: store, leaderboard, arena }),
     continuation: new CompareContinuation({
       runs: compareRuns,
       conversations: store,
@@ -447,7 +450,8 @@ function wireEvaluate(wiring: Wiring): { flow: EvaluateFlow; resume(): void; sto
     evaluations,
     spend: guard,
     logger,
-    concurrency: { initial: Math.min(4, config.evaluate.concurrency), max: config.evaluate.concurrency },
+    // Bedrock quotas usually allow it: start at the ceiling and back off only when throttled.
+    concurrency: { initial: config.evaluate.concurrency, max: config.evaluate.concurrency },
   });
   const flow = new EvaluateFlow({
     client: bolt.client,
@@ -463,6 +467,7 @@ function wireEvaluate(wiring: Wiring): { flow: EvaluateFlow; resume(): void; sto
     }),
     evaluations,
     runner,
+    arena: new Arena(store),
     logger,
     work,
     progressIntervalMs:
@@ -625,6 +630,7 @@ function wireHome(
       leaderboard: wired.leaderboard,
       watches: store,
       throughputs: () => wired.jobsClient.throughputs(),
+      jobs: async () => (await wired.jobsClient.list({ maxResults: 100 })).jobs,
       prices,
       mayListJobs: (teamId, userId) => wired.jobAccess.mayList(teamId, userId),
       admins: config.adminUsers,
