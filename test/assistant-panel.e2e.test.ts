@@ -102,6 +102,11 @@ describe('the assistant panel', () => {
       'What is Amazon Bedrock?',
     ]);
     expect(bench.slack.assistantThread(PANEL, threadTs).title).toBe('What is Amazon Bedrock?');
+    // A thread the panel just opened has no history to look for: no thread read, and no note about one.
+    expect(
+      bench.slack.callsOf('conversations.replies').filter((call) => call.args.ts === threadTs),
+    ).toHaveLength(0);
+    expect(visibleText(stop?.args.blocks)).not.toContain('earlier messages');
     expect(bench.slack.textOf(PANEL, String(stop?.args.ts))).toBe('Bedrock serves **foundation models**.');
     expect(visibleText(stop?.args.blocks)).toMatch(/Claude 3.5 Haiku.*in \/ .*out tokens/);
     // Slack's feedback buttons close the streamed answer, as they close one edited in place.

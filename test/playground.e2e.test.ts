@@ -177,6 +177,13 @@ describe('the local playground, in a browser', () => {
       .poll(() => panel.locator('.message.bot').last().innerText(), { timeout: 15_000 })
       .toContain('Simulated answer from');
     expect(await panel.locator('.message.person').innerText()).toContain('What can you do?');
+    if (process.env.SCREENSHOTS) {
+      // The picture shows the answer finished: streamed, then closed with its figures.
+      await expect
+        .poll(() => panel.locator('.message.bot').last().innerText(), { timeout: 15_000 })
+        .toContain('tokens');
+      await screenshot('playground-panel');
+    }
     // The thread lives in the DM, not in #general.
     expect(await general().innerText()).not.toContain('What can you do?');
     await page.locator('#close-thread').click();

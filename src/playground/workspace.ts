@@ -217,8 +217,11 @@ export class Workspace {
         if (refused) shown.refused = refused;
         else {
           shown.refused = undefined;
-          if (method === 'chat.update') shown.text = str(args.text) ?? shown.text;
-          else shown.text += streamedText(args) ?? '';
+          if (method === 'chat.update') {
+            shown.text = str(args.text) ?? shown.text;
+            // An update (a stream Slack ended, carried on in place) is a message of blocks like any other.
+            shown.markdown = false;
+          } else shown.text += streamedText(args) ?? '';
           if (Array.isArray(args.blocks)) shown.blocks = args.blocks;
         }
         this.emit({ kind: 'message', message: shown });

@@ -2,7 +2,7 @@ import { type App, Assistant, type RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Catalog, CatalogSource } from '../../bedrock/catalog.js';
 import { readPanelIntent } from '../../chat/intent.js';
-import type { ChatService } from '../../chat/service.js';
+import { type ChatService, emptyConversation } from '../../chat/service.js';
 import type { Logger } from '../../logger.js';
 import type { WorkTracker } from '../../ops/work-tracker.js';
 import { conversationId } from '../../store/types.js';
@@ -25,7 +25,7 @@ export interface PanelDeps {
   jobs: Pick<JobsFlow, 'handleCommand'>;
   /** What other features answer instead of the chat (an evaluation), as for a mention. */
   routes: readonly MentionRoute[];
-  conversations: Pick<ChatService, 'load'>;
+  conversations: Pick<ChatService, 'load' | 'save'>;
   /** The workspace's compare set, for the suggested compare. */
   defaultModels: string[];
   logger: Logger;
@@ -82,13 +82,24 @@ function suggestedPrompts(catalog: Catalog, defaultModels: string[]): SuggestedP
 export class PanelFlow {
   constructor(private readonly deps: PanelDeps) {}
 
-  /** The panel opened: prompts that show the app off. */
-  async started(setPrompts: (prompts: { prompts: SuggestedPrompt[]; title: string }) => Promise<unknown>) {
+  /**
+   * The panel opened: prompts that show the app off, and the thread's conversation begun, empty, so
+   * its first question is not taken for one whose history the store lost (and Slack's one thread read
+   * a minute is not spent looking for turns there are none of).
+   */
+  async started(
+    thread: { teamId: string; channelId: string; threadTs: string },
+    setPrompts: (prompts: { prompts: SuggestedPrompt[]; title: string }) => Promise<unknown>,
+  ): Promise<void> {
+    const id = conversationId(thread.teamId, thread.channelId, thread.threadTs);
+    const begun = this.deps.conversations
+      .save(id, emptyConversation(''))
+      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not begin a panel thread'));
     const catalog = await this.deps.catalog.load();
-    await setPrompts({
-      title: 'Try one of these:',
-      prompts: suggestedPrompts(catalog, this.deps.defaultModels),
-    });
+    await Promise.all([
+      begun,
+      setPrompts({ title: 'Try one of these:', prompts: suggestedPrompts(catalog, this.deps.defaultModels) }),
+    ]);
   }
 
   async handle(event: ChatEvent & { threadTs: string }): Promise<void> {
@@ -146,9 +157,10 @@ export class PanelFlow {
 export function registerAssistantPanel(app: App, panel: PanelFlow, work: WorkTracker, logger: Logger): void {
   app.assistant(
     new Assistant({
-      threadStarted: async ({ setSuggestedPrompts }) => {
-        runDetached(work, logger, 'suggesting prompts in the assistant panel', undefined, () =>
-          panel.started(setSuggestedPrompts),
+      threadStarted: async ({ event, body, setSuggestedPrompts }) => {
+        const { channel_id: channelId, thread_ts: threadTs } = event.assistant_thread;
+        runDetached(work, logger, 'opening the assistant panel', undefined, () =>
+          panel.started({ teamId: body.team_id, channelId, threadTs }, setSuggestedPrompts),
         );
       },
       // The app keeps no per-thread context: Bolt's default would spend the one thread read a minute
