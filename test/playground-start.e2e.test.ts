@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BedrockSimulator } from '../src/playground/bedrock-simulator.js';
 import { startPlayground } from '../src/playground/start.js';
+import { RedisServer } from './support/redis-server.js';
 
 // `npm start` on a machine with no Slack variables: the playground, or one clear line when it cannot.
 
@@ -129,6 +130,23 @@ describe('npm start with no Slack variables', () => {
     app.child.kill('SIGTERM');
     await app.exited;
     await new Promise((resolve) => bedrock.close(resolve));
+  });
+});
+
+describe('the playground’s store', () => {
+  it('is Redis when REDIS_URL is set, the embedded one otherwise', async () => {
+    const redis = new RedisServer();
+    await redis.start();
+    const settings = { port: 0, bedrock: 'simulated' as const, awsRegion: 'us-east-1' };
+    const withRedis = await startPlayground({ env: { LOG_LEVEL: 'silent', REDIS_URL: redis.url }, settings });
+    const embedded = await startPlayground({ env: { LOG_LEVEL: 'silent' }, settings });
+    try {
+      expect(withRedis.app.store.kind).toBe('redis');
+      expect(embedded.app.store.kind).toBe('embedded');
+    } finally {
+      await Promise.all([withRedis.stop(), embedded.stop()]);
+      await redis.stop();
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobTimeline } from '../src/playground/bedrock-simulator.js';
+import { manifestFeatures } from '../src/playground/person.js';
 import { type Playground, startPlayground } from '../src/playground/start.js';
 import { type Browser, openBrowser } from './support/browser.js';
 
@@ -26,7 +27,8 @@ const general = () => page.locator('#conv-C0GENERAL');
 
 beforeAll(async () => {
   playground = await startPlayground({
-    env: { LOG_LEVEL: 'warn' },
+    // The app's own error lines (a refused message, on purpose) would only clutter the run.
+    env: { LOG_LEVEL: 'silent' },
     settings: { port: 0, bedrock: 'auto', awsRegion: 'us-east-1' },
     jobClockSpeed: 20,
     appOverrides: { updateIntervalMs: 250, pollIntervalMs: 300 },
@@ -47,6 +49,12 @@ describe('the local playground, in a browser', () => {
     expect(playground.bedrock.kind).toBe('simulated');
     await expect.poll(() => page.locator('#bedrock-label').innerText()).toContain('Simulated Bedrock');
     expect(await page.locator('#banner').isVisible()).toBe(true);
+  });
+
+  it('shows the app as its manifest sets it up: its Home tab and assistant panel only when turned on', async () => {
+    const features = manifestFeatures();
+    expect(await page.locator('[data-nav=home]').isVisible()).toBe(features.homeTab);
+    expect(await page.locator('[data-assistant]').isVisible()).toBe(features.assistantPanel);
   });
 
   it('streams a typed /compare into #general, live, to its final figures', async () => {
@@ -212,6 +220,23 @@ describe('the local playground, in a browser', () => {
     expect(shown.match(/• Claude 3\.5 Haiku:/g)).toHaveLength(2); // today and this month
     await screenshot('playground-home');
     await page.locator('[data-nav=C0GENERAL]').click();
+  });
+
+  it('shows Slack’s error where a message Slack refused would have been', async () => {
+    playground.slack.failNext('chat.postMessage', { error: 'msg_blocks_too_long' });
+    await type('/compare nova-micro nova-lite One more');
+    const refusal = general().locator('.message.refused .refusal').last();
+    await expect
+      .poll(() => refusal.innerText(), { timeout: 10_000 })
+      .toContain('Slack refused this message (chat.postMessage): msg_blocks_too_long');
+  });
+
+  it('opens the Home tab, which the app publishes for you', async () => {
+    await page.getByRole('button', { name: 'Bedrock · Home' }).click();
+    const home = page.locator('#home .home-view');
+    await home.waitFor({ timeout: 10_000 });
+    expect((await home.innerText()).length).toBeGreaterThan(0);
+    await page.getByRole('button', { name: '# general' }).click();
   });
 
   it("shows Slack's answer to a command it does not know", async () => {

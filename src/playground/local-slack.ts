@@ -507,7 +507,12 @@ export class LocalSlack {
         { 'retry-after': String(queued.retryAfter ?? 1) },
       );
     if (queued && queued.status !== 200) return json(queued.status, { ok: false, error: 'internal_error' });
-    if (queued?.error) return json(200, { ok: false, error: queued.error });
+    if (queued?.error) {
+      call.response = { ok: false, error: queued.error };
+      json(200, call.response);
+      for (const observer of this.observers) observer({ kind: 'call', call });
+      return;
+    }
     if (method === 'conversations.replies' && this.limitReplies) {
       // Slack's limit for new apps distributed outside the Marketplace: one call a minute.
       if (performance.now() - this.lastRepliesAt < 60_000)
@@ -836,7 +841,8 @@ const SCOPES_NEEDED: Record<string, string[]> = {
 };
 
 /** The markdown a streaming call carries, in `markdown_text` or in `markdown_text` chunks. */
-function streamedText(args: Record<string, unknown>): string | undefined {
+/** The markdown a streaming call carries, in `markdown_text` or `markdown_text` chunks. */
+export function streamedText(args: Record<string, unknown>): string | undefined {
   const chunks = Array.isArray(args.chunks) ? (args.chunks as { type?: string; text?: unknown }[]) : [];
   const parts = [
     ...(typeof args.markdown_text === 'string' ? [args.markdown_text] : []),

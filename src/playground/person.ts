@@ -4,15 +4,29 @@ import type { LocalSlack } from './local-slack.js';
 import type { SlackSender } from './slack-requests.js';
 import { type SharedFile, type ShownMessage, WORKSPACE, type Workspace } from './workspace.js';
 
-/** Slack's own words when an app does not answer a command in time, or answers with an error. */
-const COMMAND_TIMEOUT_MS = 3000;
+/** How long Slack waits for the app to acknowledge a command, a click or a submission. */
+const ACK_TIMEOUT_MS = 3000;
 
-/** The slash commands the manifest declares: Slack offers only these to the app. */
-export function manifestCommands(manifestUrl = new URL('../../manifest.yml', import.meta.url)): string[] {
+/** What the manifest turns on, which is all Slack shows of the app: its commands, Home tab, assistant panel. */
+export interface AppFeatures {
+  commands: string[];
+  homeTab: boolean;
+  assistantPanel: boolean;
+}
+
+export function manifestFeatures(manifestUrl = new URL('../../manifest.yml', import.meta.url)): AppFeatures {
   const manifest = parse(readFileSync(manifestUrl, 'utf8')) as {
-    features?: { slash_commands?: { command: string }[] };
+    features?: {
+      slash_commands?: { command: string }[];
+      app_home?: { home_tab_enabled?: boolean };
+      assistant_view?: unknown;
+    };
   };
-  return (manifest.features?.slash_commands ?? []).map((entry) => entry.command);
+  return {
+    commands: (manifest.features?.slash_commands ?? []).map((entry) => entry.command),
+    homeTab: manifest.features?.app_home?.home_tab_enabled === true,
+    assistantPanel: manifest.features?.assistant_view !== undefined,
+  };
 }
 
 /** Slack's encoding of what a person types: `&`, `<`, `>` escaped, `@Bedrock` a mention of the bot. */
@@ -34,7 +48,7 @@ export class Person {
     private readonly slack: LocalSlack,
     private readonly sender: SlackSender,
     private readonly workspace: Workspace,
-    private readonly commands: string[],
+    private readonly features: AppFeatures,
   ) {}
 
   /** A line from the composer: a slash command, or a message (a mention or DM reaches the app). */
@@ -66,7 +80,7 @@ export class Person {
   }
 
   private async command(channel: string, command: string, text: string, threadTs?: string): Promise<void> {
-    if (!this.commands.includes(command)) {
+    if (!this.features.commands.includes(command)) {
       this.workspace.slackbot(
         channel,
         threadTs,
@@ -82,7 +96,7 @@ export class Person {
       responseId,
     });
     const answer = await this.sender
-      .post(body, 'application/x-www-form-urlencoded', { timeoutMs: COMMAND_TIMEOUT_MS })
+      .post(body, 'application/x-www-form-urlencoded', { timeoutMs: ACK_TIMEOUT_MS })
       .catch(() => undefined);
     if (!answer) {
       this.workspace.slackbot(channel, threadTs, `${command} failed with the error "operation_timeout"`);
@@ -130,7 +144,9 @@ export class Person {
       if (!message) return;
       payload = { ...base, ...this.messageContext(message) };
     }
-    const answer = await this.sender.blockAction(payload).catch(() => undefined);
+    const answer = await this.sender
+      .blockAction(payload, { timeoutMs: ACK_TIMEOUT_MS })
+      .catch(() => undefined);
     if (answer?.status !== 200) this.workspace.notice('The app did not answer the click in time.');
   }
 
@@ -161,14 +177,17 @@ export class Person {
     const shown = this.workspace.modal.at(-1);
     if (!shown) return;
     const answer = await this.sender
-      .viewSubmission({
-        callbackId: String(shown.view.callback_id ?? ''),
-        privateMetadata: String(shown.view.private_metadata ?? ''),
-        values,
-        userId: WORKSPACE.person.id,
-        teamId: WORKSPACE.teamId,
-        view: { ...shown.view, id: shown.id },
-      })
+      .viewSubmission(
+        {
+          callbackId: String(shown.view.callback_id ?? ''),
+          privateMetadata: String(shown.view.private_metadata ?? ''),
+          values,
+          userId: WORKSPACE.person.id,
+          teamId: WORKSPACE.teamId,
+          view: { ...shown.view, id: shown.id },
+        },
+        { timeoutMs: ACK_TIMEOUT_MS },
+      )
       .catch(() => undefined);
     if (answer?.status !== 200) {
       this.workspace.showErrors({});
@@ -200,6 +219,7 @@ export class Person {
    * tells the app, with the channel you were looking at as its context.
    */
   async openAssistant(): Promise<void> {
+    if (!this.features.assistantPanel) return;
     const { panel, started } = this.workspace.openAssistant(WORKSPACE.dm.id);
     if (!started) return;
     await this.sender
@@ -221,6 +241,7 @@ export class Person {
 
   /** Opening the app's Home tab: Slack tells the app, which may publish a view for you. */
   async openHome(): Promise<void> {
+    if (!this.features.homeTab) return;
     await this.sender
       .event(
         {

@@ -111,27 +111,30 @@ export class SlackSender {
    * A click on a button, as Slack sends it (block_actions): on a message (its channel, ts and, unless
    * ephemeral, the message itself) or on a view (a modal or the Home tab).
    */
-  blockAction(click: {
-    actionId: string;
-    value: string;
-    userId?: string;
-    teamId?: string;
-    channelId?: string;
-    messageTs?: string;
-    /** The thread the clicked message is a reply in. */
-    threadTs?: string;
-    responseId?: string;
-    ephemeral?: boolean;
-    blockId?: string;
-    /** The button's label, as Slack echoes it. */
-    text?: string;
-    /** The element clicked: a button unless said (feedback_buttons, icon_button…). */
-    elementType?: string;
-    /** The message clicked, as Slack sends it back (text, blocks). */
-    message?: Record<string, unknown>;
-    /** The view clicked in, instead of a message. */
-    view?: Record<string, unknown> & { id: string };
-  }) {
+  blockAction(
+    click: {
+      actionId: string;
+      value: string;
+      userId?: string;
+      teamId?: string;
+      channelId?: string;
+      messageTs?: string;
+      /** The thread the clicked message is a reply in. */
+      threadTs?: string;
+      responseId?: string;
+      ephemeral?: boolean;
+      blockId?: string;
+      /** The button's label, as Slack echoes it. */
+      text?: string;
+      /** The element clicked: a button unless said (feedback_buttons, icon_button…). */
+      elementType?: string;
+      /** The message clicked, as Slack sends it back (text, blocks). */
+      message?: Record<string, unknown>;
+      /** The view clicked in, instead of a message. */
+      view?: Record<string, unknown> & { id: string };
+    },
+    options: Parameters<SlackSender['post']>[2] = {},
+  ) {
     const teamId = click.teamId ?? 'T0001';
     const channelId = click.channelId ?? '';
     const messageTs = click.messageTs ?? '1.0';
@@ -160,25 +163,28 @@ export class SlackSender {
               }),
           response_url: this.responseUrl(click.responseId ?? 'click'),
         };
-    return this.action({
-      type: 'block_actions',
-      user: { id: click.userId ?? 'U0001', username: 'ada', team_id: teamId },
-      api_app_id: 'A0001',
-      token: 'deprecated',
-      trigger_id: triggerId(),
-      team: { id: teamId, domain: 'example' },
-      ...where,
-      actions: [
-        {
-          action_id: click.actionId,
-          block_id: click.blockId ?? 'b',
-          type: click.elementType ?? 'button',
-          value: click.value,
-          action_ts: `${Date.now() / 1000}`,
-          text: { type: 'plain_text', text: click.text ?? 'x' },
-        },
-      ],
-    });
+    return this.action(
+      {
+        type: 'block_actions',
+        user: { id: click.userId ?? 'U0001', username: 'ada', team_id: teamId },
+        api_app_id: 'A0001',
+        token: 'deprecated',
+        trigger_id: triggerId(),
+        team: { id: teamId, domain: 'example' },
+        ...where,
+        actions: [
+          {
+            action_id: click.actionId,
+            block_id: click.blockId ?? 'b',
+            type: click.elementType ?? 'button',
+            value: click.value,
+            action_ts: `${Date.now() / 1000}`,
+            text: { type: 'plain_text', text: click.text ?? 'x' },
+          },
+        ],
+      },
+      options,
+    );
   }
 
   /** A thumb on Slack's feedback buttons (block_actions with a `feedback_buttons` action). */
@@ -220,35 +226,41 @@ export class SlackSender {
   }
 
   /** A modal's submit button: Slack waits for the ack's body (`response_action`) in the answer. */
-  viewSubmission(submission: {
-    callbackId: string;
-    privateMetadata: string;
-    values: Record<string, Record<string, Record<string, unknown>>>;
-    userId?: string;
-    teamId?: string;
-    /** The rest of the view as Slack holds it (id, title, blocks…). */
-    view?: Record<string, unknown>;
-  }) {
+  viewSubmission(
+    submission: {
+      callbackId: string;
+      privateMetadata: string;
+      values: Record<string, Record<string, Record<string, unknown>>>;
+      userId?: string;
+      teamId?: string;
+      /** The rest of the view as Slack holds it (id, title, blocks…). */
+      view?: Record<string, unknown>;
+    },
+    options: Parameters<SlackSender['post']>[2] = {},
+  ) {
     const teamId = submission.teamId ?? 'T0001';
-    return this.action({
-      type: 'view_submission',
-      team: { id: teamId, domain: 'example' },
-      user: { id: submission.userId ?? 'U0001', username: 'ada', team_id: teamId },
-      api_app_id: 'A0001',
-      token: 'deprecated',
-      trigger_id: triggerId(),
-      view: {
-        id: 'V0001',
-        team_id: teamId,
-        type: 'modal',
-        hash: '1.abc',
-        blocks: [],
-        ...submission.view,
-        callback_id: submission.callbackId,
-        private_metadata: submission.privateMetadata,
-        state: { values: submission.values },
+    return this.action(
+      {
+        type: 'view_submission',
+        team: { id: teamId, domain: 'example' },
+        user: { id: submission.userId ?? 'U0001', username: 'ada', team_id: teamId },
+        api_app_id: 'A0001',
+        token: 'deprecated',
+        trigger_id: triggerId(),
+        view: {
+          id: 'V0001',
+          team_id: teamId,
+          type: 'modal',
+          hash: '1.abc',
+          blocks: [],
+          ...submission.view,
+          callback_id: submission.callbackId,
+          private_metadata: submission.privateMetadata,
+          state: { values: submission.values },
+        },
+        response_urls: [],
       },
-      response_urls: [],
-    });
+      options,
+    );
   }
 }

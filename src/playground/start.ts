@@ -6,10 +6,10 @@ import { type BedrockChoice, chooseBedrock } from './bedrock-choice.js';
 import type { BedrockSimulator } from './bedrock-simulator.js';
 import { LocalSlack } from './local-slack.js';
 import { type BedrockLabel, PageServer } from './page/server.js';
-import { manifestCommands, Person } from './person.js';
+import { manifestFeatures, Person } from './person.js';
 import { type SimulatedBedrock, startSimulatedBedrock } from './simulated-bedrock.js';
 import { SlackSender } from './slack-requests.js';
-import { Workspace } from './workspace.js';
+import { WORKSPACE, Workspace } from './workspace.js';
 
 export interface PlaygroundOptions {
   /** The environment the app is configured from (process.env), less the Slack variables it lacks. */
@@ -55,8 +55,11 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       // The AWS SDK reads its endpoint overrides and credentials from the process environment.
       Object.assign(process.env, simulated.simulator.env());
     }
+    const features = manifestFeatures();
     const slack = new LocalSlack();
     slack.botToken = `xoxb-playground-${randomBytes(12).toString('hex')}`;
+    slack.homeTabEnabled = features.homeTab;
+    slack.users.set(WORKSPACE.person.id, WORKSPACE.person.name);
     await slack.start();
     stops.push(() => slack.stop());
     const signingSecret = randomBytes(24).toString('hex');
@@ -91,12 +94,12 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     const sender = new SlackSender(`http://127.0.0.1:${appPort}`, signingSecret, (id) =>
       slack.responseUrl(id),
     );
-    const person = new Person(slack, sender, workspace, manifestCommands());
+    const person = new Person(slack, sender, workspace, features);
     const label: BedrockLabel =
       bedrock.kind === 'aws'
         ? { text: `Amazon Bedrock (${bedrock.region})`, simulated: false }
         : { text: `Simulated Bedrock (${bedrock.reason})`, simulated: true };
-    const page = new PageServer(workspace, person, label);
+    const page = new PageServer(workspace, person, label, features);
     const url = await page.start(settings.port).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'EADDRINUSE'
         ? new Error(

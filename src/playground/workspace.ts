@@ -1,4 +1,4 @@
-import { blockKitError, type SlackTraffic } from './local-slack.js';
+import { blockKitError, type SlackTraffic, streamedText } from './local-slack.js';
 import type { InputErrors } from './page/blocks.js';
 
 /** The one workspace the playground holds: you, the bot, #general and your DM with the bot. */
@@ -30,6 +30,8 @@ export interface ShownMessage {
   threadTs?: string;
   author: 'person' | 'bot' | 'slackbot';
   text: string;
+  /** `text` is standard markdown (a streamed message), not mrkdwn. */
+  markdown?: boolean;
   blocks?: unknown[];
   files: SharedFile[];
   /** Only visible to you. */
@@ -200,7 +202,8 @@ export class Workspace {
           ts,
           threadTs: threadTs === ts ? undefined : threadTs,
           author: 'bot',
-          text: str(args.text) ?? str(args.markdown_text) ?? '',
+          text: method === 'chat.startStream' ? (streamedText(args) ?? '') : (str(args.text) ?? ''),
+          markdown: method === 'chat.startStream',
           blocks: Array.isArray(args.blocks) ? args.blocks : undefined,
           ephemeral: method === 'chat.postEphemeral',
         });
@@ -215,7 +218,7 @@ export class Workspace {
         else {
           shown.refused = undefined;
           if (method === 'chat.update') shown.text = str(args.text) ?? shown.text;
-          else shown.text += str(args.markdown_text) ?? '';
+          else shown.text += streamedText(args) ?? '';
           if (Array.isArray(args.blocks)) shown.blocks = args.blocks;
         }
         this.emit({ kind: 'message', message: shown });

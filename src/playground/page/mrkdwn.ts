@@ -1,3 +1,4 @@
+import { micromark } from 'micromark';
 import { emojify } from 'node-emoji';
 import { toHTML } from 'slack-markdown';
 import { escapeHtml } from './html.js';
@@ -41,4 +42,9 @@ export function mrkdwnToHtml(text: string, directory: Directory): string {
 /** A plain_text object: no formatting; emoji shortcodes become emoji unless `emoji: false`. */
 export function plainTextToHtml(text: string, emoji = true): string {
   return escapeHtml(emoji ? emojify(text) : text).replace(/\n/g, '<br>');
+}
+
+/** Standard markdown (markdown blocks, streamed messages), through micromark; raw HTML stays text. */
+export function markdownToHtml(text: string): string {
+  return micromark(emojify(text));
 }

@@ -1,7 +1,7 @@
 import { type ShownMessage, type ShownView, WORKSPACE } from '../workspace.js';
 import { blocksHtml, textHtml } from './blocks.js';
 import { attributes, escapeHtml } from './html.js';
-import { type Directory, mrkdwnToHtml } from './mrkdwn.js';
+import { type Directory, markdownToHtml, mrkdwnToHtml } from './mrkdwn.js';
 
 const directory: Directory = {
   userName: (id) =>
@@ -23,11 +23,12 @@ export interface Labels {
 /** One message as the page shows it: author, time, blocks (or text), files, thread link. */
 export function messageHtml(message: ShownMessage, labels: Labels): string {
   const author = AUTHORS[message.author];
-  const body = message.blocks?.length
-    ? blocksHtml(message.blocks, directory)
-    : message.text
-      ? `<div class="block block-section"><div class="section-text">${mrkdwnToHtml(message.text, directory)}</div></div>`
-      : '';
+  const text = message.markdown ? markdownToHtml(message.text) : mrkdwnToHtml(message.text, directory);
+  // A streamed message shows its text, then the blocks its stop added; any other, its blocks or its text.
+  const body =
+    message.markdown || !message.blocks?.length
+      ? `${message.text ? `<div class="block block-markdown">${text}</div>` : ''}${blocksHtml(message.blocks ?? [], directory)}`
+      : blocksHtml(message.blocks, directory);
   const refused = message.refused
     ? `<div class="refusal" role="alert">Slack refused this ${message.text || message.blocks ? 'update' : 'message'} (<code>${escapeHtml(
         message.refused.method,

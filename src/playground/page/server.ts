@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import type { Person } from '../person.js';
+import type { AppFeatures, Person } from '../person.js';
 import { WORKSPACE, type Workspace, type WorkspaceChange } from '../workspace.js';
 import { homeHtml, type Labels, messageHtml, modalHtml } from './render.js';
 
@@ -58,6 +58,7 @@ export class PageServer {
     private readonly workspace: Workspace,
     private readonly person: Person,
     private readonly bedrock: BedrockLabel,
+    private readonly features: AppFeatures,
   ) {}
 
   /** Listens on 127.0.0.1:`port`; rejects with the listen error (EADDRINUSE) as Node gives it. */
@@ -178,7 +179,13 @@ export class PageServer {
     });
     this.streams.add(response);
     response.on('close', () => this.streams.delete(response));
-    send(response, { type: 'hello', bedrock: this.bedrock.text, simulated: this.bedrock.simulated });
+    send(response, {
+      type: 'hello',
+      bedrock: this.bedrock.text,
+      simulated: this.bedrock.simulated,
+      homeTab: this.features.homeTab,
+      assistantPanel: this.features.assistantPanel,
+    });
     for (const message of this.workspace.messages.values())
       send(response, this.render({ kind: 'message', message }));
     if (this.workspace.home) send(response, this.render({ kind: 'home', view: this.workspace.home }));

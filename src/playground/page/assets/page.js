@@ -299,6 +299,9 @@ function connect() {
     if (event.type === 'hello') {
       $('#bedrock-label').textContent = event.bedrock;
       $('#banner').hidden = !event.simulated;
+      // Slack shows only what the manifest turns on.
+      $('[data-nav=home]').hidden = !event.homeTab;
+      $('[data-assistant]').hidden = !event.assistantPanel;
       document.body.dataset.ready = 'true';
     } else if (event.type === 'message') upsertMessage(event);
     else if (event.type === 'removed') document.getElementById(`m-${event.key}`)?.remove();
