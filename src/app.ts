@@ -660,6 +660,7 @@ function wireHome(
       leaderboard: wired.leaderboard,
       watches: store,
       throughputs: () => wired.jobsClient.throughputs(),
+      deployments: () => wired.jobsClient.deployments(),
       jobs: async () => (await wired.jobsClient.list({ maxResults: 100 })).jobs,
       prices,
       mayListJobs: (teamId, userId) => wired.jobAccess.mayList(teamId, userId),

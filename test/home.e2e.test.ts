@@ -81,6 +81,14 @@ beforeAll(async () => {
       modelUnits: 2,
       status: 'InService',
     });
+  bench.bedrock.deployments.push({
+    arn: 'arn:aws:bedrock:us-east-1:123456789012:custom-model-deployment/abc123',
+    name: 'support-bot-on-demand',
+    modelArn: `arn:aws:bedrock:us-east-1:123456789012:custom-model/${NOVA_BASE}/tuned`,
+    createdAtMs: 0,
+    readyAfterMs: 0,
+    outcome: 'Active',
+  });
   bench.slack.channelMembers.set(CHANNEL, ['UADA', 'UOTHER']);
 });
 afterAll(() => bench.stop());
@@ -118,6 +126,7 @@ describe('App Home', () => {
     expect(home).toMatch(/Jobs you watch\*\\n• \*support-bot-nova\* in <#CJOBS>: InProgress"/);
     expect(home).toMatch(/\*tuned-pt\* · [^·]+ · 2 model units · InService · \$42\.36 an hour/);
     expect(home).toMatch(/\*other-pt\*[^\n]*cost per hour unknown/);
+    expect(home).toMatch(/\*support-bot-on-demand\* · Nova Micro \(custom\) · Active · billed per token/);
     expect(home).not.toContain('Workspace (admins)');
   });
 

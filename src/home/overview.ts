@@ -1,7 +1,7 @@
 import type { PriceBook } from '../bedrock/pricing.js';
 import type { Leaderboard, Standing } from '../compare/leaderboard.js';
 import type { CompareRequests } from '../compare/request.js';
-import type { Throughput } from '../jobs/client.js';
+import type { Deployment, Throughput } from '../jobs/client.js';
 import type { Job } from '../jobs/types.js';
 import { failed, ok, type Result } from '../result.js';
 import type { JobWatch, PreferenceStore, WatchStore } from '../store/types.js';
@@ -45,6 +45,8 @@ export interface HomeOverview {
   watches: WatchedJob[];
   /** Undefined when the person may not see them (jobs allow-list); a failure says why they could not be listed. */
   throughputs?: Result<PricedThroughput[], string>;
+  /** On-demand custom model deployments, on the same terms. */
+  deployments?: Result<Deployment[], string>;
   /** Only for the people in ADMIN_USERS. */
   workspace?: { today: UsageReport; month: UsageReport };
 }
@@ -59,6 +61,7 @@ export interface HomeOverviewsDeps {
   leaderboard: Pick<Leaderboard, 'standings'>;
   watches: Pick<WatchStore, 'listWatches'>;
   throughputs: () => Promise<Throughput[]>;
+  deployments: () => Promise<Deployment[]>;
   /** The newest customization jobs, for the names and statuses of watched ones. */
   jobs: () => Promise<Pick<Job, 'arn' | 'name' | 'status'>[]>;
   prices: Pick<PriceBook, 'provisionedPerHour'>;
@@ -114,6 +117,7 @@ function statusOf(watch: JobWatch): string | undefined {
 /** Gathers one person's App Home: their usage and budget, defaults, the leaderboard, jobs and throughputs. */
 export class HomeOverviews {
   private readonly throughputListing: CachedListing<Throughput>;
+  private readonly deploymentListing: CachedListing<Deployment>;
   private readonly jobListing: CachedListing<Pick<Job, 'arn' | 'name' | 'status'>>;
 
   constructor(
@@ -122,6 +126,7 @@ export class HomeOverviews {
   ) {
     const maxAge = deps.listingCacheMs ?? LISTING_CACHE_MS;
     this.throughputListing = new CachedListing(deps.throughputs, maxAge, now);
+    this.deploymentListing = new CachedListing(deps.deployments, maxAge, now);
     this.jobListing = new CachedListing(deps.jobs, maxAge, now);
   }
 
@@ -161,6 +166,7 @@ export class HomeOverviews {
         watches.filter((watch) => watch.teamId === teamId && watch.userId === userId),
       ),
       throughputs: mayList ? await this.throughputs() : undefined,
+      deployments: mayList ? await listed(this.deploymentListing) : undefined,
       workspace: workspace ? { today: workspace[0], month: workspace[1] } : undefined,
     };
   }
@@ -195,7 +201,18 @@ export class HomeOverviews {
         }),
       );
     } catch (error) {
-      return failed(error instanceof Error ? error.name : 'unknown error');
+      return failed(failureName(error));
     }
+  }
+}
+
+const failureName = (error: unknown) => (error instanceof Error ? error.name : 'unknown error');
+
+/** A listing, or the name of why it could not be had. */
+async function listed<T>(listing: CachedListing<T>): Promise<Result<T[], string>> {
+  try {
+    return ok(await listing.get());
+  } catch (error) {
+    return failed(failureName(error));
   }
 }

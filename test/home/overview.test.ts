@@ -43,6 +43,7 @@ function overviews(listing: () => Promise<Throughput[]>, now: () => number) {
       watches: store,
       throughputs: listing,
       jobs: async () => [],
+      deployments: async () => [],
       prices: new PriceBook({
         [BASE]: { inputPerMillionUsd: 1, outputPerMillionUsd: 1, provisionedPerHourUsd: 20 },
       }),

@@ -127,6 +127,19 @@ function throughputsText(listing: HomeOverview['throughputs'], nameOf: NameOf): 
   return ['*Provisioned throughput*', ...lines].join('\n');
 }
 
+function deploymentsText(listing: HomeOverview['deployments'], nameOf: NameOf): string | undefined {
+  if (!listing) return undefined;
+  const title = '*On-demand custom model deployments*';
+  if (!listing.ok) return `${title}\n_Could not list them just now (${escapeMrkdwn(listing.problem)})._`;
+  if (listing.value.length === 0) return `${title}\n_None in this account and region._`;
+  const lines = listing.value.slice(0, ROWS).map((deployment) => {
+    const model = nameOf(deployment.modelArn.split('/').at(-2) ?? deployment.modelArn);
+    return `• *${escapeMrkdwn(deployment.name)}* · ${escapeMrkdwn(model)} (custom) · ${deployment.status} · billed per token, no hourly charge`;
+  });
+  if (listing.value.length > ROWS) lines.push(`• …and ${listing.value.length - ROWS} more`);
+  return [title, ...lines].join('\n');
+}
+
 const WELCOME = [
   '*Welcome!* Nothing used yet this month. Here is how to start:',
   '• `/compare nova-micro claude-3.5-haiku What is RAG?` runs one prompt on several models side by side, with their speed and cost',
@@ -160,6 +173,8 @@ export function homeView(overview: HomeOverview, nameOf: NameOf): View {
   blocks.push({ type: 'divider' }, section(watchesText(overview.watches)));
   const throughputs = throughputsText(overview.throughputs, nameOf);
   if (throughputs) blocks.push(section(throughputs));
+  const deployments = deploymentsText(overview.deployments, nameOf);
+  if (deployments) blocks.push(section(deployments));
   if (overview.workspace) {
     blocks.push(
       { type: 'divider' },
