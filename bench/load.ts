@@ -376,11 +376,10 @@ export async function benchLoad(
         const figures = await runLevel(tree, count, slack, bedrock, watcher);
         const kneed = figures.wallMedian > 1.1 || figures.probeAckP99 > 300 || figures.unfinished > 0;
         if (kneed && !knees.has(tree.name)) knees.set(tree.name, count);
-        rows
-          .get(tree.name)
-          ?.push(
-            `| ${count} | ${figures.wallMedian.toFixed(3)} / ${figures.wallWorst.toFixed(3)} | ${(figures.longestGapMs / 1000).toFixed(2)} s | ${figures.loop.loopDelayP99Ms.toFixed(0)} / ${figures.loop.loopDelayMaxMs.toFixed(0)} ms | ${figures.commandAckP99.toFixed(0)} ms | ${figures.probeAckP99.toFixed(0)} ms | ${figures.cpuUsPerToken.toFixed(1)} µs | ${figures.perMinute.toFixed(0)} | ${figures.unfinished} / ${figures.duplicates} | ${load()} |`,
-          );
+        const row = `| ${count} | ${figures.wallMedian.toFixed(3)} / ${figures.wallWorst.toFixed(3)} | ${(figures.longestGapMs / 1000).toFixed(2)} s | ${figures.loop.loopDelayP99Ms.toFixed(0)} / ${figures.loop.loopDelayMaxMs.toFixed(0)} ms | ${figures.commandAckP99.toFixed(0)} ms | ${figures.probeAckP99.toFixed(0)} ms | ${figures.cpuUsPerToken.toFixed(1)} µs | ${figures.perMinute.toFixed(0)} | ${figures.unfinished} / ${figures.duplicates} | ${load()} |`;
+        rows.get(tree.name)?.push(row);
+        // Progress while the levels run (a level of 200 compares takes minutes on a busy machine).
+        console.error(`${tree.name}: ${row}`);
         if (count === RATIO_LEVEL && tree.apps.length === 1) {
           const [sdk] = await Child.start('sdk', env);
           let tokens = 0;
