@@ -1,5 +1,5 @@
 import { attributes, escapeHtml } from './html.js';
-import { type Directory, markdownToHtml, mrkdwnToHtml, plainTextToHtml } from './mrkdwn.js';
+import { type Directory, mrkdwnToHtml, plainTextToHtml } from './mrkdwn.js';
 
 /**
  * Block Kit as HTML that looks like Slack's: sections (mrkdwn, fields, accessories), headers,
@@ -90,7 +90,7 @@ function blockHtml(block: Node, directory: Directory, errors: InputErrors): stri
           .join(''),
       );
     case 'markdown':
-      return wrap('markdown', markdownToHtml(str(block.text)));
+      return wrap('markdown', mrkdwnToHtml(str(block.text), directory));
     case 'file':
       return wrap(
         'file',
@@ -213,16 +213,17 @@ function inputHtml(block: Node, directory: Directory, error: string | undefined)
       break;
     }
     case 'static_select':
-    case 'multi_static_select':
-      {
-        // A single select starts on its placeholder, with nothing chosen, as Slack's does.
-        const placeholder =
-          element.type === 'static_select'
-            ? `<option value="">${escapeHtml(str(asNode(element.placeholder).text) || 'Select an item')}</option>`
-            : '';
-        control = `<select ${attributes({ ...common, multiple: element.type === 'multi_static_select', 'data-max': Number(element.max_selected_items) || undefined })}>${placeholder}${optionsHtml(element)}</select>`;
-      }
+    case 'multi_static_select': {
+      const multiple = element.type === 'multi_static_select';
+      // Slack shows a single select's placeholder until something is picked: an HTML select would
+      // otherwise pick its first option and send it as if the person had chosen it.
+      const unpicked =
+        !multiple && !element.initial_option
+          ? `<option value="" selected>${escapeHtml(str(asNode(element.placeholder).text) || 'Select an item')}</option>`
+          : '';
+      control = `<select ${attributes({ ...common, multiple, 'data-max': Number(element.max_selected_items) || undefined })}>${unpicked}${optionsHtml(element)}</select>`;
       break;
+    }
     case 'checkboxes':
     case 'radio_buttons': {
       const selected = new Set(
