@@ -18,6 +18,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import http from 'node:http';
+import net from 'node:net';
 import { loadavg } from 'node:os';
 import { BedrockSimulator } from '../src/playground/bedrock-simulator.js';
 import { LocalSlack, type RecordedCall } from '../src/playground/local-slack.js';
@@ -139,10 +140,45 @@ function postOnNewConnection(url: string, body: string, headers: Record<string, 
   });
 }
 
+/** The app under test: one tree of the code, run as one or more replicas. */
 interface Tree {
   name: string;
-  app: Child;
+  apps: Child[];
+  /** The app, or the round-robin proxy in front of its replicas. */
   url: string;
+}
+
+/** What every replica measured, together: CPU summed, event-loop delays at their worst. */
+async function measureAll(apps: Child[], work: () => Promise<unknown>): Promise<Measured> {
+  let release: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const measuring = apps.map((app, index) =>
+    app.measure(async () => (index === 0 ? await work().finally(release) : await done)),
+  );
+  const measured = await Promise.all(measuring);
+  return {
+    cpuMs: measured.reduce((sum, one) => sum + one.cpuMs, 0),
+    loopDelayP99Ms: Math.max(...measured.map((one) => one.loopDelayP99Ms)),
+    loopDelayMaxMs: Math.max(...measured.map((one) => one.loopDelayMaxMs)),
+  };
+}
+
+/** A TCP proxy on loopback handing each new connection to the next replica in turn, as a load balancer does. */
+async function roundRobin(ports: number[]): Promise<{ url: string; close: () => void }> {
+  let next = 0;
+  const server = net.createServer((client) => {
+    const upstream = net.connect(ports[next++ % ports.length] as number, '127.0.0.1');
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', 1024, resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    close: () => server.close(),
+  };
 }
 
 interface LevelFigures {
@@ -154,6 +190,10 @@ interface LevelFigures {
   probeAckP99: number;
   cpuUsPerToken: number;
   unfinished: number;
+  /** Compares finished per minute: the level over the time from the first command to the last final update. */
+  perMinute: number;
+  /** Compare messages posted more than once. */
+  duplicates: number;
 }
 
 /** Follows Slack's recorded calls incrementally: the updates of each channel and its final one. */
@@ -209,7 +249,7 @@ async function runLevel(
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   })();
-  const loop = await tree.app.measure(async () => {
+  const loop = await measureAll(tree.apps, async () => {
     commandAcks = await Promise.all(
       channels.map((channel, index) => {
         sent.set(channel, performance.now());
@@ -241,7 +281,13 @@ async function runLevel(
     for (let index = 1; index < updates.length; index++)
       longestGapMs = Math.max(longestGapMs, (updates[index] as number) - (updates[index - 1] as number));
   }
+  const finished = channels.map((channel) => watcher.finals.get(channel) ?? Number.NaN);
+  const posted = slack
+    .callsOf('chat.postMessage')
+    .filter((call) => channels.includes(String(call.args.channel)));
   return {
+    perMinute: (count * 60_000) / (Math.max(...finished) - Math.min(...sent.values())),
+    duplicates: posted.length - new Set(posted.map((call) => String(call.args.channel))).size,
     wallMedian: quantile(walls, 0.5),
     wallWorst: Math.max(...walls),
     longestGapMs,
@@ -258,7 +304,24 @@ const load = () =>
     .map((value) => value.toFixed(2))
     .join(' ');
 
-export async function benchLoad(levels = [25, 50, 100, 150, 200]): Promise<void> {
+/** The trees BENCH_TREES names (`name=path,…`; `.` is this one), one replica each. */
+const treesToBench = () =>
+  (process.env.BENCH_TREES ?? 'app=.').split(',').map((entry) => {
+    const [name, root] = entry.split('=');
+    return { name: name ?? 'app', root: root === '.' || !root ? undefined : root, replicas: 1 };
+  });
+
+/** One replica, then three behind a round-robin proxy, on one Redis: does throughput grow with replicas? */
+export const benchReplicas = (levels?: number[]) =>
+  benchLoad(levels, [
+    { name: '1 replica', replicas: 1 },
+    { name: '3 replicas', replicas: 3 },
+  ]);
+
+export async function benchLoad(
+  levels = [25, 50, 100, 150, 200],
+  specs: { name: string; root?: string; replicas: number }[] = treesToBench(),
+): Promise<void> {
   const redis = new RedisServer();
   const slack = new LocalSlack();
   slack.botToken = BOT_TOKEN;
@@ -284,20 +347,25 @@ export async function benchLoad(levels = [25, 50, 100, 150, 200]): Promise<void>
     DAILY_SPEND_CAP_USD: '0',
     ...bedrock.env(),
   };
-  const specs = (process.env.BENCH_TREES ?? 'app=.').split(',').map((entry) => {
-    const [name, root] = entry.split('=');
-    return { name: name ?? 'app', root: root === '.' || !root ? undefined : root };
-  });
   const trees: Tree[] = [];
   const rows = new Map<string, string[]>();
   const ratios: string[] = [];
   const knees = new Map<string, number>();
   const watcher = new Watcher(slack.calls);
+  const proxies: { close: () => void }[] = [];
   try {
     for (const spec of specs) {
-      const [app, ready] = await Child.start('app', { ...env, APP_ROOT: spec.root });
-      if (ready.type !== 'ready') throw new Error('the app did not start');
-      const tree = { name: spec.name, app, url: `http://127.0.0.1:${ready.port}` };
+      const apps: Child[] = [];
+      const ports: number[] = [];
+      for (let replica = 0; replica < spec.replicas; replica++) {
+        const [app, ready] = await Child.start('app', { ...env, APP_ROOT: spec.root });
+        if (ready.type !== 'ready' || ready.port === undefined) throw new Error('the app did not start');
+        apps.push(app);
+        ports.push(ready.port);
+      }
+      const proxy = spec.replicas > 1 ? await roundRobin(ports) : undefined;
+      if (proxy) proxies.push(proxy);
+      const tree = { name: spec.name, apps, url: proxy?.url ?? `http://127.0.0.1:${ports[0]}` };
       // The first compares load the catalog and warm the JIT: not part of any level.
       await runLevel(tree, 4, slack, bedrock, watcher, 'warm');
       trees.push(tree);
@@ -311,9 +379,9 @@ export async function benchLoad(levels = [25, 50, 100, 150, 200]): Promise<void>
         rows
           .get(tree.name)
           ?.push(
-            `| ${count} | ${figures.wallMedian.toFixed(3)} / ${figures.wallWorst.toFixed(3)} | ${(figures.longestGapMs / 1000).toFixed(2)} s | ${figures.loop.loopDelayP99Ms.toFixed(0)} / ${figures.loop.loopDelayMaxMs.toFixed(0)} ms | ${figures.commandAckP99.toFixed(0)} ms | ${figures.probeAckP99.toFixed(0)} ms | ${figures.cpuUsPerToken.toFixed(1)} µs | ${figures.unfinished} | ${load()} |`,
+            `| ${count} | ${figures.wallMedian.toFixed(3)} / ${figures.wallWorst.toFixed(3)} | ${(figures.longestGapMs / 1000).toFixed(2)} s | ${figures.loop.loopDelayP99Ms.toFixed(0)} / ${figures.loop.loopDelayMaxMs.toFixed(0)} ms | ${figures.commandAckP99.toFixed(0)} ms | ${figures.probeAckP99.toFixed(0)} ms | ${figures.cpuUsPerToken.toFixed(1)} µs | ${figures.perMinute.toFixed(0)} | ${figures.unfinished} / ${figures.duplicates} | ${load()} |`,
           );
-        if (count === RATIO_LEVEL) {
+        if (count === RATIO_LEVEL && tree.apps.length === 1) {
           const [sdk] = await Child.start('sdk', env);
           let tokens = 0;
           const bare = await sdk.measure(async () => {
@@ -329,7 +397,8 @@ export async function benchLoad(levels = [25, 50, 100, 150, 200]): Promise<void>
       }
     }
   } finally {
-    await Promise.all(trees.map((tree) => tree.app.stop()));
+    await Promise.all(trees.flatMap((tree) => tree.apps.map((app) => app.stop())));
+    for (const proxy of proxies) proxy.close();
     await Promise.all([slack.stop(), bedrock.stop(), redis.stop()]);
   }
   console.log(
@@ -338,9 +407,9 @@ export async function benchLoad(levels = [25, 50, 100, 150, 200]): Promise<void>
   for (const tree of trees) {
     if (trees.length > 1) console.log(`\n${tree.name}\n`);
     console.log(
-      '| compares | wall / slowest (median / worst) | longest gap between updates | event-loop delay p99 / max | command ack p99 (new connections) | probe ack p99 | app CPU per token | unfinished | load average |',
+      '| compares | wall / slowest (median / worst) | longest gap between updates | event-loop delay p99 / max | command ack p99 (new connections) | probe ack p99 | app CPU per token | compares finished per minute | unfinished / posted twice | load average |',
     );
-    console.log('|---|---|---|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
     for (const row of rows.get(tree.name) ?? []) console.log(row);
     const knee = knees.get(tree.name);
     console.log(

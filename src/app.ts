@@ -66,6 +66,7 @@ import { FormSeal } from './slack/kit/form-origin.js';
 import { acknowledgeUnhandled, countRequests, dropRedeliveredEvents } from './slack/kit/middleware.js';
 import { guardSlackRequests } from './slack/kit/request-gate.js';
 import { DEFAULT_SLACK_RETRY, type RetryTiming, retryInBackground } from './slack/kit/retry.js';
+import { SlackBudget } from './slack/kit/slack-budget.js';
 import { registerSlashCommand } from './slack/kit/slash-command.js';
 import { StreamPacer } from './slack/kit/stream-pacer.js';
 import { UserNames } from './slack/kit/user-names.js';
@@ -127,7 +128,7 @@ export async function createBedrockSlackApp(
   logger: Logger,
   overrides: AppOverrides = {},
 ): Promise<BedrockSlackApp> {
-  const store = await openStore(config.redisUrl, logger);
+  const store = await openStore({ url: config.redisUrl, clusterNodes: config.redisClusterNodes }, logger);
   logger.info(
     { store: store.kind, mode: config.mode },
     store.kind === 'embedded'
@@ -235,6 +236,7 @@ export async function createBedrockSlackApp(
     files,
     prices,
     seal,
+    budget: new SlackBudget(store, config.slack.rateLimits, logger),
   };
   const compare = wireCompare(wiring);
   const evaluate = wireEvaluate(wiring);
@@ -277,6 +279,11 @@ export async function createBedrockSlackApp(
       const port = config.slack.port;
       const listen = overrides.listenHost ? { port, host: overrides.listenHost } : port;
       const server = (await bolt.start(listen)) as Server;
+      // A load balancer keeps idle connections open for 60 s (ALB's default) and sends the next
+      // request on one: were the app to close it first (Node's default is 5 s), that request would
+      // fail or wait for a new connection, the ack tail under load. So the app waits longer.
+      server.keepAliveTimeout = 65_000;
+      server.headersTimeout = 66_000;
       const bound = (server.address() as AddressInfo).port;
       logger.info(
         { port: bound },
@@ -320,6 +327,8 @@ interface Wiring {
   files: SlackFiles;
   prices: PriceBook;
   seal: FormSeal;
+  /** Slack's rate limits, shared by every replica through the store. */
+  budget: SlackBudget;
 }
 
 /** /compare: its use cases, flow, live messages, buttons and form. */
@@ -348,6 +357,7 @@ function wireCompare(wiring: Wiring): CompareWired {
     files,
     prices,
     seal,
+    budget,
   } = wiring;
   const compareRuns = new CompareRuns(store, logger);
   const leaderboard = new Leaderboard(store);
@@ -391,6 +401,7 @@ function wireCompare(wiring: Wiring): CompareWired {
       slackRetry: retries.slack,
       storeRetry: retries.store,
       updateIntervalMs: overrides.updateIntervalMs,
+      budget,
     }),
     leaderboard,
     arena,
@@ -514,6 +525,7 @@ function wireChat(
     channels,
     files,
     prices,
+    budget,
   } = wiring;
   const chat = new ChatService({
     runtime: bedrock.runtime,
@@ -556,6 +568,7 @@ function wireChat(
     slackRetry: retries.slack,
     placeholderRetry: retries.placeholder,
     updateIntervalMs: overrides.updateIntervalMs,
+    budget,
     streamingMode: config.chat.streaming,
     statusIntervalMs: overrides.updateIntervalMs,
     streaming: new StreamingRefusals(),

@@ -98,6 +98,16 @@ const schema = z.object({
       )
       .optional(),
   ),
+  REDIS_CLUSTER_NODES: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(
+        /^(rediss?:\/\/[^,\s]+|[^,:\s/]+:\d+)(,(rediss?:\/\/[^,\s]+|[^,:\s/]+:\d+))*$/,
+        'REDIS_CLUSTER_NODES must list some of the cluster’s nodes, comma-separated, e.g. redis-1:6379,redis-2:6379 (or redis://:password@redis-1:6379,…)',
+      )
+      .optional(),
+  ),
   FINETUNE_POLL_SECONDS: integer('FINETUNE_POLL_SECONDS', 60, 1, 86_400),
   FINETUNE_ALLOWED_CHANNELS: list([]),
   FINETUNE_ALLOWED_USERS: list([]),
@@ -118,6 +128,8 @@ const schema = z.object({
   EVAL_CONCURRENCY: integer('EVAL_CONCURRENCY', 8, 1, 64),
   CHAT_DEFAULT_MODEL: z.preprocess(blankToUndefined, z.string().default('claude-3.5-haiku')),
   CONVERSATION_TTL_DAYS: integer('CONVERSATION_TTL_DAYS', 7, 1, 365),
+  SLACK_UPDATES_PER_MINUTE: integer('SLACK_UPDATES_PER_MINUTE', 50, 1, 100_000),
+  SLACK_POSTS_PER_CHANNEL_PER_MINUTE: integer('SLACK_POSTS_PER_CHANNEL_PER_MINUTE', 60, 1, 100_000),
   CHAT_STREAMING: z.preprocess(
     blankToUndefined,
     z.enum(['native', 'edit'], { error: 'CHAT_STREAMING must be native or edit' }).default('native'),
@@ -140,6 +152,14 @@ const schema = z.object({
 
 type Env = z.infer<typeof schema>;
 
+/** Slack's per-workspace and per-channel limits on the calls a streaming message makes. */
+export interface SlackRateLimits {
+  /** chat.update, per workspace: Tier 3, about 50 a minute. */
+  updatesPerMinute: number;
+  /** chat.postMessage, per channel: about one a second. */
+  postsPerChannelPerMinute: number;
+}
+
 export interface Config {
   slack: {
     botToken: string;
@@ -148,12 +168,16 @@ export interface Config {
     signingSecret?: string;
     apiUrl?: string;
     port: number;
+    /** Slack's own limits, kept by every replica together (slack/kit/slack-budget.ts). */
+    rateLimits: SlackRateLimits;
   };
   mode: 'socket' | 'http';
   awsRegion: string;
   /** AWS_BEARER_TOKEN_BEDROCK is set: the runtime can be called with it even without an AWS credential chain. */
   bedrockApiKey: boolean;
   redisUrl?: string;
+  /** A Redis Cluster's seed nodes (REDIS_CLUSTER_NODES), instead of REDIS_URL. */
+  redisClusterNodes?: string[];
   /** The allow-lists (FINETUNE_ALLOWED_CHANNELS, FINETUNE_ALLOWED_USERS, FINETUNE_STOPPERS) and polling. */
   jobs: JobAccessRules & {
     pollMs: number;
@@ -197,6 +221,10 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
       'SLACK_SIGNING_SECRET is missing: HTTP mode needs the Signing Secret from "Basic Information" (or set SLACK_APP_TOKEN for socket mode)',
     );
   }
+  if (data?.REDIS_URL && data.REDIS_CLUSTER_NODES)
+    problems.push(
+      'REDIS_URL and REDIS_CLUSTER_NODES are both set: set REDIS_URL for one Redis, REDIS_CLUSTER_NODES for a cluster',
+    );
   if (!data || problems.length > 0) return failed(problems);
 
   return ok({
@@ -206,11 +234,16 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
       signingSecret: data.SLACK_SIGNING_SECRET,
       apiUrl: data.SLACK_API_URL,
       port: data.PORT,
+      rateLimits: {
+        updatesPerMinute: data.SLACK_UPDATES_PER_MINUTE,
+        postsPerChannelPerMinute: data.SLACK_POSTS_PER_CHANNEL_PER_MINUTE,
+      },
     },
     mode: data.SLACK_APP_TOKEN ? 'socket' : 'http',
     awsRegion: data.AWS_REGION,
     bedrockApiKey: Boolean(source.AWS_BEARER_TOKEN_BEDROCK),
     redisUrl: data.REDIS_URL,
+    redisClusterNodes: data.REDIS_CLUSTER_NODES?.split(','),
     jobs: {
       pollMs: data.FINETUNE_POLL_SECONDS * 1000,
       allowedChannels: data.FINETUNE_ALLOWED_CHANNELS,

@@ -202,15 +202,6 @@ describe('the local playground, in a browser', () => {
     await page.getByRole('button', { name: '# general' }).click();
   });
 
-  it('shows Slack’s error where a message Slack refused would have been', async () => {
-    playground.slack.failNext('chat.postMessage', { error: 'msg_blocks_too_long' });
-    await type('/compare nova-micro nova-lite One more');
-    const refusal = general().locator('.message.refused .refusal').last();
-    await expect
-      .poll(() => refusal.innerText(), { timeout: 10_000 })
-      .toContain('Slack refused this message (chat.postMessage): msg_blocks_too_long');
-  });
-
   it('takes a thumb on an answer, then shows Home with usage per model, defaults and the leaderboard', async () => {
     if (await page.locator('#close-thread').isVisible()) await page.locator('#close-thread').click();
     await page.locator('[data-nav=C0GENERAL]').click();
@@ -229,6 +220,23 @@ describe('the local playground, in a browser', () => {
     expect(shown.match(/• Claude 3\.5 Haiku:/g)).toHaveLength(2); // today and this month
     await screenshot('playground-home');
     await page.locator('[data-nav=C0GENERAL]').click();
+  });
+
+  it('shows Slack’s error where a message Slack refused would have been', async () => {
+    playground.slack.failNext('chat.postMessage', { error: 'msg_blocks_too_long' });
+    await type('/compare nova-micro nova-lite One more');
+    const refusal = general().locator('.message.refused .refusal').last();
+    await expect
+      .poll(() => refusal.innerText(), { timeout: 10_000 })
+      .toContain('Slack refused this message (chat.postMessage): msg_blocks_too_long');
+  });
+
+  it('opens the Home tab, which the app publishes for you', async () => {
+    await page.getByRole('button', { name: 'Bedrock · Home' }).click();
+    const home = page.locator('#home .home-view');
+    await home.waitFor({ timeout: 10_000 });
+    expect((await home.innerText()).length).toBeGreaterThan(0);
+    await page.getByRole('button', { name: '# general' }).click();
   });
 
   it("shows Slack's answer to a command it does not know", async () => {

@@ -53,10 +53,12 @@ describe('a reasoning model beside a plain one', () => {
       .callsOf('chat.update')
       .filter((call) => call.args.channel === who.channelId)
       .map((call) => visibleText(call.args.blocks))
-      .filter((text) => text.includes('thinking…'));
-    expect(thinking[0]).toMatch(/thinking… \d\.\d\d s/);
-    // The first update may catch the thought at its first word; a later one shows more of the line.
-    expect(thinking.some((text) => /:thought_balloon: _(The sky|Rayleigh|So blue)/.test(text))).toBe(true);
+      .find((text) => text.includes('thinking…'));
+    expect(thinking).toMatch(/thinking… \d\.\d\d s/);
+    // Whatever line of thought had arrived by then: the start of one of its lines.
+    const line = thinking?.match(/:thought_balloon: _([^_]+)_/)?.[1] ?? '';
+    expect(line).not.toBe('');
+    expect(THOUGHT.split('\n').some((thought) => thought.startsWith(line.trim()))).toBe(true);
 
     // Figures: first token of anything before the first answer token, thinking time, answer tokens
     // apart from reasoning tokens (estimated, so ≈), tokens/s on answer tokens.
@@ -142,8 +144,34 @@ describe('reasoning controls', () => {
       'Nova Micro does not reason step by step on Bedrock: --think did not apply to it.',
     );
     expect(shown).toContain('thinking 2048 · effort high');
+    expect(shown).toContain(
+      'Claude Sonnet 4.5 ran with max tokens 3,072: its 2,048-token thinking budget on top of the answer’s 1,024.',
+    );
     expect(shown).not.toContain('Weighing the two options.');
     expect(buttonValue(final.args.blocks, 'compare_show_reasoning_0')).toBeTruthy();
+  });
+
+  it('shows Claude’s redacted thinking as redacted, still billed and split from the answer', async () => {
+    bench.bedrock.script(SONNET, { redactedReasoning: true, answer: 'A careful answer.' });
+    const who = fresh();
+    await bench.sender.command('/compare', 'sonnet-4.5 nova-micro --think Be careful', who);
+    const final = await finalIn(who.channelId);
+    expect(lastCall(SONNET)?.body.additionalModelRequestFields).toEqual({
+      thinking: { type: 'enabled', budget_tokens: 4096 },
+    });
+    const [, claude] = tableRows(final.args.blocks);
+    expect(claude?.[7]).toMatch(/^≈\d+/);
+    const before = bench.slack.callsOf('views.open').length;
+    await bench.sender.blockAction({
+      actionId: 'compare_show_reasoning_0',
+      value: buttonValue(final.args.blocks, 'compare_show_reasoning_0'),
+      userId: who.userId,
+      channelId: who.channelId,
+    });
+    const opened = await bench.slack.waitFor(() => bench.slack.callsOf('views.open')[before]);
+    expect(visibleText((opened.args.view as { blocks: unknown[] }).blocks)).toContain(
+      'The model’s reasoning came redacted: Bedrock billed it, but it cannot be shown.',
+    );
   });
 
   it('--effort turns Nova 2 Lite’s reasoning on, which it shows redacted but bills', async () => {
@@ -170,6 +198,7 @@ describe('reasoning controls', () => {
     ['nova-micro gpt-oss-120b --effort extreme hi', '--effort takes low, medium, high'],
     ['sonnet@flex nova-micro hi', 'Claude Sonnet 4.5 is not offered on the flex tier'],
     ['gpt-oss-120b@fast nova-micro hi', '`@fast` is not a Bedrock service tier'],
+    ['gpt-oss-12b@flex nova-micro hi', 'I don’t know a Bedrock model called `gpt-oss-12b`'],
   ])('refuses `%s` before calling any model', async (text, message) => {
     const who = fresh();
     const calls = bench.bedrock.calls.length;
@@ -207,6 +236,17 @@ describe('service tiers', () => {
     const standard = prices.cost([GPT_OSS], 1000, 1000) ?? 0;
     expect((prices.cost([GPT_OSS], 1000, 1000, undefined, 'priority') ?? 0) / standard).toBeCloseTo(1.75);
     expect((prices.cost([GPT_OSS], 1000, 1000, undefined, 'flex') ?? 0) / standard).toBeCloseTo(0.5);
+  });
+
+  it('prices a call at the tier Bedrock says served it, and says so when that is not the one asked', async () => {
+    bench.bedrock.script('amazon.nova-pro-v1:0', { answer: 'Served anyway.', servedTier: 'default' });
+    const who = fresh();
+    await bench.sender.command('/compare', 'nova-pro@priority nova-micro hi', who);
+    const final = await finalIn(who.channelId);
+    expect(visibleText(final.args.blocks)).toContain(
+      'Bedrock served Nova Pro on the default tier, not priority: it is priced at default.',
+    );
+    bench.bedrock.script('amazon.nova-pro-v1:0', {});
   });
 
   it('names a tier the Region refuses in that model’s slot, and the other models still answer', async () => {

@@ -1,6 +1,7 @@
 import {
   type BedrockClient,
   type FoundationModelSummary,
+  GetFoundationModelAvailabilityCommand,
   type InferenceProfileSummary,
   ListFoundationModelsCommand,
   paginateListInferenceProfiles,
@@ -29,6 +30,8 @@ export interface CatalogModel {
   profileIds: string[];
   /** Words users may type for this model, derived from its ID and name. */
   aliases: string[];
+  /** False when Bedrock says this account may not invoke it (checked for the models behind a tier name). */
+  available?: boolean;
 }
 
 /** The cached catalog as it must read back from the store; a cache of any other shape is fetched afresh. */
@@ -50,6 +53,7 @@ const CACHED_CATALOG: DocumentKind<CatalogModel[]> = {
       profileId: z.string().optional(),
       profileIds: z.array(z.string()),
       aliases: z.array(z.string()),
+      available: z.boolean().optional(),
     }),
   ),
 };
@@ -133,6 +137,9 @@ function providerNamed(modelId: string, name: string): string {
   return NAMED_BY_PROVIDER.has(provider) ? `${provider}-${name}` : name;
 }
 
+/** Claude's tier names, each said for the newest of several models. */
+const TIER_NAMES = new Set(['sonnet', 'haiku', 'opus']);
+
 function aliasesFor(summary: { modelId: string; name: string }): string[] {
   const family = familyOf(summary.modelId);
   // The ID without its provider and `:n` suffix keeps a meaningful version (`titan-embed-text-v2`).
@@ -161,7 +168,8 @@ function aliasesFor(summary: { modelId: string; name: string }): string[] {
 function rank(a: CatalogModel, b: CatalogModel): number {
   if (a.lifecycle !== b.lifecycle) return a.lifecycle === 'ACTIVE' ? -1 : 1;
   // `amazon.nova-micro-v1:0:128k`, a base for fine-tuning only, shares its alias with the model people call.
-  const invocable = (model: CatalogModel) => model.onDemand || model.profileId !== undefined;
+  const invocable = (model: CatalogModel) =>
+    model.available !== false && (model.onDemand || model.profileId !== undefined);
   if (invocable(a) !== invocable(b)) return invocable(a) ? -1 : 1;
   const stamp = (model: CatalogModel) => {
     const family = familyOf(model.modelId);
@@ -377,9 +385,35 @@ export class CatalogSource {
     const cached = await this.cache.get(this.cacheKey.key);
     if (cached) return new Catalog(cached);
     const [models, profiles] = await Promise.all([this.fetchModels(), this.fetchProfiles()]);
-    const catalog = buildCatalog(models, profiles, this.region);
+    const catalog = await this.markUnavailable(buildCatalog(models, profiles, this.region));
     await this.cache.set(this.cacheKey.key, catalog, this.cacheKey.ttlSeconds);
     return new Catalog(catalog);
+  }
+
+  /**
+   * `sonnet` means the newest Sonnet this account can invoke: the models behind a tier name are asked
+   * GetFoundationModelAvailability (a dozen calls an hour at most); one it may not invoke ranks last.
+   * An answer that does not come (an IAM policy without the action) leaves the model as it was.
+   */
+  private async markUnavailable(catalog: CatalogModel[]): Promise<CatalogModel[]> {
+    const tiered = catalog.filter((model) => model.aliases.some((alias) => TIER_NAMES.has(alias)));
+    await Promise.all(
+      tiered.map(async (model) => {
+        try {
+          const answer = await this.bedrock.send(
+            new GetFoundationModelAvailabilityCommand({ modelId: model.modelId }),
+          );
+          model.available =
+            answer.authorizationStatus !== 'NOT_AUTHORIZED' &&
+            answer.entitlementAvailability !== 'NOT_AVAILABLE' &&
+            answer.regionAvailability !== 'NOT_AVAILABLE' &&
+            answer.agreementAvailability?.status !== 'NOT_AVAILABLE';
+        } catch {
+          // Unknown: the model stays as listed.
+        }
+      }),
+    );
+    return catalog;
   }
 
   private async fetchModels(): Promise<FoundationModelSummary[]> {

@@ -9,6 +9,8 @@ type Control =
       minBudget: number;
       /** The budget `--think` gives when none is named (ours: room to think, at a bounded cost). */
       defaultBudget: number;
+      /** The most output tokens (thinking and answer together) a model takes, by ID prefix; first match wins. */
+      maxOutputTokens: [prefix: string, tokens: number][];
       fields: (budget: number) => Record<string, unknown>;
     }
   | {
@@ -61,6 +63,12 @@ const FAMILIES: ReasoningFamily[] = [
       kind: 'budget',
       minBudget: 1024,
       defaultBudget: 4096,
+      // Each model's card in the Bedrock user guide: Opus 4 and 4.1 write up to 32K tokens, the others 64K.
+      maxOutputTokens: [
+        ['anthropic.claude-opus-4-1', 32_000],
+        ['anthropic.claude-opus-4-2025', 32_000],
+        ['anthropic.claude', 64_000],
+      ],
       fields: (budget) => ({ thinking: { type: 'enabled', budget_tokens: budget } }),
     },
     fixedTemperature: true,
@@ -156,12 +164,25 @@ export function planReasoning(
       plan.problem = `${model.name} takes a thinking budget of at least ${control.minBudget.toLocaleString('en-US')} tokens; --think ${budget} is below it.`;
       return plan;
     }
+    const ceiling =
+      control.maxOutputTokens.find(([prefix]) => bare(model.modelId).startsWith(prefix))?.[1] ??
+      Number.POSITIVE_INFINITY;
+    if (budget >= ceiling) {
+      plan.problem = `${model.name} writes at most ${ceiling.toLocaleString('en-US')} tokens, thinking included: --think ${budget} leaves no room for an answer.`;
+      return plan;
+    }
     if (limits.maxTokensGiven && budget >= limits.maxTokens) {
       plan.problem = `${model.name}’s thinking budget must be below max tokens: --think ${budget} with --max-tokens ${limits.maxTokens}. Raise --max-tokens above ${budget}, or leave it out.`;
       return plan;
     }
     plan.fields = control.fields(budget);
-    if (!limits.maxTokensGiven) plan.maxTokens = limits.maxTokens + budget;
+    if (!limits.maxTokensGiven) {
+      plan.maxTokens = Math.min(limits.maxTokens + budget, ceiling);
+      const tokens = (count: number) => count.toLocaleString('en-US');
+      plan.notes.push(
+        `${model.name} ran with max tokens ${tokens(plan.maxTokens)}: its ${tokens(budget)}-token thinking budget on top of the answer’s ${tokens(plan.maxTokens - budget)}.`,
+      );
+    }
     if (family?.fixedTemperature && limits.temperature !== undefined && limits.temperature !== 1) {
       plan.omitTemperature = true;
       plan.notes.push(

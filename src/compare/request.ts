@@ -45,7 +45,7 @@ const MODEL_ID_SHAPED =
 export function classifyWord(catalog: Catalog, word: string): WordKind {
   // `model@tier`: the tier is checked when the request is interpreted, with its own message.
   const [name = word, tier] = word.split('@');
-  if (tier !== undefined && catalog.isModel(name)) return 'model';
+  if (tier !== undefined && name !== '') return classifyWord(catalog, name);
   if (catalog.isModel(word)) return 'model';
   if (!MODEL_SHAPED.test(word)) return 'text';
   return MODEL_ID_SHAPED.test(word) || catalog.suggest(word.toLowerCase()).length > 0
@@ -133,7 +133,8 @@ export class CompareRequests {
   ): Promise<Result<CompareRequest, RequestProblem>> {
     if (command.kind === 'error') return failed(problem('invalid', command.message));
     if (command.kind === 'unknown-model') {
-      return failed(unknownModel(catalog, command.word, catalog.suggest(command.word.toLowerCase())));
+      const name = command.word.split('@')[0] || command.word;
+      return failed(unknownModel(catalog, name, catalog.suggest(name.toLowerCase())));
     }
     const names = command.models.length > 0 ? command.models : await this.savedSet(asker);
     const models: RequestedModel[] = [];

@@ -214,6 +214,13 @@ export class CompareService {
     const streamingMs = latencyMs - (model.firstAnswerTokenMs ?? model.firstTokenMs ?? 0);
     model.tokensPerSecond = output > 0 && streamingMs > 0 ? output / (streamingMs / 1000) : undefined;
     model.costUsd = answer.costUsd;
+    // Bedrock says which tier served the call; where that is not the one asked for, the price follows it.
+    const asked = model.serviceTier ?? 'default';
+    if (answer.servedTier && answer.servedTier !== asked) {
+      model.notes.push(
+        `Bedrock served ${model.name} on the ${answer.servedTier} tier, not ${asked}: it is priced at ${answer.servedTier}.`,
+      );
+    }
     const { maxLatencyMs, maxCostUsd } = run.options;
     if (maxLatencyMs !== undefined || maxCostUsd !== undefined) {
       model.withinCriteria = {

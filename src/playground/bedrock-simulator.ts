@@ -36,6 +36,8 @@ export interface ModelScript {
   reasoning?: string;
   /** Claude's redacted thinking: the reasoning block carries opaque `redactedContent` instead of text. */
   redactedReasoning?: boolean;
+  /** The tier the answer's metadata says served it, whatever was asked (Bedrock reports the one used). */
+  servedTier?: string;
 }
 
 /**
@@ -65,6 +67,8 @@ export interface SimulatedModel {
   reasoning?: SimulatedReasoning;
   /** Service tiers beside `default` the model accepts in this region (`serviceTier.type`). */
   serviceTiers?: ('priority' | 'flex')[];
+  /** This account may not invoke it (GetFoundationModelAvailability: NOT_AUTHORIZED; calls: 403). */
+  notAuthorized?: boolean;
 }
 
 type SimulatedJobStatus = 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
@@ -791,6 +795,12 @@ export class BedrockSimulator {
     };
     this.calls.push(call);
     if (!model) return fail(400, 'ValidationException', 'The provided model identifier is invalid.');
+    if (model.notAuthorized)
+      return fail(
+        403,
+        'AccessDeniedException',
+        "You don't have access to the model with the specified model ID.",
+      );
     // A profile or a provisioned throughput: either way not on-demand throughput.
     const viaProfile = invokedId !== model.modelId;
     if (!viaProfile && !model.inferenceTypesSupported.includes('ON_DEMAND')) {
@@ -824,7 +834,8 @@ export class BedrockSimulator {
       script.inputTokens ?? Math.max(1, requestTokens(call.body) - cached.read - cached.write);
     // Bedrock bills reasoning as output: its usage counts both, with no separate reasoning figure.
     const outputTokens = words.length + (thought?.tokens ?? 0);
-    const tier = call.body.serviceTier?.type ? { serviceTier: { type: call.body.serviceTier.type } } : {};
+    const servedTier = script.servedTier ?? call.body.serviceTier?.type;
+    const tier = servedTier ? { serviceTier: { type: servedTier } } : {};
     // Usage names the cache figures whenever the request asked for caching, as Bedrock's does.
     const usage = {
       inputTokens,
@@ -1062,6 +1073,20 @@ export class BedrockSimulator {
         })),
       });
       return;
+    }
+    const availability = url.pathname.match(/^\/foundation-model-availability\/([^/]+)$/);
+    if (request.method === 'GET' && availability) {
+      const modelId = decodeURIComponent(availability[1] ?? '');
+      const model = this.models.find((entry) => entry.modelId === modelId);
+      if (!model)
+        return send(404, { message: `Could not find model ${modelId}.` }, 'ResourceNotFoundException');
+      return send(200, {
+        modelId,
+        agreementAvailability: { status: 'AVAILABLE' },
+        authorizationStatus: model.notAuthorized ? 'NOT_AUTHORIZED' : 'AUTHORIZED',
+        entitlementAvailability: 'AVAILABLE',
+        regionAvailability: 'AVAILABLE',
+      });
     }
     if (request.method === 'GET' && url.pathname === '/inference-profiles') {
       const summaries = this.models.flatMap((model) =>

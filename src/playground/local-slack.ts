@@ -1,5 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { SlackRateLimits } from '../config.js';
+import { burstOf } from '../slack/kit/slack-budget.js';
 
 /** All text of a message as one string, without the zero-width spaces mrkdwn conversion adds. */
 export function visibleText(blocks: unknown): string {
@@ -18,6 +20,8 @@ export interface RecordedCall {
   /** What the fake answered, when it answered 200. */
   response?: Record<string, unknown>;
   at: number;
+  /** Refused with 429 because it went past Slack's limit (not because a test asked for a 429). */
+  overLimit?: true;
 }
 
 type Block = Record<string, unknown> & { type?: string };
@@ -257,6 +261,13 @@ export class LocalSlack {
   homeTabEnabled = true;
   /** Slack's one-call-a-minute limit on conversations.replies; tests of many recoveries lift it. */
   limitReplies = true;
+  /**
+   * Slack's limits on the calls a streaming message makes: chat.update per workspace (Tier 3) and
+   * chat.postMessage per channel. Past them Slack answers 429 with Retry-After, and so does this.
+   * A bench that raises the app's limits (SLACK_UPDATES_PER_MINUTE…) raises these to match.
+   */
+  rateLimits: SlackRateLimits = { updatesPerMinute: 50, postsPerChannelPerMinute: 60 };
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
   /** The bot token files must be fetched with; anything else gets Slack's sign-in page. */
   botToken = '';
   private readonly files = new Map<string, { mimetype: string; bytes: Buffer }>();
@@ -513,6 +524,11 @@ export class LocalSlack {
       for (const observer of this.observers) observer({ kind: 'call', call });
       return;
     }
+    const retryAfter = this.overLimit(method, args);
+    if (retryAfter !== undefined) {
+      call.overLimit = true;
+      return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
+    }
     if (method === 'conversations.replies' && this.limitReplies) {
       // Slack's limit for new apps distributed outside the Marketplace: one call a minute.
       if (performance.now() - this.lastRepliesAt < 60_000)
@@ -532,6 +548,33 @@ export class LocalSlack {
     call.response = this.answer(method, args);
     json(200, call.response);
     for (const observer of this.observers) observer({ kind: 'call', call });
+  }
+
+  /**
+   * Seconds to wait when this call goes past its limit, else undefined. Slack tolerates short
+   * bursts: a bucket holds the burst the app itself allows (slack-budget.ts) and two calls more.
+   */
+  private overLimit(method: string, args: Record<string, unknown>): number | undefined {
+    const perMinute =
+      method === 'chat.update'
+        ? this.rateLimits.updatesPerMinute
+        : method === 'chat.postMessage'
+          ? this.rateLimits.postsPerChannelPerMinute
+          : undefined;
+    if (perMinute === undefined) return undefined;
+    const key = method === 'chat.postMessage' ? `${method}:${String(args.channel ?? '')}` : method;
+    const capacity = burstOf(perMinute) + 2;
+    const perMs = perMinute / 60_000;
+    const now = performance.now();
+    const bucket = this.buckets.get(key) ?? { tokens: capacity, at: now };
+    bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.at) * perMs);
+    bucket.at = now;
+    this.buckets.set(key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
   }
 
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {

@@ -15,6 +15,12 @@ export interface StoreBackend {
   deleteIfEquals(key: string, value: string): Promise<boolean>;
   /** Increments a counter whose expiry is set by the first hit; returns the count and seconds left. */
   countInWindow(key: string, windowSeconds: number): Promise<{ count: number; ttlSeconds: number }>;
+  /**
+   * A token bucket, refilled at `perSecond` up to `capacity` by the store's own clock (one clock for
+   * every replica): takes a token when more than `keep` are left. Returns 0 when it took one, else
+   * the milliseconds until one could be taken. The bucket expires once it would be full anyway.
+   */
+  takeToken(key: string, capacity: number, perSecond: number, keep: number): Promise<number>;
   /** Adds to a float total whose expiry is set when it is created. */
   addFloat(key: string, amount: number, ttlSeconds: number): Promise<number>;
   hashSet(key: string, field: string, value: string): Promise<boolean>;

@@ -28,6 +28,14 @@ export const keys = {
   signedRequest: (signature: string): StoreKey => ({ key: `signed:${signature}`, ttlSeconds: 10 * MINUTE }),
   /** conversations.replies calls per workspace per minute (Slack allows one for most apps). */
   threadReads: (teamId: string): StoreKey => ({ key: `replies:${teamId}`, ttlSeconds: MINUTE }),
+  /**
+   * The budget of one Slack method in a workspace (and channel, for posts): a token bucket, which
+   * expires by itself once it would be full again; the TTL here is the longest that takes.
+   */
+  slackCalls: (teamId: string, method: string, channelId = ''): StoreKey => ({
+    key: `slack-calls:${teamId}:${method}:${channelId}`,
+    ttlSeconds: MINUTE,
+  }),
   userName: (teamId: string, userId: string): StoreKey => ({
     key: `user-name:${teamId}:${userId}`,
     ttlSeconds: DAY,

@@ -79,6 +79,22 @@ export class MemoryBackend implements StoreBackend {
     return true;
   }
 
+  async takeToken(key: string, capacity: number, perSecond: number, keep: number) {
+    const perMs = perSecond / 1000;
+    const now = this.now();
+    const bucket = this.hash(key, true) as Map<string, string>;
+    const entry = this.entries.get(key) as Entry;
+    const at = Number(bucket.get('at') ?? now);
+    let tokens = Math.min(capacity, Number(bucket.get('tokens') ?? capacity) + Math.max(0, now - at) * perMs);
+    let wait = 0;
+    if (tokens >= keep + 1) tokens -= 1;
+    else wait = Math.ceil((keep + 1 - tokens) / perMs);
+    bucket.set('tokens', String(tokens));
+    bucket.set('at', String(now));
+    entry.expiresAt = now + Math.ceil((capacity - tokens) / perMs) + 1000;
+    return wait;
+  }
+
   async countInWindow(key: string, windowSeconds: number) {
     const entry = this.live(key);
     const count = Number(entry?.value ?? 0) + 1;

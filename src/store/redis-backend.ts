@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { failed, ok, problem, type Result } from '../result.js';
 import type { StoreBackend } from './backend.js';
 import { StoreUnavailableError } from './types.js';
@@ -18,6 +18,23 @@ const SCRIPTS = {
     lua: `local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('TTL', KEYS[1])}`,
+  },
+  takeToken: {
+    numberOfKeys: 1,
+    lua: `local capacity = tonumber(ARGV[1])
+local perMs = tonumber(ARGV[2]) / 1000
+local keep = tonumber(ARGV[3])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or capacity
+local at = tonumber(state[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - at) * perMs)
+local wait = 0
+if tokens >= keep + 1 then tokens = tokens - 1 else wait = math.ceil((keep + 1 - tokens) / perMs) end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / perMs) + 1000)
+return wait`,
   },
   addFloat: {
     numberOfKeys: 1,
@@ -50,8 +67,63 @@ return 0`,
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
-type ScriptedRedis = Redis &
+type ScriptedRedis = (Redis | Cluster) &
   Record<ScriptName, (key: string, ...args: (string | number)[]) => Promise<unknown>>;
+
+/** One Redis (REDIS_URL), or a Redis Cluster reached through some of its nodes (REDIS_CLUSTER_NODES). */
+export type RedisTarget = string | { cluster: string[] };
+
+/** The key /healthz writes: a real key, so a node that cannot serve its slot (MOVED, CLUSTERDOWN) is unhealthy. */
+const HEALTH_KEY = 'bedrock-slack:healthz';
+
+const CONNECTION: RedisOptions = {
+  maxRetriesPerRequest: 1,
+  // A Redis that hangs (paused, swapping) answers nothing: give up after a second, so the request
+  // gate still acks within Slack's 3 s and the person hears "store down" instead of waiting.
+  commandTimeout: 1000,
+  connectTimeout: 3000,
+};
+
+/** A seed node as ioredis' cluster client takes it; a URL's password and TLS go to every node. */
+function clusterNode(entry: string): { host: string; port: number; options: RedisOptions } {
+  const url = new URL(entry.includes('://') ? entry : `redis://${entry}`);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    options: {
+      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+      ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    },
+  };
+}
+
+function connect(target: RedisTarget): Redis | Cluster {
+  const shared = {
+    // Fail fast while disconnected: a user waiting in Slack should hear "store down", not wait forever.
+    enableOfflineQueue: false,
+    // Commands issued in the same tick share one round trip: a chat turn's independent reads do.
+    enableAutoPipelining: true,
+    lazyConnect: true,
+  };
+  if (typeof target === 'string')
+    return new Redis(target, {
+      ...CONNECTION,
+      ...shared,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    });
+  const nodes = target.cluster.map(clusterNode);
+  return new Cluster(
+    nodes.map(({ host, port }) => ({ host, port })),
+    {
+      ...shared,
+      redisOptions: { ...CONNECTION, ...nodes[0]?.options },
+      clusterRetryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+      // The slots move while a cluster reshards or fails over: follow MOVED and ASK, and wait out TRYAGAIN.
+      maxRedirections: 16,
+    },
+  );
+}
 
 /** The URL as it may be logged: the password, if any, masked. */
 export function redactRedisUrl(url: string): string {
@@ -67,25 +139,19 @@ export function redactRedisUrl(url: string): string {
 export class RedisBackend implements StoreBackend {
   readonly kind = 'redis' as const;
   private readonly redis: ScriptedRedis;
+  /** What the store is, as it may be logged: `REDIS_URL redis://:****@host:6379`. */
   private readonly safeUrl: string;
+  /** A configuration that cannot work (a cluster node as REDIS_URL): every command fails with it. */
+  private mistake?: Error;
   /** Why the last connection attempt failed; commands only say "stream isn't writeable". */
   private connectionError?: Error;
 
-  constructor(url: string) {
-    this.safeUrl = redactRedisUrl(url);
-    this.redis = new Redis(url, {
-      // Fail fast while disconnected: a user waiting in Slack should hear "store down", not wait forever.
-      enableOfflineQueue: false,
-      // Commands issued in the same tick share one round trip: a chat turn's independent reads do.
-      enableAutoPipelining: true,
-      maxRetriesPerRequest: 1,
-      // A Redis that hangs (paused, swapping) answers nothing: give up after a second, so the request
-      // gate still acks within Slack's 3 s and the person hears "store down" instead of waiting.
-      commandTimeout: 1000,
-      connectTimeout: 3000,
-      lazyConnect: true,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    }) as ScriptedRedis;
+  constructor(target: RedisTarget) {
+    this.safeUrl =
+      typeof target === 'string'
+        ? `REDIS_URL ${redactRedisUrl(target)}`
+        : `REDIS_CLUSTER_NODES ${target.cluster.map((node) => (node.includes('://') ? redactRedisUrl(node) : node)).join(',')}`;
+    this.redis = connect(target) as ScriptedRedis;
     // ioredis emits 'error' for every failed reconnect; health checks and callers report it instead.
     this.redis.on('error', (error: Error) => {
       this.connectionError = error;
@@ -99,20 +165,34 @@ export class RedisBackend implements StoreBackend {
   /** Connects; the problem, when Redis cannot be reached, names REDIS_URL and the cause. */
   async connect(): Promise<Result<void>> {
     // Not fatal: ioredis keeps reconnecting, /healthz answers 503 and users are told meanwhile.
-    return this.redis.connect().then(
+    const connected = await this.redis.connect().then(
       () => ok(undefined),
       (error: unknown) => failed(problem('unavailable', this.unreachable(error))),
     );
+    if (connected.ok && this.redis instanceof Redis && (await this.isClusterNode())) {
+      this.mistake = new Error(
+        'it is a node of a Redis Cluster, which serves only its own keys: set REDIS_CLUSTER_NODES to the cluster’s nodes instead of REDIS_URL',
+      );
+      return failed(problem('unavailable', this.unreachable(this.mistake)));
+    }
+    return connected;
+  }
+
+  /** A plain client on a cluster node gets MOVED for most keys: that is a configuration mistake. */
+  private async isClusterNode(): Promise<boolean> {
+    const info = await this.redis.info('cluster').catch(() => '');
+    return /cluster_enabled:1/.test(info);
   }
 
   /** `REDIS_URL redis://:****@host:6379 is unreachable (connect ECONNREFUSED …)`. */
   private unreachable(error: unknown): string {
     const cause = this.connectionError ?? error;
     const reason = cause instanceof Error ? cause.message : String(cause);
-    return `REDIS_URL ${this.safeUrl} is unreachable (${reason})`;
+    return `${this.safeUrl} is unreachable (${reason})`;
   }
 
   private async run<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.mistake) throw new StoreUnavailableError(this.mistake, this.unreachable(this.mistake));
     try {
       return await operation();
     } catch (error) {
@@ -188,9 +268,15 @@ export class RedisBackend implements StoreBackend {
     );
   }
 
+  takeToken(key: string, capacity: number, perSecond: number, keep: number) {
+    return this.run(async () => Number(await this.redis.takeToken(key, capacity, perSecond, keep)));
+  }
+
+  /** Writes a real key: PING would answer from a node that cannot serve any key. */
   async ping() {
+    if (this.mistake) return false;
     try {
-      return (await this.redis.ping()) === 'PONG';
+      return (await this.redis.set(HEALTH_KEY, String(Date.now()), 'EX', 60)) === 'OK';
     } catch {
       return false;
     }

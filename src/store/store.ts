@@ -5,7 +5,14 @@ import { Conversations } from './conversations.js';
 import { keys } from './keys.js';
 import { MemoryBackend } from './memory-backend.js';
 import { RedisBackend } from './redis-backend.js';
-import type { Conversation, JobWatch, RateLimitResult, Store, UserPreferences } from './types.js';
+import type {
+  Conversation,
+  JobWatch,
+  RateLimitResult,
+  Store,
+  TokenBucket,
+  UserPreferences,
+} from './types.js';
 
 /** Every key this app writes starts here, so it can share a Redis with other apps. */
 const PREFIX = 'bedrock-slack:';
@@ -63,6 +70,10 @@ class DomainStore implements Store {
   async hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
     const { count, ttlSeconds } = await this.backend.countInWindow(`${PREFIX}rate:${key}`, windowSeconds);
     return { allowed: count <= limit, retryAfterSeconds: ttlSeconds };
+  }
+
+  takeToken(key: string, { capacity, perSecond, keep }: TokenBucket) {
+    return this.backend.takeToken(`${PREFIX}bucket:${key}`, capacity, perSecond, keep);
   }
 
   addToTotal(key: string, amount: number, ttlSeconds: number) {
@@ -197,10 +208,17 @@ export function storeOn(backend: StoreBackend, logger: Pick<Logger, 'warn'> = si
   return new DomainStore(backend, logger);
 }
 
-/** Redis when a URL is given (several replicas share it), else the embedded single-process store. */
-export async function openStore(redisUrl: string | undefined, logger: Logger): Promise<Store> {
-  if (!redisUrl) return storeOn(new MemoryBackend(), logger);
-  const backend = new RedisBackend(redisUrl);
+/**
+ * Redis when a URL or a cluster's nodes are given (several replicas share it), else the embedded
+ * single-process store.
+ */
+export async function openStore(
+  redis: { url?: string; clusterNodes?: string[] },
+  logger: Logger,
+): Promise<Store> {
+  const target = redis.clusterNodes ? { cluster: redis.clusterNodes } : redis.url;
+  if (!target) return storeOn(new MemoryBackend(), logger);
+  const backend = new RedisBackend(target);
   const connected = await backend.connect();
   if (!connected.ok)
     logger.warn(

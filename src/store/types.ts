@@ -17,9 +17,23 @@ export interface DedupeStore {
   claimOnce(key: string, ttlSeconds: number): Promise<boolean>;
 }
 
+/** A budget that refills steadily and allows short bursts, like Slack's per-method limits. */
+export interface TokenBucket {
+  /** The most tokens it holds: the longest burst. */
+  capacity: number;
+  perSecond: number;
+  /** Tokens this taker leaves for others (urgent takers keep none). */
+  keep: number;
+}
+
 export interface RateLimitStore {
   /** Counts one hit in a fixed window; refuses once `limit` hits fell in the current window. */
   hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult>;
+  /**
+   * Takes a token from the bucket `key` (see `TokenBucket`), shared by every replica on the store:
+   * 0 when taken, else the milliseconds until one could be.
+   */
+  takeToken(key: string, bucket: TokenBucket): Promise<number>;
   /** Adds to a running total that expires `ttlSeconds` after it was first written; returns the new total. */
   addToTotal(key: string, amount: number, ttlSeconds: number): Promise<number>;
   readTotal(key: string): Promise<number>;

@@ -81,4 +81,20 @@ describe('the model catalog source', () => {
     ].map((id) => Catalog.shortName(catalog.models.find((model) => model.modelId === id)!));
     expect(labels).toEqual(['gpt-oss-120b', 'deepseek-r1', 'claude-sonnet-4.5']);
   });
+
+  it('takes `sonnet` to the newest Sonnet this account may invoke', async () => {
+    const newest = bedrock.models.find(
+      (model) => model.modelId === 'anthropic.claude-sonnet-4-5-20250929-v1:0',
+    );
+    if (!newest) throw new Error('the emulator has no Sonnet 4.5');
+    newest.notAuthorized = true;
+    try {
+      const catalog = await source.load();
+      expect(catalog.find('sonnet')?.invokeId).toBe('us.anthropic.claude-sonnet-4-20250514-v1:0');
+      // Named outright, it is still the model asked for (and Bedrock then says it is not enabled).
+      expect(catalog.find('sonnet-4.5')?.model.modelId).toBe(newest.modelId);
+    } finally {
+      newest.notAuthorized = false;
+    }
+  });
 });

@@ -3,11 +3,13 @@ import { MemoryBackend } from '../../src/store/memory-backend.js';
 import { RedisBackend } from '../../src/store/redis-backend.js';
 import { storeOn } from '../../src/store/store.js';
 import { type Store, StoreUnavailableError } from '../../src/store/types.js';
+import { RedisCluster } from '../support/redis-cluster.js';
 import { RedisServer } from '../support/redis-server.js';
 
 const redis = new RedisServer();
-beforeAll(() => redis.start());
-afterAll(() => redis.stop());
+const cluster = new RedisCluster();
+beforeAll(() => Promise.all([redis.start(), cluster.start()]), 30_000);
+afterAll(() => Promise.all([redis.stop(), cluster.stop()]));
 
 const unique = () => Math.random().toString(36).slice(2);
 
@@ -16,6 +18,14 @@ describe.each([
     name: 'Redis',
     open: async () => {
       const backend = new RedisBackend(redis.url);
+      await backend.connect();
+      return storeOn(backend);
+    },
+  },
+  {
+    name: 'Redis Cluster',
+    open: async () => {
+      const backend = new RedisBackend({ cluster: cluster.nodes.split(',') });
       await backend.connect();
       return storeOn(backend);
     },
@@ -41,6 +51,22 @@ describe.each([
     const refused = results.find((result) => !result.allowed);
     expect(refused?.retryAfterSeconds).toBeGreaterThan(0);
     expect(refused?.retryAfterSeconds).toBeLessThanOrEqual(60);
+  });
+
+  it('shares a token bucket among racing takers, and keeps tokens for urgent ones', async () => {
+    const key = unique();
+    // One token every 2 s: the test takes far less, so nothing refills on the way.
+    const urgent = { capacity: 4, perSecond: 0.5, keep: 0 };
+    const ordinary = { ...urgent, keep: 2 };
+    const waits = await Promise.all(Array.from({ length: 5 }, () => store.takeToken(key, ordinary)));
+    expect(waits.filter((wait) => wait === 0)).toHaveLength(2);
+    // The refused are told when one token more than the two kept will be there: within 2 s.
+    for (const wait of waits.filter((wait) => wait > 0)) expect(wait).toBeLessThanOrEqual(2000);
+    expect(await store.takeToken(key, urgent)).toBe(0);
+    expect(await store.takeToken(key, urgent)).toBe(0);
+    const empty = await store.takeToken(key, urgent);
+    expect(empty).toBeGreaterThan(0);
+    expect(empty).toBeLessThanOrEqual(2000);
   });
 
   it('adds spend atomically', async () => {
@@ -167,5 +193,26 @@ describe('the Redis store when Redis is down', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     expect(await store.ping()).toBe(false);
     await store.close();
+  });
+});
+
+describe('a Redis Cluster named as one Redis', () => {
+  it('is named as the mistake it is, at start, on every command and in /healthz', async () => {
+    // One node's URL: a plain client reaches it, but most keys live on the other nodes (MOVED).
+    const backend = new RedisBackend(`redis://127.0.0.1:${cluster.ports[0]}`);
+    const connected = await backend.connect();
+    expect(!connected.ok && connected.problem.message).toContain('set REDIS_CLUSTER_NODES');
+    const store = storeOn(backend);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, index) => store.claimOnce(`key-${index}`, 60)),
+    );
+    expect(outcomes.every((outcome) => outcome.status === 'rejected')).toBe(true);
+    expect(String((outcomes[0] as PromiseRejectedResult).reason)).toContain('set REDIS_CLUSTER_NODES');
+    expect(await store.ping()).toBe(false);
+    // The cluster client reaches every key, /healthz's among them.
+    const clustered = new RedisBackend({ cluster: cluster.nodes.split(',') });
+    await clustered.connect();
+    expect(await storeOn(clustered).ping()).toBe(true);
+    await Promise.all([store.close(), clustered.close()]);
   });
 });

@@ -58,6 +58,9 @@ export async function startBench(
     PORT: '0',
     REDIS_URL: redis?.url,
     LOG_LEVEL: 'debug',
+    // Specs stream an update every 50 ms, twenty times Slack's pace: the limits scale with it.
+    SLACK_UPDATES_PER_MINUTE: '6000',
+    SLACK_POSTS_PER_CHANNEL_PER_MINUTE: '6000',
     // The specs written before native streaming are about the edit-in-place path (placeholders,
     // updates, their retries); the native streaming specs ask for `native`, the app's default.
     CHAT_STREAMING: 'edit',
@@ -69,6 +72,8 @@ export async function startBench(
   const loaded = loadConfig(env);
   if (!loaded.ok) throw new Error(loaded.problem.join('\n'));
   const config = loaded.value;
+  // The local Slack refuses what goes past the limits the app was given (429 with Retry-After).
+  slack.rateLimits = config.slack.rateLimits;
   const app = await createBedrockSlackApp(config, createLogger('debug', logs), overrides);
   const port = await app.start();
   const replicas: BedrockSlackApp[] = [];

@@ -1,5 +1,5 @@
 import { attributes, escapeHtml } from './html.js';
-import { type Directory, mrkdwnToHtml, plainTextToHtml } from './mrkdwn.js';
+import { type Directory, markdownToHtml, mrkdwnToHtml, plainTextToHtml } from './mrkdwn.js';
 
 /**
  * Block Kit as HTML that looks like Slack's: sections (mrkdwn, fields, accessories), headers,
@@ -90,7 +90,7 @@ function blockHtml(block: Node, directory: Directory, errors: InputErrors): stri
           .join(''),
       );
     case 'markdown':
-      return wrap('markdown', mrkdwnToHtml(str(block.text), directory));
+      return wrap('markdown', markdownToHtml(str(block.text)));
     case 'file':
       return wrap(
         'file',

@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.js';
 import type { RateLimitStore } from '../../store/types.js';
 import type { SlackMessage } from '../kit/message.js';
 import { type RetryTiming, retryUntil } from '../kit/retry.js';
+import type { SlackBudget } from '../kit/slack-budget.js';
 import { StreamingMrkdwn } from '../kit/streaming-mrkdwn.js';
 import { findMarkedReply } from '../kit/thread-reader.js';
 import { deliverFinal, ThrottledMessage } from '../kit/throttled-message.js';
@@ -25,6 +26,7 @@ export interface LiveReplyDeps {
   /** For final updates. */
   slackRetry: RetryTiming;
   updateIntervalMs?: number;
+  budget: SlackBudget;
 }
 
 /** Where a reply goes: the message it answers, in its channel and (when there is one) thread. */
@@ -57,6 +59,7 @@ function postPlaceholder(deps: LiveReplyDeps, place: ReplyPlace): Promise<string
         if (landed === undefined) throw new NotKnownYet();
         if (landed) return landed;
       }
+      await deps.budget.beforePost(place.teamId, place.channelId);
       try {
         const posted = await client.chat.postMessage({
           channel: place.channelId,
@@ -107,13 +110,13 @@ export class LiveReply implements ThreadReply {
     place: ReplyPlace,
     postAfresh: (message: SlackMessage) => Promise<unknown>,
   ): Promise<LiveReply> {
-    return LiveReply.editing(deps, place.channelId, await postPlaceholder(deps, place), postAfresh);
+    return LiveReply.editing(deps, place, await postPlaceholder(deps, place), postAfresh);
   }
 
   /** A reply edited in place in a message that is there already (one whose native stream Slack ended). */
   static editing(
     deps: LiveReplyDeps,
-    channel: string,
+    { teamId, channelId: channel }: Pick<ReplyPlace, 'teamId' | 'channelId'>,
     ts: string,
     postAfresh: (message: SlackMessage) => Promise<unknown>,
   ): LiveReply {
@@ -123,13 +126,17 @@ export class LiveReply implements ThreadReply {
       },
       (error) => deps.logger.warn({ err: error }, 'chat streaming update failed'),
       deps.updateIntervalMs,
+      undefined,
+      deps.budget.updates(teamId),
     );
     return new LiveReply(deps, live, postAfresh);
   }
 
   stream(modelName: string, textSoFar: string): void {
+    // The first words are what the person waits for: that update goes first.
+    const first = this.streamed.text === '';
     this.streamed = { modelName, text: textSoFar };
-    this.live.update(() => streamingMessage(modelName, textSoFar, this.answer));
+    this.live.update(() => streamingMessage(modelName, textSoFar, this.answer), first);
   }
 
   stopped(): Promise<void> {

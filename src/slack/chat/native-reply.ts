@@ -266,7 +266,7 @@ export class NativeReply implements ThreadReply {
     const { client } = this.deps;
     if (this.ts) {
       await client.chat.stopStream({ channel: this.place.channelId, ts: this.ts }).catch(() => undefined);
-      this.fallback = LiveReply.editing(this.deps, this.place.channelId, this.ts, this.postAfresh);
+      this.fallback = LiveReply.editing(this.deps, this.place, this.ts, this.postAfresh);
     } else {
       this.fallback = await LiveReply.open(this.deps, this.place, this.postAfresh);
     }

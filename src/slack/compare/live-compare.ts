@@ -12,6 +12,7 @@ import { notice } from '../kit/notices.js';
 import type { Reply } from '../kit/reply.js';
 import type { Requester } from '../kit/requester.js';
 import { type RetryTiming, retryInBackground } from '../kit/retry.js';
+import type { SlackBudget } from '../kit/slack-budget.js';
 import { deliverFinal, ThrottledMessage } from '../kit/throttled-message.js';
 import { compareMessage, StreamingCompareMessage } from './message.js';
 
@@ -28,6 +29,7 @@ export interface LiveCompareDeps {
   /** For storing a finished run while the store is unreachable. */
   storeRetry: RetryTiming;
   updateIntervalMs?: number;
+  budget: SlackBudget;
 }
 
 /** Errors Slack gives when the bot may not post in a channel; the answer then goes via response_url. */
@@ -65,6 +67,8 @@ export class LiveCompare {
       },
       (error) => this.deps.logger.warn({ err: error }, 'compare streaming update failed'),
       this.deps.updateIntervalMs,
+      undefined,
+      this.deps.budget.updates(requester.teamId),
     );
     const release = this.closeOnShutdown(run, live);
     const message = new StreamingCompareMessage();
@@ -89,8 +93,9 @@ export class LiveCompare {
 
   /** The compare message's ts, or undefined when the bot may not post in the channel. */
   private async postPlaceholders(run: CompareRun, where: Requester): Promise<string | undefined> {
+    const { teamId, channelId: channel, threadTs: thread_ts } = where;
+    await this.deps.budget.beforePost(teamId, channel);
     try {
-      const { channelId: channel, threadTs: thread_ts } = where;
       return (await this.deps.client.chat.postMessage({ channel, thread_ts, ...compareMessage(run) })).ts;
     } catch (error) {
       const code = (error as { data?: { error?: string } }).data?.error;
@@ -141,8 +146,15 @@ export class LiveCompare {
     images: Attachment[],
   ): Promise<CompareRun> {
     const { service, runs, logger } = this.deps;
+    // A model's first token (or failure) is what people wait for: that update goes first.
+    let started = 0;
+    const onChange = (current: CompareRun) => {
+      const now = current.models.filter((model) => model.status !== 'waiting').length;
+      live.update(() => message.render(current), now > started);
+      started = now;
+    };
     try {
-      return await service.execute(run, (current) => live.update(() => message.render(current)), images);
+      return await service.execute(run, onChange, images);
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       logger.warn({ err: error }, 'the store became unreachable during a compare');

@@ -1,15 +1,23 @@
 import type { SlackMessage } from './message.js';
 import { type RetryTiming, retryUntil } from './retry.js';
+import type { Permit } from './slack-budget.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Keeps one Slack message in step with a changing state without passing Slack's rate limit (about
- * one update a second per message). The first change goes out at once, so the first token is seen
- * as early as Bedrock sends it; later ones are coalesced: only the newest state is sent.
- * Once a final state is asked for, no streaming update goes out any more, and once one is delivered
- * nothing overwrites it: the first final state to land is the one people see.
+ * Keeps one Slack message in step with a changing state without passing Slack's rate limits: at
+ * most one update a second per message, and each update within the workspace's budget (`permit`,
+ * shared by every replica). The first change goes out at once, so the first token is seen as early
+ * as Bedrock sends it and the budget allows; later ones are coalesced: only the newest state is
+ * sent. An update marked urgent (a model's first token) and the final state may use the part of the
+ * budget ordinary updates leave. Once a final state is asked for, no streaming update goes out any
+ * more, and once one is delivered nothing overwrites it: the first final state to land is the one
+ * people see.
  */
 export class ThrottledMessage {
   private pending?: () => SlackMessage;
+  /** The pending state shows something people wait for (a model's first token). */
+  private urgent = false;
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
   private lastSentAt = Number.NEGATIVE_INFINITY;
@@ -28,6 +36,7 @@ export class ThrottledMessage {
     private readonly onUpdateError: (error: unknown) => void,
     private readonly intervalMs = 1000,
     private readonly now: () => number = () => performance.now(),
+    private readonly permit: Permit = async () => 0,
   ) {}
 
   /** True once a final state has been delivered. */
@@ -36,15 +45,16 @@ export class ThrottledMessage {
   }
 
   /** Schedules an update; `render` runs when the update is sent, so it shows the latest state. */
-  update(render: () => SlackMessage): void {
+  update(render: () => SlackMessage, urgent = false): void {
     if (this.closing) return;
     this.pending = render;
+    this.urgent ||= urgent;
     this.schedule();
   }
 
   /**
-   * Sends `message` as the final state, after any update already under way, at most a tenth of the
-   * interval after the previous one; does nothing once a final state was delivered.
+   * Sends `message` as the final state, after any update already under way, an interval after the
+   * previous one and within the budget; does nothing once a final state was delivered.
    * Throws when it fails, so the caller can try again (an update is idempotent).
    */
   finish(message: SlackMessage): Promise<void> {
@@ -63,10 +73,10 @@ export class ThrottledMessage {
           this.closed = true;
           return;
         }
-        // The last update closes the stream: Slack tolerates one update in a short burst, and holding the
-        // figures back for a full interval would make every compare look up to a second slower than it is.
-        const wait = this.lastSentAt + this.intervalMs / 10 - this.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        const wait = this.lastSentAt + this.intervalMs - this.now();
+        if (wait > 0) await sleep(wait);
+        for (let later = await this.permit(true); later > 0; later = await this.permit(true))
+          await sleep(later);
         await this.deliver(message);
         this.closed = true;
       });
@@ -77,18 +87,33 @@ export class ThrottledMessage {
   private schedule(): void {
     if (this.timer || this.inFlight) return;
     const wait = Math.max(0, this.lastSentAt + this.intervalMs - this.now());
-    this.timer = setTimeout(() => {
+    this.timer = setTimeout(() => void this.sendPending(), wait);
+  }
+
+  /** Sends the newest state once the budget allows; until then the timer stays set, so states coalesce. */
+  private async sendPending(): Promise<void> {
+    if (!this.pending || this.closing) {
       this.timer = undefined;
-      const render = this.pending;
-      this.pending = undefined;
-      if (!render || this.closing) return;
-      this.inFlight = this.deliver(render())
-        .catch(this.onUpdateError)
-        .finally(() => {
-          this.inFlight = undefined;
-          if (this.pending) this.schedule();
-        });
-    }, wait);
+      return;
+    }
+    const later = await this.permit(this.urgent).catch(() => 0);
+    if (this.closing) return;
+    if (later > 0) {
+      // Spread out, so the messages waiting on one budget do not all ask again at the same moment.
+      this.timer = setTimeout(() => void this.sendPending(), later + Math.random() * later);
+      return;
+    }
+    this.timer = undefined;
+    const render = this.pending;
+    this.pending = undefined;
+    this.urgent = false;
+    if (!render) return;
+    this.inFlight = this.deliver(render())
+      .catch(this.onUpdateError)
+      .finally(() => {
+        this.inFlight = undefined;
+        if (this.pending) this.schedule();
+      });
   }
 
   private async deliver(message: SlackMessage): Promise<void> {

@@ -38,15 +38,15 @@ describe('a message kept in step with a stream', () => {
     expect(sent.at(-1)?.text).toBe('token 30');
   });
 
-  it('sends the final state shortly after the last update, replacing anything still pending', async () => {
+  it('sends the final state an interval after the last update, replacing anything still pending', async () => {
     live.update(() => message('partial'));
     await vi.advanceTimersByTimeAsync(0);
     live.update(() => message('stale'));
     const finished = live.finish(message('final'));
-    await vi.advanceTimersByTimeAsync(100);
+    await vi.advanceTimersByTimeAsync(1000);
     await finished;
     expect(sent.map((update) => update.text)).toEqual(['partial', 'final']);
-    expect((sent[1]?.at ?? 0) - (sent[0]?.at ?? 0)).toBe(100);
+    expect((sent[1]?.at ?? 0) - (sent[0]?.at ?? 0)).toBe(1000);
   });
 
   it('does not send the final state again when the last streaming update already showed it', async () => {
@@ -75,10 +75,44 @@ describe('a message kept in step with a stream', () => {
     live.update(() => message('writing… 2'));
     const finished = live.finish(message('Redis is down'));
     live.update(() => message('writing… 3'));
-    await vi.advanceTimersByTimeAsync(100);
+    await vi.advanceTimersByTimeAsync(1000);
     await finished;
     await vi.advanceTimersByTimeAsync(5000);
     expect(sent.map((update) => update.text)).toEqual(['writing… 1', 'Redis is down']);
+  });
+
+  it('waits for the workspace’s budget, urgent updates and the final state drawing on what ordinary ones leave', async () => {
+    const asked: boolean[] = [];
+    let budget = 0;
+    const budgeted = new ThrottledMessage(
+      async (update) => {
+        sent.push({ text: update.text, at: Date.now() });
+      },
+      () => {},
+      1000,
+      () => Date.now(),
+      async (urgent) => {
+        asked.push(urgent);
+        // Ordinary updates find the budget spent until a token comes back after 3 s.
+        if (urgent || budget > 0) return 0;
+        budget += 1;
+        return 3000;
+      },
+    );
+    budgeted.update(() => message('first token'), true);
+    await vi.advanceTimersByTimeAsync(0);
+    budgeted.update(() => message('more text'));
+    await vi.advanceTimersByTimeAsync(1000);
+    budgeted.update(() => message('even more text'));
+    // Asked again 3 to 6 s later (spread out so waiting messages do not all ask at once).
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(sent.map((update) => update.text)).toEqual(['first token', 'even more text']);
+    expect(asked).toEqual([true, false, false]);
+    const finished = budgeted.finish(message('final'));
+    await vi.advanceTimersByTimeAsync(1000);
+    await finished;
+    expect(sent.at(-1)?.text).toBe('final');
+    expect(asked.at(-1)).toBe(true);
   });
 
   it('keeps the first final state that lands: a later one is not sent', async () => {
@@ -98,7 +132,8 @@ describe('bringing a message to its final state', () => {
 
   it('retries a failing final update until Slack takes it, and posts it afresh once the deadline passes', async () => {
     vi.useFakeTimers();
-    const timing = { backoffMs: 100, deadlineMs: 1000 };
+    // Each attempt waits the message's one-second interval after the one before.
+    const timing = { backoffMs: 100, deadlineMs: 5000 };
     let failuresLeft = 3;
     const updates: string[] = [];
     const flaky = new ThrottledMessage(
@@ -118,7 +153,7 @@ describe('bringing a message to its final state', () => {
       timing,
       () => {},
     );
-    await vi.advanceTimersByTimeAsync(2000);
+    await vi.advanceTimersByTimeAsync(7000);
     await delivered;
     expect(updates).toEqual(['final']);
     expect(fresh).toEqual([]);
@@ -136,7 +171,7 @@ describe('bringing a message to its final state', () => {
       timing,
       () => {},
     );
-    await vi.advanceTimersByTimeAsync(2000);
+    await vi.advanceTimersByTimeAsync(7000);
     await reposted;
     expect(fresh).toEqual(['final']);
   });
