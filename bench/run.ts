@@ -1,11 +1,14 @@
 /**
  * Latency and load figures on the offline bench. `npm run bench` runs them all; `npm run bench --
- * load` (or compare, chat, jobs, prompt-cache) one of them. LOAD_LEVELS=25,50 picks the load levels.
+ * load` (or compare, reasoning, chat, native-streaming, jobs, prompt-cache, evaluate) one of them.
+ * LOAD_LEVELS=25,50 picks the load levels.
  */
 import { benchChat } from './chat.js';
 import { benchCompare } from './compare.js';
+import { benchEvaluate } from './evaluate.js';
 import { benchJobs } from './jobs.js';
 import { benchLoad } from './load.js';
+import { benchNativeStreaming } from './native-streaming.js';
 import { benchPromptCache } from './prompt-cache.js';
 import { benchReasoning } from './reasoning.js';
 
@@ -13,8 +16,10 @@ const benches: Record<string, () => Promise<void>> = {
   compare: benchCompare,
   reasoning: benchReasoning,
   chat: benchChat,
+  'native-streaming': benchNativeStreaming,
   jobs: benchJobs,
   'prompt-cache': benchPromptCache,
+  evaluate: benchEvaluate,
   load: () => benchLoad(process.env.LOAD_LEVELS?.split(',').map(Number)),
 };
 const chosen = process.argv.slice(2);

@@ -10,6 +10,7 @@ import { TokenCounter } from './bedrock/token-counting.js';
 import { ModelChoice } from './chat/model-choice.js';
 import { ChatService } from './chat/service.js';
 import { ChatTurns } from './chat/turn.js';
+import { Arena } from './compare/arena.js';
 import { CompareBooking } from './compare/booking.js';
 import { CompareContinuation } from './compare/continue.js';
 import { Leaderboard } from './compare/leaderboard.js';
@@ -38,7 +39,7 @@ import { operationsRoutes } from './ops/http-routes.js';
 import { jobEventsRoute } from './ops/job-events-route.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { WorkTracker } from './ops/work-tracker.js';
-import { registerChatEvents } from './slack/chat/events.js';
+import { type MentionRoute, registerChatEvents } from './slack/chat/events.js';
 import { ChatFlow } from './slack/chat/flow.js';
 import { StreamingRefusals } from './slack/chat/native-reply.js';
 import { PanelFlow, registerAssistantPanel } from './slack/chat/panel.js';
@@ -249,6 +250,7 @@ export async function createBedrockSlackApp(
       chat: chat.flow,
       compare: compare.flow,
       jobs: jobs.flow,
+      routes: chat.routes,
       conversations: chat.service,
       defaultModels: config.compare.defaultModels,
       logger,
@@ -349,6 +351,7 @@ function wireCompare(wiring: Wiring): CompareWired {
   } = wiring;
   const compareRuns = new CompareRuns(store, logger);
   const leaderboard = new Leaderboard(store);
+  const arena = new Arena(store);
   const compareService = new CompareService({
     runtime: bedrock.runtime,
     runs: compareRuns,
@@ -390,6 +393,7 @@ function wireCompare(wiring: Wiring): CompareWired {
       updateIntervalMs: overrides.updateIntervalMs,
     }),
     leaderboard,
+    arena,
     files,
     defaultMaxTokens: config.compare.defaultMaxTokens,
     defaultModels: config.compare.defaultModels,
@@ -403,7 +407,7 @@ function wireCompare(wiring: Wiring): CompareWired {
     catalog,
     requests: compareRequests,
     runs: compareRuns,
-    votes: new CompareVotes({ runs: compareRuns, claims: store, counters: store, leaderboard }),
+    votes: new CompareVotes({ runs: compareRuns, claims: store, counters: store, leaderboard, arena }),
     continuation: new CompareContinuation({
       runs: compareRuns,
       conversations: store,
@@ -446,7 +450,8 @@ function wireEvaluate(wiring: Wiring): { flow: EvaluateFlow; resume(): void; sto
     evaluations,
     spend: guard,
     logger,
-    concurrency: { initial: Math.min(4, config.evaluate.concurrency), max: config.evaluate.concurrency },
+    // Bedrock quotas usually allow it: start at the ceiling and back off only when throttled.
+    concurrency: { initial: config.evaluate.concurrency, max: config.evaluate.concurrency },
   });
   const flow = new EvaluateFlow({
     client: bolt.client,
@@ -462,6 +467,7 @@ function wireEvaluate(wiring: Wiring): { flow: EvaluateFlow; resume(): void; sto
     }),
     evaluations,
     runner,
+    arena: new Arena(store),
     logger,
     work,
     progressIntervalMs:
@@ -488,7 +494,10 @@ function wireEvaluate(wiring: Wiring): { flow: EvaluateFlow; resume(): void; sto
 }
 
 /** Conversations in threads and DMs; `evaluate` takes the mentions that ask for an evaluation. */
-function wireChat(wiring: Wiring, evaluate: EvaluateFlow): { flow: ChatFlow; service: ChatService } {
+function wireChat(
+  wiring: Wiring,
+  evaluate: EvaluateFlow,
+): { flow: ChatFlow; service: ChatService; routes: MentionRoute[] } {
   const {
     config,
     logger,
@@ -552,10 +561,11 @@ function wireChat(wiring: Wiring, evaluate: EvaluateFlow): { flow: ChatFlow; ser
     streaming: new StreamingRefusals(),
     pacer: new StreamPacer(overrides.updateIntervalMs),
   });
-  registerChatEvents(bolt, chatFlow, work, logger, [
+  const routes: MentionRoute[] = [
     { wants: (text) => EvaluateFlow.wants(text), handle: (event) => evaluate.handleMention(event) },
-  ]);
-  return { flow: chatFlow, service: chat };
+  ];
+  registerChatEvents(bolt, chatFlow, work, logger, routes);
+  return { flow: chatFlow, service: chat, routes };
 }
 
 /** /finetune-status: jobs use cases, flow, buttons and forms; its custom-model compare runs on `compareFlow`. */
@@ -620,6 +630,7 @@ function wireHome(
       leaderboard: wired.leaderboard,
       watches: store,
       throughputs: () => wired.jobsClient.throughputs(),
+      jobs: async () => (await wired.jobsClient.list({ maxResults: 100 })).jobs,
       prices,
       mayListJobs: (teamId, userId) => wired.jobAccess.mayList(teamId, userId),
       admins: config.adminUsers,

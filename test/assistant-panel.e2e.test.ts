@@ -222,4 +222,53 @@ describe('the assistant panel', () => {
     expect(visibleText(list.args.blocks)).not.toContain('panel-failed');
     expect(inThread('chat.startStream', threadTs)).toHaveLength(0);
   });
+
+  it('takes "Evaluate these prompts…" to the evaluations, which say how to attach the prompt set', async () => {
+    const threadTs = await openPanel();
+    const suggested = await bench.slack.waitFor(
+      () => inThread('assistant.threads.setSuggestedPrompts', threadTs)[0],
+    );
+    const evaluate = (suggested.args.prompts as { title: string; message: string }[]).find(
+      (prompt) => prompt.title === 'Evaluate these prompts…',
+    );
+    expect(evaluate?.message).toBe('evaluate nova-micro claude-3.5-haiku');
+    await ask(threadTs, evaluate?.message ?? '');
+    const told = await bench.slack.waitFor(() => inThread('chat.postMessage', threadTs)[0]);
+    expect(visibleText(told.args.blocks)).toContain('Attach the prompt set to the same message');
+    expect(inThread('chat.startStream', threadTs)).toHaveLength(0);
+  });
+
+  it('answers "help" with what the panel understands', async () => {
+    const threadTs = await openPanel();
+    await ask(threadTs, 'help');
+    const help = await bench.slack.waitFor(() => inThread('chat.postMessage', threadTs)[0]);
+    const shown = visibleText(help.args.blocks);
+    expect(shown).toContain('`compare nova-micro and haiku on <prompt>`');
+    expect(shown).toContain('`what are my running fine-tuning jobs?`');
+    expect(shown).not.toContain('@Bedrock');
+  });
+});
+
+describe('the assistant panel of an app installed before it asked for assistant:write', () => {
+  it('still answers, streamed, while Slack refuses the prompts and the title', async () => {
+    bench.slack.scopes.delete('assistant:write');
+    try {
+      bench.bedrock.script(HAIKU, { answer: 'Still here.' });
+      const threadTs = await openPanel();
+      await ask(threadTs, 'Are you there?');
+      await bench.slack.waitFor(() => stopsIn(threadTs).length === 1);
+      expect(inThread('assistant.threads.setSuggestedPrompts', threadTs)[0]?.response).toMatchObject({
+        ok: false,
+        error: 'missing_scope',
+        needed: 'assistant:write',
+      });
+      expect(inThread('assistant.threads.setTitle', threadTs)[0]?.response).toMatchObject({
+        error: 'missing_scope',
+      });
+      // The status takes chat:write as well.
+      expect(inThread('assistant.threads.setStatus', threadTs)[0]?.response).toMatchObject({ ok: true });
+    } finally {
+      bench.slack.scopes.add('assistant:write');
+    }
+  });
 });

@@ -237,6 +237,42 @@ describe('evaluations on a prompt set', () => {
     );
   });
 
+  it('judges pairs in both orders in pairwise mode, rates the models, and lends the verdicts to the arena board on request', async () => {
+    const channel = freshChannel();
+    bench.bedrock.script(NOVA_MICRO, { answer: 'Paris.' });
+    bench.bedrock.script(NOVA_LITE, { answer: 'Lyon.' });
+    // The judge prefers Paris wherever it is shown: no position bias, so no ties.
+    bench.bedrock.script(SONNET, {
+      reply: (asked) =>
+        /<answer_A>\nParis/.test(asked) ? 'Better: A\nReason: right' : 'Better: B\nReason: right',
+    });
+    await evaluate(channel, 'nova-micro nova-lite --judge claude-3.5-sonnet --pairwise', {
+      name: 'pairs.csv',
+      text: CSV,
+    });
+    await click(channel, await estimateIn(channel), 'evaluate_start');
+    const results = await resultsIn(channel);
+    expect(tableRows(results.args.blocks)[1]?.[3]).toBe('3W 0T 0L');
+    expect(visibleText(results.args.blocks)).toMatch(
+      /Pairwise ratings.*Nova Micro: \d+ \(\d+–\d+\), 3 verdicts/,
+    );
+    expect(
+      bench.bedrock.callsFor(SONNET).filter((call) => JSON.stringify(call.body).includes('answer_A')),
+    ).toHaveLength(6);
+    await bench.slack.waitFor(() => uploadsIn(channel).length === 2);
+
+    await bench.sender.command('/compare', 'leaderboard #geo --judge', {
+      channelId: channel,
+      userId: ADA,
+      responseId: 'judged-board',
+    });
+    const board = visibleText((await bench.slack.responseTo('judged-board')).body.blocks);
+    expect(board).toContain(
+      '*Arena ratings for #geo* (Bradley–Terry, from 0 votes and 3 pairwise judge verdicts from evaluations)',
+    );
+    expect(board).toMatch(/1\. \*Nova Micro\*/);
+  });
+
   it('refuses with the estimate when it would pass the daily cap', async () => {
     const channel = freshChannel();
     const day = new Date().toISOString().slice(0, 10);

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobTimeline } from '../src/playground/bedrock-simulator.js';
 import { blockKitError, type RecordedCall } from '../src/playground/local-slack.js';
 import { triggerId } from '../src/playground/slack-requests.js';
 import { feedbackButtons, visibleText } from './support/blocks.js';
@@ -86,6 +87,27 @@ afterAll(() => bench.stop());
 
 describe('App Home', () => {
   it('welcomes someone with no usage instead of showing zeros, with every other section', async () => {
+    const jobArn = bench.bedrock.addJob({
+      name: 'support-bot-nova',
+      baseModelId: NOVA_BASE,
+      customModelName: 'support-bot-v1',
+      timeline: jobTimeline('Completed'),
+    });
+    await bench.app.store.addWatch({
+      jobArn,
+      teamId: 'T0001',
+      channelId: 'CJOBS',
+      threadTs: '1.0',
+      userId: 'UNEW',
+    });
+    // Someone else's watch is theirs alone.
+    await bench.app.store.addWatch({
+      jobArn,
+      teamId: 'T0001',
+      channelId: 'CELSE',
+      threadTs: '2.0',
+      userId: 'USOMEONE',
+    });
     await openHome('UNEW');
     const home = await published('UNEW', 1);
     expect(home).toContain('Welcome!');
@@ -93,7 +115,7 @@ describe('App Home', () => {
     expect(home).toContain('Your daily budget: $5.00');
     expect(home).toMatch(/Compare set: \*Nova Micro\*, \*Claude 3\.5 Haiku\* _\(the workspace’s/);
     expect(home).toContain('No compares yet');
-    expect(home).toContain('Jobs you watch');
+    expect(home).toMatch(/Jobs you watch\*\\n• \*support-bot-nova\* in <#CJOBS>: InProgress"/);
     expect(home).toMatch(/\*tuned-pt\* · [^·]+ · 2 model units · InService · \$42\.36 an hour/);
     expect(home).toMatch(/\*other-pt\*[^\n]*cost per hour unknown/);
     expect(home).not.toContain('Workspace (admins)');

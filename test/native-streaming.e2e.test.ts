@@ -221,4 +221,24 @@ describe('when Slack refuses to stream', () => {
     expect(final.args.metadata).toMatchObject({ event_type: 'bedrock_slack_answer' });
     expect(callsIn(channel, 'chat.postMessage')).toHaveLength(0);
   });
+
+  it('edits in place, with every word once, when an append or the stop fails with a 5xx that may have landed', async () => {
+    const channel = freshChannel();
+    const words = Array.from({ length: 60 }, (_, index) => `v${index}`).join(' ');
+    bench.bedrock.script(HAIKU, { answer: words, tokensPerSecond: 30, wordsPerChunk: 1 });
+    await mention(channel, 'Go on for a while');
+    const start = await bench.slack.waitFor(() =>
+      callsIn(channel, 'chat.startStream').find((call) => call.response?.ok),
+    );
+    // Slack takes the next call, then answers 500: the app cannot know whether it landed.
+    bench.slack.failNext('chat.appendStream', { status: 500, landed: true });
+    bench.slack.failNext('chat.stopStream', { status: 500, landed: true });
+
+    const final = await bench.slack.waitFor(() =>
+      callsIn(channel, 'chat.update').find((call) => visibleText(call.args.blocks).includes('out tokens')),
+    );
+    expect(final.args.ts).toBe(start.response?.ts);
+    expect(bench.slack.textOf(channel, String(final.args.ts))).toBe(words);
+    expect(callsIn(channel, 'chat.postMessage')).toHaveLength(0);
+  });
 });

@@ -194,6 +194,26 @@ describe('the local playground, in a browser', () => {
     await page.getByRole('button', { name: '# general' }).click();
   });
 
+  it('takes a thumb on an answer, then shows Home with usage per model, defaults and the leaderboard', async () => {
+    if (await page.locator('#close-thread').isVisible()) await page.locator('#close-thread').click();
+    await page.locator('[data-nav=C0GENERAL]').click();
+    const compare = general().locator('.message.bot', { hasText: 'Total cost' }).last();
+    await compare.locator('button.feedback').first().click();
+    await expect
+      .poll(() => general().locator('.message.bot').last().innerText(), { timeout: 10_000 })
+      .toContain('Thanks for the feedback');
+    await page.locator('[data-nav=home]').click();
+    const home = page.locator('#home .home-view');
+    await expect.poll(() => home.innerText(), { timeout: 10_000 }).toContain('This month');
+    const shown = await home.innerText();
+    expect(shown).toContain('Your defaults');
+    expect(shown).toMatch(/feedback 👍 1 👎 0/);
+    // One line per model, whichever profile a thread invoked it through.
+    expect(shown.match(/• Claude 3\.5 Haiku:/g)).toHaveLength(2); // today and this month
+    await screenshot('playground-home');
+    await page.locator('[data-nav=C0GENERAL]').click();
+  });
+
   it("shows Slack's answer to a command it does not know", async () => {
     await type('/nosuchcommand hello');
     await expect

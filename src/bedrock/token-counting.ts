@@ -31,6 +31,8 @@ export function countsTokens(modelId: string): boolean {
  */
 export class TokenCounter {
   private readonly refused = new Set<string>();
+  /** The role may not call CountTokens (no bedrock:CountTokens): estimates from then on. */
+  private denied = false;
 
   constructor(private readonly runtime: BedrockRuntimeClient) {}
 
@@ -40,7 +42,7 @@ export class TokenCounter {
     signal?: AbortSignal,
   ): Promise<number | undefined> {
     const bare = withoutGeography(modelId);
-    if (!countsTokens(bare) || this.refused.has(bare)) return undefined;
+    if (this.denied || !countsTokens(bare) || this.refused.has(bare)) return undefined;
     try {
       const answer = await this.runtime.send(
         new CountTokensCommand({
@@ -57,6 +59,7 @@ export class TokenCounter {
       return answer.inputTokens;
     } catch (error) {
       if (error instanceof Error && /support counting tokens/i.test(error.message)) this.refused.add(bare);
+      if (error instanceof Error && error.name === 'AccessDeniedException') this.denied = true;
       return undefined;
     }
   }

@@ -98,7 +98,7 @@ export class ChatTurns {
       );
       // Booked as soon as Bedrock has charged for it, whatever becomes of the Slack message, and
       // awaited once the lock is released.
-      if (reply.ok) booked = this.book(request, reply, notes);
+      if (reply.ok) booked = this.book(request, reply, notes, model.value.model.modelId);
       return ok({ modelName, reply });
     });
     await booked;
@@ -125,7 +125,13 @@ export class ChatTurns {
    * note, and both are written once the store is back (tried for a while, detached). Each step is
    * done once, so a retry after a half-done try never counts the cost twice.
    */
-  private async book(request: TurnRequest, reply: AnsweredReply, notes: string[]): Promise<void> {
+  /** `modelId`: the catalog's, as compares book it, whichever profile was invoked. */
+  private async book(
+    request: TurnRequest,
+    reply: AnsweredReply,
+    notes: string[],
+    modelId: string,
+  ): Promise<void> {
     const { guard, service } = this.deps;
     let spendBooked = false;
     let usageBooked = false;
@@ -136,7 +142,7 @@ export class ChatTurns {
       if (!usageBooked) {
         await this.deps.usage.record(request.teamId, request.userId, [
           {
-            modelId: reply.conversation.modelId,
+            modelId,
             inputTokens: reply.inputTokens,
             outputTokens: reply.outputTokens,
             costUsd: reply.costUsd,

@@ -5,7 +5,8 @@ import type { CompareOptions } from './types.js';
 export type CompareCommand =
   | { kind: 'help' }
   | { kind: 'modal' }
-  | { kind: 'leaderboard' }
+  /** `leaderboard [#tag] [--judge]`: the board, for one tag, with pairwise judges' verdicts or not. */
+  | { kind: 'leaderboard'; tag?: string; includeJudge: boolean }
   | { kind: 'settings' }
   | { kind: 'error'; message: string }
   | { kind: 'unknown-model'; word: string }
@@ -106,7 +107,15 @@ export function parseCompareText(text: string, classify: (word: string) => WordK
   let rest = text.trim();
   if (rest === '') return { kind: 'modal' };
   if (/^(help|-h|--help|\?)$/i.test(rest)) return { kind: 'help' };
-  if (/^leaderboard$/i.test(rest)) return { kind: 'leaderboard' };
+  const board = /^leaderboard((?:\s+(?:#[a-z0-9][a-z0-9_-]*|--judge))*)\s*$/i.exec(rest);
+  if (board) {
+    const words = (board[1] ?? '').trim().split(/\s+/);
+    const tag = words
+      .find((word) => word.startsWith('#'))
+      ?.slice(1)
+      .toLowerCase();
+    return { kind: 'leaderboard', ...(tag ? { tag } : {}), includeJudge: words.includes('--judge') };
+  }
   if (/^settings$/i.test(rest)) return { kind: 'settings' };
 
   const options: CompareOptions = { blind: false };
@@ -114,8 +123,10 @@ export function parseCompareText(text: string, classify: (word: string) => WordK
   while (rest !== '') {
     const word = rest.match(/^\S+/)?.[0] ?? '';
     const afterWord = rest.slice(word.length);
-    if (word === '--blind') {
+    if (word === '--blind' || word === '--arena') {
       options.blind = true;
+      // An arena run is blind and takes everyone's vote, once each, for the ratings.
+      if (word === '--arena') options.arena = true;
       rest = afterWord.trimStart();
       continue;
     }

@@ -109,9 +109,14 @@ export class CompareRequests {
     return channel?.compareModels?.length ? channel.compareModels : this.deps.defaultModels;
   }
 
-  /** The system prompt a compare gets when it names none: the channel's, if its members set one. */
-  private async channelSystem(asker: Asker): Promise<string | undefined> {
-    return (await this.deps.channels.of(asker.teamId, asker.channelId))?.systemPrompt;
+  /**
+   * `request` with the channel's system prompt when it names none (the command line's and the form's
+   * alike), if the channel's members set one.
+   */
+  async withChannelSystem(request: CompareRequest, asker: Asker): Promise<CompareRequest> {
+    if (request.options.system) return request;
+    const system = (await this.deps.channels.of(asker.teamId, asker.channelId))?.systemPrompt;
+    return system ? { ...request, options: { ...request.options, system } } : request;
   }
 
   async saveSet(asker: Asker, models: ResolvedModel[]): Promise<void> {
@@ -158,12 +163,9 @@ export class CompareRequests {
     if (count) return failed(count);
     const reasoning = reasoningProblem(models, command.options);
     if (reasoning) return failed(reasoning);
-    const system = command.options.system ?? (await this.channelSystem(asker));
-    return ok({
-      models,
-      prompt: command.prompt,
-      options: { ...command.options, ...(system ? { system } : {}) },
-    });
+    return ok(
+      await this.withChannelSystem({ models, prompt: command.prompt, options: command.options }, asker),
+    );
   }
 
   /** "Run again": the models of an earlier run that the catalog still has, with its prompt and options. */

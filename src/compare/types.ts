@@ -10,6 +10,8 @@ const compareOptionsSchema = z.object({
   temperature: z.number().min(0).max(1).optional(),
   system: z.string().optional(),
   blind: z.boolean(),
+  /** `--arena`: blind, and everyone in the channel votes once (tie and all bad included) for the ratings. */
+  arena: z.boolean().optional(),
   maxLatencyMs: z.number().positive().optional(),
   maxCostUsd: z.number().positive().optional(),
   /** `--think [budget]`: extended thinking for the models that take a budget. */

@@ -1,6 +1,7 @@
 import { failed, ok, problem, type Result } from '../result.js';
 import { keys } from '../store/keys.js';
 import type { CounterStore, DedupeStore } from '../store/types.js';
+import { type Arena, tagsIn, voteComparisons } from './arena.js';
 import type { Leaderboard } from './leaderboard.js';
 import { type CompareRuns, EXPIRED_RUN } from './runs.js';
 import type { CompareRun, Verdict } from './types.js';
@@ -22,6 +23,7 @@ export class CompareVotes {
       claims: DedupeStore;
       counters: CounterStore;
       leaderboard: Pick<Leaderboard, 'recordVerdict'>;
+      arena: Pick<Arena, 'recordVote'>;
     },
   ) {}
 
@@ -66,6 +68,7 @@ export class CompareVotes {
     const run = found.value;
     if (!run.options.blind || (typeof verdict === 'number' && !run.models[verdict]))
       return failed(EXPIRED_RUN);
+    if (run.options.arena) return this.arenaVote(run, verdict, judge);
     if (judge.userId !== run.userId) {
       return failed(
         problem(
@@ -82,5 +85,29 @@ export class CompareVotes {
     const judged: CompareRun = { ...run, verdict: { by: judge.userId, verdict } };
     await Promise.all([this.deps.runs.save(judged), this.deps.leaderboard.recordVerdict(judged, verdict)]);
     return ok(judged);
+  }
+
+  /**
+   * An arena run takes everyone's vote, once each, and stays blind: a vote becomes head-to-head
+   * outcomes for the ratings, under the prompt's #tags. A timed-out or failed answer is no contender.
+   */
+  private async arenaVote(run: CompareRun, verdict: Verdict, judge: Judge): Promise<Result<CompareRun>> {
+    if (typeof verdict === 'number' && run.models[verdict]?.status !== 'done')
+      return failed(
+        problem(
+          'conflict',
+          'That answer did not finish, so it cannot win: pick a finished one, or Tie or All bad.',
+        ),
+      );
+    const counted = await this.deps.arena.recordVote(
+      run.teamId,
+      run.id,
+      judge.userId,
+      voteComparisons(run, verdict),
+      tagsIn(run.prompt),
+    );
+    if (!counted)
+      return failed(problem('conflict', 'You have already voted on this arena run: one vote each.'));
+    return ok(run);
   }
 }

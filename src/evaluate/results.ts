@@ -159,6 +159,19 @@ function judgeComparisons(plan: EvaluationPlan, results: ReadonlyMap<string, Uni
   );
 }
 
+/** Each judged pair as a head-to-head outcome with its row's tags, for the arena's ratings. */
+export function judgedPairs(
+  plan: EvaluationPlan,
+  results: ReadonlyMap<string, UnitResult>,
+): { unit: string; comparison: Comparison; tags: string[] }[] {
+  return [...results.entries()].flatMap(([unit, result]) => {
+    if (result.kind !== 'pair' || !result.verdict) return [];
+    const [comparison] = judgeComparisons(plan, new Map([[unit, result]]));
+    const tags = plan.rows.find((row) => row.row === result.row)?.tags ?? [];
+    return comparison ? [{ unit, comparison, tags }] : [];
+  });
+}
+
 export function summarize(plan: EvaluationPlan, results: ReadonlyMap<string, UnitResult>): EvaluationSummary {
   const answers = answersOf(results);
   const pairs = pairsOf(results);

@@ -2,16 +2,19 @@ import type { PriceBook } from '../bedrock/pricing.js';
 import type { Leaderboard, Standing } from '../compare/leaderboard.js';
 import type { CompareRequests } from '../compare/request.js';
 import type { Throughput } from '../jobs/client.js';
+import type { Job } from '../jobs/types.js';
 import { failed, ok, type Result } from '../result.js';
 import type { JobWatch, PreferenceStore, WatchStore } from '../store/types.js';
 import type { UsageGuard } from '../usage/guard.js';
 import { type UsageLedger, type UsageReport, WORKSPACE } from '../usage/ledger.js';
 
-/** A watched job as Home lists it: the status the watch last told its thread. */
+/** A watched job as Home lists it: its name and status as Bedrock lists them, else as its watch last told them. */
 export interface WatchedJob {
   jobArn: string;
+  /** Undefined when the job is not among the newest Bedrock lists. */
+  name?: string;
   channelId: string;
-  /** Undefined until the watch has told anything. */
+  /** Undefined until the watch has told anything (and Bedrock does not list the job). */
   status?: string;
 }
 
@@ -56,16 +59,42 @@ export interface HomeOverviewsDeps {
   leaderboard: Pick<Leaderboard, 'standings'>;
   watches: Pick<WatchStore, 'listWatches'>;
   throughputs: () => Promise<Throughput[]>;
+  /** The newest customization jobs, for the names and statuses of watched ones. */
+  jobs: () => Promise<Pick<Job, 'arn' | 'name' | 'status'>[]>;
   prices: Pick<PriceBook, 'provisionedPerHour'>;
   /** Who may see provisioned throughputs (the jobs allow-list). */
   mayListJobs: (teamId: string, userId: string) => Promise<boolean>;
   admins: string[];
-  /** How long a listing of throughputs is reused, so many Homes opened at once ask Bedrock once. */
-  throughputCacheMs?: number;
+  /** How long a listing of throughputs or jobs is reused, so many Homes opened at once ask Bedrock once. */
+  listingCacheMs?: number;
 }
 
 const TOP_STANDINGS = 5;
-const THROUGHPUT_CACHE_MS = 60_000;
+const LISTING_CACHE_MS = 60_000;
+
+/** A listing reused for a while, shared by concurrent callers; a failed one is not kept. */
+class CachedListing<T> {
+  private cached?: { at: number; listing: Promise<T[]> };
+
+  constructor(
+    private readonly fetch: () => Promise<T[]>,
+    private readonly maxAgeMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  async get(): Promise<T[]> {
+    if (!this.cached || this.now() - this.cached.at > this.maxAgeMs) {
+      this.cached = { at: this.now(), listing: this.fetch() };
+    }
+    const cached = this.cached;
+    try {
+      return await cached.listing;
+    } catch (error) {
+      if (this.cached === cached) this.cached = undefined;
+      throw error;
+    }
+  }
+}
 
 /** The status in a watch's `lastSeen` (`InProgress|…`, or a pending claim on its way to one). */
 function statusOf(watch: JobWatch): string | undefined {
@@ -84,12 +113,17 @@ function statusOf(watch: JobWatch): string | undefined {
 
 /** Gathers one person's App Home: their usage and budget, defaults, the leaderboard, jobs and throughputs. */
 export class HomeOverviews {
-  private cached?: { at: number; listing: Promise<Throughput[]> };
+  private readonly throughputListing: CachedListing<Throughput>;
+  private readonly jobListing: CachedListing<Pick<Job, 'arn' | 'name' | 'status'>>;
 
   constructor(
     private readonly deps: HomeOverviewsDeps,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    const maxAge = deps.listingCacheMs ?? LISTING_CACHE_MS;
+    this.throughputListing = new CachedListing(deps.throughputs, maxAge, now);
+    this.jobListing = new CachedListing(deps.jobs, maxAge, now);
+  }
 
   async of(teamId: string, userId: string): Promise<HomeOverview> {
     const { deps } = this;
@@ -123,22 +157,32 @@ export class HomeOverviews {
         chatIsWorkspaceDefault: !preferences.chatModel,
       },
       standings: standings.slice(0, TOP_STANDINGS),
-      watches: watches
-        .filter((watch) => watch.teamId === teamId && watch.userId === userId)
-        .map((watch) => ({ jobArn: watch.jobArn, channelId: watch.channelId, status: statusOf(watch) })),
+      watches: await this.watched(
+        watches.filter((watch) => watch.teamId === teamId && watch.userId === userId),
+      ),
       throughputs: mayList ? await this.throughputs() : undefined,
       workspace: workspace ? { today: workspace[0], month: workspace[1] } : undefined,
     };
   }
 
+  /** Watched jobs with Bedrock's names and statuses; what the watches last told when Bedrock cannot be asked. */
+  private async watched(watches: JobWatch[]): Promise<WatchedJob[]> {
+    if (watches.length === 0) return [];
+    const listed = await this.jobListing.get().catch(() => []);
+    return watches.map((watch) => {
+      const job = listed.find((entry) => entry.arn === watch.jobArn);
+      return {
+        jobArn: watch.jobArn,
+        name: job?.name,
+        channelId: watch.channelId,
+        status: job?.status ?? statusOf(watch),
+      };
+    });
+  }
+
   private async throughputs(): Promise<Result<PricedThroughput[], string>> {
-    const maxAge = this.deps.throughputCacheMs ?? THROUGHPUT_CACHE_MS;
-    if (!this.cached || this.now() - this.cached.at > maxAge) {
-      this.cached = { at: this.now(), listing: this.deps.throughputs() };
-    }
-    const cached = this.cached;
     try {
-      const listing = await cached.listing;
+      const listing = await this.throughputListing.get();
       return ok(
         listing.map((throughput) => {
           const perUnit = throughput.commitment
@@ -151,8 +195,6 @@ export class HomeOverviews {
         }),
       );
     } catch (error) {
-      // A failed listing is not kept: the next Home open asks again.
-      if (this.cached === cached) this.cached = undefined;
       return failed(error instanceof Error ? error.name : 'unknown error');
     }
   }

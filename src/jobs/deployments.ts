@@ -91,8 +91,8 @@ export class CustomDeployments {
 
   /**
    * Deploys the custom model of a completed job, for a person FINETUNE_STOPPERS allows (a deployment
-   * costs money once used). Everything the app can check is checked before Bedrock is called; the
-   * request token is the job's, so a second click answers the same deployment.
+   * costs money once used). Everything the app can check is checked before Bedrock is called; a
+   * model already deployed is named instead of deployed twice.
    */
   async deploy(job: string, who: Asker): Promise<Result<{ job: Job; deploymentArn: string; name: string }>> {
     if (!(await this.access.mayStop(who))) return failed(NOT_A_STOPPER);
@@ -109,11 +109,22 @@ export class CustomDeployments {
     const eligible = onDemandEligibility(value, this.region);
     if (!eligible.ok) return eligible;
     const name = deploymentName(value);
+    const modelArn = value.customModelArn;
     try {
+      const serving = (await this.jobs.deployments(modelArn)).find((entry) => entry.status !== 'Failed');
+      if (serving)
+        return failed(
+          problem(
+            'conflict',
+            `*${value.customModelName ?? value.name}* is already deployed on demand as \`${serving.name}\` (${serving.status}). \`/finetune-status deployments\` lists it.`,
+          ),
+        );
+      // Two clicks within the same ten minutes are one request to Bedrock; a deploy after a delete is new.
+      const window = Math.floor(Date.now() / 600_000);
       const deploymentArn = await this.jobs.deploy({
         name,
-        modelArn: value.customModelArn,
-        token: createHash('sha256').update(value.customModelArn).digest('hex').slice(0, 32),
+        modelArn,
+        token: createHash('sha256').update(`${modelArn}|${window}`).digest('hex').slice(0, 32),
         description: `On-demand deployment of ${value.customModelName ?? value.name}, from Slack`,
       });
       return ok({ job: value, deploymentArn, name });

@@ -572,6 +572,8 @@ export class BedrockSimulator {
   readonly tokenCounts: { modelId: string; inputTokens?: number }[] = [];
   /** Cached prompt prefixes (model and prefix hash) and when each expires, as Bedrock's prompt cache. */
   private readonly promptCache = new Map<string, number>();
+  /** CountTokens answers AccessDeniedException, as for a role without bedrock:CountTokens. */
+  denyTokenCounts = false;
   /** The next deployment created ends Failed with this message. */
   failNextDeployment?: string;
   /** Test-controlled time for customization jobs, in ms. */
@@ -689,6 +691,8 @@ export class BedrockSimulator {
       session.once('close', () => this.sessions.delete(session));
     });
     this.runtime.on('stream', (stream, headers) => {
+      // A client that dies mid-answer (a killed app) resets its stream: that ends this answer, not the simulator.
+      stream.on('error', () => stream.destroy());
       void this.handleRuntime(stream, headers);
     });
     this.control = http.createServer((request, response) => void this.handleControl(request, response));
@@ -967,6 +971,14 @@ export class BedrockSimulator {
     };
     const model = this.models.find((entry) => entry.modelId === modelId);
     this.tokenCounts.push({ modelId });
+    if (this.denyTokenCounts) {
+      fail(
+        403,
+        'AccessDeniedException',
+        `User: arn:aws:iam::${ACCOUNT}:user/app is not authorized to perform: bedrock:CountTokens on resource: ${modelArn(modelId)}`,
+      );
+      return;
+    }
     const converse = body.input?.converse;
     const refusal = !model
       ? 'The provided model identifier is invalid.'

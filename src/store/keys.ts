@@ -131,6 +131,9 @@ export const keys = {
   /** The replica that keeps the progress message and posts the results; renewed while it lives. */
   evaluationDriver: (id: string): StoreKey => ({ key: `evaluation-driver:${id}`, ttlSeconds: 30 }),
 
+  /** Every arena vote and pairwise judge verdict of a workspace: what its ratings are computed from. */
+  arenaVotes: (teamId: string): StoreKey => ({ key: `arena:${teamId}`, ttlSeconds: 0 }),
+
   // Chat
   conversation: (conversationId: string, ttlSeconds: number): StoreKey => ({
     key: `conversation:${conversationId}`,

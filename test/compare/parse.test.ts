@@ -44,6 +44,7 @@ describe('reading /compare text', () => {
     ['nova-micro sonnet --system "Answer in one sentence" hi', { system: 'Answer in one sentence' }],
     ['nova-micro sonnet --system “Be brief” hi', { system: 'Be brief' }],
     ['--blind nova-micro sonnet hi', { blind: true }],
+    ['--arena nova-micro sonnet hi #coding', { blind: true, arena: true }],
     ['--max-latency 2s --max-cost $0.01 nova-micro sonnet hi', { maxLatencyMs: 2000, maxCostUsd: 0.01 }],
     ['--max-latency 800ms nova-micro sonnet hi', { maxLatencyMs: 800 }],
   ])('%j reads its options', (text, options) => {
@@ -57,7 +58,8 @@ describe('reading /compare text', () => {
     ['   ', { kind: 'modal' }],
     ['help', { kind: 'help' }],
     ['--help', { kind: 'help' }],
-    ['leaderboard', { kind: 'leaderboard' }],
+    ['leaderboard', { kind: 'leaderboard', includeJudge: false }],
+    ['leaderboard #Coding --judge', { kind: 'leaderboard', tag: 'coding', includeJudge: true }],
     ['nova-micro sonnet', { kind: 'error', message: expect.stringContaining('Add a prompt') }],
     ['nova-micro sonnet --max-tokens', { kind: 'error', message: expect.stringContaining('needs a value') }],
     ['--max-tokens lots nova-micro hi', { kind: 'error', message: expect.stringContaining('whole number') }],

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { Arena } from '../../src/compare/arena.js';
 import { Leaderboard } from '../../src/compare/leaderboard.js';
 import { CompareRuns } from '../../src/compare/runs.js';
 import type { CompareRun } from '../../src/compare/types.js';
@@ -18,7 +19,7 @@ describe('votes and verdicts on a compare', () => {
     store = storeOn(new MemoryBackend());
     runs = new CompareRuns(store, { warn: () => {} });
     leaderboard = new Leaderboard(store);
-    votes = new CompareVotes({ runs, claims: store, counters: store, leaderboard });
+    votes = new CompareVotes({ runs, claims: store, counters: store, leaderboard, arena: new Arena(store) });
   });
 
   async function stored(overrides: Partial<CompareRun> = {}): Promise<CompareRun> {

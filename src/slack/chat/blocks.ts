@@ -179,12 +179,24 @@ export function chatFailureMessage(modelName: string, failure: ModelFailure): Sl
   return slackMessage({ text, blocks: sections(clip(`:warning: ${text}${detail}`, LIMITS.sectionText)) });
 }
 
-export function chatHelp(modelName: string): SlackMessage {
+/** How to talk with a model; in the assistant panel (`panel`), with what else can be asked there. */
+export function chatHelp(modelName: string, panel = false): SlackMessage {
+  // In the panel everything written is for the app: no mention needed.
+  const say = panel ? '' : '@Bedrock ';
+  const opening = panel
+    ? `*Talk with a Bedrock model here.* Write a question and I answer in this thread, remembering it. This thread uses *${escapeMrkdwn(modelName)}*.`
+    : `*Talk with a Bedrock model here.* Mention me with a question and I answer in a thread; mention me again in that thread to go on. In a direct message, just write. This thread uses *${escapeMrkdwn(modelName)}*.`;
   const text = [
-    `*Talk with a Bedrock model here.* Mention me with a question and I answer in a thread; mention me again in that thread to go on. In a direct message, just write. This thread uses *${escapeMrkdwn(modelName)}*.`,
-    '• `@Bedrock use claude-3.5-haiku` switches this thread to another model (any name `/compare` accepts); add `as default` to use it in your new conversations too',
-    '• `@Bedrock forget` starts this conversation afresh',
-    '• `@Bedrock model` tells which model this thread uses',
+    opening,
+    `• \`${say}use claude-3.5-haiku\` switches this thread to another model (any name \`/compare\` accepts); add \`as default\` to use it in your new conversations too`,
+    `• \`${say}forget\` starts this conversation afresh`,
+    `• \`${say}model\` tells which model this thread uses`,
+    ...(panel
+      ? [
+          '• `compare nova-micro and haiku on <prompt>` runs a compare here (`compare help` for its options)',
+          '• `what are my running fine-tuning jobs?` lists them (`failed`, `completed` work too)',
+        ]
+      : []),
     '• Attach images (PNG, JPEG, GIF, WebP) or documents (PDF, CSV, DOCX, XLSX, HTML, TXT, MD) to a message and the model reads them, where it can.',
   ].join('\n');
   return slackMessage({ text: 'How to talk with a Bedrock model here', blocks: sections(text) });

@@ -52,13 +52,13 @@ export class ChatFlow {
       const text = withoutBotMention(event.text, event.botUserId);
       const command = parseChatCommand(text, event.files.length > 0);
       if (command.kind === 'turn') await this.turn(event, place, command.text, voice);
-      else await this.command(command, place, voice);
+      else await this.command(command, place, voice, event.panel);
     } catch (error) {
       await voice.post(this.failureNotice(error));
     }
   }
 
-  private async command(command: Command, { at }: Place, voice: Voice): Promise<void> {
+  private async command(command: Command, { at }: Place, voice: Voice, panel = false): Promise<void> {
     const { models } = this.deps;
     const catalog = await this.deps.catalog.load();
     if (command.kind === 'forget') {
@@ -76,7 +76,7 @@ export class ChatFlow {
     } else {
       const current = await models.current(catalog, at);
       const name = current.ok ? current.value.model.name : 'no available model';
-      await voice.post(command.kind === 'help' ? chatHelp(name) : whichModelNotice(name));
+      await voice.post(command.kind === 'help' ? chatHelp(name, panel) : whichModelNotice(name));
     }
   }
 

@@ -163,16 +163,23 @@ export class NativeReply implements ThreadReply {
 
   private schedule(): void {
     if (this.timer) return;
-    const wait = this.deps.pacer.reserve(this.place.teamId, this.lastCallAt);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (this.closing) return;
-      this.queue = this.queue
-        .then(() => this.append())
-        .catch((error: unknown) => {
-          this.logger.warn({ err: error }, 'could not go on with a streamed reply');
-        });
-    }, wait);
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        if (this.closing) return;
+        // Another stream of the workspace may have taken the slot meanwhile.
+        if (this.deps.pacer.delay(this.place.teamId, this.lastCallAt, this.ts !== undefined) > 0) {
+          this.schedule();
+          return;
+        }
+        this.queue = this.queue
+          .then(() => this.append())
+          .catch((error: unknown) => {
+            this.logger.warn({ err: error }, 'could not go on with a streamed reply');
+          });
+      },
+      this.deps.pacer.delay(this.place.teamId, this.lastCallAt, this.ts !== undefined),
+    );
   }
 
   /** Sends what arrived since the last call, then schedules the next call if more came meanwhile. */
@@ -194,6 +201,7 @@ export class NativeReply implements ThreadReply {
     const { channelId: channel, threadTs, teamId, userId } = this.place;
     try {
       if (this.ts) {
+        this.deps.pacer.appended(teamId);
         await client.chat.appendStream({ channel, ts: this.ts, markdown_text: defuseMentions(delta) });
       } else {
         const started = await client.chat.startStream({

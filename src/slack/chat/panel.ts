@@ -14,7 +14,7 @@ import { notice } from '../kit/notices.js';
 import type { Reply } from '../kit/reply.js';
 import type { Requester } from '../kit/requester.js';
 import type { ChatEvent } from './chat-event.js';
-import { toChatEvent } from './events.js';
+import { type MentionRoute, toChatEvent } from './events.js';
 import type { ChatFlow } from './flow.js';
 
 export interface PanelDeps {
@@ -23,6 +23,8 @@ export interface PanelDeps {
   chat: Pick<ChatFlow, 'handle'>;
   compare: Pick<CompareFlow, 'handleCommand'>;
   jobs: Pick<JobsFlow, 'handleCommand'>;
+  /** What other features answer instead of the chat (an evaluation), as for a mention. */
+  routes: readonly MentionRoute[];
   conversations: Pick<ChatService, 'load'>;
   /** The workspace's compare set, for the suggested compare. */
   defaultModels: string[];
@@ -34,6 +36,9 @@ interface SuggestedPrompt {
   title: string;
   message: string;
 }
+
+/** A model's name as one word (`Claude 3.5 Haiku` → `claude-3.5-haiku`), as the catalog's aliases read. */
+const asWord = (name: string) => name.trim().toLowerCase().replace(/\s+/g, '-');
 
 /** Slack shows up to four suggested prompts. */
 const MAX_PROMPTS = 4;
@@ -49,22 +54,24 @@ function suggestedPrompts(catalog: Catalog, defaultModels: string[]): SuggestedP
     ...catalog.exampleNames(2).map((name) => catalog.find(name)?.model.name),
   ].filter((name, index, all): name is string => name !== undefined && all.indexOf(name) === index);
   const [first, second] = names;
-  const prompts: SuggestedPrompt[] = [];
-  if (first && second) {
-    prompts.push({
-      title: `Compare ${first} and ${second}`,
-      message: `Compare ${first} and ${second} on how to explain recursion to a ten-year-old`,
-    });
-  }
-  prompts.push(
+  const pair = first && second ? { first, second } : undefined;
+  const prompts: (SuggestedPrompt | undefined)[] = [
+    pair && {
+      title: `Compare ${pair.first} and ${pair.second}`,
+      message: `Compare ${pair.first} and ${pair.second} on how to explain recursion to a ten-year-old`,
+    },
     { title: 'My fine-tuning jobs', message: 'What are my running fine-tuning jobs?' },
+    // Sent as is, it says how to attach the prompt set (a .csv or .jsonl file) to the message.
+    pair && {
+      title: 'Evaluate these prompts…',
+      message: `evaluate ${asWord(pair.first)} ${asWord(pair.second)}`,
+    },
     {
       title: 'Ask a model',
       message: 'Explain on-demand and provisioned throughput on Amazon Bedrock, with a table.',
     },
-    { title: 'How this works', message: 'help' },
-  );
-  return prompts.slice(0, MAX_PROMPTS);
+  ];
+  return prompts.filter((prompt): prompt is SuggestedPrompt => prompt !== undefined).slice(0, MAX_PROMPTS);
 }
 
 /**
@@ -90,6 +97,8 @@ export class PanelFlow {
       catalog.load().catch(() => undefined),
       this.titleFromFirstPrompt(event),
     ]);
+    const route = this.deps.routes.find((candidate) => candidate.wants(event.text));
+    if (route) return route.handle(event);
     // Without the catalog only the conversation can say what went wrong, and it does.
     const intent = loaded
       ? readPanelIntent(event.text.trim(), (word) => loaded.isModel(word))

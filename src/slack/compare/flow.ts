@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Catalog, CatalogSource, ResolvedModel } from '../../bedrock/catalog.js';
 import type { Attachment } from '../../bedrock/messages.js';
+import type { Arena } from '../../compare/arena.js';
 import { type CompareForm, type CompareFormErrors, checkCompareForm } from '../../compare/form.js';
 import type { Leaderboard } from '../../compare/leaderboard.js';
 import { parseCompareText } from '../../compare/parse.js';
@@ -32,6 +33,7 @@ export interface CompareFlowDeps {
   service: CompareService;
   live: LiveCompare;
   leaderboard: Leaderboard;
+  arena: Arena;
   files: SlackFiles;
   defaultMaxTokens: number;
   defaultModels: string[];
@@ -89,8 +91,11 @@ export class CompareFlow {
         });
         return;
       case 'leaderboard': {
-        const standings = await this.deps.leaderboard.standings(requester.teamId);
-        await ephemeral(leaderboardMessage(standings, (id) => catalog.find(id)?.model.name ?? id));
+        const [standings, board] = await Promise.all([
+          this.deps.leaderboard.standings(requester.teamId),
+          this.deps.arena.board(requester.teamId, { tag: command.tag, includeJudge: command.includeJudge }),
+        ]);
+        await ephemeral(leaderboardMessage(standings, (id) => catalog.find(id)?.model.name ?? id, board));
         return;
       }
       default: {
@@ -142,7 +147,12 @@ export class CompareFlow {
     const { attachments, problems } = await this.deps.files.attachments(extras.files);
     const images = attachments.filter((file) => file.kind === 'image');
     if (problems.length > 0) await respond({ response_type: 'ephemeral', ...notice(problems.join('\n')) });
-    await this.start(request, requester, respond, images);
+    await this.start(
+      await this.deps.requests.withChannelSystem(request, requester),
+      requester,
+      respond,
+      images,
+    );
   }
 
   /** A compare of models chosen elsewhere (a custom model and its base), with default options. */

@@ -77,12 +77,17 @@ export function compareHelp(
       '• `--temperature 0.2` from 0 to 1',
       '• `--system "Answer in one sentence"` a system prompt',
       '• `--blind` hide model names until you vote',
+      '• `--arena` blind, and everyone here votes once (tie and all bad too) for the ratings; `#tags` in the prompt rate it under them',
       '• `--max-latency 2s` `--max-cost 0.01` flag answers outside these limits',
       `• \`--think [budget]\` extended thinking for the models that take a budget${examples.thinks ? ` (${inlineCode(examples.thinks)})` : ''}, at least 1024 tokens; its reasoning shows apart, behind “Show reasoning”`,
       `• \`--effort low|medium|high\` reasoning effort for the models that take one${examples.effort ? ` (${inlineCode(examples.effort)})` : ''}`,
       `• \`model@flex\`, \`model@priority\` a service tier: flex is discounted and may be slower, priority costs more and answers first${examples.tiered ? ` (${inlineCode(`${examples.tiered}@flex`)})` : ''}`,
     ].join('\n'),
-    ['*Examples*', ...runs, '`/compare leaderboard` which models your workspace voted best'].join('\n'),
+    [
+      '*Examples*',
+      ...runs,
+      '`/compare leaderboard` which models your workspace voted best; `/compare leaderboard #sql --judge` the arena ratings for one tag, with pairwise judges’ verdicts from evaluations',
+    ].join('\n'),
     [
       '*This channel’s settings* (`/compare settings` to change them)',
       ...(channelSettings.length > 0

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { formatUsd } from '../../bedrock/pricing.js';
+import type { ArenaBoard } from '../../compare/arena.js';
 import type { Standing } from '../../compare/leaderboard.js';
 import { clip, escapeMrkdwn, LIMITS } from '../kit/limits.js';
 import { type SlackMessage, slackMessage } from '../kit/message.js';
@@ -13,10 +14,55 @@ export function feedbackFigure(standing: Pick<Standing, 'thumbsUp' | 'thumbsDown
   return [`feedback 👍 ${standing.thumbsUp} 👎 ${standing.thumbsDown}`];
 }
 
-/** The workspace's standings: wins, win rate, median latency and cost per model. */
-export function leaderboardMessage(standings: Standing[], nameOf: (modelId: string) => string): SlackMessage {
+/**
+ * The arena's ranking: Bradley–Terry ratings with their 95% bootstrap intervals and the votes behind
+ * each, for one tag when asked, and saying whether pairwise judges' verdicts are in it.
+ */
+function arenaBlocks(board: ArenaBoard, nameOf: (modelId: string) => string): KnownBlock[] {
+  const scope = board.tag ? ` for #${escapeMrkdwn(board.tag)}` : '';
+  const sources = board.includesJudge
+    ? `${board.votes} vote${board.votes === 1 ? '' : 's'} and ${board.verdicts} pairwise judge verdict${board.verdicts === 1 ? '' : 's'} from evaluations`
+    : `${board.votes} vote${board.votes === 1 ? '' : 's'}; judge verdicts not included (add \`--judge\`)`;
+  if (board.ratings.length === 0) {
+    return [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `*Arena ratings${scope}*: _no votes yet._ Run \`/compare --arena …\` and vote.`,
+        },
+      },
+    ];
+  }
+  const lines = board.ratings
+    .slice(0, SHOWN)
+    .map(
+      (rating, place) =>
+        `${place + 1}. *${escapeMrkdwn(nameOf(rating.modelId))}* ${Math.round(rating.rating)} (95%: ${Math.round(rating.low)}–${Math.round(rating.high)}) · ${rating.comparisons} head-to-head (${rating.wins}W ${rating.ties}T ${rating.losses}L)`,
+    );
+  return [
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: clip(
+          `*Arena ratings${scope}* (Bradley–Terry, from ${sources}):\n${lines.join('\n')}`,
+          LIMITS.sectionText,
+        ),
+      },
+    },
+  ];
+}
+
+/** The workspace's standings: wins, win rate, median latency and cost per model; the arena's ratings first. */
+export function leaderboardMessage(
+  standings: Standing[],
+  nameOf: (modelId: string) => string,
+  board?: ArenaBoard,
+): SlackMessage {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Compare leaderboard' } },
+    ...(board ? arenaBlocks(board, nameOf) : []),
   ];
   if (standings.length === 0) {
     blocks.push({

@@ -248,7 +248,8 @@ function summaryText(run: CompareRun): string {
 
 function settingsLine(run: CompareRun): string {
   const parts = [`<@${run.userId}>`, `max tokens ${run.maxTokens}`];
-  if (run.options.blind) parts.push('blind');
+  if (run.options.arena) parts.push('arena');
+  else if (run.options.blind) parts.push('blind');
   if (run.options.temperature !== undefined) parts.push(`temperature ${run.options.temperature}`);
   if (run.options.think)
     parts.push(`thinking${run.options.think.budget ? ` ${run.options.think.budget}` : ''}`);
@@ -316,7 +317,11 @@ function messageOf(
 ): SlackMessage {
   const budget = Math.floor(ANSWER_BUDGET / Math.max(1, run.models.length));
   const hidden = isHidden(run);
-  const title = run.options.blind ? `Blind compare: ${run.prompt}` : `Compare: ${run.prompt}`;
+  const title = run.options.arena
+    ? `Arena: ${run.prompt}`
+    : run.options.blind
+      ? `Blind compare: ${run.prompt}`
+      : `Compare: ${run.prompt}`;
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(title, LIMITS.headerText) } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: clip(settingsLine(run), LIMITS.sectionText) }] },
@@ -334,7 +339,9 @@ function messageOf(
         elements: [
           {
             type: 'mrkdwn',
-            text: `<@${run.userId}>: pick the best answer; the models and their figures show once you do.`,
+            text: run.options.arena
+              ? 'Everyone here: pick the best answer, once each (Tie and All bad count too). The models stay hidden; your vote counts in `/compare leaderboard`, and you alone see which model wrote what.'
+              : `<@${run.userId}>: pick the best answer; the models and their figures show once you do.`,
           },
         ],
       },

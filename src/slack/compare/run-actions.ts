@@ -12,6 +12,7 @@ import { notice } from '../kit/notices.js';
 import { problemNotice } from '../kit/problem.js';
 import type { Reply } from '../kit/reply.js';
 import type { Requester } from '../kit/requester.js';
+import { arenaThanks } from './arena.js';
 import type { CompareFlow } from './flow.js';
 import { fullAnswerModal } from './full-answer.js';
 import { blindLabel, compareMessage, isHidden } from './message.js';
@@ -52,7 +53,10 @@ export class CompareRunActions {
   /** A blind compare's verdict: the message reveals the models and their figures. */
   async blindVerdict(runId: string, verdict: Verdict, judge: Click, respond: Reply): Promise<void> {
     const judged = await this.settled(this.deps.votes.giveVerdict(runId, verdict, judge), respond);
-    if (judged) await this.redraw(judge, compareMessage(judged));
+    if (!judged) return;
+    // An arena run stays blind for the others: only the voter learns which model wrote what.
+    if (judged.options.arena) await respond({ response_type: 'ephemeral', ...arenaThanks(judged, verdict) });
+    else await this.redraw(judge, compareMessage(judged));
   }
 
   /** "Show full answer": a modal with one model's whole answer. */

@@ -1,11 +1,12 @@
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import type { Arena } from '../../compare/arena.js';
 import { resultsChart } from '../../evaluate/chart.js';
 import type { EvaluationPlan, Evaluations } from '../../evaluate/evaluations.js';
 import { answerUnit } from '../../evaluate/evaluations.js';
 import type { EvaluationPlanner } from '../../evaluate/planner.js';
 import { parseEvaluateText } from '../../evaluate/request.js';
-import { progressOf, resultsCsv, summarize, worstRows } from '../../evaluate/results.js';
+import { judgedPairs, progressOf, resultsCsv, summarize, worstRows } from '../../evaluate/results.js';
 import type { EvaluationRunner, RunEnd } from '../../evaluate/runner.js';
 import type { Logger } from '../../logger.js';
 import type { WorkTracker } from '../../ops/work-tracker.js';
@@ -32,6 +33,8 @@ export interface EvaluateFlowDeps {
   planner: EvaluationPlanner;
   evaluations: Evaluations;
   runner: EvaluationRunner;
+  /** Pairwise judges' verdicts join the arena's ratings (counted only when the board asks for them). */
+  arena: Pick<Arena, 'recordJudged'>;
   logger: Logger;
   work: WorkTracker;
   /** How often the progress message may change: every few seconds, well within chat.update's limits. */
@@ -265,6 +268,7 @@ export class EvaluateFlow {
         },
       ],
     });
+    if (plan.pairwise) await this.deps.arena.recordJudged(plan.teamId, plan.id, judgedPairs(plan, results));
     await evaluations.flag(plan.id, 'posted');
     await evaluations.markStopped(plan.id);
   }

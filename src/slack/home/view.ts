@@ -61,7 +61,8 @@ function budgetText(overview: HomeOverview): string {
   const cap = overview.dailyCapUsd;
   if (cap <= 0) return 'No daily spend cap is set for you.';
   if (overview.spentTodayUsd <= 0) return `Your daily budget: ${formatUsd(cap)}, reset at midnight UTC.`;
-  const left = Math.max(0, cap - overview.spentTodayUsd);
+  // Cut down to the cent, so what is left is never shown as more than it is.
+  const left = Math.max(0, Math.floor((cap - overview.spentTodayUsd) * 100) / 100);
   return `Daily budget: ${formatUsd(overview.spentTodayUsd)} of ${formatUsd(cap)} used today, *${formatUsd(left)} left* (reset at midnight UTC).`;
 }
 
@@ -101,7 +102,7 @@ function watchesText(watches: WatchedJob[]): string {
     .slice(0, ROWS)
     .map(
       (watch) =>
-        `• \`${jobName(watch.jobArn)}\` in <#${watch.channelId}>: ${watch.status ?? 'not checked yet'}`,
+        `• *${escapeMrkdwn(watch.name ?? jobName(watch.jobArn))}* in <#${watch.channelId}>: ${watch.status ?? 'not checked yet'}`,
     );
   if (watches.length > ROWS) lines.push(`• …and ${watches.length - ROWS} more`);
   return ['*Jobs you watch*', ...lines].join('\n');

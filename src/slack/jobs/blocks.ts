@@ -3,7 +3,7 @@ import { formatUsd } from '../../bedrock/pricing.js';
 import type { Deployment, Throughput } from '../../jobs/client.js';
 import type { JobListPage } from '../../jobs/listing.js';
 import type { JobChange } from '../../jobs/poller.js';
-import { type Job, modelIdOf, STAGES, type StageStatus } from '../../jobs/types.js';
+import { baseOfCustomModel, type Job, modelIdOf, STAGES, type StageStatus } from '../../jobs/types.js';
 import { button, clip, escapeMrkdwn, LIMITS } from '../kit/limits.js';
 import { type SlackMessage, slackMessage } from '../kit/message.js';
 
@@ -299,7 +299,7 @@ function servingBlocks(job: Job, contextInfo: ChangeContext): KnownBlock[] {
   if (contextInfo.onDemand?.ok) {
     return [
       section(
-        ':rocket: This model can be served *on demand*: billed per token like its base model, nothing while idle. *Deploy on demand* creates the deployment and tells this thread when it is ready.',
+        ':rocket: This model can be served *on demand*: billed per token, nothing while idle. *Deploy on demand* creates the deployment and tells this thread when it is ready.',
       ),
       { type: 'actions', elements: [deployButton(job)] },
       section(
@@ -436,12 +436,13 @@ export function deploymentsMessage(deployments: Deployment[]): SlackMessage {
     );
   for (const deployment of deployments.slice(0, 45)) {
     const name = escapeMrkdwn(deployment.name);
+    const base = baseOfCustomModel(deployment.modelArn);
     blocks.push({
       type: 'section',
       text: {
         type: 'mrkdwn',
         text: clip(
-          `${DEPLOYMENT_ICON[deployment.status]} *${name}* · ${deployment.status}\nmodel \`${escapeMrkdwn(modelIdOf(deployment.modelArn))}\` · created ${when(deployment.createdAt)}`,
+          `${DEPLOYMENT_ICON[deployment.status]} *${name}* · ${deployment.status}\ncustom model \`${escapeMrkdwn(modelIdOf(deployment.modelArn))}\`${base ? ` of \`${escapeMrkdwn(base)}\`` : ''} · created ${when(deployment.createdAt)}`,
           LIMITS.sectionText,
         ),
       },

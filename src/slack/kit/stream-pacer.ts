@@ -14,15 +14,19 @@ export class StreamPacer {
   ) {}
 
   /**
-   * Reserves the workspace's next free slot at least `intervalMs` after `previousAt` (a stream's last
-   * call) and returns when it is, as a delay from now in milliseconds.
+   * How long, from now, until a stream whose last call went out at `previousAt` may call again; an
+   * append (`appending`) also waits for the workspace's next free slot, a stream's start does not.
    */
-  reserve(teamId: string, previousAt: number): number {
-    const now = this.now();
+  delay(teamId: string, previousAt: number, appending: boolean): number {
     const gap = 60_000 / this.perMinute;
-    const at = Math.max(now, previousAt + this.intervalMs, (this.lastByTeam.get(teamId) ?? -gap) + gap);
-    this.lastByTeam.set(teamId, at);
-    return at - now;
+    const last = appending ? this.lastByTeam.get(teamId) : undefined;
+    const teamFree = (last ?? Number.NEGATIVE_INFINITY) + gap;
+    return Math.max(0, previousAt + this.intervalMs - this.now(), teamFree - this.now());
+  }
+
+  /** An append goes out now, for the workspace's count. */
+  appended(teamId: string): void {
+    this.lastByTeam.set(teamId, this.now());
   }
 
   get clock(): number {
