@@ -3,7 +3,7 @@ import { formatUsd } from '../src/bedrock/pricing.js';
 import type { RecordedCall } from '../src/playground/local-slack.js';
 import { conversationId } from '../src/store/types.js';
 import { visibleText } from './support/blocks.js';
-import { type Bench, startBench } from './support/harness.js';
+import { type Bench, mentionBot, startBench } from './support/harness.js';
 
 let bench: Bench;
 let counter = 0;
@@ -17,18 +17,7 @@ const nextTs = () => `${1_800_100_000 + ++counter}.000100`;
 
 async function mention(channel: string, text: string, threadTs?: string): Promise<string> {
   const ts = nextTs();
-  const full = `<@UBOT> ${text}`;
-  bench.slack.seedMessage(channel, { ts, thread_ts: threadTs, user: 'UADA', text: full });
-  const answer = await bench.sender.event({
-    type: 'app_mention',
-    user: 'UADA',
-    text: full,
-    ts,
-    channel,
-    event_ts: ts,
-    ...(threadTs ? { thread_ts: threadTs } : {}),
-  });
-  expect(answer.status).toBe(200);
+  expect(await mentionBot(bench, { channel, text, ts, threadTs })).toBe(200);
   return ts;
 }
 

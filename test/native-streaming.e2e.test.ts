@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../src/playground/local-slack.js';
 import { conversationId } from '../src/store/types.js';
 import { visibleText } from './support/blocks.js';
-import { type Bench, startBench } from './support/harness.js';
+import { type Bench, mentionBot, startBench } from './support/harness.js';
 
 let bench: Bench;
 let counter = 0;
@@ -17,18 +17,7 @@ const nextTs = () => `${1_810_000_000 + ++counter}.000100`;
 /** A person mentions the bot in a channel: Slack holds the message and sends the app_mention event. */
 async function mention(channel: string, text: string, threadTs?: string): Promise<string> {
   const ts = nextTs();
-  const said = `<@UBOT> ${text}`;
-  bench.slack.seedMessage(channel, { ts, thread_ts: threadTs, user: 'UADA', text: said });
-  const answer = await bench.sender.event({
-    type: 'app_mention',
-    user: 'UADA',
-    text: said,
-    ts,
-    channel,
-    event_ts: ts,
-    ...(threadTs ? { thread_ts: threadTs } : {}),
-  });
-  expect(answer.status).toBe(200);
+  expect(await mentionBot(bench, { channel, text, ts, threadTs })).toBe(200);
   return ts;
 }
 

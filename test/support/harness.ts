@@ -101,3 +101,26 @@ export async function startBench(
     },
   };
 }
+
+/**
+ * A person mentions the bot in `channel` (in the thread `threadTs`, when given): Slack holds the message
+ * and sends the app_mention event. Answers the app's HTTP status.
+ */
+export async function mentionBot(
+  bench: Bench,
+  mention: { channel: string; text: string; ts: string; threadTs?: string; user?: string },
+): Promise<number> {
+  const { channel, ts, threadTs, user = 'UADA' } = mention;
+  const text = `<@UBOT> ${mention.text}`;
+  bench.slack.seedMessage(channel, { ts, thread_ts: threadTs, user, text });
+  const answer = await bench.sender.event({
+    type: 'app_mention',
+    user,
+    text,
+    ts,
+    channel,
+    event_ts: ts,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+  });
+  return answer.status;
+}
