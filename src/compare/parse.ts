@@ -36,7 +36,8 @@ function couldBeModelName(word: string): boolean {
 // Slack turns straight quotes into curly ones on some clients; both delimit a quoted option value.
 const QUOTES: Record<string, string> = { '"': '"', '“': '”', '”': '”', "'": "'", '‘': '’' };
 
-function takeValue(text: string): { value: string; rest: string } | undefined {
+/** The next value of an option: a quoted text, or one word. The command words of evaluations share it. */
+export function takeValue(text: string): { value: string; rest: string } | undefined {
   const trimmed = text.trimStart();
   const open = trimmed[0];
   const close = open ? QUOTES[open] : undefined;

@@ -1,3 +1,4 @@
+import { takeValue } from '../compare/parse.js';
 import { failed, ok, problem, type Result } from '../result.js';
 import { type Check, parseChecks } from './checks.js';
 
@@ -11,23 +12,6 @@ export interface EvaluateCommand {
   /** Checks for every row of the set, on top of each row's own. */
   checks: Check[];
   maxTokens?: number;
-}
-
-// Slack turns straight quotes into curly ones on some clients; both delimit a quoted value.
-const QUOTES: Record<string, string> = { '"': '"', '“': '”', '”': '”', "'": "'", '‘': '’' };
-
-/** The next value: a quoted text, or one word. */
-function takeValue(text: string): { value: string; rest: string } | undefined {
-  const trimmed = text.trimStart();
-  const open = trimmed[0];
-  const close = open ? QUOTES[open] : undefined;
-  if (open && close) {
-    const end = trimmed.indexOf(close, 1);
-    if (end < 0) return undefined;
-    return { value: trimmed.slice(1, end), rest: trimmed.slice(end + 1) };
-  }
-  const match = /^(\S+)([\s\S]*)$/.exec(trimmed);
-  return match ? { value: match[1] ?? '', rest: match[2] ?? '' } : undefined;
 }
 
 const USAGE =
