@@ -28,6 +28,13 @@ const MODELS = [
 ];
 const ALIASES = 'nova-micro nova-lite claude-3.5-haiku';
 const CONCURRENCY = 8;
+/** Every run's app: no request limit or spend cap in the way, the evaluation's concurrency, quiet logs. */
+const APP_ENV = {
+  RATE_LIMIT_USER_PER_MINUTE: '1000',
+  EVAL_CONCURRENCY: String(CONCURRENCY),
+  DAILY_SPEND_CAP_USD: '0',
+  LOG_LEVEL: 'warn',
+};
 
 const setOf = (rows: number, tag: string) =>
   `prompt,checks\n${Array.from({ length: rows }, (_, index) => `${tag} question ${index}: the capital of France?,contains:Paris`).join('\n')}`;
@@ -118,12 +125,7 @@ const comparable = (lines: Record<string, string>[]) =>
 
 async function throughput(): Promise<string> {
   const bench = await startBench({
-    env: {
-      RATE_LIMIT_USER_PER_MINUTE: '1000',
-      EVAL_CONCURRENCY: String(CONCURRENCY),
-      DAILY_SPEND_CAP_USD: '0',
-      LOG_LEVEL: 'warn',
-    },
+    env: APP_ENV,
     overrides: { updateIntervalMs: 300 },
   });
   try {
@@ -231,10 +233,7 @@ async function restart(signal: 'SIGKILL' | 'SIGTERM', uninterrupted: string): Pr
     SLACK_API_URL: slack.apiUrl,
     PORT: String(port),
     REDIS_URL: redis.url,
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_USER_PER_MINUTE: '1000',
-    DAILY_SPEND_CAP_USD: '0',
-    EVAL_CONCURRENCY: String(CONCURRENCY),
+    ...APP_ENV,
     ...bedrock.env(),
   };
   const sender = new SlackSender(`http://127.0.0.1:${port}`, SIGNING_SECRET, (id) => slack.responseUrl(id));
@@ -271,12 +270,7 @@ async function restart(signal: 'SIGKILL' | 'SIGTERM', uninterrupted: string): Pr
 
 async function uninterruptedRun(): Promise<string> {
   const bench = await startBench({
-    env: {
-      RATE_LIMIT_USER_PER_MINUTE: '1000',
-      EVAL_CONCURRENCY: String(CONCURRENCY),
-      DAILY_SPEND_CAP_USD: '0',
-      LOG_LEVEL: 'warn',
-    },
+    env: APP_ENV,
   });
   try {
     script(bench.bedrock);
@@ -294,12 +288,7 @@ async function uninterruptedRun(): Promise<string> {
 
 async function twoReplicas(): Promise<string> {
   const bench = await startBench({
-    env: {
-      RATE_LIMIT_USER_PER_MINUTE: '1000',
-      EVAL_CONCURRENCY: String(CONCURRENCY),
-      DAILY_SPEND_CAP_USD: '0',
-      LOG_LEVEL: 'warn',
-    },
+    env: APP_ENV,
     overrides: { evaluationSweepMs: 200 },
   });
   try {
