@@ -75,8 +75,9 @@ export class ThrottledMessage {
         }
         const wait = this.lastSentAt + this.intervalMs - this.now();
         if (wait > 0) await sleep(wait);
-        for (let later = await this.permit(true); later > 0; later = await this.permit(true))
-          await sleep(later);
+        // A store that cannot say (an outage) never holds back a final state: the budget is a courtesy.
+        const permitted = () => this.permit(true).catch(() => 0);
+        for (let later = await permitted(); later > 0; later = await permitted()) await sleep(later);
         await this.deliver(message);
         this.closed = true;
       });

@@ -115,6 +115,20 @@ describe('a message kept in step with a stream', () => {
     expect(asked.at(-1)).toBe(true);
   });
 
+  it('sends the final state when the store cannot say what the budget allows', async () => {
+    const storeDown = new ThrottledMessage(
+      async (update) => {
+        sent.push({ text: update.text, at: Date.now() });
+      },
+      () => {},
+      1000,
+      () => Date.now(),
+      async () => Promise.reject(new Error('store unreachable')),
+    );
+    await storeDown.finish(message('final'));
+    expect(sent.map((update) => update.text)).toEqual(['final']);
+  });
+
   it('keeps the first final state that lands: a later one is not sent', async () => {
     const stopped = live.finish(message('stopped: the app restarted'));
     await vi.advanceTimersByTimeAsync(0);
