@@ -2,8 +2,11 @@
  * A child process of the load bench (bench/load.ts), so its CPU time is its own: either the app
  * (`app`, from APP_ROOT so an older tree can be measured with the same bench) or a bare AWS SDK
  * loop over the same streams (`sdk`), the floor the app's CPU per token is compared with.
- * It answers the parent's messages: `start` (reset the counters), `stop` (report them), `streams`.
+ * It answers the parent's messages: `start` (reset the counters), `stop` (report them), `served`
+ * (when the app accepted, read and answered each request since `start`), `streams`.
  */
+import diagnostics from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { BedrockRuntimeClient, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
@@ -12,6 +15,7 @@ export type ToChild =
   | { type: 'start' }
   | { type: 'stop' }
   | { type: 'exit' }
+  | { type: 'served' }
   | { type: 'streams'; modelIds: string[]; prompt: string; count: number };
 
 export interface Measured {
@@ -20,8 +24,21 @@ export interface Measured {
   loopDelayMaxMs: number;
 }
 
+/** One request as the app's HTTP server saw it, in wall-clock ms (comparable with the parent's). */
+export interface Served {
+  /** The client's port, which names its connection. */
+  port: number;
+  /** The server took the connection off the listen queue. */
+  acceptedAt: number;
+  /** Its request line and headers were parsed. */
+  requestAt: number;
+  /** Its answer was handed to the operating system in full. */
+  answeredAt: number;
+}
+
 export type FromChild =
   | { type: 'ready'; port?: number }
+  | { type: 'served'; requests: Served[] }
   | ({ type: 'measured' } & Measured)
   | { type: 'streamed'; tokens: number };
 
@@ -29,6 +46,25 @@ const send = (message: FromChild) => process.send?.(message);
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 let cpuAtStart = process.cpuUsage();
+
+// Node's own probes of its HTTP server: when each connection was accepted, its request parsed and answered.
+const wallClock = () => performance.timeOrigin + performance.now();
+let served = new Map<number, Partial<Served>>();
+const servedOn = (socket: Socket | undefined) => {
+  const port = socket?.remotePort ?? 0;
+  const entry = served.get(port) ?? { port };
+  served.set(port, entry);
+  return entry;
+};
+diagnostics.subscribe('net.server.socket', (message) => {
+  servedOn((message as { socket: Socket }).socket).acceptedAt = wallClock();
+});
+diagnostics.subscribe('http.server.request.start', (message) => {
+  servedOn((message as { socket: Socket }).socket).requestAt ??= wallClock();
+});
+diagnostics.subscribe('http.server.response.finish', (message) => {
+  servedOn((message as { request: { socket: Socket } }).request.socket).answeredAt ??= wallClock();
+});
 
 async function startApp(): Promise<number | undefined> {
   const root = process.env.APP_ROOT ?? new URL('..', import.meta.url).pathname;
@@ -71,6 +107,7 @@ process.on('message', (message: ToChild) => {
   if (message.type === 'start') {
     loop.reset();
     cpuAtStart = process.cpuUsage();
+    served = new Map();
   } else if (message.type === 'stop') {
     const cpu = process.cpuUsage(cpuAtStart);
     send({
@@ -79,6 +116,12 @@ process.on('message', (message: ToChild) => {
       loopDelayP99Ms: loop.percentile(99) / 1e6,
       loopDelayMaxMs: loop.max / 1e6,
     });
+  } else if (message.type === 'served') {
+    const complete = [...served.values()].filter(
+      (entry): entry is Served =>
+        entry.acceptedAt !== undefined && entry.requestAt !== undefined && entry.answeredAt !== undefined,
+    );
+    send({ type: 'served', requests: complete });
   } else if (message.type === 'exit') {
     // Exits by itself, so a profile asked for with --cpu-prof is written.
     process.exit(0);

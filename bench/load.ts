@@ -33,18 +33,18 @@ const MODELS = [
   'meta.llama3-70b-instruct-v1:0',
   'mistral.mistral-large-2402-v1:0',
 ];
-const ALIASES = 'nova-micro nova-lite llama3-70b mistral-large';
+export const ALIASES = 'nova-micro nova-lite llama3-70b mistral-large';
 const ANSWER_TOKENS = 800;
 const LEVEL_DEADLINE_MS = 120_000;
 /** The level where the app's CPU per token is compared with the bare SDK loop's. */
 const RATIO_LEVEL = 50;
 
-/** An 800-word answer shaped like a model's: headings, lists, bold, inline and fenced code. */
-function markdownAnswer(seed: number): string {
+/** An answer of `tokens` words shaped like a model's: headings, lists, bold, inline and fenced code. */
+function markdownAnswer(seed: number, tokens: number): string {
   const sentence = (index: number) =>
     `The **service** number ${index} uses \`call_${seed}()\` and ${Array.from({ length: 6 }, (_, word) => `word${word}`).join(' ')}.`;
   const blocks: string[] = [];
-  for (let part = 0; blocks.join(' ').split(/\s+/).length < ANSWER_TOKENS; part++) {
+  for (let part = 0; blocks.join(' ').split(/\s+/).length < tokens; part++) {
     const sentences = Array.from({ length: 4 }, (_, index) => sentence(index));
     blocks.push(`## Part ${seed}.${part}`, sentences.join(' '));
     blocks.push(sentences.map((line) => `- ${line}`).join('\n'));
@@ -54,17 +54,17 @@ function markdownAnswer(seed: number): string {
   return blocks
     .join('\n\n')
     .split(/(?<=\s)/)
-    .slice(0, ANSWER_TOKENS)
+    .slice(0, tokens)
     .join('');
 }
 
-const quantile = (values: number[], q: number) => {
+export const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
 };
 
 /** A child process speaking the load-process protocol. */
-class Child {
+export class Child {
   private readonly waiting: ((message: FromChild) => void)[] = [];
   private constructor(readonly process: ChildProcess) {
     process.on('message', (message: FromChild) => this.waiting.shift()?.(message));
@@ -122,22 +122,62 @@ class Child {
   }
 }
 
-/** POSTs on a connection of its own (no keep-alive pool), resolving to the time until the answer. */
-function postOnNewConnection(url: string, body: string, headers: Record<string, string>): Promise<number> {
-  const started = performance.now();
+/** When one request on a connection of its own went out, connected and was answered (wall-clock ms). */
+export interface RequestTiming {
+  sentAt: number;
+  connectedAt: number;
+  answeredAt: number;
+  /** The client's port: the app sees the connection under it. */
+  port: number;
+}
+
+/** Milliseconds since the epoch with sub-millisecond precision, comparable across processes. */
+const wallClock = () => performance.timeOrigin + performance.now();
+
+/** POSTs on a connection of its own (no keep-alive pool), resolving to when it connected and was answered. */
+function postOnNewConnection(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<RequestTiming> {
+  const sentAt = wallClock();
+  let connectedAt = Number.NaN;
+  let port = 0;
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,
       { method: 'POST', agent: false, headers, timeout: 30_000 },
       (response) => {
         response.resume();
-        response.on('end', () => resolve(performance.now() - started));
+        response.on('end', () => resolve({ sentAt, connectedAt, answeredAt: wallClock(), port }));
       },
+    );
+    request.on('socket', (socket) =>
+      socket.once('connect', () => {
+        connectedAt = wallClock();
+        port = socket.localPort ?? 0;
+      }),
     );
     request.on('error', reject);
     request.on('timeout', () => request.destroy(new Error('no answer within 30 s')));
     request.end(body);
   });
+}
+
+export const ackMs = (timing: RequestTiming) => timing.answeredAt - timing.sentAt;
+
+/** Sends signed `/compare` commands to the app at `url`, each on a new connection, as Slack does. */
+export function compareSender(url: string, slack: LocalSlack) {
+  const sender = new SlackSender(url, SIGNING_SECRET, (id) => slack.responseUrl(id));
+  return (text: string, who: Parameters<SlackSender['commandBody']>[2]) => {
+    const body = sender.commandBody('/compare', text, who);
+    const timestamp = Math.floor(Date.now() / 1000);
+    return postOnNewConnection(`${url}/slack/events`, body, {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': sender.sign(body, timestamp),
+    });
+  };
 }
 
 /** The app under test: one tree of the code, run as one or more replicas. */
@@ -197,7 +237,7 @@ interface LevelFigures {
 }
 
 /** Follows Slack's recorded calls incrementally: the updates of each channel and its final one. */
-class Watcher {
+export class Watcher {
   private seen = 0;
   readonly updates = new Map<string, number[]>();
   readonly finals = new Map<string, number>();
@@ -224,16 +264,7 @@ async function runLevel(
   watcher: Watcher,
   label = String(count),
 ): Promise<LevelFigures> {
-  const sender = new SlackSender(tree.url, SIGNING_SECRET, (id) => slack.responseUrl(id));
-  const send = (text: string, who: Parameters<SlackSender['commandBody']>[2]) => {
-    const body = sender.commandBody('/compare', text, who);
-    const timestamp = Math.floor(Date.now() / 1000);
-    return postOnNewConnection(`${tree.url}/slack/events`, body, {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': sender.sign(body, timestamp),
-    });
-  };
+  const send = compareSender(tree.url, slack);
   const tag = `${tree.name}-${label}`;
   const channels = Array.from({ length: count }, (_, index) => `C${tag}-${index}`.toUpperCase());
   const callsBefore = bedrock.calls.length;
@@ -244,13 +275,15 @@ async function runLevel(
   const probe = (async () => {
     for (let index = 0; probing; index++) {
       probes.push(
-        await send('help', { userId: 'UPROBE', channelId: 'CPROBE', responseId: `probe-${tag}-${index}` }),
+        ackMs(
+          await send('help', { userId: 'UPROBE', channelId: 'CPROBE', responseId: `probe-${tag}-${index}` }),
+        ),
       );
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   })();
   const loop = await measureAll(tree.apps, async () => {
-    commandAcks = await Promise.all(
+    const timings = await Promise.all(
       channels.map((channel, index) => {
         sent.set(channel, performance.now());
         return send(`${ALIASES} Load prompt ${channel}`, {
@@ -260,6 +293,7 @@ async function runLevel(
         });
       }),
     );
+    commandAcks = timings.map(ackMs);
     const deadline = performance.now() + LEVEL_DEADLINE_MS;
     while (performance.now() < deadline) {
       watcher.scan();
@@ -299,29 +333,23 @@ async function runLevel(
   };
 }
 
-const load = () =>
+export const load = () =>
   loadavg()
     .map((value) => value.toFixed(2))
     .join(' ');
 
 /** The trees BENCH_TREES names (`name=path,…`; `.` is this one), one replica each. */
-const treesToBench = () =>
+export const treesToBench = () =>
   (process.env.BENCH_TREES ?? 'app=.').split(',').map((entry) => {
     const [name, root] = entry.split('=');
     return { name: name ?? 'app', root: root === '.' || !root ? undefined : root, replicas: 1 };
   });
 
-/** One replica, then three behind a round-robin proxy, on one Redis: does throughput grow with replicas? */
-export const benchReplicas = (levels?: number[]) =>
-  benchLoad(levels, [
-    { name: '1 replica', replicas: 1 },
-    { name: '3 replicas', replicas: 3 },
-  ]);
-
-export async function benchLoad(
-  levels = [25, 50, 100, 150, 200],
-  specs: { name: string; root?: string; replicas: number }[] = treesToBench(),
-): Promise<void> {
+/**
+ * Slack, Bedrock (the four models of a compare, `answerTokens`-token Markdown answers) and Redis on
+ * loopback, and the app's environment for them.
+ */
+export async function startStandIns(answerTokens: number) {
   const redis = new RedisServer();
   const slack = new LocalSlack();
   slack.botToken = BOT_TOKEN;
@@ -329,7 +357,7 @@ export async function benchLoad(
   await Promise.all([redis.start(), slack.start(), bedrock.start()]);
   MODELS.forEach((id, index) => {
     bedrock.script(id, {
-      answer: markdownAnswer(index),
+      answer: markdownAnswer(index, answerTokens),
       firstTokenMs: 300 + 150 * index,
       tokensPerSecond: 100,
       wordsPerChunk: 3,
@@ -352,6 +380,26 @@ export async function benchLoad(
     ...bedrock.env(),
   };
   slack.rateLimits = { updatesPerMinute: 100_000, postsPerChannelPerMinute: 100_000 };
+  return {
+    slack,
+    bedrock,
+    env,
+    stop: () => Promise.all([slack.stop(), bedrock.stop(), redis.stop()]),
+  };
+}
+
+/** One replica, then three behind a round-robin proxy, on one Redis: does throughput grow with replicas? */
+export const benchReplicas = (levels?: number[]) =>
+  benchLoad(levels, [
+    { name: '1 replica', replicas: 1 },
+    { name: '3 replicas', replicas: 3 },
+  ]);
+
+export async function benchLoad(
+  levels = [25, 50, 100, 150, 200],
+  specs: { name: string; root?: string; replicas: number }[] = treesToBench(),
+): Promise<void> {
+  const { slack, bedrock, env, stop } = await startStandIns(ANSWER_TOKENS);
   const trees: Tree[] = [];
   const rows = new Map<string, string[]>();
   const ratios: string[] = [];
@@ -403,7 +451,7 @@ export async function benchLoad(
   } finally {
     await Promise.all(trees.flatMap((tree) => tree.apps.map((app) => app.stop())));
     for (const proxy of proxies) proxy.close();
-    await Promise.all([slack.stop(), bedrock.stop(), redis.stop()]);
+    await stop();
   }
   console.log(
     `\nConcurrent 4-model compares, ${ANSWER_TOKENS}-token Markdown answers (HTTP mode, Redis, the app in its own process)\n`,

@@ -1,8 +1,9 @@
 /**
  * Latency and load figures on the offline bench. `npm run bench` runs them all; `npm run bench --
  * load` (or compare, reasoning, chat, native-streaming, jobs, prompt-cache, evaluate, slack-limits,
- * replicas) one of them. LOAD_LEVELS=25,50 picks the load levels.
+ * replicas, acks) one of them. LOAD_LEVELS=25,50 picks the load levels (of acks too).
  */
+import { benchAcks } from './acks.js';
 import { benchChat } from './chat.js';
 import { benchCompare } from './compare.js';
 import { benchEvaluate } from './evaluate.js';
@@ -24,6 +25,7 @@ const benches: Record<string, () => Promise<void>> = {
   'slack-limits': benchSlackLimits,
   load: () => benchLoad(process.env.LOAD_LEVELS?.split(',').map(Number)),
   replicas: () => benchReplicas(process.env.LOAD_LEVELS?.split(',').map(Number) ?? [50, 150]),
+  acks: () => benchAcks(process.env.LOAD_LEVELS?.split(',').map(Number)),
 };
 const chosen = process.argv.slice(2);
 for (const name of chosen.length > 0 ? chosen : Object.keys(benches)) {

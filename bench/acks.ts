@@ -1,0 +1,151 @@
+/**
+ * Ack figures on the offline bench: N `/compare` commands sent at once, each on a new connection, to
+ * the app in a child process of its own (HTTP mode, Redis), as many people running a compare in the
+ * same second would. Per level: the ack's p50 / p99 / max, and where each request's time went, from
+ * the client's side and from Node's own probes of the app's HTTP server:
+ *  - connect: the TCP handshake (the kernel answers it; slow only when the listen queue overflows);
+ *  - queued: connected, waiting for the app's event loop to accept the connection;
+ *  - reading: accepted, until its request line and headers were parsed;
+ *  - handling: parsed, until the ack was written (the request gate, Bolt, the listener up to `ack()`);
+ * and the app's event-loop delay over the burst. Each level's compares finish (200-token answers)
+ * before the next level starts.
+ *
+ * BENCH_TREES=before=/path/to/old/tree,after=. measures several trees level by level, side by side.
+ */
+
+import {
+  ALIASES,
+  ackMs,
+  Child,
+  compareSender,
+  load,
+  quantile,
+  type RequestTiming,
+  startStandIns,
+  treesToBench,
+  Watcher,
+} from './load.js';
+import type { Served } from './load-process.js';
+
+const ANSWER_TOKENS = 200;
+/** How long a level's compares may take to finish before the next level starts regardless. */
+const FINISH_DEADLINE_MS = 60_000;
+
+interface AckFigures {
+  ack: number[];
+  connect: number[];
+  queued: number[];
+  reading: number[];
+  handling: number[];
+  /** Requests the app's probes did not see whole (none expected). */
+  unmatched: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+}
+
+const ms = (value: number) => `${value.toFixed(0)}`;
+const spread = (values: number[]) =>
+  `${ms(quantile(values, 0.5))} / ${ms(quantile(values, 0.99))} / ${ms(Math.max(...values))} ms`;
+
+async function ackLevel(
+  app: Child,
+  url: string,
+  count: number,
+  send: ReturnType<typeof compareSender>,
+  watcher: Watcher,
+  tag: string,
+): Promise<AckFigures> {
+  const channels = Array.from({ length: count }, (_, index) => `CACK-${tag}-${index}`.toUpperCase());
+  let timings: RequestTiming[] = [];
+  const loop = await app.measure(async () => {
+    timings = await Promise.all(
+      channels.map((channel, index) =>
+        send(`${ALIASES} Ack prompt ${channel}`, {
+          userId: `U${index}`,
+          channelId: channel,
+          responseId: channel,
+        }),
+      ),
+    );
+  });
+  const answer = await app.ask({ type: 'served' });
+  if (answer.type !== 'served') throw new Error(`the app at ${url} answered out of turn`);
+  const served = new Map<number, Served>(answer.requests.map((request) => [request.port, request]));
+  const figures: AckFigures = {
+    ack: timings.map(ackMs),
+    connect: [],
+    queued: [],
+    reading: [],
+    handling: [],
+    unmatched: 0,
+    loopDelayP99Ms: loop.loopDelayP99Ms,
+    loopDelayMaxMs: loop.loopDelayMaxMs,
+  };
+  for (const timing of timings) {
+    figures.connect.push(timing.connectedAt - timing.sentAt);
+    const seen = served.get(timing.port);
+    if (!seen) {
+      figures.unmatched++;
+      continue;
+    }
+    figures.queued.push(seen.acceptedAt - timing.connectedAt);
+    figures.reading.push(seen.requestAt - seen.acceptedAt);
+    figures.handling.push(seen.answeredAt - seen.requestAt);
+  }
+  // The compares run to their end before the next level, so each level starts on an idle app.
+  const deadline = performance.now() + FINISH_DEADLINE_MS;
+  while (performance.now() < deadline) {
+    watcher.scan();
+    if (channels.every((channel) => watcher.finals.has(channel))) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return figures;
+}
+
+export async function benchAcks(levels = [50, 100, 200]): Promise<void> {
+  const { slack, env, stop } = await startStandIns(ANSWER_TOKENS);
+  const watcher = new Watcher(slack.calls);
+  const trees: { name: string; app: Child; url: string; send: ReturnType<typeof compareSender> }[] = [];
+  const rows = new Map<string, string[]>();
+  try {
+    for (const spec of treesToBench()) {
+      const [app, ready] = await Child.start('app', { ...env, APP_ROOT: spec.root });
+      if (ready.type !== 'ready' || ready.port === undefined) throw new Error('the app did not start');
+      const url = `http://127.0.0.1:${ready.port}`;
+      const tree = { name: spec.name, app, url, send: compareSender(url, slack) };
+      trees.push(tree);
+      rows.set(spec.name, []);
+      // The first compares load the catalog and warm the JIT: not part of any level.
+      await ackLevel(app, url, 4, tree.send, watcher, `${spec.name}-warm`);
+    }
+    for (const count of levels) {
+      for (const tree of trees) {
+        const figures = await ackLevel(
+          tree.app,
+          tree.url,
+          count,
+          tree.send,
+          watcher,
+          `${tree.name}-${count}`,
+        );
+        const row = `| ${count} | ${spread(figures.ack)} | ${ms(quantile(figures.connect, 0.99))} / ${ms(Math.max(...figures.connect))} ms | ${ms(quantile(figures.queued, 0.99))} ms | ${ms(quantile(figures.reading, 0.99))} ms | ${ms(quantile(figures.handling, 0.99))} ms | ${ms(figures.loopDelayP99Ms)} / ${ms(figures.loopDelayMaxMs)} ms | ${figures.unmatched} | ${load()} |`;
+        rows.get(tree.name)?.push(row);
+        console.error(`${tree.name}: ${row}`);
+      }
+    }
+  } finally {
+    await Promise.all(trees.map((tree) => tree.app.stop()));
+    await stop();
+  }
+  console.log(
+    '\n/compare commands sent at once, each on a new connection (HTTP mode, Redis, the app in its own process)\n',
+  );
+  for (const tree of trees) {
+    if (trees.length > 1) console.log(`\n${tree.name}\n`);
+    console.log(
+      '| commands | ack p50 / p99 / max | connect p99 / max | queued for accept p99 | reading p99 | handling until ack p99 | event-loop delay p99 / max | unseen | load average |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    for (const row of rows.get(tree.name) ?? []) console.log(row);
+  }
+}
