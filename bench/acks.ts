@@ -8,7 +8,7 @@
  *  - reading: accepted, until its request line and headers were parsed;
  *  - handling: parsed, until the ack was written (the request gate, Bolt, the listener up to `ack()`);
  * and the app's event-loop delay over the burst. Each level's compares finish (200-token answers)
- * before the next level starts.
+ * before the next level starts; each level runs ACK_ROUNDS times (3), the rounds pooled.
  *
  * BENCH_TREES=before=/path/to/old/tree,after=. measures several trees level by level, side by side.
  */
@@ -102,7 +102,19 @@ async function ackLevel(
   return figures;
 }
 
-export async function benchAcks(levels = [50, 100, 200]): Promise<void> {
+/** One table row: a level's rounds pooled, and each round's ack p99 to show their spread. */
+function row(count: number, rounds: AckFigures[]): string {
+  const all = (pick: (figures: AckFigures) => number[]) => rounds.flatMap(pick);
+  const p99 = (pick: (figures: AckFigures) => number[]) => `${ms(quantile(all(pick), 0.99))} ms`;
+  const each = rounds.map((figures) => ms(quantile(figures.ack, 0.99))).join(', ');
+  const loopP99 = Math.max(...rounds.map((figures) => figures.loopDelayP99Ms));
+  const loopMax = Math.max(...rounds.map((figures) => figures.loopDelayMaxMs));
+  const connect = all((figures) => figures.connect);
+  const unseen = rounds.reduce((sum, figures) => sum + figures.unmatched, 0);
+  return `| ${count} × ${rounds.length} | ${spread(all((figures) => figures.ack))} | ${each} ms | ${ms(quantile(connect, 0.99))} / ${ms(Math.max(...connect))} ms | ${p99((figures) => figures.queued)} | ${p99((figures) => figures.reading)} | ${p99((figures) => figures.handling)} | ${ms(loopP99)} / ${ms(loopMax)} ms | ${unseen} | ${load()} |`;
+}
+
+export async function benchAcks(levels = [50, 100, 200], rounds = 3): Promise<void> {
   const { slack, env, stop } = await startStandIns(ANSWER_TOKENS);
   const watcher = new Watcher(slack.calls);
   const trees: { name: string; app: Child; url: string; send: ReturnType<typeof compareSender> }[] = [];
@@ -119,19 +131,25 @@ export async function benchAcks(levels = [50, 100, 200]): Promise<void> {
       await ackLevel(app, url, 4, tree.send, watcher, `${spec.name}-warm`);
     }
     for (const count of levels) {
-      for (const tree of trees) {
-        const figures = await ackLevel(
-          tree.app,
-          tree.url,
-          count,
-          tree.send,
-          watcher,
-          `${tree.name}-${count}`,
-        );
-        const row = `| ${count} | ${spread(figures.ack)} | ${ms(quantile(figures.connect, 0.99))} / ${ms(Math.max(...figures.connect))} ms | ${ms(quantile(figures.queued, 0.99))} ms | ${ms(quantile(figures.reading, 0.99))} ms | ${ms(quantile(figures.handling, 0.99))} ms | ${ms(figures.loopDelayP99Ms)} / ${ms(figures.loopDelayMaxMs)} ms | ${figures.unmatched} | ${load()} |`;
-        rows.get(tree.name)?.push(row);
-        console.error(`${tree.name}: ${row}`);
+      const pooled = new Map(trees.map((tree) => [tree.name, [] as AckFigures[]]));
+      // Rounds alternate the trees, so a neighbour's load weighs on each alike.
+      for (let round = 0; round < rounds; round++) {
+        for (const tree of trees) {
+          const figures = await ackLevel(
+            tree.app,
+            tree.url,
+            count,
+            tree.send,
+            watcher,
+            `${tree.name}-${count}-${round}`,
+          );
+          pooled.get(tree.name)?.push(figures);
+          console.error(
+            `${tree.name}: ${count} commands, ack p99 ${ms(quantile(figures.ack, 0.99))} ms (${load()})`,
+          );
+        }
       }
+      for (const tree of trees) rows.get(tree.name)?.push(row(count, pooled.get(tree.name) ?? []));
     }
   } finally {
     await Promise.all(trees.map((tree) => tree.app.stop()));
@@ -143,9 +161,9 @@ export async function benchAcks(levels = [50, 100, 200]): Promise<void> {
   for (const tree of trees) {
     if (trees.length > 1) console.log(`\n${tree.name}\n`);
     console.log(
-      '| commands | ack p50 / p99 / max | connect p99 / max | queued for accept p99 | reading p99 | handling until ack p99 | event-loop delay p99 / max | unseen | load average |',
+      '| commands × rounds | ack p50 / p99 / max | ack p99 of each round | connect p99 / max | queued for accept p99 | reading p99 | handling until ack p99 | event-loop delay p99 / max (worst round) | unseen | load average |',
     );
-    console.log('|---|---|---|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
     for (const row of rows.get(tree.name) ?? []) console.log(row);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Latency and load figures on the offline bench. `npm run bench` runs them all; `npm run bench --
  * load` (or compare, reasoning, chat, native-streaming, jobs, prompt-cache, evaluate, slack-limits,
- * replicas, acks) one of them. LOAD_LEVELS=25,50 picks the load levels (of acks too).
+ * replicas, acks) one of them. LOAD_LEVELS=25,50 picks the load levels (of acks too; ACK_ROUNDS=3 how
+ * many times each).
  */
 import { benchAcks } from './acks.js';
 import { benchChat } from './chat.js';
@@ -25,7 +26,7 @@ const benches: Record<string, () => Promise<void>> = {
   'slack-limits': benchSlackLimits,
   load: () => benchLoad(process.env.LOAD_LEVELS?.split(',').map(Number)),
   replicas: () => benchReplicas(process.env.LOAD_LEVELS?.split(',').map(Number) ?? [50, 150]),
-  acks: () => benchAcks(process.env.LOAD_LEVELS?.split(',').map(Number)),
+  acks: () => benchAcks(process.env.LOAD_LEVELS?.split(',').map(Number), Number(process.env.ACK_ROUNDS ?? 3)),
 };
 const chosen = process.argv.slice(2);
 for (const name of chosen.length > 0 ? chosen : Object.keys(benches)) {

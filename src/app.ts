@@ -65,7 +65,7 @@ import { runDetached } from './slack/kit/detached.js';
 import { SlackFiles } from './slack/kit/files.js';
 import { FormSeal } from './slack/kit/form-origin.js';
 import { acknowledgeUnhandled, countRequests, dropRedeliveredEvents } from './slack/kit/middleware.js';
-import { guardSlackRequests } from './slack/kit/request-gate.js';
+import { RequestGate } from './slack/kit/request-gate.js';
 import { DEFAULT_SLACK_RETRY, type RetryTiming, retryInBackground } from './slack/kit/retry.js';
 import { SlackBudget } from './slack/kit/slack-budget.js';
 import { registerSlashCommand } from './slack/kit/slash-command.js';
@@ -170,12 +170,14 @@ export async function createBedrockSlackApp(
   if (config.mode === 'socket') {
     receiver = new SocketModeReceiver({ appToken: config.slack.appToken!, logger: boltLogger });
   } else {
+    const gate = new RequestGate({ signingSecret: config.slack.signingSecret!, seen: store, logger });
     const http = new HTTPReceiver({
       signingSecret: config.slack.signingSecret!,
       logger: boltLogger,
       customRoutes: [...operationsRoutes(store, metrics), ...eventRoutes],
+      customPropertiesExtractor: gate.properties,
     });
-    guardSlackRequests(http, { signingSecret: config.slack.signingSecret!, seen: store, logger });
+    gate.guard(http);
     receiver = http;
   }
   const identity = await botIdentity(slackClient, logger);
@@ -285,6 +287,8 @@ export async function createBedrockSlackApp(
       // fail or wait for a new connection, the ack tail under load. So the app waits longer.
       server.keepAliveTimeout = 65_000;
       server.headersTimeout = 66_000;
+      // A burst of commands is acked before the work of any of them starts (src/ops/acks-first.ts).
+      work.acksFirst.watch(server);
       const bound = (server.address() as AddressInfo).port;
       logger.info(
         { port: bound },

@@ -1,19 +1,35 @@
+import { AcksFirst } from './acks-first.js';
+
 /**
  * Work that outlives its Slack ack (a compare streams for seconds after the 3-second ack). On
  * SIGTERM the app stops taking requests and waits for this work, up to a bound, before it exits.
+ * It starts once no request waits for its ack (`AcksFirst`), so a burst of commands is acked first.
  */
 export class WorkTracker {
   private readonly running = new Set<Promise<unknown>>();
   private readonly closers = new Set<() => Promise<void>>();
 
-  constructor(private readonly onError: (error: unknown) => void) {}
+  constructor(
+    private readonly onError: (error: unknown) => void,
+    readonly acksFirst = new AcksFirst(),
+  ) {}
 
-  /** Starts `work` detached; its failure is reported, never thrown into Bolt after the ack. */
+  /** Starts `work` detached (tracked from now, begun on its turn); its failure is reported, never thrown into Bolt after the ack. */
   run(work: () => Promise<unknown>): void {
-    const task = work()
+    let begin: () => void = () => {};
+    const task = new Promise<unknown>((resolve, reject) => {
+      begin = () => {
+        try {
+          resolve(work());
+        } catch (error) {
+          reject(error);
+        }
+      };
+    })
       .catch(this.onError)
       .finally(() => this.running.delete(task));
     this.running.add(task);
+    this.acksFirst.hold(begin);
   }
 
   get size(): number {

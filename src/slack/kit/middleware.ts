@@ -3,15 +3,19 @@ import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../ops/metrics.js';
 import { keys } from '../../store/keys.js';
 import type { DedupeStore } from '../../store/types.js';
+import { firstDelivery } from './request-gate.js';
 
 /**
  * Drops redelivered Events API callbacks, across replicas: the first delivery of an `event_id` claims
- * it in the store. Bolt has already acked events before middleware runs, so dropping is silent.
+ * it in the store (and a replayed signed body is dropped by the gate's check). Bolt has already acked
+ * events before middleware runs, so dropping is silent.
  */
 export function dropRedeliveredEvents(store: DedupeStore, logger: Logger): Middleware<AnyMiddlewareArgs> {
-  return async ({ body, next }) => {
+  return async ({ body, context, next }) => {
     const eventId = 'event_id' in body && typeof body.event_id === 'string' ? body.event_id : undefined;
     if (eventId) {
+      // A replay of the same signed body, checked beside the ack.
+      if (!(await firstDelivery(context))) return;
       const teamId = 'team_id' in body && typeof body.team_id === 'string' ? body.team_id : 'unknown';
       const { key, ttlSeconds } = keys.event(teamId, eventId);
       try {

@@ -91,16 +91,40 @@ function parseBody(buffered: Buffered): Screened<Record<string, unknown>> {
   return problem ? refuse(400, problem) : ok(body as Record<string, unknown>);
 }
 
-async function checkReplay(signature: string, seen: DedupeStore, logger: Logger): Promise<Screened> {
+/**
+ * Whether this is the first delivery of a signed body, claimed in the store across replicas. Without
+ * the store a replay might run twice, but refusing every request would be worse: it counts as first.
+ */
+async function claimFirstDelivery(signature: string, seen: DedupeStore, logger: Logger): Promise<boolean> {
   const replay = keys.signedRequest(signature);
   try {
-    if (!(await seen.claimOnce(replay.key, replay.ttlSeconds)))
-      return acknowledge('dropped a replay of a signed Slack request already handled', 'warn');
+    return await seen.claimOnce(replay.key, replay.ttlSeconds);
   } catch (error) {
-    // Without the store a replay might run twice, but refusing every request would be worse.
     logger.warn({ err: error }, 'could not check a Slack request for replay');
+    return true;
   }
-  return PASS;
+}
+
+const REPLAY_DROPPED = 'dropped a replay of a signed Slack request already handled';
+
+/**
+ * A slash command's ack and an event's are empty, so they need not wait for the store: the replay
+ * check runs beside the ack and the work waits for it (`firstDelivery`). An interaction's ack may
+ * carry its answer (a form's errors, a list of options), so it waits for the check here.
+ */
+const acksBeforeReplayCheck = (body: Record<string, unknown>) =>
+  typeof body.command === 'string' || body.type === 'event_callback';
+
+/** The key under which Bolt's context carries the replay check of a request acked before it. */
+const FIRST_DELIVERY = 'firstDelivery';
+
+/**
+ * Whether the request behind a listener's `context` is the first delivery of its signed body: its
+ * work runs only then. Resolves to true for requests the gate checked before Bolt saw them.
+ */
+export function firstDelivery(context: Record<string, unknown>): Promise<boolean> {
+  const check = context[FIRST_DELIVERY];
+  return check instanceof Promise ? check : Promise.resolve(true);
 }
 
 /** Whether Bolt has anything to do with this body; what it would only drop is acknowledged here. */
@@ -132,45 +156,70 @@ export interface RequestGateDeps {
 
 /**
  * Screens every request to Slack's endpoint before Bolt sees it: a timestamp more than five minutes
- * from now either way, or a bad signature, is refused (401); a signed body seen before is dropped (a
- * replay; an event Slack redelivers is dropped here when signed as before, else by its event_id);
- * a body Bolt would crash on is refused (400); one Bolt cannot dispatch is acknowledged and ignored.
+ * from now either way, or a bad signature, is refused (401); a body Bolt would crash on is refused
+ * (400); one Bolt cannot dispatch is acknowledged and ignored; a signed body seen before is dropped (a
+ * replay; an event Slack redelivers is dropped when signed as before, else by its event_id), here or,
+ * for a slash command or an event, after its ack (`firstDelivery`), so no ack waits on the store.
  * Bolt then parses the already-buffered body and verifies it again.
  */
-export function guardSlackRequests(receiver: HTTPReceiver, deps: RequestGateDeps): void {
-  const forward = receiver.requestListener;
-  const now = deps.now ?? Date.now;
+export class RequestGate {
+  private readonly checks = new WeakMap<IncomingMessage, Promise<boolean>>();
 
-  async function screen(request: IncomingMessage): Promise<Screened> {
+  constructor(private readonly deps: RequestGateDeps) {}
+
+  /** Bolt's `customPropertiesExtractor`: hands a request's replay check to its listeners' context. */
+  readonly properties = (request: IncomingMessage): Record<string, unknown> => {
+    const check = this.checks.get(request);
+    return check ? { [FIRST_DELIVERY]: check } : {};
+  };
+
+  guard(receiver: HTTPReceiver): void {
+    const forward = receiver.requestListener;
+    const { logger } = this.deps;
+    receiver.requestListener = (request: IncomingMessage, response: ServerResponse) => {
+      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      if (request.method !== 'POST' || path !== SLACK_ENDPOINT) return forward(request, response);
+      void this.screen(request)
+        .then((screened) => {
+          if (screened.ok) return forward(request, response);
+          const { level, status, message } = screened.problem;
+          logger[level]({ status }, message);
+          response.writeHead(status);
+          response.end();
+        })
+        .catch((error: unknown) => {
+          logger.error({ err: error }, 'could not screen a Slack request');
+          if (!response.headersSent) response.writeHead(500);
+          response.end();
+        });
+    };
+  }
+
+  private async screen(request: IncomingMessage): Promise<Screened> {
+    const { signingSecret, seen, logger } = this.deps;
     const buffered = await readBody(request);
     if (!buffered.ok) return buffered;
     const raw = buffered.value.rawBody.toString();
     const form = request.headers['content-type'] === 'application/x-www-form-urlencoded';
     // Slack's unsigned SSL check; Bolt answers it and ignores anything else in it.
     if (form && new URLSearchParams(raw).get('ssl_check') === '1') return PASS;
-    const signature = checkSignature(request, raw, deps.signingSecret, now());
+    const signature = checkSignature(request, raw, signingSecret, (this.deps.now ?? Date.now)());
     if (!signature.ok) return signature;
     const body = parseBody(buffered.value);
     if (!body.ok) return body;
-    const fresh = await checkReplay(signature.value, deps.seen, deps.logger);
-    return fresh.ok ? checkDispatchable(body.value) : fresh;
+    const dispatchable = checkDispatchable(body.value);
+    if (!dispatchable.ok) return dispatchable;
+    const first = claimFirstDelivery(signature.value, seen, logger);
+    if (acksBeforeReplayCheck(body.value)) {
+      this.checks.set(
+        request,
+        first.then((fresh) => {
+          if (!fresh) logger.warn(REPLAY_DROPPED);
+          return fresh;
+        }),
+      );
+      return PASS;
+    }
+    return (await first) ? PASS : acknowledge(REPLAY_DROPPED, 'warn');
   }
-
-  receiver.requestListener = (request: IncomingMessage, response: ServerResponse) => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (request.method !== 'POST' || path !== SLACK_ENDPOINT) return forward(request, response);
-    void screen(request)
-      .then((screened) => {
-        if (screened.ok) return forward(request, response);
-        const { level, status, message } = screened.problem;
-        deps.logger[level]({ status }, message);
-        response.writeHead(status);
-        response.end();
-      })
-      .catch((error: unknown) => {
-        deps.logger.error({ err: error }, 'could not screen a Slack request');
-        if (!response.headersSent) response.writeHead(500);
-        response.end();
-      });
-  };
 }
