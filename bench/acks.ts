@@ -7,7 +7,7 @@
  *  - queued: connected, waiting for the app's event loop to accept the connection;
  *  - reading: accepted, until its request line and headers were parsed;
  *  - handling: parsed, until the ack was written (the request gate, Bolt, the listener up to `ack()`);
- * and the app's event-loop delay over the burst. Each level's compares finish (200-token answers)
+ * and the app's event-loop delay and CPU time over the burst. Each level's compares finish (200-token answers)
  * before the next level starts; each level runs ACK_ROUNDS times (3), the rounds pooled.
  *
  * BENCH_TREES=before=/path/to/old/tree,after=. measures several trees level by level, side by side.
@@ -41,6 +41,8 @@ interface AckFigures {
   unmatched: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  /** The app's CPU time from the first command sent to the last ack received, per command. */
+  cpuMsPerCommand: number;
 }
 
 const ms = (value: number) => `${value.toFixed(0)}`;
@@ -80,6 +82,7 @@ async function ackLevel(
     unmatched: 0,
     loopDelayP99Ms: loop.loopDelayP99Ms,
     loopDelayMaxMs: loop.loopDelayMaxMs,
+    cpuMsPerCommand: loop.cpuMs / count,
   };
   for (const timing of timings) {
     figures.connect.push(timing.connectedAt - timing.sentAt);
@@ -111,7 +114,8 @@ function row(count: number, rounds: AckFigures[]): string {
   const loopMax = Math.max(...rounds.map((figures) => figures.loopDelayMaxMs));
   const connect = all((figures) => figures.connect);
   const unseen = rounds.reduce((sum, figures) => sum + figures.unmatched, 0);
-  return `| ${count} × ${rounds.length} | ${spread(all((figures) => figures.ack))} | ${each} ms | ${ms(quantile(connect, 0.99))} / ${ms(Math.max(...connect))} ms | ${p99((figures) => figures.queued)} | ${p99((figures) => figures.reading)} | ${p99((figures) => figures.handling)} | ${ms(loopP99)} / ${ms(loopMax)} ms | ${unseen} | ${load()} |`;
+  const cpu = rounds.reduce((sum, figures) => sum + figures.cpuMsPerCommand, 0) / rounds.length;
+  return `| ${count} × ${rounds.length} | ${spread(all((figures) => figures.ack))} | ${each} ms | ${ms(quantile(connect, 0.99))} / ${ms(Math.max(...connect))} ms | ${p99((figures) => figures.queued)} | ${p99((figures) => figures.reading)} | ${p99((figures) => figures.handling)} | ${ms(loopP99)} / ${ms(loopMax)} ms | ${cpu.toFixed(2)} ms | ${unseen} | ${load()} |`;
 }
 
 export async function benchAcks(levels = [50, 100, 200], rounds = 3): Promise<void> {
@@ -161,9 +165,9 @@ export async function benchAcks(levels = [50, 100, 200], rounds = 3): Promise<vo
   for (const tree of trees) {
     if (trees.length > 1) console.log(`\n${tree.name}\n`);
     console.log(
-      '| commands × rounds | ack p50 / p99 / max | ack p99 of each round | connect p99 / max | queued for accept p99 | reading p99 | handling until ack p99 | event-loop delay p99 / max (worst round) | unseen | load average |',
+      '| commands × rounds | ack p50 / p99 / max | ack p99 of each round | connect p99 / max | queued for accept p99 | reading p99 | handling until ack p99 | event-loop delay p99 / max (worst round) | app CPU per command until acked | unseen | load average |',
     );
-    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|');
     for (const row of rows.get(tree.name) ?? []) console.log(row);
   }
 }

@@ -176,6 +176,9 @@ export async function createBedrockSlackApp(
       logger: boltLogger,
       customRoutes: [...operationsRoutes(store, metrics), ...eventRoutes],
       customPropertiesExtractor: gate.properties,
+      // The gate has verified the signature of every request Bolt dispatches (the same endpoint, POST
+      // only): a second check would only add to each ack's CPU (issue 14, ack tails).
+      signatureVerification: false,
     });
     gate.guard(http);
     receiver = http;
@@ -194,6 +197,8 @@ export async function createBedrockSlackApp(
     // Slack is unreachable and then fail every request until a restart.
     ...identity,
     tokenVerificationEnabled: false,
+    // No listener reads Bolt's conversation context: its store would be one more step on every ack.
+    convoStore: false,
     receiver,
     logger: boltLogger,
     clientOptions,

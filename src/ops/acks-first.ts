@@ -2,17 +2,15 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 
 /** How long work may be held back by requests that keep coming, so it always starts. */
-const MAX_HOLD_MS = 500;
-/** How long one turn of the event loop may spend starting held work, so a new connection waits little. */
-const SLICE_MS = 5;
+const MAX_HOLD_MS = 1000;
 
 /**
  * Starts the work that follows an ack (a compare, a reply) only when no request is waiting for its own
  * ack. Node accepts one new connection per turn of its event loop (libuv 1.45+, Node 20+), so when 200
  * commands arrive at once, the last is accepted 200 turns later; were the first ones' compares to start
  * at once, every one of those turns would carry their work, and the last ack would wait seconds (the
- * ack tail of issue 14). So requests go first: held work starts in slices once no connection waits for
- * its first request and no request for its answer, or once it has waited MAX_HOLD_MS.
+ * ack tail of issue 14). So requests go first: held work starts, one a turn, once no connection waits
+ * for its first request and no request for its answer, or once it has waited MAX_HOLD_MS.
  * Before `watch` is given a server (socket mode, unit specs) work starts at once.
  */
 export class AcksFirst {
@@ -67,25 +65,26 @@ export class AcksFirst {
     setImmediate(() => this.pump());
   }
 
-  /** Starts held work for one slice of this turn, oldest first, while no request waits (or it is overdue). */
+  /**
+   * Starts the oldest held work, if no request waits (or it is overdue), then the next on a later turn:
+   * its first steps run as microtasks once this callback returns, so one start a turn lets the poll
+   * phase between two starts accept a new connection, whose request then goes first.
+   */
   private pump(): void {
     this.pumping = false;
     clearTimeout(this.timer);
     this.timer = undefined;
-    const began = this.now();
-    for (let next = this.held[0]; next; next = this.held[0]) {
-      if (this.waiting > 0 && began - next.since < this.maxHoldMs) break;
-      if (this.now() - began > SLICE_MS) break;
-      this.held.shift();
-      next.start();
-    }
     const oldest = this.held[0];
     if (!oldest) return;
-    if (this.waiting === 0 || began - oldest.since >= this.maxHoldMs) this.schedule();
-    else {
-      // Requests keep the work waiting; it starts when they are answered, or when it is overdue.
-      this.timer = setTimeout(() => this.schedule(), oldest.since + this.maxHoldMs - began);
+    const waited = this.now() - oldest.since;
+    if (this.waiting > 0 && waited < this.maxHoldMs) {
+      // It starts when the requests are answered, or once it is overdue.
+      this.timer = setTimeout(() => this.schedule(), this.maxHoldMs - waited);
       this.timer.unref();
+      return;
     }
+    this.held.shift();
+    oldest.start();
+    this.schedule();
   }
 }

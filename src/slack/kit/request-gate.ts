@@ -160,7 +160,7 @@ export interface RequestGateDeps {
  * (400); one Bolt cannot dispatch is acknowledged and ignored; a signed body seen before is dropped (a
  * replay; an event Slack redelivers is dropped when signed as before, else by its event_id), here or,
  * for a slash command or an event, after its ack (`firstDelivery`), so no ack waits on the store.
- * Bolt then parses the already-buffered body and verifies it again.
+ * Bolt then parses the already-buffered body; it is told not to verify the signature again.
  */
 export class RequestGate {
   private readonly checks = new WeakMap<IncomingMessage, Promise<boolean>>();
