@@ -349,9 +349,16 @@ export async function benchLoad(
     // by bench/slack-limits.ts) are lifted here, in the app and in the local Slack alike.
     SLACK_UPDATES_PER_MINUTE: '100000',
     SLACK_POSTS_PER_CHANNEL_PER_MINUTE: '100000',
+    SLACK_STREAMS_PER_MINUTE: '100000',
+    SLACK_STREAM_APPENDS_PER_MINUTE: '100000',
     ...bedrock.env(),
   };
-  slack.rateLimits = { updatesPerMinute: 100_000, postsPerChannelPerMinute: 100_000 };
+  slack.rateLimits = {
+    updatesPerMinute: 100_000,
+    postsPerChannelPerMinute: 100_000,
+    streamsPerMinute: 100_000,
+    streamAppendsPerMinute: 100_000,
+  };
   const trees: Tree[] = [];
   const rows = new Map<string, string[]>();
   const ratios: string[] = [];

@@ -61,6 +61,10 @@ export async function startBench(
     // Specs stream an update every 50 ms, twenty times Slack's pace: the limits scale with it.
     SLACK_UPDATES_PER_MINUTE: '6000',
     SLACK_POSTS_PER_CHANNEL_PER_MINUTE: '6000',
+    // chat.startStream and chat.stopStream (Tier 2) and chat.appendStream (Tier 4) at twenty times
+    // Slack's limits, so the specs that stream natively run within them as the app would in Slack.
+    SLACK_STREAMS_PER_MINUTE: String(20 * 20),
+    SLACK_STREAM_APPENDS_PER_MINUTE: String(100 * 20),
     // The specs written before native streaming are about the edit-in-place path (placeholders,
     // updates, their retries); the native streaming specs ask for `native`, the app's default.
     CHAT_STREAMING: 'edit',

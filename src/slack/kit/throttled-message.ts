@@ -1,6 +1,6 @@
 import type { SlackMessage } from './message.js';
 import { type RetryTiming, retryUntil } from './retry.js';
-import type { Permit } from './slack-budget.js';
+import { type Permit, whenPermitted } from './slack-budget.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -75,9 +75,7 @@ export class ThrottledMessage {
         }
         const wait = this.lastSentAt + this.intervalMs - this.now();
         if (wait > 0) await sleep(wait);
-        // A store that cannot say (an outage) never holds back a final state: the budget is a courtesy.
-        const permitted = () => this.permit(true).catch(() => 0);
-        for (let later = await permitted(); later > 0; later = await permitted()) await sleep(later);
+        await whenPermitted(this.permit, true);
         await this.deliver(message);
         this.closed = true;
       });
