@@ -1,7 +1,8 @@
 /**
- * A thread answer streamed natively (chat.startStream / appendStream / stopStream) beside the same
- * answer edited in place (chat.postMessage then chat.update), on the offline bench, the app's own
- * pacing (one call a second per message, 100 appends a minute per workspace):
+ * Ten thread answers at once in one workspace at Slack's real limits (see measureAtOnce); then a
+ * thread answer streamed natively (chat.startStream / appendStream / stopStream) beside the same
+ * answer edited in place (chat.postMessage then chat.update), on the offline bench, at the app's own
+ * pace (one call a second per message):
  *  - first token → first Slack call showing it;
  *  - last token → the final state (the stop, or the final update);
  *  - Slack calls per answer, and what they carry (bytes sent to Slack).

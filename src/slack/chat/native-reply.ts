@@ -312,9 +312,8 @@ export class NativeReply implements ThreadReply {
     const { client } = this.deps;
     const { channelId: channel } = this.place;
     const delta = streamed.slice(this.sent);
-    // The final state, like every call of the message, an interval after the one before it.
-    const wait = this.lastCallAt + this.intervalMs - performance.now();
-    if (wait > 0) await sleep(wait);
+    // The final state goes as soon as the workspace's budget allows: Slack sets no pace per stream
+    // (its SDK's streamer appends every 256 characters), only per workspace.
     await whenPermitted(this.permits.stop, true);
     try {
       this.lastCallAt = performance.now();
