@@ -252,6 +252,9 @@ function distance(a: string, b: string): number {
 }
 
 export class Catalog {
+  /** `shortestName` resolves every alias of a model; help asks for all of them on each call. */
+  private readonly shortestNames = new Map<CatalogModel, string | undefined>();
+
   constructor(readonly models: CatalogModel[]) {}
 
   /** An alias, a model ID or an inference profile ID; the newest model wins when an alias fits several. */
@@ -346,10 +349,13 @@ export class Catalog {
 
   /** The shortest name people say for a model (`sonnet`, `llama3-70b`) that still means that model. */
   shortestName(model: CatalogModel): string | undefined {
-    return model.aliases
+    if (this.shortestNames.has(model)) return this.shortestNames.get(model);
+    const name = model.aliases
       .filter((alias) => alias !== model.modelId.toLowerCase())
       .filter((alias) => this.find(alias)?.model.modelId === model.modelId)
       .sort((a, b) => a.length - b.length || a.localeCompare(b))[0];
+    this.shortestNames.set(model, name);
+    return name;
   }
 
   /** The shortest name of the first active, invocable text model that `fits`, for help's examples. */
