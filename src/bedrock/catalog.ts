@@ -371,9 +371,17 @@ export class Catalog {
 }
 
 /** Reads the live catalog (both list calls, paginated) at most once per TTL across all replicas. */
+/**
+ * How long a replica reuses the catalog it last read from the store: every command needs it, and
+ * reading and checking a hundred models from the store for each was a tenth of the app's CPU under
+ * load (bench/load.ts). The store's copy still decides what every replica sees after that.
+ */
+const IN_PROCESS_MS = 30_000;
+
 export class CatalogSource {
   private readonly cache: Documents<CatalogModel[]>;
   private readonly cacheKey: StoreKey;
+  private recent?: { catalog: Catalog; until: number };
 
   constructor(
     private readonly bedrock: BedrockClient,
@@ -388,12 +396,20 @@ export class CatalogSource {
   }
 
   async load(): Promise<Catalog> {
+    const now = performance.now();
+    if (this.recent && now < this.recent.until) return this.recent.catalog;
+    const catalog = new Catalog(await this.read());
+    this.recent = { catalog, until: now + Math.min(IN_PROCESS_MS, this.cacheKey.ttlSeconds * 1000) };
+    return catalog;
+  }
+
+  private async read(): Promise<CatalogModel[]> {
     const cached = await this.cache.get(this.cacheKey.key);
-    if (cached) return new Catalog(cached);
+    if (cached) return cached;
     const [models, profiles] = await Promise.all([this.fetchModels(), this.fetchProfiles()]);
     const catalog = await this.markUnavailable(buildCatalog(models, profiles, this.region));
     await this.cache.set(this.cacheKey.key, catalog, this.cacheKey.ttlSeconds);
-    return new Catalog(catalog);
+    return catalog;
   }
 
   /**
