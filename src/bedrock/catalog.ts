@@ -252,6 +252,9 @@ function distance(a: string, b: string): number {
 }
 
 export class Catalog {
+  /** `shortestName` resolves every alias of a model; help asks for all of them on each call. */
+  private readonly shortestNames = new Map<CatalogModel, string | undefined>();
+
   constructor(readonly models: CatalogModel[]) {}
 
   /** An alias, a model ID or an inference profile ID; the newest model wins when an alias fits several. */
@@ -346,10 +349,13 @@ export class Catalog {
 
   /** The shortest name people say for a model (`sonnet`, `llama3-70b`) that still means that model. */
   shortestName(model: CatalogModel): string | undefined {
-    return model.aliases
+    if (this.shortestNames.has(model)) return this.shortestNames.get(model);
+    const name = model.aliases
       .filter((alias) => alias !== model.modelId.toLowerCase())
       .filter((alias) => this.find(alias)?.model.modelId === model.modelId)
       .sort((a, b) => a.length - b.length || a.localeCompare(b))[0];
+    this.shortestNames.set(model, name);
+    return name;
   }
 
   /** The shortest name of the first active, invocable text model that `fits`, for help's examples. */
@@ -365,9 +371,17 @@ export class Catalog {
 }
 
 /** Reads the live catalog (both list calls, paginated) at most once per TTL across all replicas. */
+/**
+ * How long a replica reuses the catalog it last read from the store: every command needs it, and
+ * reading and checking a hundred models from the store for each was a tenth of the app's CPU under
+ * load (bench/load.ts). The store's copy still decides what every replica sees after that.
+ */
+const IN_PROCESS_MS = 30_000;
+
 export class CatalogSource {
   private readonly cache: Documents<CatalogModel[]>;
   private readonly cacheKey: StoreKey;
+  private recent?: { catalog: Catalog; until: number };
 
   constructor(
     private readonly bedrock: BedrockClient,
@@ -382,12 +396,20 @@ export class CatalogSource {
   }
 
   async load(): Promise<Catalog> {
+    const now = performance.now();
+    if (this.recent && now < this.recent.until) return this.recent.catalog;
+    const catalog = new Catalog(await this.read());
+    this.recent = { catalog, until: now + Math.min(IN_PROCESS_MS, this.cacheKey.ttlSeconds * 1000) };
+    return catalog;
+  }
+
+  private async read(): Promise<CatalogModel[]> {
     const cached = await this.cache.get(this.cacheKey.key);
-    if (cached) return new Catalog(cached);
+    if (cached) return cached;
     const [models, profiles] = await Promise.all([this.fetchModels(), this.fetchProfiles()]);
     const catalog = await this.markUnavailable(buildCatalog(models, profiles, this.region));
     await this.cache.set(this.cacheKey.key, catalog, this.cacheKey.ttlSeconds);
-    return new Catalog(catalog);
+    return catalog;
   }
 
   /**

@@ -28,7 +28,7 @@ export class ThrottledMessage {
   /** Final states go out one after the other, so two never race. */
   private finals: Promise<void> = Promise.resolve();
   /** What Slack shows now, as sent: a final state equal to it need not be sent again. */
-  private shown?: string;
+  private shown?: SlackMessage;
 
   constructor(
     private readonly send: (message: SlackMessage) => Promise<void>,
@@ -69,7 +69,7 @@ export class ThrottledMessage {
         await this.inFlight;
         // A streaming update rendered after the last change may already show the final state;
         // sending it twice would spend an update of the workspace's budget on nothing.
-        if (this.shown === JSON.stringify(message)) {
+        if (this.shown && JSON.stringify(this.shown) === JSON.stringify(message)) {
           this.closed = true;
           return;
         }
@@ -119,7 +119,7 @@ export class ThrottledMessage {
     this.lastSentAt = this.now();
     this.shown = undefined;
     await this.send(message);
-    this.shown = JSON.stringify(message);
+    this.shown = message;
   }
 }
 
