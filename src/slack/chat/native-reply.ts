@@ -202,6 +202,11 @@ export class NativeReply implements ThreadReply {
    */
   private async whenDue(): Promise<void> {
     if (this.closing || this.fallback) return;
+    if (this.streamable(false).length <= this.sent) {
+      // Nothing to send yet (a mention still arriving is held back): no call, no budget spent.
+      this.timer = undefined;
+      return;
+    }
     if (this.ts === undefined) {
       const mayStart = await this.startPermitted();
       if (this.closing || this.fallback) return;
