@@ -64,15 +64,14 @@ export class StreamingRefusals {
 /**
  * A reply streamed natively: `chat.startStream` with the first words, `chat.appendStream` with what
  * follows, `chat.stopStream` with the notes and figures. Each call goes within the workspace's
- * budget for its method (SlackBudget, shared by every replica) and at most one per interval for the
- * message; text that arrives meanwhile is gathered into the next call. The start and the stop are
- * urgent (the first words, the final state); a stream kept waiting goes before those just served;
- * a reply whose stream could not start within an interval (the workspace's few starts a minute are
- * spent) is edited in place instead. A 429 from Slack is waited out and the same call sent again by
- * the Web API client. When Slack
- * refuses to stream, before the first words or at any point after, the reply carries on as a
- * LiveReply edited in place, in the streamed message where there is one, with all the text so far:
- * nothing that arrived is lost, and nothing is posted twice.
+ * budget for its method (SlackBudget, shared by every replica); the start and the appends go at most
+ * one per interval for the message, gathering the text that arrived meanwhile. The start and the
+ * stop are urgent (the first words, the final state); a stream kept waiting goes before those just
+ * served; a reply whose stream could not start within an interval (the workspace's few starts a
+ * minute are spent) is edited in place instead. A 429 from Slack is waited out and the same call
+ * sent again by the Web API client. When Slack refuses to stream, before the first words or at any
+ * point after, the reply carries on as a LiveReply edited in place, in the streamed message where
+ * there is one, with all the text so far: nothing that arrived is lost, and nothing is posted twice.
  */
 export class NativeReply implements ThreadReply {
   private latest = { modelName: 'Bedrock', text: '' };
