@@ -22,11 +22,32 @@ const callsIn = (channel: string, method: string): RecordedCall[] =>
 const stopIn = (channel: string) =>
   bench.slack.waitFor(() => callsIn(channel, 'chat.stopStream').find((call) => call.response?.ok), 30_000);
 
-async function ask(channel: string, text: string): Promise<string> {
+async function ask(channel: string, text: string, sender = bench.sender): Promise<string> {
   const ts = `${1_820_000_000 + ++counter}.000100`;
-  expect(await mentionBot(bench, { channel, text, ts, user: `U${counter}` })).toBe(200);
+  const user = `U${counter}`;
+  if (sender === bench.sender) {
+    expect(await mentionBot(bench, { channel, text, ts, user })).toBe(200);
+    return ts;
+  }
+  // Another replica gets the event: the load balancer handed it there.
+  const mention = `<@UBOT> ${text}`;
+  bench.slack.seedMessage(channel, { ts, user, text: mention });
+  const answer = await sender.event({ type: 'app_mention', user, text: mention, ts, channel, event_ts: ts });
+  expect(answer.status).toBe(200);
   return ts;
 }
+
+/** The answer's final state, whichever way it went: the stream's stop, or the update of a reply edited in place. */
+const finalIn = (channel: string) =>
+  bench.slack.waitFor(
+    () =>
+      [...callsIn(channel, 'chat.stopStream'), ...callsIn(channel, 'chat.update')].find(
+        (call) =>
+          call.response?.ok &&
+          (call.args.metadata as { event_type?: string } | undefined)?.event_type === 'bedrock_slack_answer',
+      ),
+    30_000,
+  );
 
 beforeAll(async () => {
   bench = await startBench({
@@ -51,17 +72,6 @@ describe('native streaming within Slack’s limits', () => {
     const channels = Array.from({ length: AT_ONCE }, (_, index) => `CLIMITS${index}`);
     await Promise.all(channels.map((channel, index) => ask(channel, `Question ${index}`)));
 
-    const finalIn = (channel: string) =>
-      bench.slack.waitFor(
-        () =>
-          [...callsIn(channel, 'chat.stopStream'), ...callsIn(channel, 'chat.update')].find(
-            (call) =>
-              call.response?.ok &&
-              (call.args.metadata as { event_type?: string } | undefined)?.event_type ===
-                'bedrock_slack_answer',
-          ),
-        30_000,
-      );
     const finals = await Promise.all(channels.map(finalIn));
     const streamed = channels.filter((_, index) => finals[index]?.method === 'chat.stopStream');
     // The burst of starts the workspace allows (ten at this pace) streamed natively...
@@ -107,5 +117,34 @@ describe('native streaming within Slack’s limits', () => {
     // Nothing was edited in place or posted instead.
     expect(callsIn(channel, 'chat.update')).toHaveLength(0);
     expect(callsIn(channel, 'chat.postMessage')).toHaveLength(0);
+  });
+
+  it('is one budget for every replica: answers streaming from two replicas at once draw no 429', async () => {
+    const replica = await bench.startReplica();
+    const words = Array.from({ length: 100 }, (_, index) => `m${index}`).join(' ');
+    bench.bedrock.script(HAIKU, { answer: words, firstTokenMs: 100, tokensPerSecond: 50, wordsPerChunk: 1 });
+    // Seven answers on each replica: within what each could start alone, past what both may together.
+    const channels = Array.from({ length: 14 }, (_, index) => `CREPLICAS${index}`);
+    const before = bench.slack.calls.length;
+    await Promise.all(
+      channels.map((channel, index) =>
+        ask(channel, `Question ${index}`, index % 2 ? replica.sender : bench.sender),
+      ),
+    );
+
+    const finals = await Promise.all(channels.map(finalIn));
+    for (const [index, channel] of channels.entries()) {
+      const final = finals[index]!;
+      const shown =
+        final.method === 'chat.stopStream'
+          ? bench.slack.textOf(channel, String(final.args.ts))
+          : final.args.text;
+      expect(shown).toBe(words);
+    }
+    // The workspace's ten-start burst (less what the specs before spent) streamed; the rest were
+    // edited in place: both replicas drew on one budget.
+    const streamed = finals.filter((final) => final?.method === 'chat.stopStream');
+    expect(streamed.length).toBeLessThanOrEqual(10);
+    expect(bench.slack.calls.slice(before).filter((call) => call.overLimit)).toEqual([]);
   });
 });

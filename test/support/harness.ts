@@ -27,8 +27,11 @@ export interface Bench {
   sender: SlackSender;
   logs: LogCapture;
   appUrl: string;
-  /** Another instance of the app on the same Slack, Bedrock and Redis, as a second replica would be. */
-  startReplica(): Promise<BedrockSlackApp>;
+  /**
+   * Another instance of the app on the same Slack, Bedrock and Redis, as a second replica would be,
+   * with a sender of its own for the requests a load balancer would hand it.
+   */
+  startReplica(): Promise<BedrockSlackApp & { sender: SlackSender }>;
   stop(): Promise<void>;
 }
 
@@ -92,9 +95,12 @@ export async function startBench(
     sender: new SlackSender(appUrl, SIGNING_SECRET, (id) => slack.responseUrl(id)),
     async startReplica() {
       const replica = await createBedrockSlackApp(config, createLogger('debug', logs), overrides);
-      await replica.start();
+      const replicaPort = await replica.start();
       replicas.push(replica);
-      return replica;
+      const replicaUrl = `http://127.0.0.1:${replicaPort}`;
+      return Object.assign(replica, {
+        sender: new SlackSender(replicaUrl, SIGNING_SECRET, (id) => slack.responseUrl(id)),
+      });
     },
     async stop() {
       // SHOW_LOGS=1 prints what the app warned of, for reading a failed spec.
