@@ -1,5 +1,5 @@
 /**
- * Ten thread answers at once in one workspace at Slack's real limits (see measureAtOnce); then a
+ * Three, then ten thread answers at once in one workspace at Slack's real limits (measureAtOnce); then a
  * thread answer streamed natively (chat.startStream / appendStream / stopStream) beside the same
  * answer edited in place (chat.postMessage then chat.update), on the offline bench, at the app's own
  * pace (one call a second per message):
@@ -85,17 +85,17 @@ async function measure(mode: 'native' | 'edit'): Promise<ModeFigures> {
   };
 }
 
-/** Conversations streaming at once in one workspace, at Slack's own limits. */
-const AT_ONCE = Number(process.env.NATIVE_AT_ONCE ?? 10);
+/** How many conversations stream at once in one workspace, at Slack's own limits (NATIVE_AT_ONCE=3,10). */
+const AT_ONCE_LEVELS = (process.env.NATIVE_AT_ONCE ?? '3,10').split(',').map(Number);
 
 /**
- * `AT_ONCE` thread answers asked at the same moment in one workspace (each in its own channel), with
+ * `atOnce` thread answers asked at the same moment in one workspace (each in its own channel), with
  * the app and the local Slack at Slack's real limits (chat.startStream and chat.stopStream 20 a
  * minute each, chat.appendStream 100, chat.update 50): the answers Slack refused with 429, the
  * answers that reached their final state with every word, and how long a person waited from the
  * model's first token to seeing it.
  */
-async function measureAtOnce(): Promise<void> {
+async function measureAtOnce(atOnce: number): Promise<void> {
   const bench = await startBench({
     overrides: { updateIntervalMs: 1000 },
     env: {
@@ -116,7 +116,7 @@ async function measureAtOnce(): Promise<void> {
     tokensPerSecond: 100,
     wordsPerChunk: 2,
   });
-  const channels = Array.from({ length: AT_ONCE }, (_, index) => `CATONCE${index}`);
+  const channels = Array.from({ length: atOnce }, (_, index) => `CATONCE${index}`);
   const isFinal = (call: { args: Record<string, unknown>; response?: Record<string, unknown> }) =>
     Boolean(call.response?.ok) &&
     (call.args.metadata as { event_type?: string } | undefined)?.event_type === 'bedrock_slack_answer';
@@ -160,13 +160,13 @@ async function measureAtOnce(): Promise<void> {
     const refused = bench.slack.calls.filter((call) => call.overLimit).length;
     const count = (method: string) => bench.slack.callsOf(method).length;
     console.log(
-      `\n${AT_ONCE} thread answers at once in one workspace (${WORDS} words at 100 tokens/s each), at Slack's limits\n`,
+      `\n${atOnce} thread answers at once in one workspace (${WORDS} words at 100 tokens/s each), at Slack's limits\n`,
     );
     console.log('| figure | value |');
     console.log('|---|---|');
     console.log(`| 429 answers (past Slack's limits) | ${refused} |`);
-    console.log(`| answers final | ${finals.length} / ${AT_ONCE} |`);
-    console.log(`| streams stopped with every word | ${whole} / ${AT_ONCE} |`);
+    console.log(`| answers final | ${finals.length} / ${atOnce} |`);
+    console.log(`| streams stopped with every word | ${whole} / ${atOnce} |`);
     console.log(`| answers edited in place instead | ${edited} |`);
     console.log(`| first token → first visible (median) | ${median(waits).toFixed(0)} ms |`);
     console.log(`| first token → first visible (max) | ${Math.max(...waits).toFixed(0)} ms |`);
@@ -180,7 +180,7 @@ async function measureAtOnce(): Promise<void> {
 }
 
 export async function benchNativeStreaming(): Promise<void> {
-  await measureAtOnce();
+  for (const atOnce of AT_ONCE_LEVELS) await measureAtOnce(atOnce);
   const native = await measure('native');
   const edit = await measure('edit');
   const ratio = (a: number, b: number) => (b > 0 ? `×${(a / b).toFixed(2)}` : '–');
