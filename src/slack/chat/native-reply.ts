@@ -320,7 +320,6 @@ export class NativeReply implements ThreadReply {
     // (its SDK's streamer appends every 256 characters), only per workspace.
     await whenPermitted(this.permits.stop, true);
     try {
-      this.lastCallAt = performance.now();
       await client.chat.stopStream({
         channel,
         ts: this.ts!,
