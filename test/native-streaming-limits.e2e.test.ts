@@ -3,10 +3,11 @@ import type { RecordedCall } from '../src/playground/local-slack.js';
 import { type Bench, mentionBot, startBench } from './support/harness.js';
 
 /**
- * Slack's limits on native streaming, at ten times Slack's pace so a spec runs in seconds, and tight
- * enough that a dozen answers at once go past them unless the app keeps to them: chat.startStream and
- * chat.stopStream 60 a minute each (three times Tier 2's 20), chat.appendStream 300 a minute (three
- * times Tier 4's 100), one call every 100 ms per message. The local Slack answers 429 past them.
+ * Slack's limits on native streaming, tight enough that a dozen answers at once go past them unless
+ * the app keeps to them: the app calls ten times as often as in Slack (one call every 100 ms per
+ * message, so a spec runs in seconds), while chat.startStream and chat.stopStream allow 60 a minute
+ * each and chat.appendStream 300, three times Tier 2's 20 and Tier 4's 100 where ten times would keep
+ * pace. The local Slack answers 429 past them, as Slack does.
  */
 const PACE = 10;
 const AT_ONCE = 12;
