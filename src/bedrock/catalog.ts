@@ -252,14 +252,23 @@ function distance(a: string, b: string): number {
 }
 
 export class Catalog {
-  /** `shortestName` resolves every alias of a model; help asks for all of them on each call. */
-  private readonly shortestNames = new Map<CatalogModel, string | undefined>();
+  /**
+   * What each name resolved to: a catalog is reused by every command for a while (`CatalogSource`),
+   * and resolving a name scans and ranks every model.
+   */
+  private readonly found = new Map<string, ResolvedModel | undefined>();
 
   constructor(readonly models: CatalogModel[]) {}
 
   /** An alias, a model ID or an inference profile ID; the newest model wins when an alias fits several. */
   find(input: string): ResolvedModel | undefined {
-    const wanted = input.trim().toLowerCase();
+    if (this.found.has(input)) return this.found.get(input);
+    const resolved = this.lookUp(input.trim().toLowerCase());
+    this.found.set(input, resolved);
+    return resolved;
+  }
+
+  private lookUp(wanted: string): ResolvedModel | undefined {
     const byProfile = this.models.find((model) => model.profileIds.some((id) => id.toLowerCase() === wanted));
     if (byProfile) {
       const invokeId = byProfile.profileIds.find((id) => id.toLowerCase() === wanted)!;
@@ -349,13 +358,10 @@ export class Catalog {
 
   /** The shortest name people say for a model (`sonnet`, `llama3-70b`) that still means that model. */
   shortestName(model: CatalogModel): string | undefined {
-    if (this.shortestNames.has(model)) return this.shortestNames.get(model);
-    const name = model.aliases
+    return model.aliases
       .filter((alias) => alias !== model.modelId.toLowerCase())
       .filter((alias) => this.find(alias)?.model.modelId === model.modelId)
       .sort((a, b) => a.length - b.length || a.localeCompare(b))[0];
-    this.shortestNames.set(model, name);
-    return name;
   }
 
   /** The shortest name of the first active, invocable text model that `fits`, for help's examples. */
