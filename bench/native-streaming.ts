@@ -1,7 +1,8 @@
 /**
- * A thread answer streamed natively (chat.startStream / appendStream / stopStream) beside the same
- * answer edited in place (chat.postMessage then chat.update), on the offline bench, the app's own
- * pacing (one call a second per message, 100 appends a minute per workspace):
+ * Three, then ten thread answers at once in one workspace at Slack's real limits (measureAtOnce); then a
+ * thread answer streamed natively (chat.startStream / appendStream / stopStream) beside the same
+ * answer edited in place (chat.postMessage then chat.update), on the offline bench, at the app's own
+ * pace (one call a second per message):
  *  - first token → first Slack call showing it;
  *  - last token → the final state (the stop, or the final update);
  *  - Slack calls per answer, and what they carry (bytes sent to Slack).
@@ -84,7 +85,102 @@ async function measure(mode: 'native' | 'edit'): Promise<ModeFigures> {
   };
 }
 
+/** How many conversations stream at once in one workspace, at Slack's own limits (NATIVE_AT_ONCE=3,10). */
+const AT_ONCE_LEVELS = (process.env.NATIVE_AT_ONCE ?? '3,10').split(',').map(Number);
+
+/**
+ * `atOnce` thread answers asked at the same moment in one workspace (each in its own channel), with
+ * the app and the local Slack at Slack's real limits (chat.startStream and chat.stopStream 20 a
+ * minute each, chat.appendStream 100, chat.update 50): the answers Slack refused with 429, the
+ * answers that reached their final state with every word, and how long a person waited from the
+ * model's first token to seeing it.
+ */
+async function measureAtOnce(atOnce: number): Promise<void> {
+  const bench = await startBench({
+    overrides: { updateIntervalMs: 1000 },
+    env: {
+      CHAT_STREAMING: 'native',
+      CHAT_DEFAULT_MODEL: 'nova-micro',
+      RATE_LIMIT_USER_PER_MINUTE: '1000',
+      RATE_LIMIT_TEAM_PER_MINUTE: '1000',
+      SLACK_UPDATES_PER_MINUTE: '50',
+      SLACK_POSTS_PER_CHANNEL_PER_MINUTE: '60',
+      SLACK_STREAMS_PER_MINUTE: '20',
+      SLACK_STREAM_APPENDS_PER_MINUTE: '100',
+    },
+  });
+  const answer = Array.from({ length: WORDS }, (_, word) => `word${word}`).join(' ');
+  bench.bedrock.script('amazon.nova-micro-v1:0', {
+    answer,
+    firstTokenMs: 200,
+    tokensPerSecond: 100,
+    wordsPerChunk: 2,
+  });
+  const channels = Array.from({ length: atOnce }, (_, index) => `CATONCE${index}`);
+  const isFinal = (call: { args: Record<string, unknown>; response?: Record<string, unknown> }) =>
+    Boolean(call.response?.ok) &&
+    (call.args.metadata as { event_type?: string } | undefined)?.event_type === 'bedrock_slack_answer';
+  const started = performance.now();
+  try {
+    await Promise.all(
+      channels.map((channel, index) => {
+        const ts = `${1_960_000_000 + index}.000100`;
+        return bench.sender.event({
+          type: 'app_mention',
+          user: `UBENCH${index}`,
+          text: `<@UBOT> question ${index}`,
+          ts,
+          channel,
+          event_ts: ts,
+        });
+      }),
+    );
+    const finals = await bench.slack.waitFor(() => {
+      const done = channels.filter((channel) =>
+        bench.slack.calls.some((call) => call.args.channel === channel && isFinal(call)),
+      );
+      return done.length === channels.length && done;
+    }, 180_000);
+    const allDoneS = (performance.now() - started) / 1000;
+    const waits: number[] = [];
+    let whole = 0;
+    let edited = 0;
+    for (const [index, channel] of channels.entries()) {
+      const calls = bench.slack.calls.filter((call) => call.args.channel === channel);
+      const model = bench.bedrock.calls.find((call) =>
+        JSON.stringify(call.body.messages.at(-1)).includes(`question ${index}`),
+      );
+      const shown = calls.find((call) => call.response?.ok && JSON.stringify(call.args).includes('word0'));
+      if (model?.firstTokenSentAt !== undefined && shown) waits.push(shown.at - model.firstTokenSentAt);
+      const stop = calls.find((call) => call.method === 'chat.stopStream' && isFinal(call));
+      const text = stop ? bench.slack.textOf(channel, String(stop.args.ts)) : undefined;
+      if (text === answer) whole++;
+      if (calls.some((call) => call.method === 'chat.update')) edited++;
+    }
+    const refused = bench.slack.calls.filter((call) => call.overLimit).length;
+    const count = (method: string) => bench.slack.callsOf(method).length;
+    console.log(
+      `\n${atOnce} thread answers at once in one workspace (${WORDS} words at 100 tokens/s each), at Slack's limits\n`,
+    );
+    console.log('| figure | value |');
+    console.log('|---|---|');
+    console.log(`| 429 answers (past Slack's limits) | ${refused} |`);
+    console.log(`| answers final | ${finals.length} / ${atOnce} |`);
+    console.log(`| streams stopped with every word | ${whole} / ${atOnce} |`);
+    console.log(`| answers edited in place instead | ${edited} |`);
+    console.log(`| first token → first visible (median) | ${median(waits).toFixed(0)} ms |`);
+    console.log(`| first token → first visible (max) | ${Math.max(...waits).toFixed(0)} ms |`);
+    console.log(`| all final after | ${allDoneS.toFixed(1)} s |`);
+    console.log(
+      `| startStream / appendStream / stopStream calls | ${count('chat.startStream')} / ${count('chat.appendStream')} / ${count('chat.stopStream')} |`,
+    );
+  } finally {
+    await bench.stop();
+  }
+}
+
 export async function benchNativeStreaming(): Promise<void> {
+  for (const atOnce of AT_ONCE_LEVELS) await measureAtOnce(atOnce);
   const native = await measure('native');
   const edit = await measure('edit');
   const ratio = (a: number, b: number) => (b > 0 ? `×${(a / b).toFixed(2)}` : '–');

@@ -69,7 +69,6 @@ import { RequestGate } from './slack/kit/request-gate.js';
 import { DEFAULT_SLACK_RETRY, type RetryTiming, retryInBackground } from './slack/kit/retry.js';
 import { SlackBudget } from './slack/kit/slack-budget.js';
 import { registerSlashCommand } from './slack/kit/slash-command.js';
-import { StreamPacer } from './slack/kit/stream-pacer.js';
 import { UserNames } from './slack/kit/user-names.js';
 import { webClientOptions } from './slack/kit/web-client-options.js';
 import { ChannelSettingsFlow } from './slack/settings/flow.js';
@@ -598,7 +597,6 @@ function wireChat(
     streamingMode: config.chat.streaming,
     statusIntervalMs: overrides.updateIntervalMs,
     streaming: new StreamingRefusals(),
-    pacer: new StreamPacer(overrides.updateIntervalMs),
   });
   const routes: MentionRoute[] = [
     { wants: (text) => EvaluateFlow.wants(text), handle: (event) => evaluate.handleMention(event) },

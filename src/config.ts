@@ -130,6 +130,8 @@ const schema = z.object({
   CONVERSATION_TTL_DAYS: integer('CONVERSATION_TTL_DAYS', 7, 1, 365),
   SLACK_UPDATES_PER_MINUTE: integer('SLACK_UPDATES_PER_MINUTE', 50, 1, 100_000),
   SLACK_POSTS_PER_CHANNEL_PER_MINUTE: integer('SLACK_POSTS_PER_CHANNEL_PER_MINUTE', 60, 1, 100_000),
+  SLACK_STREAMS_PER_MINUTE: integer('SLACK_STREAMS_PER_MINUTE', 20, 1, 100_000),
+  SLACK_STREAM_APPENDS_PER_MINUTE: integer('SLACK_STREAM_APPENDS_PER_MINUTE', 100, 1, 100_000),
   CHAT_STREAMING: z.preprocess(
     blankToUndefined,
     z.enum(['native', 'edit'], { error: 'CHAT_STREAMING must be native or edit' }).default('native'),
@@ -158,6 +160,13 @@ export interface SlackRateLimits {
   updatesPerMinute: number;
   /** chat.postMessage, per channel: about one a second. */
   postsPerChannelPerMinute: number;
+  /**
+   * chat.startStream, and apart from it chat.stopStream, per workspace: Tier 2, about 20 a minute
+   * each (one of each per natively streamed reply).
+   */
+  streamsPerMinute: number;
+  /** chat.appendStream, per workspace: Tier 4, about 100 a minute. */
+  streamAppendsPerMinute: number;
 }
 
 export interface Config {
@@ -237,6 +246,8 @@ export function loadConfig(source: Record<string, string | undefined>): Result<C
       rateLimits: {
         updatesPerMinute: data.SLACK_UPDATES_PER_MINUTE,
         postsPerChannelPerMinute: data.SLACK_POSTS_PER_CHANNEL_PER_MINUTE,
+        streamsPerMinute: data.SLACK_STREAMS_PER_MINUTE,
+        streamAppendsPerMinute: data.SLACK_STREAM_APPENDS_PER_MINUTE,
       },
     },
     mode: data.SLACK_APP_TOKEN ? 'socket' : 'http',

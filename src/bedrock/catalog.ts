@@ -252,11 +252,23 @@ function distance(a: string, b: string): number {
 }
 
 export class Catalog {
+  /**
+   * What each name resolved to: a catalog is reused by every command for a while (`CatalogSource`),
+   * and resolving a name scans and ranks every model.
+   */
+  private readonly found = new Map<string, ResolvedModel | undefined>();
+
   constructor(readonly models: CatalogModel[]) {}
 
   /** An alias, a model ID or an inference profile ID; the newest model wins when an alias fits several. */
   find(input: string): ResolvedModel | undefined {
-    const wanted = input.trim().toLowerCase();
+    if (this.found.has(input)) return this.found.get(input);
+    const resolved = this.lookUp(input.trim().toLowerCase());
+    this.found.set(input, resolved);
+    return resolved;
+  }
+
+  private lookUp(wanted: string): ResolvedModel | undefined {
     const byProfile = this.models.find((model) => model.profileIds.some((id) => id.toLowerCase() === wanted));
     if (byProfile) {
       const invokeId = byProfile.profileIds.find((id) => id.toLowerCase() === wanted)!;
@@ -365,9 +377,17 @@ export class Catalog {
 }
 
 /** Reads the live catalog (both list calls, paginated) at most once per TTL across all replicas. */
+/**
+ * How long a replica reuses the catalog it last read from the store: every command needs it, and
+ * reading and checking a hundred models from the store for each was a tenth of the app's CPU under
+ * load (bench/load.ts). The store's copy still decides what every replica sees after that.
+ */
+const IN_PROCESS_MS = 30_000;
+
 export class CatalogSource {
   private readonly cache: Documents<CatalogModel[]>;
   private readonly cacheKey: StoreKey;
+  private recent?: { catalog: Catalog; until: number };
 
   constructor(
     private readonly bedrock: BedrockClient,
@@ -382,12 +402,20 @@ export class CatalogSource {
   }
 
   async load(): Promise<Catalog> {
+    const now = performance.now();
+    if (this.recent && now < this.recent.until) return this.recent.catalog;
+    const catalog = new Catalog(await this.read());
+    this.recent = { catalog, until: now + Math.min(IN_PROCESS_MS, this.cacheKey.ttlSeconds * 1000) };
+    return catalog;
+  }
+
+  private async read(): Promise<CatalogModel[]> {
     const cached = await this.cache.get(this.cacheKey.key);
-    if (cached) return new Catalog(cached);
+    if (cached) return cached;
     const [models, profiles] = await Promise.all([this.fetchModels(), this.fetchProfiles()]);
     const catalog = await this.markUnavailable(buildCatalog(models, profiles, this.region));
     await this.cache.set(this.cacheKey.key, catalog, this.cacheKey.ttlSeconds);
-    return new Catalog(catalog);
+    return catalog;
   }
 
   /**

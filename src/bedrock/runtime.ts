@@ -3,6 +3,7 @@ import {
   type ContentBlock,
   ConverseStreamCommand,
   type ConverseStreamCommandOutput,
+  type ConverseStreamOutput,
   type ConverseStreamRequest,
   type Message,
   type ServiceTierType,
@@ -79,7 +80,10 @@ export async function* streamConverse(
     const answer = await openStream(client, request, signal);
     let yielded = false;
     try {
-      for await (const event of readStream(answer)) {
+      // One generator over the SDK's stream, not one per step: each layer costs a promise an event.
+      for await (const streamed of answer.stream ?? []) {
+        const event = toModelEvent(streamed);
+        if (!event) continue;
         yielded = true;
         yield event;
       }
@@ -121,37 +125,37 @@ function openStream(
   );
 }
 
-async function* readStream(answer: ConverseStreamCommandOutput): AsyncGenerator<ModelEvent> {
-  for await (const event of answer.stream ?? []) {
-    const text = event.contentBlockDelta?.delta?.text;
-    const reasoning = event.contentBlockDelta?.delta?.reasoningContent;
-    if (text) yield { type: 'delta', text };
-    else if (reasoning) {
-      yield {
-        type: 'reasoning',
-        text: reasoning.text,
-        signature: reasoning.signature,
-        redacted: reasoning.redactedContent,
-      };
-    } else if (event.messageStop) yield { type: 'stop', reason: event.messageStop.stopReason ?? 'end_turn' };
-    else if (event.metadata) {
-      yield {
-        type: 'usage',
-        inputTokens: event.metadata.usage?.inputTokens ?? 0,
-        outputTokens: event.metadata.usage?.outputTokens ?? 0,
-        bedrockLatencyMs: event.metadata.metrics?.latencyMs,
-        servedTier: event.metadata.serviceTier?.type,
-        cacheReadTokens: event.metadata.usage?.cacheReadInputTokens,
-        cacheWriteTokens: event.metadata.usage?.cacheWriteInputTokens,
-      };
-    } else {
-      const failure =
-        event.internalServerException ??
-        event.modelStreamErrorException ??
-        event.throttlingException ??
-        event.validationException ??
-        event.serviceUnavailableException;
-      if (failure) throw failure;
-    }
+/** One event of the SDK's stream as the app reads it; a failure sent inside the stream is thrown. */
+function toModelEvent(event: ConverseStreamOutput): ModelEvent | undefined {
+  const text = event.contentBlockDelta?.delta?.text;
+  if (text) return { type: 'delta', text };
+  const reasoning = event.contentBlockDelta?.delta?.reasoningContent;
+  if (reasoning) {
+    return {
+      type: 'reasoning',
+      text: reasoning.text,
+      signature: reasoning.signature,
+      redacted: reasoning.redactedContent,
+    };
   }
+  if (event.messageStop) return { type: 'stop', reason: event.messageStop.stopReason ?? 'end_turn' };
+  if (event.metadata) {
+    return {
+      type: 'usage',
+      inputTokens: event.metadata.usage?.inputTokens ?? 0,
+      outputTokens: event.metadata.usage?.outputTokens ?? 0,
+      bedrockLatencyMs: event.metadata.metrics?.latencyMs,
+      servedTier: event.metadata.serviceTier?.type,
+      cacheReadTokens: event.metadata.usage?.cacheReadInputTokens,
+      cacheWriteTokens: event.metadata.usage?.cacheWriteInputTokens,
+    };
+  }
+  const failure =
+    event.internalServerException ??
+    event.modelStreamErrorException ??
+    event.throttlingException ??
+    event.validationException ??
+    event.serviceUnavailableException;
+  if (failure) throw failure;
+  return undefined;
 }

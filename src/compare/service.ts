@@ -89,25 +89,24 @@ function planModel(
 }
 
 /** What a compare keeps of the answer so far: Claude's signature and redacted bytes are for threads only. */
-function progressOf(soFar: AnswerSoFar): Partial<ModelRun> {
-  return {
-    text: soFar.text,
-    reasoning: soFar.reasoning ?? (soFar.redactedReasoning ? '' : undefined),
-    reasoningRedacted: soFar.redactedReasoning ? true : undefined,
-    firstTokenMs: soFar.firstTokenMs,
-    firstAnswerTokenMs: soFar.firstAnswerTokenMs,
-    thinkingMs: soFar.thinkingMs,
-    stopReason: soFar.stopReason,
-    inputTokens: soFar.inputTokens,
-    outputTokens: soFar.outputTokens,
-    bedrockLatencyMs: soFar.bedrockLatencyMs,
-    servedTier: soFar.servedTier,
-  };
+/**
+ * Copies what arrived onto the model, the defined figures only, so a stored run has no `undefined`
+ * fields. It runs for every streamed event, so it allocates nothing.
+ */
+function takeProgress(model: ModelRun, soFar: AnswerSoFar): void {
+  model.text = soFar.text;
+  if (soFar.reasoning !== undefined) model.reasoning = soFar.reasoning;
+  else if (soFar.redactedReasoning) model.reasoning = '';
+  if (soFar.redactedReasoning) model.reasoningRedacted = true;
+  if (soFar.firstTokenMs !== undefined) model.firstTokenMs = soFar.firstTokenMs;
+  if (soFar.firstAnswerTokenMs !== undefined) model.firstAnswerTokenMs = soFar.firstAnswerTokenMs;
+  if (soFar.thinkingMs !== undefined) model.thinkingMs = soFar.thinkingMs;
+  if (soFar.stopReason !== undefined) model.stopReason = soFar.stopReason;
+  if (soFar.inputTokens !== undefined) model.inputTokens = soFar.inputTokens;
+  if (soFar.outputTokens !== undefined) model.outputTokens = soFar.outputTokens;
+  if (soFar.bedrockLatencyMs !== undefined) model.bedrockLatencyMs = soFar.bedrockLatencyMs;
+  if (soFar.servedTier !== undefined) model.servedTier = soFar.servedTier;
 }
-
-/** Keeps the defined figures only, so a stored run has no `undefined` fields. */
-const defined = <T extends object>(fields: T): Partial<T> =>
-  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 
 export class CompareService {
   constructor(private readonly deps: CompareDeps) {}
@@ -173,7 +172,7 @@ export class CompareService {
       (soFar) => {
         // A model ended from outside (the app stopping) keeps that end: a late piece must not revive it.
         if (!isUnfinished(model)) return;
-        Object.assign(model, defined(progressOf(soFar)));
+        takeProgress(model, soFar);
         if (soFar.text !== '' || soFar.reasoning !== undefined || soFar.redactedReasoning) {
           model.status = 'streaming';
         }
@@ -185,11 +184,10 @@ export class CompareService {
     if (answer.ok) this.finish(run, model, answer);
     else if (answer.partial) {
       const { timeoutMs, estimatedCostUsd } = answer.partial;
-      Object.assign(model, defined(progressOf(answer.partial)), {
-        status: 'timed-out',
-        timeoutMs,
-        estimatedCostUsd,
-      });
+      takeProgress(model, answer.partial);
+      model.status = 'timed-out';
+      model.timeoutMs = timeoutMs;
+      if (estimatedCostUsd !== undefined) model.estimatedCostUsd = estimatedCostUsd;
     } else {
       model.status = 'failed';
       model.failure = answer.failure;

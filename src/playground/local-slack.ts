@@ -262,11 +262,18 @@ export class LocalSlack {
   /** Slack's one-call-a-minute limit on conversations.replies; tests of many recoveries lift it. */
   limitReplies = true;
   /**
-   * Slack's limits on the calls a streaming message makes: chat.update per workspace (Tier 3) and
-   * chat.postMessage per channel. Past them Slack answers 429 with Retry-After, and so does this.
-   * A bench that raises the app's limits (SLACK_UPDATES_PER_MINUTE…) raises these to match.
+   * Slack's limits on the calls a streaming message makes: chat.update per workspace (Tier 3),
+   * chat.postMessage per channel, chat.startStream and chat.stopStream per workspace (Tier 2, each
+   * its own) and chat.appendStream per workspace (Tier 4). Past them Slack answers 429 with
+   * Retry-After, and so does this. A bench that raises the app's limits (SLACK_UPDATES_PER_MINUTE…)
+   * raises these to match.
    */
-  rateLimits: SlackRateLimits = { updatesPerMinute: 50, postsPerChannelPerMinute: 60 };
+  rateLimits: SlackRateLimits = {
+    updatesPerMinute: 50,
+    postsPerChannelPerMinute: 60,
+    streamsPerMinute: 20,
+    streamAppendsPerMinute: 100,
+  };
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   /** The bot token files must be fetched with; anything else gets Slack's sign-in page. */
   botToken = '';
@@ -555,12 +562,7 @@ export class LocalSlack {
    * bursts: a bucket holds the burst the app itself allows (slack-budget.ts) and two calls more.
    */
   private overLimit(method: string, args: Record<string, unknown>): number | undefined {
-    const perMinute =
-      method === 'chat.update'
-        ? this.rateLimits.updatesPerMinute
-        : method === 'chat.postMessage'
-          ? this.rateLimits.postsPerChannelPerMinute
-          : undefined;
+    const perMinute = this.perMinute(method);
     if (perMinute === undefined) return undefined;
     const key = method === 'chat.postMessage' ? `${method}:${String(args.channel ?? '')}` : method;
     const capacity = burstOf(perMinute) + 2;
@@ -575,6 +577,24 @@ export class LocalSlack {
       return undefined;
     }
     return Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
+  }
+
+  /** Slack's limit on `method` (per workspace, or per channel for posts), when it has one the bench models. */
+  private perMinute(method: string): number | undefined {
+    const limits = this.rateLimits;
+    switch (method) {
+      case 'chat.update':
+        return limits.updatesPerMinute;
+      case 'chat.postMessage':
+        return limits.postsPerChannelPerMinute;
+      case 'chat.startStream':
+      case 'chat.stopStream':
+        return limits.streamsPerMinute;
+      case 'chat.appendStream':
+        return limits.streamAppendsPerMinute;
+      default:
+        return undefined;
+    }
   }
 
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {

@@ -19,6 +19,8 @@ describe('the model catalog source', () => {
   let store: Store;
   let logs: LogCapture;
   let source: CatalogSource;
+  /** Another replica's source over the same store. */
+  let replica: () => CatalogSource;
   beforeEach(() => {
     store = storeOn(new MemoryBackend());
     logs = new LogCapture();
@@ -27,16 +29,23 @@ describe('the model catalog source', () => {
       endpoint: bedrock.controlUrl,
       credentials: { accessKeyId: 'AKIAEMULATOR00000000', secretAccessKey: 'emulator-secret-key-not-real' },
     });
-    source = new CatalogSource(client, store, 'us-east-1', 3600, createLogger('warn', logs));
+    replica = () => new CatalogSource(client, store, 'us-east-1', 3600, createLogger('warn', logs));
+    source = replica();
   });
 
   it('asks Bedrock once and then answers from the store until the cache expires', async () => {
     const before = listCalls();
     const first = await source.load();
-    const second = await source.load();
+    const second = await replica().load();
     expect(listCalls() - before).toBe(1);
     expect(second.find('nova-micro')?.model.modelId).toBe('amazon.nova-micro-v1:0');
     expect(second.models).toEqual(first.models);
+  });
+
+  it('is read from the store once for many commands in a row on one replica', async () => {
+    const first = await source.load();
+    await store.setJson(keys.catalog(3600).key, { v: 1, data: [] }, 3600);
+    expect(await source.load()).toBe(first);
   });
 
   it('reads a cached catalog of an older release afresh from Bedrock, and says so in the log', async () => {
@@ -57,7 +66,7 @@ describe('the model catalog source', () => {
       3600,
     );
     const before = listCalls();
-    const catalog = await source.load();
+    const catalog = await replica().load();
     expect(listCalls() - before).toBe(1);
     expect(catalog.find('nova-micro')?.model.modelId).toBe('amazon.nova-micro-v1:0');
     expect(logs.lines.join('\n')).toContain('does not match its shape');

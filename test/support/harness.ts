@@ -27,8 +27,11 @@ export interface Bench {
   sender: SlackSender;
   logs: LogCapture;
   appUrl: string;
-  /** Another instance of the app on the same Slack, Bedrock and Redis, as a second replica would be. */
-  startReplica(): Promise<BedrockSlackApp>;
+  /**
+   * Another instance of the app on the same Slack, Bedrock and Redis, as a second replica would be,
+   * with a sender of its own for the requests a load balancer would hand it.
+   */
+  startReplica(): Promise<BedrockSlackApp & { sender: SlackSender }>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +64,10 @@ export async function startBench(
     // Specs stream an update every 50 ms, twenty times Slack's pace: the limits scale with it.
     SLACK_UPDATES_PER_MINUTE: '6000',
     SLACK_POSTS_PER_CHANNEL_PER_MINUTE: '6000',
+    // chat.startStream and chat.stopStream (Tier 2) and chat.appendStream (Tier 4) at twenty times
+    // Slack's limits, so the specs that stream natively run within them as the app would in Slack.
+    SLACK_STREAMS_PER_MINUTE: String(20 * 20),
+    SLACK_STREAM_APPENDS_PER_MINUTE: String(100 * 20),
     // The specs written before native streaming are about the edit-in-place path (placeholders,
     // updates, their retries); the native streaming specs ask for `native`, the app's default.
     CHAT_STREAMING: 'edit',
@@ -88,9 +95,12 @@ export async function startBench(
     sender: new SlackSender(appUrl, SIGNING_SECRET, (id) => slack.responseUrl(id)),
     async startReplica() {
       const replica = await createBedrockSlackApp(config, createLogger('debug', logs), overrides);
-      await replica.start();
+      const replicaPort = await replica.start();
       replicas.push(replica);
-      return replica;
+      const replicaUrl = `http://127.0.0.1:${replicaPort}`;
+      return Object.assign(replica, {
+        sender: new SlackSender(replicaUrl, SIGNING_SECRET, (id) => slack.responseUrl(id)),
+      });
     },
     async stop() {
       // SHOW_LOGS=1 prints what the app warned of, for reading a failed spec.

@@ -6,8 +6,9 @@ import type { FeedbackTarget } from '../../feedback/answers.js';
 import { LockTimeoutError } from '../../store/with-lock.js';
 import { catalogFailure, describeFailure } from '../kit/failures.js';
 import { feedbackBlock } from '../kit/feedback.js';
-import { clip, escapeMrkdwn, LIMITS, renderClipped, splitMrkdwn, toMrkdwn } from '../kit/limits.js';
+import { clip, LIMITS, renderClipped, splitMrkdwn } from '../kit/limits.js';
 import { type SlackMessage, slackMessage } from '../kit/message.js';
+import { escapeMrkdwn, toMrkdwn } from '../kit/mrkdwn.js';
 import { notice } from '../kit/notices.js';
 import { StreamingMrkdwn } from '../kit/streaming-mrkdwn.js';
 

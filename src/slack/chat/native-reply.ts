@@ -1,6 +1,6 @@
 import type { Logger } from '../../logger.js';
 import { defuseMentions, type SlackMessage } from '../kit/message.js';
-import type { StreamPacer } from '../kit/stream-pacer.js';
+import { type Permit, whenPermitted } from '../kit/slack-budget.js';
 import {
   type AnswerFooter,
   answerFooterBlocks,
@@ -12,7 +12,6 @@ import {
 import { LiveReply, type LiveReplyDeps, type ReplyPlace, type ThreadReply } from './live-reply.js';
 
 export interface NativeReplyDeps extends LiveReplyDeps {
-  pacer: StreamPacer;
   streaming: StreamingRefusals;
 }
 
@@ -26,6 +25,13 @@ export interface StreamPlace extends ReplyPlace {
 const STREAM_CHARS = 12_000;
 /** A `<` this close to the end may open a mention still arriving: held back until it closes. */
 const OPEN_MENTION_CHARS = 200;
+/**
+ * A stream that has shown nothing new for this many intervals goes before the streams that just
+ * did: its next append may use the part of the workspace's budget ordinary appends leave.
+ */
+const STARVED_INTERVALS = 3;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const errorCode = (error: unknown) => (error as { data?: { error?: string } }).data?.error;
 
@@ -57,10 +63,15 @@ export class StreamingRefusals {
 
 /**
  * A reply streamed natively: `chat.startStream` with the first words, `chat.appendStream` with what
- * follows (gathered, at the pace of StreamPacer), `chat.stopStream` with the notes and figures. When
- * Slack refuses to stream, before the first words or at any point after, the reply carries on as a
- * LiveReply edited in place, in the streamed message where there is one, with all the text so far:
- * nothing that arrived is lost, and nothing is posted twice.
+ * follows, `chat.stopStream` with the notes and figures. Each call goes within the workspace's
+ * budget for its method (SlackBudget, shared by every replica); the start and the appends go at most
+ * one per interval for the message, gathering the text that arrived meanwhile. The start and the
+ * stop are urgent (the first words, the final state); a stream kept waiting goes before those just
+ * served; a reply whose stream could not start within an interval (the workspace's few starts a
+ * minute are spent) is edited in place instead. A 429 from Slack is waited out and the same call
+ * sent again by the Web API client. When Slack refuses to stream, before the first words or at any
+ * point after, the reply carries on as a LiveReply edited in place, in the streamed message where
+ * there is one, with all the text so far: nothing that arrived is lost, and nothing is posted twice.
  */
 export class NativeReply implements ThreadReply {
   private latest = { modelName: 'Bedrock', text: '' };
@@ -72,6 +83,8 @@ export class NativeReply implements ThreadReply {
   private cap?: number;
   private lastCallAt = Number.NEGATIVE_INFINITY;
   private timer?: NodeJS.Timeout;
+  /** A streaming call is queued or under way: the next one is scheduled once it is done. */
+  private calling = false;
   /** Slack calls go one after the other, so appends never overtake each other or the stop. */
   private queue: Promise<void> = Promise.resolve();
   /** Set once Slack refused to stream: the reply is edited in place from then on. */
@@ -80,12 +93,26 @@ export class NativeReply implements ThreadReply {
   private closing = false;
   /** A final state was delivered: nothing overwrites it. */
   private closed = false;
+  /** The workspace's budgets for the three calls of a stream. */
+  private readonly permits: Record<'start' | 'append' | 'stop', Permit>;
 
   constructor(
     private readonly deps: NativeReplyDeps,
     private readonly place: StreamPlace,
     private readonly postAfresh: (message: SlackMessage) => Promise<unknown>,
-  ) {}
+  ) {
+    const { budget } = deps;
+    this.permits = {
+      start: budget.calls(place.teamId, 'chat.startStream'),
+      append: budget.calls(place.teamId, 'chat.appendStream'),
+      stop: budget.calls(place.teamId, 'chat.stopStream'),
+    };
+  }
+
+  /** At most one call per interval for this message. */
+  private get intervalMs(): number {
+    return this.deps.updateIntervalMs ?? 1000;
+  }
 
   private get logger(): Logger {
     return this.deps.logger;
@@ -162,31 +189,76 @@ export class NativeReply implements ThreadReply {
   }
 
   private schedule(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(
-      () => {
-        this.timer = undefined;
-        if (this.closing) return;
-        // Another stream of the workspace may have taken the slot meanwhile.
-        if (this.deps.pacer.delay(this.place.teamId, this.lastCallAt, this.ts !== undefined) > 0) {
-          this.schedule();
-          return;
-        }
-        this.queue = this.queue
-          .then(() => this.append())
-          .catch((error: unknown) => {
-            this.logger.warn({ err: error }, 'could not go on with a streamed reply');
-          });
-      },
-      this.deps.pacer.delay(this.place.teamId, this.lastCallAt, this.ts !== undefined),
-    );
+    if (this.timer || this.calling) return;
+    const wait = Math.max(0, this.lastCallAt + this.intervalMs - performance.now());
+    this.timer = setTimeout(() => void this.whenDue(), wait);
   }
 
-  /** Sends what arrived since the last call, then schedules the next call if more came meanwhile. */
+  /**
+   * The message's next call is due: it goes once the workspace's budget allows; until then the timer
+   * stays set, so the text that arrives meanwhile is gathered into it. A stream that cannot start
+   * soon is not started: the reply is edited in place instead.
+   */
+  private async whenDue(): Promise<void> {
+    if (this.closing || this.fallback) return;
+    if (this.streamable(false).length <= this.sent) {
+      // Nothing to send yet (a mention still arriving is held back): no call, no budget spent.
+      this.timer = undefined;
+      return;
+    }
+    if (this.ts === undefined) {
+      const mayStart = await this.startPermitted();
+      if (this.closing || this.fallback) return;
+      this.timer = undefined;
+      this.enqueue(mayStart ? () => this.append() : () => this.fallBack());
+      return;
+    }
+    const starved = performance.now() - this.lastCallAt > STARVED_INTERVALS * this.intervalMs;
+    // A store that cannot say (an outage) holds nothing back: the budget is a courtesy.
+    const later = await this.permits.append(starved).catch(() => 0);
+    if (this.closing || this.fallback) return;
+    if (later > 0) {
+      // Spread out, so the streams waiting on one budget do not all ask again at the same moment.
+      this.timer = setTimeout(() => void this.whenDue(), later + Math.random() * later);
+      return;
+    }
+    this.timer = undefined;
+    this.enqueue(() => this.append());
+  }
+
+  /** Runs a streaming call after those before it; once done, the next is scheduled if more text came. */
+  private enqueue(call: () => Promise<void>): void {
+    this.calling = true;
+    this.queue = this.queue
+      .then(call)
+      .catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'could not go on with a streamed reply');
+      })
+      .finally(() => {
+        this.calling = false;
+        if (!this.closing && !this.fallback && this.streamable(false).length > this.sent) this.schedule();
+      });
+  }
+
+  /**
+   * Takes a stream's start from the workspace's budget (Slack's Tier 2: about 20 a minute, and each
+   * started stream needs a stop from a budget as small), waiting up to one interval for it. False
+   * when it would take longer: the reply is then edited in place, which Slack allows more of, rather
+   * than keep the person waiting for its first words.
+   */
+  private async startPermitted(): Promise<boolean> {
+    for (;;) {
+      const later = await this.permits.start(true).catch(() => 0);
+      if (later === 0) return true;
+      if (later > this.intervalMs) return false;
+      await sleep(later);
+    }
+  }
+
+  /** Sends what arrived since the last call. */
   private async append(): Promise<void> {
     if (this.closing || this.fallback) return;
-    if ((await this.send(this.streamable(false))) && this.streamable(false).length > this.sent)
-      this.schedule();
+    await this.send(this.streamable(false));
   }
 
   /**
@@ -196,12 +268,11 @@ export class NativeReply implements ThreadReply {
   private async send(target: string): Promise<boolean> {
     const delta = target.slice(this.sent);
     if (!delta) return true;
-    this.lastCallAt = this.deps.pacer.clock;
+    this.lastCallAt = performance.now();
     const { client } = this.deps;
     const { channelId: channel, threadTs, teamId, userId } = this.place;
     try {
       if (this.ts) {
-        this.deps.pacer.appended(teamId);
         await client.chat.appendStream({ channel, ts: this.ts, markdown_text: defuseMentions(delta) });
       } else {
         const started = await client.chat.startStream({
@@ -219,6 +290,10 @@ export class NativeReply implements ThreadReply {
     } catch (error) {
       await this.fallBack(error);
       return false;
+    } finally {
+      // Slack may have taken it as late as its answer (after a 429 waited out): the next call is an
+      // interval after that.
+      this.lastCallAt = performance.now();
     }
   }
 
@@ -230,11 +305,20 @@ export class NativeReply implements ThreadReply {
     streamed: string,
     extra: { blocks: SlackMessage['blocks']; metadata?: SlackMessage['metadata'] },
   ): Promise<boolean> {
-    // The whole answer came before the first call went out: the stream starts with all of it.
-    if (!this.ts && !(await this.send(streamed))) return false;
+    if (!this.ts) {
+      // The whole answer came before the first call went out: the stream starts with all of it.
+      if (!(await this.startPermitted())) {
+        await this.fallBack();
+        return false;
+      }
+      if (!(await this.send(streamed))) return false;
+    }
     const { client } = this.deps;
     const { channelId: channel } = this.place;
     const delta = streamed.slice(this.sent);
+    // The final state goes as soon as the workspace's budget allows: Slack sets no pace per stream
+    // (its SDK's streamer appends every 256 characters), only per workspace.
+    await whenPermitted(this.permits.stop, true);
     try {
       await client.chat.stopStream({
         channel,
@@ -256,15 +340,24 @@ export class NativeReply implements ThreadReply {
    * streamed message when there is one (taken out of its streaming state first, so an update is
    * accepted), else in a placeholder posted now. Its first update shows all the text so far.
    */
-  private async fallBack(error: unknown): Promise<void> {
-    const code = errorCode(error);
-    this.logger.warn(
-      { err: error, code, channel: this.place.channelId, started: Boolean(this.ts) },
-      'Slack refused to stream a reply; editing it in place instead',
-    );
-    this.deps.streaming.refused(this.place.channelId, error);
+  private async fallBack(error?: unknown): Promise<void> {
+    const channel = this.place.channelId;
+    if (error === undefined) {
+      this.logger.info(
+        { channel, team: this.place.teamId },
+        'the workspace’s budget for starting streams is spent; editing a reply in place instead',
+      );
+    } else {
+      const code = errorCode(error);
+      this.logger.warn(
+        { err: error, code, channel, started: Boolean(this.ts) },
+        'Slack refused to stream a reply; editing it in place instead',
+      );
+      this.deps.streaming.refused(channel, error);
+    }
     const { client } = this.deps;
     if (this.ts) {
+      await whenPermitted(this.permits.stop, true);
       await client.chat.stopStream({ channel: this.place.channelId, ts: this.ts }).catch(() => undefined);
       this.fallback = LiveReply.editing(this.deps, this.place, this.ts, this.postAfresh);
     } else {

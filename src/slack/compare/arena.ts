@@ -1,6 +1,6 @@
 import type { CompareRun, Verdict } from '../../compare/types.js';
-import { escapeMrkdwn } from '../kit/limits.js';
 import type { SlackMessage } from '../kit/message.js';
+import { escapeMrkdwn } from '../kit/mrkdwn.js';
 import { notice } from '../kit/notices.js';
 import { blindLabel } from './message.js';
 

@@ -1,7 +1,8 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { CompareRun } from '../../compare/types.js';
-import { clip, LIMITS, splitMrkdwn, toMrkdwn } from '../kit/limits.js';
+import { clip, LIMITS, splitMrkdwn } from '../kit/limits.js';
 import { slackView } from '../kit/message.js';
+import { toMrkdwn } from '../kit/mrkdwn.js';
 import { blindLabel, isHidden } from './message.js';
 
 /**

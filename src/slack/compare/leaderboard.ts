@@ -2,8 +2,9 @@ import type { KnownBlock } from '@slack/types';
 import { formatUsd } from '../../bedrock/pricing.js';
 import type { ArenaBoard } from '../../compare/arena.js';
 import type { Standing } from '../../compare/leaderboard.js';
-import { clip, escapeMrkdwn, LIMITS } from '../kit/limits.js';
+import { clip, LIMITS } from '../kit/limits.js';
 import { type SlackMessage, slackMessage } from '../kit/message.js';
+import { escapeMrkdwn } from '../kit/mrkdwn.js';
 import { seconds } from './figures.js';
 
 const SHOWN = 20;

@@ -68,7 +68,7 @@ export class LiveCompare {
       (error) => this.deps.logger.warn({ err: error }, 'compare streaming update failed'),
       this.deps.updateIntervalMs,
       undefined,
-      this.deps.budget.updates(requester.teamId),
+      this.deps.budget.calls(requester.teamId, 'chat.update'),
     );
     const release = this.closeOnShutdown(run, live);
     const message = new StreamingCompareMessage();
@@ -147,10 +147,13 @@ export class LiveCompare {
   ): Promise<CompareRun> {
     const { service, runs, logger } = this.deps;
     // A model's first token (or failure) is what people wait for: that update goes first.
+    // This runs for every streamed event, so it allocates nothing: the service works on `run` itself.
     let started = 0;
-    const onChange = (current: CompareRun) => {
-      const now = current.models.filter((model) => model.status !== 'waiting').length;
-      live.update(() => message.render(current), now > started);
+    const render = () => message.render(run);
+    const onChange = () => {
+      let now = 0;
+      for (const model of run.models) if (model.status !== 'waiting') now++;
+      live.update(render, now > started);
       started = now;
     };
     try {

@@ -1,8 +1,9 @@
 import type { KnownBlock, View } from '@slack/types';
 import { formatUsd } from '../../bedrock/pricing.js';
 import type { CompareRun, ModelRun } from '../../compare/types.js';
-import { clip, escapeMrkdwn, LIMITS, splitMrkdwn } from '../kit/limits.js';
+import { clip, LIMITS, splitMrkdwn } from '../kit/limits.js';
 import { slackView } from '../kit/message.js';
+import { escapeMrkdwn } from '../kit/mrkdwn.js';
 import { seconds, tokenCount } from './figures.js';
 
 /** Whether the model sent reasoning (text, or redacted bytes only). */

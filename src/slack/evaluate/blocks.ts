@@ -3,8 +3,9 @@ import { formatUsd } from '../../bedrock/pricing.js';
 import type { Estimate } from '../../evaluate/estimate.js';
 import type { AnswerResult, EvaluationPlan } from '../../evaluate/evaluations.js';
 import type { EvaluationSummary, Progress, WorstRow } from '../../evaluate/results.js';
-import { button, clip, escapeMrkdwn, LIMITS } from '../kit/limits.js';
+import { button, clip, LIMITS } from '../kit/limits.js';
 import { type SlackMessage, slackMessage } from '../kit/message.js';
+import { escapeMrkdwn } from '../kit/mrkdwn.js';
 
 export const EVALUATE_ACTIONS = {
   start: 'evaluate_start',

@@ -4,8 +4,9 @@ import type { HomeOverview, PricedThroughput, WatchedJob } from '../../home/over
 import type { ModelUsage, UsageReport } from '../../usage/ledger.js';
 import { seconds } from '../compare/figures.js';
 import { feedbackFigure } from '../compare/leaderboard.js';
-import { button, clip, escapeMrkdwn, LIMITS } from '../kit/limits.js';
+import { button, clip, LIMITS } from '../kit/limits.js';
 import { slackView } from '../kit/message.js';
+import { escapeMrkdwn } from '../kit/mrkdwn.js';
 
 export const HOME_ACTIONS = {
   editDefaults: 'home_edit_defaults',

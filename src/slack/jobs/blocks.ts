@@ -4,8 +4,9 @@ import type { Deployment, Throughput } from '../../jobs/client.js';
 import type { JobListPage } from '../../jobs/listing.js';
 import type { JobChange } from '../../jobs/poller.js';
 import { baseOfCustomModel, type Job, modelIdOf, STAGES, type StageStatus } from '../../jobs/types.js';
-import { button, clip, escapeMrkdwn, LIMITS } from '../kit/limits.js';
+import { button, clip, LIMITS } from '../kit/limits.js';
 import { type SlackMessage, slackMessage } from '../kit/message.js';
+import { escapeMrkdwn } from '../kit/mrkdwn.js';
 
 export const JOB_ACTIONS = {
   details: 'finetune_details',

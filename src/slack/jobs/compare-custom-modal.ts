@@ -1,7 +1,8 @@
 import type { View } from '@slack/types';
 import type { CustomCompareTarget } from '../../jobs/types.js';
-import { clip, escapeMrkdwn } from '../kit/limits.js';
+import { clip } from '../kit/limits.js';
 import { slackView } from '../kit/message.js';
+import { escapeMrkdwn } from '../kit/mrkdwn.js';
 
 export const COMPARE_CUSTOM_VIEW = 'finetune_compare_prompt';
 export const COMPARE_CUSTOM_PROMPT = 'prompt';

@@ -1,10 +1,5 @@
 import type { Button } from '@slack/types';
-import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
-import remarkStringify from 'remark-stringify';
-import { collectDefinitions, removeDefinitions } from 'slackify-markdown/src/definitions.js';
-import slackifyOptions from 'slackify-markdown/src/slackify.js';
-import unified from 'unified';
+import { toMrkdwn } from './mrkdwn.js';
 
 /**
  * Slack's Block Kit limits, in one place. A message past any of them is rejected (`invalid_blocks`,
@@ -38,37 +33,6 @@ const ELLIPSIS = '…';
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   return `${text.slice(0, Math.max(0, max - ELLIPSIS.length)).trimEnd()}${ELLIPSIS}`;
-}
-
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** The link reference definitions of the text being converted; emptied for each, so none pile up. */
-const definitions: Record<string, { title: null | string; url: string }> = {};
-
-/**
- * slackify-markdown's pipeline, built once: its default export builds a new unified processor on
- * every call, which costs more than converting a paragraph, and makes each character cost twice
- * what it costs through a processor that is reused (measured in bench/load.ts).
- */
-const slackify = unified()
-  .use(remarkParse)
-  .use(remarkGfm)
-  .use(collectDefinitions, definitions)
-  .use(removeDefinitions)
-  .use(remarkStringify, slackifyOptions(definitions))
-  .freeze();
-
-/**
- * A model's Markdown as Slack shows it: bold, lists, links and code blocks in mrkdwn. (Its mentions
- * are defused with the whole message, by `slackMessage`.)
- */
-export function toMrkdwn(markdown: string): string {
-  if (markdown.trim() === '') return '';
-  for (const identifier of Object.keys(definitions)) delete definitions[identifier];
-  return String(slackify.processSync(markdown)).trimEnd();
 }
 
 /**

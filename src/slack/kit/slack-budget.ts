@@ -6,9 +6,12 @@ import { type RateLimitStore, StoreUnavailableError, type TokenBucket } from '..
 /** Asks the budget for one call: 0 when it may go now, else the milliseconds to wait. */
 export type Permit = (urgent: boolean) => Promise<number>;
 
+/** The Web API methods whose calls a workspace's budget counts, each in a bucket of its own. */
+export type BudgetedMethod = 'chat.update' | 'chat.startStream' | 'chat.appendStream' | 'chat.stopStream';
+
 /** Slack tolerates short bursts: a bucket holds this many seconds of its steady rate. */
 const BURST_SECONDS = 10;
-/** The part of the update budget ordinary streaming updates leave to urgent ones (first tokens, final states). */
+/** The part of a budget ordinary calls leave to urgent ones (first tokens, final states, starved streams). */
 const URGENT_SHARE = 0.3;
 
 /** How many calls a budget of `perMinute` lets through at once. */
@@ -17,11 +20,21 @@ export const burstOf = (perMinute: number) => Math.max(1, Math.round((perMinute 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Resolves once `permit` lets one call go. A budget that cannot say (the store is out) lets it go:
+ * the budget is a courtesy to Slack, and a final state is never held back for it.
+ */
+export async function whenPermitted(permit: Permit, urgent: boolean): Promise<void> {
+  const ask = () => permit(urgent).catch(() => 0);
+  for (let later = await ask(); later > 0; later = await ask()) await sleep(later);
+}
+
+/**
  * Slack's rate limits, kept by every replica together: each limit is a token bucket in the store
  * (atomic there), so three replicas streaming into one workspace spend one budget, not three.
- * chat.update is Tier 3, per workspace; posts are about one a second per channel. When the store
- * is unreachable the budget lets calls through (Slack's 429 answers, retried by the Web API
- * client, are the fallback) rather than stop every message.
+ * chat.update is Tier 3, chat.startStream and chat.stopStream Tier 2 and chat.appendStream Tier 4,
+ * each per workspace; posts are about one a second per channel. When the store is unreachable the
+ * budget lets calls through (Slack's 429 answers, retried by the Web API client, are the fallback)
+ * rather than stop every message.
  */
 export class SlackBudget {
   constructor(
@@ -30,13 +43,17 @@ export class SlackBudget {
     private readonly logger: Pick<Logger, 'warn'>,
   ) {}
 
-  /** The permit for chat.update calls in the workspace `teamId`. */
-  updates(teamId: string): Permit {
-    const capacity = burstOf(this.limits.updatesPerMinute);
-    const bucket = { capacity, perSecond: this.limits.updatesPerMinute / 60 };
+  /**
+   * The permit for `method` in the workspace `teamId`. An ordinary call leaves part of the bucket to
+   * urgent ones, so a first token or a final state never queues behind a stream of ordinary calls.
+   */
+  calls(teamId: string, method: BudgetedMethod): Permit {
+    const perMinute = this.perMinute(method);
+    const capacity = burstOf(perMinute);
+    const bucket = { capacity, perSecond: perMinute / 60 };
     const keep = Math.floor(capacity * URGENT_SHARE);
-    return (urgent) =>
-      this.take(keys.slackCalls(teamId, 'chat.update').key, { ...bucket, keep: urgent ? 0 : keep });
+    const key = keys.slackCalls(teamId, method).key;
+    return (urgent) => this.take(key, { ...bucket, keep: urgent ? 0 : keep });
   }
 
   /** Resolves once a post in `channelId` is within Slack's limit. */
@@ -44,8 +61,19 @@ export class SlackBudget {
     const perMinute = this.limits.postsPerChannelPerMinute;
     const bucket = { capacity: burstOf(perMinute), perSecond: perMinute / 60, keep: 0 };
     const key = keys.slackCalls(teamId, 'chat.postMessage', channelId).key;
-    for (let wait = await this.take(key, bucket); wait > 0; wait = await this.take(key, bucket))
-      await sleep(wait);
+    await whenPermitted(() => this.take(key, bucket), true);
+  }
+
+  private perMinute(method: BudgetedMethod): number {
+    switch (method) {
+      case 'chat.update':
+        return this.limits.updatesPerMinute;
+      case 'chat.startStream':
+      case 'chat.stopStream':
+        return this.limits.streamsPerMinute;
+      case 'chat.appendStream':
+        return this.limits.streamAppendsPerMinute;
+    }
   }
 
   private async take(key: string, bucket: TokenBucket): Promise<number> {

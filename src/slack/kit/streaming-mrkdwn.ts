@@ -1,4 +1,5 @@
-import { clipMrkdwn, renderClipped, toMrkdwn } from './limits.js';
+import { clipMrkdwn, renderClipped } from './limits.js';
+import { toMrkdwn } from './mrkdwn.js';
 
 const BLANK_LINE = /\n\n/g;
 const FENCE = /```/g;

@@ -1,6 +1,6 @@
 import type { SlackMessage } from './message.js';
 import { type RetryTiming, retryUntil } from './retry.js';
-import type { Permit } from './slack-budget.js';
+import { type Permit, whenPermitted } from './slack-budget.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -28,7 +28,7 @@ export class ThrottledMessage {
   /** Final states go out one after the other, so two never race. */
   private finals: Promise<void> = Promise.resolve();
   /** What Slack shows now, as sent: a final state equal to it need not be sent again. */
-  private shown?: string;
+  private shown?: SlackMessage;
 
   constructor(
     private readonly send: (message: SlackMessage) => Promise<void>,
@@ -69,15 +69,13 @@ export class ThrottledMessage {
         await this.inFlight;
         // A streaming update rendered after the last change may already show the final state;
         // sending it twice would spend an update of the workspace's budget on nothing.
-        if (this.shown === JSON.stringify(message)) {
+        if (this.shown && JSON.stringify(this.shown) === JSON.stringify(message)) {
           this.closed = true;
           return;
         }
         const wait = this.lastSentAt + this.intervalMs - this.now();
         if (wait > 0) await sleep(wait);
-        // A store that cannot say (an outage) never holds back a final state: the budget is a courtesy.
-        const permitted = () => this.permit(true).catch(() => 0);
-        for (let later = await permitted(); later > 0; later = await permitted()) await sleep(later);
+        await whenPermitted(this.permit, true);
         await this.deliver(message);
         this.closed = true;
       });
@@ -121,7 +119,7 @@ export class ThrottledMessage {
     this.lastSentAt = this.now();
     this.shown = undefined;
     await this.send(message);
-    this.shown = JSON.stringify(message);
+    this.shown = message;
   }
 }
 

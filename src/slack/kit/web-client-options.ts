@@ -1,4 +1,5 @@
 import { ErrorCode, type Logger, type RetryOptions, type WebClientOptions } from '@slack/web-api';
+import { slackFetch } from './slack-fetch.js';
 
 /**
  * The Web API client's default policy retries every failed call, including a `chat.postMessage`
@@ -31,6 +32,7 @@ export function webClientOptions(apiUrl: string | undefined, logger: Logger): We
     logger,
     timeout: 15_000,
     retryConfig: onlyRateLimits,
+    fetch: slackFetch,
   };
 }
 

@@ -5,8 +5,8 @@ import { checkDefaultsForm, type DefaultsForm, type DefaultsFormErrors } from '.
 import { failed, ok, type Result } from '../../result.js';
 import { defaultsModal } from '../kit/defaults-modal.js';
 import type { FormSeal } from '../kit/form-origin.js';
-import { escapeMrkdwn } from '../kit/limits.js';
 import type { SlackMessage } from '../kit/message.js';
+import { escapeMrkdwn } from '../kit/mrkdwn.js';
 import { notice } from '../kit/notices.js';
 import type { Requester } from '../kit/requester.js';
 

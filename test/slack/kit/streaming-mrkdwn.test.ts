@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderClipped, toMrkdwn } from '../../../src/slack/kit/limits.js';
+import { renderClipped } from '../../../src/slack/kit/limits.js';
+import { toMrkdwn } from '../../../src/slack/kit/mrkdwn.js';
 import { StreamingMrkdwn } from '../../../src/slack/kit/streaming-mrkdwn.js';
 
 /** An answer shaped like a model's: headings, lists, bold, links, quotes, code with blank lines. */
