@@ -288,7 +288,8 @@ export async function createBedrockSlackApp(
       const server = (await bolt.start(listen)) as Server;
       // A load balancer keeps idle connections open for 60 s (ALB's default) and sends the next
       // request on one: were the app to close it first (Node's default is 5 s), that request would
-      // fail or wait for a new connection, the ack tail under load. So the app waits longer.
+      // fail or wait for a new connection, which Node accepts one per event-loop turn. So the app
+      // waits longer.
       server.keepAliveTimeout = 65_000;
       server.headersTimeout = 66_000;
       // A burst of commands is acked before the work of any of them starts (src/ops/acks-first.ts).
