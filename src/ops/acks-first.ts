@@ -3,20 +3,24 @@ import type { Socket } from 'node:net';
 
 /** How long work may be held back by requests that keep coming, so it always starts. */
 const MAX_HOLD_MS = 1000;
+/** How long one turn may spend starting held work, and how many it may start at most. */
+const SLICE_MS = 5;
+const BATCH = 32;
 
 /**
  * Starts the work that follows an ack (a compare, a reply) only when no request is waiting for its own
  * ack. Node accepts one new connection per turn of its event loop (libuv 1.45+, Node 20+), so when 200
  * commands arrive at once, the last is accepted 200 turns later; were the first ones' compares to start
  * at once, every one of those turns would carry their work, and the last ack would wait seconds (the
- * ack tail of issue 14). So requests go first: held work starts, one a turn, once no connection waits
- * for its first request and no request for its answer, or once it has waited MAX_HOLD_MS.
+ * ack tail of issue 14). So requests go first: held work starts, oldest first and SLICE_MS a turn at
+ * most, once no connection waits for its first request and no request for its answer, or once it has
+ * waited MAX_HOLD_MS.
  * Before `watch` is given a server (socket mode, unit specs) work starts at once.
  */
 export class AcksFirst {
   /** Connections accepted that have not sent their first request, and requests not yet answered. */
   private waiting = 0;
-  private readonly held: { since: number; start: () => void }[] = [];
+  private readonly held: Held[] = [];
   private watching = false;
   private pumping = false;
   private timer: NodeJS.Timeout | undefined;
@@ -59,32 +63,53 @@ export class AcksFirst {
     if (this.waiting === 0) this.schedule();
   }
 
+  /**
+   * Queues a batch of starts for the coming check phase, one an immediate: Node runs each
+   * immediate's microtasks (the first steps of the work it started) before the next, so the batch can
+   * stop once it has spent SLICE_MS, and the poll phase of the turn after accepts a new connection.
+   */
   private schedule(): void {
     if (this.pumping || this.held.length === 0) return;
     this.pumping = true;
-    setImmediate(() => this.pump());
-  }
-
-  /**
-   * Starts the oldest held work, if no request waits (or it is overdue), then the next on a later turn:
-   * its first steps run as microtasks once this callback returns, so one start a turn lets the poll
-   * phase between two starts accept a new connection, whose request then goes first.
-   */
-  private pump(): void {
-    this.pumping = false;
     clearTimeout(this.timer);
     this.timer = undefined;
-    const oldest = this.held[0];
-    if (!oldest) return;
-    const waited = this.now() - oldest.since;
-    if (this.waiting > 0 && waited < this.maxHoldMs) {
-      // It starts when the requests are answered, or once it is overdue.
-      this.timer = setTimeout(() => this.schedule(), this.maxHoldMs - waited);
-      this.timer.unref();
-      return;
-    }
-    this.held.shift();
-    oldest.start();
-    this.schedule();
+    const batch: Batch = { left: Math.min(BATCH, this.held.length), stopped: false };
+    for (let index = batch.left; index > 0; index--) setImmediate(() => this.step(batch));
   }
+
+  private step(batch: Batch): void {
+    batch.began ??= this.now();
+    batch.left--;
+    const oldest = this.held[0];
+    if (!batch.stopped && oldest && this.mayStart(oldest) && this.now() - batch.began <= SLICE_MS) {
+      this.held.shift();
+      oldest.start();
+    } else batch.stopped = true;
+    if (batch.left > 0) return;
+    this.pumping = false;
+    const next = this.held[0];
+    if (!next) return;
+    if (this.mayStart(next)) this.schedule();
+    else {
+      // Requests wait: the work starts once they are answered (`answered`), or once it is overdue.
+      this.timer = setTimeout(() => this.schedule(), next.since + this.maxHoldMs - this.now());
+      this.timer.unref();
+    }
+  }
+
+  private mayStart(work: Held): boolean {
+    return this.waiting === 0 || this.now() - work.since >= this.maxHoldMs;
+  }
+}
+
+interface Held {
+  since: number;
+  start: () => void;
+}
+
+/** The starts queued for one turn: how many are left to run, since when, and whether they stopped. */
+interface Batch {
+  left: number;
+  began?: number;
+  stopped: boolean;
 }
