@@ -3,6 +3,8 @@ import type { Socket } from 'node:net';
 
 /** How long work may be held back by requests that keep coming, so it always starts. */
 const MAX_HOLD_MS = 1000;
+/** How long a new connection counts as waiting for its request; a burst's are read within a few turns. */
+const FIRST_REQUEST_MS = 250;
 /** How long one turn may spend starting held work, and how many it may start at most. */
 const SLICE_MS = 5;
 const BATCH = 32;
@@ -25,10 +27,14 @@ export class AcksFirst {
   private pumping = false;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly maxHoldMs = MAX_HOLD_MS,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+  private readonly maxHoldMs: number;
+  private readonly firstRequestMs: number;
+  private readonly now = () => performance.now();
+
+  constructor(limits: { maxHoldMs?: number; firstRequestMs?: number } = {}) {
+    this.maxHoldMs = limits.maxHoldMs ?? MAX_HOLD_MS;
+    this.firstRequestMs = limits.firstRequestMs ?? FIRST_REQUEST_MS;
+  }
 
   watch(server: Server): void {
     this.watching = true;
@@ -36,9 +42,12 @@ export class AcksFirst {
     server.on('connection', (socket: Socket) => {
       this.waiting++;
       awaitingRequest.add(socket);
-      socket.once('close', () => {
+      const stopAwaiting = () => {
         if (awaitingRequest.delete(socket)) this.answered();
-      });
+      };
+      socket.once('close', stopAwaiting);
+      // A connection that sends nothing soon (opened ahead of need, a slow client) holds no work back.
+      setTimeout(stopAwaiting, this.firstRequestMs).unref();
     });
     server.on('request', (request, response) => {
       // The wait moves from the connection to its request.

@@ -40,7 +40,7 @@ describe('work that follows an ack', () => {
   });
 
   it('waits while a connection has not sent its request, and while a request is unanswered, then starts', async () => {
-    const acks = new AcksFirst(60_000);
+    const acks = new AcksFirst({ maxHoldMs: 60_000, firstRequestMs: 60_000 });
     const { server, socket, request, received } = await serve(acks);
     close = () => {
       socket.destroy();
@@ -64,7 +64,7 @@ describe('work that follows an ack', () => {
   });
 
   it('starts once it has waited its longest, however many requests keep waiting', async () => {
-    const acks = new AcksFirst(30);
+    const acks = new AcksFirst({ maxHoldMs: 30, firstRequestMs: 60_000 });
     const { server, socket } = await serve(acks);
     close = () => {
       socket.destroy();
@@ -74,11 +74,21 @@ describe('work that follows an ack', () => {
   });
 
   it('no longer waits for a connection that closed without a request', async () => {
-    const acks = new AcksFirst(60_000);
+    const acks = new AcksFirst({ maxHoldMs: 60_000, firstRequestMs: 60_000 });
     const { server, socket } = await serve(acks);
     close = () => server.close();
     const started = new Promise<void>((resolve) => acks.hold(resolve));
     socket.destroy();
     await started;
+  });
+
+  it('no longer waits for a connection that sends nothing (opened ahead of need)', async () => {
+    const acks = new AcksFirst({ maxHoldMs: 60_000, firstRequestMs: 20 });
+    const { server, socket } = await serve(acks);
+    close = () => {
+      socket.destroy();
+      server.close();
+    };
+    await new Promise<void>((resolve) => acks.hold(resolve));
   });
 });
