@@ -11,12 +11,12 @@ const BATCH = 32;
 
 /**
  * Starts the work that follows an ack (a compare, a reply) only when no request is waiting for its own
- * ack. Node accepts one new connection per turn of its event loop (libuv 1.45+, Node 20+), so when 200
- * commands arrive at once, the last is accepted 200 turns later; were the first ones' compares to start
- * at once, every one of those turns would carry their work, and the last ack would wait seconds (the
- * ack tail of issue 14). So requests go first: held work starts, oldest first and SLICE_MS a turn at
- * most, once no connection waits for its first request and no request for its answer, or once it has
- * waited MAX_HOLD_MS.
+ * ack. Node accepts one new connection per turn of its event loop (libuv 1.45+, so Node 20+: libuv#3696
+ * "don't accept() connections in a loop", nodejs/node#57364), so when 200 commands arrive at once, the
+ * last is accepted 200 turns later; were the first ones' compares to start at once, every one of those
+ * turns would carry their work, and the last ack would wait seconds (the ack tail of issue 14). So
+ * requests go first: held work starts, oldest first and SLICE_MS a turn at most, once no connection
+ * waits for its first request and no request for its answer, or once it has waited MAX_HOLD_MS.
  * Before `watch` is given a server (socket mode, unit specs) work starts at once.
  */
 export class AcksFirst {
