@@ -7,12 +7,13 @@
  *  - queued: connected, waiting for the app's event loop to accept the connection;
  *  - reading: accepted, until its request line and headers were parsed;
  *  - handling: parsed, until the ack was written (the request gate, Bolt, the listener up to `ack()`);
- * and the app's event-loop delay and CPU time over the burst. Each level's compares finish (200-token answers)
- * before the next level starts; each level runs ACK_ROUNDS times (3), the rounds pooled.
+ * and the app's event-loop delay and CPU time over the burst. Node accepts one connection per turn of
+ * its event loop (src/ops/acks-first.ts), so "queued" grows with whatever else each turn does. Each
+ * level's compares finish (200-token answers) before the next starts; each level runs ACK_ROUNDS
+ * times (3), the rounds pooled.
  *
  * BENCH_TREES=before=/path/to/old/tree,after=. measures several trees level by level, side by side.
  */
-
 import {
   ALIASES,
   ackMs,
