@@ -4,7 +4,9 @@
  * time and event loop are measured apart from the Slack and Bedrock stand-ins in this process.
  * Per load level:
  *  - wall / slowest: from the slash command to the final update, over the slowest model's own
- *    time in the simulator (median and worst compare);
+ *    time in the simulator (median and worst compare), and where the rest goes: from the command to
+ *    its first Bedrock call, and from its last model's end to the final update (which Slack's pace of
+ *    one update a second per message may hold back up to a second);
  *  - the longest gap between two updates of one message while it streams;
  *  - the app's event-loop delay (p99 / max);
  *  - the ack p99 of the level's commands, all sent at once, each on a new connection, and of a
@@ -224,6 +226,9 @@ async function roundRobin(ports: number[]): Promise<{ url: string; close: () => 
 interface LevelFigures {
   wallMedian: number;
   wallWorst: number;
+  /** Where the wall time beyond the slowest model goes (medians): before the first Bedrock call, after the last model ended. */
+  toFirstCallMs: number;
+  lastModelToFinalMs: number;
   longestGapMs: number;
   loop: Measured;
   commandAckP99: number;
@@ -305,12 +310,18 @@ async function runLevel(
   await probe;
   const calls = bedrock.calls.slice(callsBefore);
   const walls: number[] = [];
+  const toFirstCall: number[] = [];
+  const lastModelToFinal: number[] = [];
   let longestGapMs = 0;
   for (const channel of channels) {
     const final = watcher.finals.get(channel);
     const own = calls.filter((call) => JSON.stringify(call.body.messages).includes(`${channel}"`));
     const slowest = Math.max(...own.map((call) => (call.finishedAt ?? Number.NaN) - call.receivedAt));
-    if (final !== undefined) walls.push((final - (sent.get(channel) ?? 0)) / slowest);
+    if (final !== undefined) {
+      walls.push((final - (sent.get(channel) ?? 0)) / slowest);
+      toFirstCall.push(Math.min(...own.map((call) => call.receivedAt)) - (sent.get(channel) ?? 0));
+      lastModelToFinal.push(final - Math.max(...own.map((call) => call.finishedAt ?? Number.NaN)));
+    }
     const updates = (watcher.updates.get(channel) ?? []).filter((at) => final === undefined || at <= final);
     for (let index = 1; index < updates.length; index++)
       longestGapMs = Math.max(longestGapMs, (updates[index] as number) - (updates[index - 1] as number));
@@ -324,6 +335,8 @@ async function runLevel(
     duplicates: posted.length - new Set(posted.map((call) => String(call.args.channel))).size,
     wallMedian: quantile(walls, 0.5),
     wallWorst: Math.max(...walls),
+    toFirstCallMs: quantile(toFirstCall, 0.5),
+    lastModelToFinalMs: quantile(lastModelToFinal, 0.5),
     longestGapMs,
     loop,
     commandAckP99: quantile(commandAcks, 0.99),
@@ -439,7 +452,7 @@ export async function benchLoad(
         const kneed = figures.wallMedian > 1.1 || figures.probeAckP99 > 300 || figures.unfinished > 0;
         if (kneed && !knees.has(tree.name)) knees.set(tree.name, count);
         if (!knees.has(tree.name)) within.set(tree.name, { count, perMinute: figures.perMinute });
-        const row = `| ${count} | ${figures.wallMedian.toFixed(3)} / ${figures.wallWorst.toFixed(3)} | ${(figures.longestGapMs / 1000).toFixed(2)} s | ${figures.loop.loopDelayP99Ms.toFixed(0)} / ${figures.loop.loopDelayMaxMs.toFixed(0)} ms | ${figures.commandAckP99.toFixed(0)} ms | ${figures.probeAckP99.toFixed(0)} ms | ${figures.cpuUsPerToken.toFixed(1)} µs | ${figures.perMinute.toFixed(0)} | ${figures.unfinished} / ${figures.duplicates} | ${load()} |`;
+        const row = `| ${count} | ${figures.wallMedian.toFixed(3)} / ${figures.wallWorst.toFixed(3)} | ${figures.toFirstCallMs.toFixed(0)} / ${figures.lastModelToFinalMs.toFixed(0)} ms | ${(figures.longestGapMs / 1000).toFixed(2)} s | ${figures.loop.loopDelayP99Ms.toFixed(0)} / ${figures.loop.loopDelayMaxMs.toFixed(0)} ms | ${figures.commandAckP99.toFixed(0)} ms | ${figures.probeAckP99.toFixed(0)} ms | ${figures.cpuUsPerToken.toFixed(1)} µs | ${figures.perMinute.toFixed(0)} | ${figures.unfinished} / ${figures.duplicates} | ${load()} |`;
         rows.get(tree.name)?.push(row);
         // Progress while the levels run (a level of 200 compares takes minutes on a busy machine).
         console.error(`${tree.name}: ${row}`);
@@ -471,9 +484,9 @@ export async function benchLoad(
   for (const tree of trees) {
     if (trees.length > 1) console.log(`\n${tree.name}\n`);
     console.log(
-      '| compares | wall / slowest (median / worst) | longest gap between updates | event-loop delay p99 / max | command ack p99 (new connections) | probe ack p99 | app CPU per token | compares finished per minute | unfinished / posted twice | load average |',
+      '| compares | wall / slowest (median / worst) | command → first Bedrock call / last model → final update (medians) | longest gap between updates | event-loop delay p99 / max | command ack p99 (new connections) | probe ack p99 | app CPU per token | compares finished per minute | unfinished / posted twice | load average |',
     );
-    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|');
     for (const row of rows.get(tree.name) ?? []) console.log(row);
     const knee = knees.get(tree.name);
     console.log(
