@@ -216,14 +216,15 @@ export async function streamAnswer(
   const timeout = AbortSignal.timeout(deps.modelTimeoutMs);
   const soFar: AnswerSoFar = { text: '' };
   try {
-    for await (const event of streamConverse(
+    await streamConverse(
       deps.runtime,
       { ...request, invokeId: model.invokeId },
+      (event) => {
+        absorb(call, soFar, event);
+        onProgress(soFar);
+      },
       timeout,
-    )) {
-      absorb(call, soFar, event);
-      onProgress(soFar);
-    }
+    );
   } catch (error) {
     return timeout.aborted ? timedOut(call, soFar) : failedAnswer(call, classifyBedrockError(error));
   }

@@ -64,33 +64,35 @@ export interface StreamRetry {
 const DEFAULT_RETRY: StreamRetry = { attempts: 3, baseDelayMs: 500 };
 
 /**
- * Calls ConverseStream and yields normalized events. Errors, whether sent as the HTTP answer or as an
- * exception frame inside the stream, are thrown as the SDK's typed exceptions; `classifyBedrockError`
- * turns them into words. A throttling or service error that arrives in the stream before the first
- * token is retried with backoff; after a token has been shown, retrying would repeat it, so it throws.
+ * Calls ConverseStream and hands each normalized event to `onEvent`, resolving when the stream ends.
+ * Errors, whether sent as the HTTP answer or as an exception frame inside the stream, are thrown as
+ * the SDK's typed exceptions; `classifyBedrockError` turns them into words. A throttling or service
+ * error that arrives in the stream before the first token is retried with backoff; after a token has
+ * been shown, retrying would repeat it, so it throws. (A callback rather than a generator: each
+ * generator layer costs promises for every event of every stream, measured in bench/load.ts.)
  */
-export async function* streamConverse(
+export async function streamConverse(
   client: BedrockRuntimeClient,
   request: ModelRequest,
+  onEvent: (event: ModelEvent) => void,
   signal?: AbortSignal,
   retry: StreamRetry = DEFAULT_RETRY,
-): AsyncGenerator<ModelEvent> {
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     // Errors of the HTTP answer itself were already retried by the SDK's retry strategy.
     const answer = await openStream(client, request, signal);
-    let yielded = false;
+    let delivered = false;
     try {
-      // One generator over the SDK's stream, not one per step: each layer costs a promise an event.
       for await (const streamed of answer.stream ?? []) {
         const event = toModelEvent(streamed);
         if (!event) continue;
-        yielded = true;
-        yield event;
+        delivered = true;
+        onEvent(event);
       }
       return;
     } catch (error) {
       const name = error instanceof Error ? error.name : '';
-      if (yielded || attempt >= retry.attempts || !RETRYABLE_IN_STREAM.has(name) || signal?.aborted) {
+      if (delivered || attempt >= retry.attempts || !RETRYABLE_IN_STREAM.has(name) || signal?.aborted) {
         throw error;
       }
       await new Promise((resolve) => setTimeout(resolve, retry.baseDelayMs * 2 ** (attempt - 1)));
