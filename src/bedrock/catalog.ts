@@ -376,14 +376,15 @@ export class Catalog {
   }
 }
 
-/** Reads the live catalog (both list calls, paginated) at most once per TTL across all replicas. */
 /**
- * How long a replica reuses the catalog it last read from the store: every command needs it, and
- * reading and checking a hundred models from the store for each was a tenth of the app's CPU under
- * load (bench/load.ts). The store's copy still decides what every replica sees after that.
+ * How long a replica reuses the catalog it last read from the store: every command and every help
+ * needs it, and reading and checking a hundred models from the store each time was a few percent of
+ * the app's CPU under load, more in a burst of commands (bench/load.ts). The store's copy still
+ * decides what every replica sees after that.
  */
 const IN_PROCESS_MS = 30_000;
 
+/** Reads the live catalog (both list calls, paginated) at most once per TTL across all replicas. */
 export class CatalogSource {
   private readonly cache: Documents<CatalogModel[]>;
   private readonly cacheKey: StoreKey;

@@ -88,10 +88,10 @@ function planModel(
   return run;
 }
 
-/** What a compare keeps of the answer so far: Claude's signature and redacted bytes are for threads only. */
 /**
- * Copies what arrived onto the model, the defined figures only, so a stored run has no `undefined`
- * fields. It runs for every streamed event, so it allocates nothing.
+ * Copies what a compare keeps of the answer so far onto the model (Claude's signature and redacted
+ * bytes are for threads only), the defined figures only, so a stored run has no `undefined` fields.
+ * It runs for every streamed event, so it allocates nothing.
  */
 function takeProgress(model: ModelRun, soFar: AnswerSoFar): void {
   model.text = soFar.text;
