@@ -18,19 +18,19 @@ export function toMrkdwn(markdown: string): string {
   return renderBlocks(Lexer.lex(markdown, { gfm: true }), '\n\n').trimEnd();
 }
 
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+const escaped = (char: string) => ESCAPES[char] ?? char;
+
 /** Escapes the three characters Slack's mrkdwn treats as control characters. */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(/[&<>]/g, escaped);
 }
 
 const ESCAPED_OR_MENTION = /<([@#!][^<>\s]*)>|[&<>]/g;
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 /** A model's text escaped as `escapeMrkdwn` does, except for the mention forms `slackMessage` defuses. */
 const escapeText = (text: string) =>
-  text.replace(ESCAPED_OR_MENTION, (match, mention?: string) =>
-    mention ? match : (ESCAPES[match] ?? match),
-  );
+  text.replace(ESCAPED_OR_MENTION, (match, mention?: string) => (mention ? match : escaped(match)));
 
 /** Markdown text may carry HTML entities (`&amp;`, `&#8212;`); Slack shows the characters they stand for. */
 const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos|nbsp));/g;
