@@ -2,6 +2,7 @@ import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { Logger } from '../logger.js';
 import { classifyBedrockError } from './errors.js';
+import { converseEventStreams } from './event-stream.js';
 
 export interface BedrockClients {
   runtime: BedrockRuntimeClient;
@@ -101,7 +102,12 @@ function logFailures(client: BedrockRuntimeClient | BedrockClient, logger: Logge
  */
 export function createBedrockClients(region: string, logger: Logger): BedrockClients {
   const clients = {
-    runtime: new BedrockRuntimeClient({ region, retryMode: 'standard', maxAttempts: 4 }),
+    runtime: new BedrockRuntimeClient({
+      region,
+      retryMode: 'standard',
+      maxAttempts: 4,
+      eventStreamSerdeProvider: converseEventStreams,
+    }),
     control: new BedrockClient({ region, retryMode: 'standard', maxAttempts: 4 }),
   };
   logFailures(clients.runtime, logger);
