@@ -257,6 +257,8 @@ export class Catalog {
    * and resolving a name scans and ranks every model.
    */
   private readonly found = new Map<string, ResolvedModel | undefined>();
+  /** Sorted once for the same reason: help alone asks for it five times. */
+  private invocable?: readonly CatalogModel[];
 
   constructor(readonly models: CatalogModel[]) {}
 
@@ -325,10 +327,11 @@ export class Catalog {
   }
 
   /** Text-output models that can be called, for pickers: active first, grouped by provider. */
-  invocableTextModels(): CatalogModel[] {
-    return this.models
+  invocableTextModels(): readonly CatalogModel[] {
+    this.invocable ??= this.models
       .filter((model) => producesText(model) && (model.onDemand || model.profileId))
       .sort((a, b) => a.provider.localeCompare(b.provider) || rank(a, b));
+    return this.invocable;
   }
 
   /**

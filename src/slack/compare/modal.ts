@@ -62,7 +62,7 @@ function optionalText(blockId: string, label: string, placeholder: string, multi
  * grouped by provider, with what they take in), the prompt, an image, options, and saving the set.
  */
 export function compareModal(
-  models: CatalogModel[],
+  models: readonly CatalogModel[],
   initial: string[],
   options: { privateMetadata: string; maxModels: number; defaultMaxTokens: number },
 ): View {

@@ -19,7 +19,7 @@ export interface DefaultsModalOptions {
   submit: string;
   /** What these defaults are for and who they apply to. */
   intro: string;
-  models: CatalogModel[];
+  models: readonly CatalogModel[];
   initial: ModelDefaults;
   maxModels: number;
   /** A channel's defaults have a system prompt too; a person's do not. */

@@ -13,7 +13,7 @@ function modelOption(model: CatalogModel): PlainTextOption {
 }
 
 /** Models grouped by provider, within Slack's 100 options of a select. */
-function grouped(models: CatalogModel[]) {
+function grouped(models: readonly CatalogModel[]) {
   const shown = models.slice(0, LIMITS.staticOptions);
   const groups = new Map<string, CatalogModel[]>();
   for (const model of shown) groups.set(model.provider, [...(groups.get(model.provider) ?? []), model]);
@@ -43,7 +43,7 @@ const framing = (blockId: string, options: FieldOptions) => ({
 /** A pick of several models from the live catalog (text models this account can invoke), by provider. */
 export function modelsField(
   blockId: string,
-  models: CatalogModel[],
+  models: readonly CatalogModel[],
   initial: string[],
   options: FieldOptions & { max: number },
 ): InputBlock {
@@ -65,7 +65,7 @@ export function modelsField(
 /** A pick of one model from the live catalog. */
 export function modelField(
   blockId: string,
-  models: CatalogModel[],
+  models: readonly CatalogModel[],
   initial: string | undefined,
   options: FieldOptions,
 ): InputBlock {
