@@ -1,7 +1,9 @@
 /**
  * A child process of the load bench (bench/load.ts), so its CPU time is its own: either the app
  * (`app`, from APP_ROOT so an older tree can be measured with the same bench) or a bare AWS SDK
- * loop over the same streams (`sdk`), the floor the app's CPU per token is compared with.
+ * loop over the same streams (`sdk`), the floor the app's CPU per token is compared with: on the
+ * SDK's defaults, or on the runtime client as the app builds it (its transport and stream reader),
+ * which leaves the app's own work as the difference.
  * It answers the parent's messages: `start` (reset the counters), `stop` (report them), `served`
  * (when the app accepted, read and answered each request since `start`), `streams`.
  */
@@ -16,7 +18,10 @@ export type ToChild =
   | { type: 'stop' }
   | { type: 'exit' }
   | { type: 'served' }
-  | { type: 'streams'; modelIds: string[]; prompt: string; count: number };
+  | { type: 'streams'; modelIds: string[]; prompt: string; count: number; client: BareClient };
+
+/** The SDK's default runtime client, or the one the app builds (src/bedrock/clients.ts). */
+export type BareClient = 'sdk defaults' | 'as the app builds it';
 
 export interface Measured {
   cpuMs: number;
@@ -66,9 +71,10 @@ diagnostics.subscribe('http.server.response.finish', (message) => {
   servedOn((message as { request: { socket: Socket } }).request.socket).answeredAt ??= wallClock();
 });
 
+const appRoot = process.env.APP_ROOT ?? new URL('..', import.meta.url).pathname;
+const module = (path: string) => import(pathToFileURL(`${appRoot}/src/${path}`).href);
+
 async function startApp(): Promise<number | undefined> {
-  const root = process.env.APP_ROOT ?? new URL('..', import.meta.url).pathname;
-  const module = (path: string) => import(pathToFileURL(`${root}/src/${path}`).href);
   const { createBedrockSlackApp } = await module('app.js');
   const { loadConfig } = await module('config.js');
   const { createLogger } = await module('logger.js');
@@ -79,8 +85,29 @@ async function startApp(): Promise<number | undefined> {
 }
 
 /** What a minimal client does with a stream: read every event and keep the text. */
-async function bareStreams(modelIds: string[], prompt: string, count: number): Promise<number> {
-  const client = new BedrockRuntimeClient({});
+const clients = new Map<BareClient, BedrockRuntimeClient>();
+
+async function runtimeClient(kind: BareClient): Promise<BedrockRuntimeClient> {
+  const made = clients.get(kind);
+  if (made) return made;
+  let client: BedrockRuntimeClient;
+  if (kind === 'sdk defaults') client = new BedrockRuntimeClient({});
+  else {
+    const { createBedrockClients } = await module('bedrock/clients.js');
+    const { createLogger } = await module('logger.js');
+    client = createBedrockClients(process.env.AWS_REGION, createLogger('error')).runtime;
+  }
+  clients.set(kind, client);
+  return client;
+}
+
+async function bareStreams(
+  modelIds: string[],
+  prompt: string,
+  count: number,
+  kind: BareClient,
+): Promise<number> {
+  const client = await runtimeClient(kind);
   let tokens = 0;
   await Promise.all(
     Array.from({ length: count }, (_, index) =>
@@ -126,7 +153,7 @@ process.on('message', (message: ToChild) => {
     // Exits by itself, so a profile asked for with --cpu-prof is written.
     process.exit(0);
   } else {
-    void bareStreams(message.modelIds, message.prompt, message.count).then((tokens) =>
+    void bareStreams(message.modelIds, message.prompt, message.count, message.client).then((tokens) =>
       send({ type: 'streamed', tokens }),
     );
   }

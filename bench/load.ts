@@ -12,7 +12,8 @@
  *  - the ack p99 of the level's commands, all sent at once, each on a new connection, and of a
  *    probe (`/compare help`) sent every 250 ms on a new connection while the level runs;
  *  - the app's CPU time per streamed token, and at one level its ratio to a bare AWS SDK loop over
- *    the same streams (the floor: read every event, keep the text).
+ *    the same streams (the floor: read every event, keep the text), once on the SDK's defaults and
+ *    once on the runtime client as the app builds it (what is left is the app's own work).
  * The knee is the first level where wall / slowest passes 1.1 or the probe's ack p99 300 ms.
  *
  * BENCH_TREES=before=/path/to/old/tree,after=. runs the same levels against several trees side by
@@ -27,7 +28,7 @@ import { LocalSlack, type RecordedCall } from '../src/playground/local-slack.js'
 import { SlackSender } from '../src/playground/slack-requests.js';
 import { BOT_TOKEN, SIGNING_SECRET } from '../test/support/harness.js';
 import { RedisServer } from '../test/support/redis-server.js';
-import type { FromChild, Measured, ToChild } from './load-process.js';
+import type { BareClient, FromChild, Measured, ToChild } from './load-process.js';
 
 const MODELS = [
   'amazon.nova-micro-v1:0',
@@ -185,6 +186,8 @@ export function compareSender(url: string, slack: LocalSlack) {
 /** The app under test: one tree of the code, run as one or more replicas. */
 interface Tree {
   name: string;
+  /** The tree's checkout, or undefined for this one. */
+  root?: string;
   apps: Child[];
   /** The app, or the round-robin proxy in front of its replicas. */
   url: string;
@@ -408,6 +411,23 @@ export async function startStandIns(answerTokens: number) {
   };
 }
 
+/** CPU per streamed token of a bare SDK loop over `count` compares' streams, warmed as the app was. */
+export async function bareLoopCpuPerToken(
+  env: Record<string, string | undefined>,
+  count: number,
+  client: BareClient,
+): Promise<number> {
+  const [sdk] = await Child.start('sdk', env);
+  await sdk.ask({ type: 'streams', modelIds: MODELS, prompt: 'Warm loop', count: 4, client });
+  let tokens = 0;
+  const bare = await sdk.measure(async () => {
+    const answer = await sdk.ask({ type: 'streams', modelIds: MODELS, prompt: 'Bare loop', count, client });
+    if (answer.type === 'streamed') tokens = answer.tokens;
+  });
+  await sdk.stop();
+  return (bare.cpuMs * 1000) / tokens;
+}
+
 /** One replica, then three behind a round-robin proxy, on one Redis: does throughput grow with replicas? */
 export const benchReplicas = (levels?: number[]) =>
   benchLoad(levels, [
@@ -440,7 +460,12 @@ export async function benchLoad(
       }
       const proxy = spec.replicas > 1 ? await roundRobin(ports) : undefined;
       if (proxy) proxies.push(proxy);
-      const tree = { name: spec.name, apps, url: proxy?.url ?? `http://127.0.0.1:${ports[0]}` };
+      const tree = {
+        name: spec.name,
+        root: spec.root,
+        apps,
+        url: proxy?.url ?? `http://127.0.0.1:${ports[0]}`,
+      };
       // The first compares load the catalog and warm the JIT: not part of any level.
       await runLevel(tree, 4, slack, bedrock, watcher, 'warm');
       trees.push(tree);
@@ -457,18 +482,14 @@ export async function benchLoad(
         // Progress while the levels run (a level of 200 compares takes minutes on a busy machine).
         console.error(`${tree.name}: ${row}`);
         if (count === RATIO_LEVEL && tree.apps.length === 1) {
-          const [sdk] = await Child.start('sdk', env);
-          // Warmed as the app was, so neither side pays for its JIT in the figures.
-          await sdk.ask({ type: 'streams', modelIds: MODELS, prompt: 'Warm loop', count: 4 });
-          let tokens = 0;
-          const bare = await sdk.measure(async () => {
-            const answer = await sdk.ask({ type: 'streams', modelIds: MODELS, prompt: 'Bare loop', count });
-            if (answer.type === 'streamed') tokens = answer.tokens;
-          });
-          await sdk.stop();
-          const barePerToken = (bare.cpuMs * 1000) / tokens;
+          const [defaults, asApp] = [
+            await bareLoopCpuPerToken(env, count, 'sdk defaults'),
+            await bareLoopCpuPerToken({ ...env, APP_ROOT: tree.root }, count, 'as the app builds it'),
+          ];
+          const ratio = (bare: number) =>
+            `${bare.toFixed(1)} µs | ${(figures.cpuUsPerToken / bare).toFixed(2)}×`;
           ratios.push(
-            `| ${tree.name} | ${count} | ${figures.cpuUsPerToken.toFixed(1)} µs | ${barePerToken.toFixed(1)} µs | ${(figures.cpuUsPerToken / barePerToken).toFixed(2)}× | ${load()} |`,
+            `| ${tree.name} | ${count} | ${figures.cpuUsPerToken.toFixed(1)} µs | ${ratio(defaults)} | ${ratio(asApp)} | ${load()} |`,
           );
         }
       }
@@ -502,7 +523,9 @@ export async function benchLoad(
     );
   }
   console.log('\nApp CPU per streamed token over a bare AWS SDK loop on the same streams\n');
-  console.log('| tree | compares | app | bare SDK loop | ratio | load average |');
-  console.log('|---|---|---|---|---|---|');
+  console.log(
+    '| tree | compares | app | bare loop, SDK defaults | ratio | bare loop, runtime client as the app builds it | ratio | load average |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const row of ratios) console.log(row);
 }
