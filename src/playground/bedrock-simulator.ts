@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
@@ -8,12 +7,14 @@ import { MAX_CACHE_POINTS, promptCachingOf } from '../bedrock/prompt-caching.js'
 import { countsTokens } from '../bedrock/token-counting.js';
 import { deploysOnDemand, offersOnDemandDeployment } from '../jobs/deployments.js';
 import { baseOfCustomModel } from '../jobs/types.js';
+import { Http1AndH2cServer, type ServedRequest, type ServedResponse } from './http1-and-h2c-server.js';
 
 /**
  * Amazon Bedrock on loopback, speaking the wire protocols the real SDK clients speak: the runtime
- * over HTTP/2 cleartext (Converse, ConverseStream as application/vnd.amazon.eventstream frames), the
- * control plane over HTTP/1.1 (catalog, inference profiles, customization jobs). Per-model scripts set
- * the answer, time to first token, token rate and failures.
+ * over HTTP/1.1 and HTTP/2 cleartext on one port (Converse, ConverseStream as
+ * application/vnd.amazon.eventstream frames, CountTokens), the control plane over HTTP/1.1 (catalog,
+ * inference profiles, customization jobs). Per-model scripts set the answer, time to first token,
+ * token rate and failures.
  */
 
 export interface ModelScript {
@@ -162,6 +163,10 @@ export interface ReceivedCall {
     serviceTier?: { type?: string };
   };
   authorization: string;
+  /** `1.1` or `2.0`, as the client chose. */
+  httpVersion: string;
+  /** The client's port, which names the connection the call came on. */
+  remotePort?: number;
   receivedAt: number;
   firstTokenSentAt?: number;
   /** When the first token of the answer itself (not its reasoning) was sent. */
@@ -582,9 +587,7 @@ export class BedrockSimulator {
   timestamps: 'rfc3339' | 'spaced' = 'rfc3339';
   private throttleControl = 0;
   private readonly scripts = new Map<string, ModelScript>();
-  private runtime?: http2.Http2Server;
-  /** Open connections, ended on stop even mid-answer (an app stopped mid-stream leaves them open). */
-  private readonly sessions = new Set<http2.ServerHttp2Session>();
+  private runtime?: Http1AndH2cServer;
   private control?: http.Server;
   runtimeUrl = '';
   controlUrl = '';
@@ -685,31 +688,20 @@ export class BedrockSimulator {
   }
 
   async start(): Promise<void> {
-    this.runtime = http2.createServer();
-    this.runtime.on('session', (session) => {
-      this.sessions.add(session);
-      session.once('close', () => this.sessions.delete(session));
-    });
-    this.runtime.on('stream', (stream, headers) => {
-      // A client that dies mid-answer (a killed app) resets its stream: that ends this answer, not the simulator.
-      stream.on('error', () => stream.destroy());
-      void this.handleRuntime(stream, headers);
-    });
+    this.runtime = new Http1AndH2cServer((request, response) => void this.handleRuntime(request, response));
     this.control = http.createServer((request, response) => void this.handleControl(request, response));
-    await Promise.all([
-      new Promise<void>((resolve) => this.runtime!.listen(0, '127.0.0.1', resolve)),
+    const [runtimeUrl] = await Promise.all([
+      this.runtime.listen(),
       new Promise<void>((resolve) => this.control!.listen(0, '127.0.0.1', resolve)),
     ]);
-    this.runtimeUrl = `http://127.0.0.1:${(this.runtime.address() as AddressInfo).port}`;
+    this.runtimeUrl = runtimeUrl;
     this.controlUrl = `http://127.0.0.1:${(this.control.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
     await Promise.all([
-      new Promise((resolve) => {
-        for (const session of this.sessions) session.destroy();
-        this.runtime?.close(resolve) ?? resolve(undefined);
-      }),
+      // Ends connections mid-answer too: an app stopped mid-stream leaves them open.
+      this.runtime?.close(),
       new Promise((resolve) => {
         this.control?.closeAllConnections();
         this.control?.close(resolve) ?? resolve(undefined);
@@ -763,26 +755,32 @@ export class BedrockSimulator {
     return this.models.find((model) => model.modelId === bare);
   }
 
-  private async handleRuntime(
-    stream: http2.ServerHttp2Stream,
-    headers: http2.IncomingHttpHeaders,
-  ): Promise<void> {
-    const path = String(headers[':path'] ?? '');
+  private async handleRuntime(request: ServedRequest, response: ServedResponse): Promise<void> {
+    // A client that goes away mid-answer (an aborted call, a killed app) ends this answer, not the simulator.
+    let closed = false;
+    response.once('close', () => {
+      closed = true;
+    });
+    const remotePort = request.socket.remotePort;
     const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    const match = path.match(/^\/model\/([^/]+)\/(converse-stream|converse|count-tokens)$/);
+    try {
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+    } catch {
+      // Only a request destroyed before it arrived whole throws here: nobody is left to answer.
+      return;
+    }
+    const match = request.url?.match(/^\/model\/([^/]+)\/(converse-stream|converse|count-tokens)$/);
     const fail = (status: number, type: string, message: string) => {
-      stream.respond({
-        ':status': status,
+      response.writeHead(status, {
         'content-type': 'application/json',
         'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
         'x-amzn-requestid': randomUUID(),
       });
-      stream.end(JSON.stringify({ message }));
+      response.end(JSON.stringify({ message }));
     };
     if (!match) return fail(404, 'UnknownOperationException', 'Unknown operation');
     if (match[2] === 'count-tokens')
-      return this.countTokens(decodeURIComponent(match[1] ?? ''), chunks, stream, fail);
+      return this.countTokens(decodeURIComponent(match[1] ?? ''), chunks, response, fail);
     const invokedId = decodeURIComponent(match[1] ?? '');
     const model = this.resolveInvoked(invokedId);
     const call: ReceivedCall = {
@@ -790,7 +788,9 @@ export class BedrockSimulator {
       invokedId,
       modelId: model?.modelId ?? invokedId,
       body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'),
-      authorization: String(headers.authorization ?? ''),
+      authorization: String(request.headers.authorization ?? ''),
+      httpVersion: request.httpVersion,
+      remotePort,
       receivedAt: performance.now(),
     };
     this.calls.push(call);
@@ -846,12 +846,8 @@ export class BedrockSimulator {
     const started = performance.now();
     if (call.operation === 'Converse') {
       await sleep(script.firstTokenMs ?? 0);
-      stream.respond({
-        ':status': 200,
-        'content-type': 'application/json',
-        'x-amzn-requestid': randomUUID(),
-      });
-      stream.end(
+      response.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() });
+      response.end(
         JSON.stringify({
           output: {
             message: {
@@ -867,19 +863,18 @@ export class BedrockSimulator {
       );
       return;
     }
-    stream.respond({
-      ':status': 200,
+    response.writeHead(200, {
       'content-type': 'application/vnd.amazon.eventstream',
       'x-amzn-requestid': randomUUID(),
     });
-    stream.write(frame('messageStart', { role: 'assistant' }));
+    response.write(frame('messageStart', { role: 'assistant' }));
     await sleep(script.firstTokenMs ?? 0);
-    if (script.garbledFrame && stream.writable) {
-      stream.end(garbled());
+    if (script.garbledFrame && !closed) {
+      response.end(garbled());
       return;
     }
-    if (failure?.inStream && stream.writable) {
-      stream.end(exceptionFrame(failure.type, failure.message ?? `${failure.type} from the emulator`));
+    if (failure?.inStream && !closed) {
+      response.end(exceptionFrame(failure.type, failure.message ?? `${failure.type} from the emulator`));
       return;
     }
     const perChunk = script.wordsPerChunk ?? 1;
@@ -888,30 +883,30 @@ export class BedrockSimulator {
     const answerIndex = thought ? 1 : 0;
     if (thought) {
       for (const [index, delta] of thought.deltas.entries()) {
-        if (stream.destroyed) return;
+        if (closed) return;
         if (index > 0 && gapMs > 0 && 'text' in delta) await sleep(gapMs);
         call.firstTokenSentAt ??= performance.now();
-        stream.write(
+        response.write(
           frame('contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: delta } }),
         );
       }
-      stream.write(frame('contentBlockStop', { contentBlockIndex: 0 }));
+      response.write(frame('contentBlockStop', { contentBlockIndex: 0 }));
     }
-    for (let index = 0; index < words.length && !stream.destroyed; index += perChunk) {
+    for (let index = 0; index < words.length && !closed; index += perChunk) {
       if ((index > 0 || thought) && gapMs > 0) await sleep(gapMs);
       call.firstTokenSentAt ??= performance.now();
       call.firstAnswerTokenSentAt ??= performance.now();
-      stream.write(
+      response.write(
         frame('contentBlockDelta', {
           contentBlockIndex: answerIndex,
           delta: { text: words.slice(index, index + perChunk).join('') },
         }),
       );
     }
-    if (stream.destroyed) return;
-    stream.write(frame('contentBlockStop', { contentBlockIndex: answerIndex }));
-    stream.write(frame('messageStop', { stopReason: script.stopReason ?? 'end_turn' }));
-    stream.end(
+    if (closed) return;
+    response.write(frame('contentBlockStop', { contentBlockIndex: answerIndex }));
+    response.write(frame('messageStop', { stopReason: script.stopReason ?? 'end_turn' }));
+    response.end(
       frame('metadata', {
         usage,
         metrics: { latencyMs: Math.round(performance.now() - started) },
@@ -963,7 +958,7 @@ export class BedrockSimulator {
   private countTokens(
     modelId: string,
     chunks: Buffer[],
-    stream: http2.ServerHttp2Stream,
+    response: ServedResponse,
     fail: (status: number, type: string, message: string) => void,
   ): void {
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
@@ -993,8 +988,8 @@ export class BedrockSimulator {
     }
     const inputTokens = requestTokens(converse);
     this.tokenCounts[this.tokenCounts.length - 1] = { modelId, inputTokens };
-    stream.respond({ ':status': 200, 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() });
-    stream.end(JSON.stringify({ inputTokens }));
+    response.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() });
+    response.end(JSON.stringify({ inputTokens }));
   }
 
   private async handleControl(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
