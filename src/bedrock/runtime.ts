@@ -79,23 +79,37 @@ export async function streamConverse(
   retry: StreamRetry = DEFAULT_RETRY,
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    // Errors of the HTTP answer itself were already retried by the SDK's retry strategy.
-    const answer = await openStream(client, request, signal);
-    let delivered = false;
+    // Leaving the loop early (`onEvent` threw) does not end the HTTP answer: the SDK's event stream
+    // does not pass the iterator's return on to the body, so its connection would stay taken until
+    // Bedrock finished sending. Aborting this attempt ends it.
+    const attemptSignal = new AbortController();
+    const abort = () => attemptSignal.abort(signal?.reason);
+    signal?.addEventListener('abort', abort, { once: true });
+    if (signal?.aborted) abort();
+    let ended = false;
     try {
-      for await (const streamed of answer.stream ?? []) {
-        const event = toModelEvent(streamed);
-        if (!event) continue;
-        delivered = true;
-        onEvent(event);
-      }
-      return;
-    } catch (error) {
-      const name = error instanceof Error ? error.name : '';
-      if (delivered || attempt >= retry.attempts || !RETRYABLE_IN_STREAM.has(name) || signal?.aborted) {
-        throw error;
+      // Errors of the HTTP answer itself were already retried by the SDK's retry strategy.
+      const answer = await openStream(client, request, attemptSignal.signal);
+      let delivered = false;
+      try {
+        for await (const streamed of answer.stream ?? []) {
+          const event = toModelEvent(streamed);
+          if (!event) continue;
+          delivered = true;
+          onEvent(event);
+        }
+        ended = true;
+        return;
+      } catch (error) {
+        const name = error instanceof Error ? error.name : '';
+        if (delivered || attempt >= retry.attempts || !RETRYABLE_IN_STREAM.has(name) || signal?.aborted) {
+          throw error;
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, retry.baseDelayMs * 2 ** (attempt - 1)));
+    } finally {
+      signal?.removeEventListener('abort', abort);
+      if (!ended) attemptSignal.abort();
     }
   }
 }

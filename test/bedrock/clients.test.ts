@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BedrockClients, createBedrockClients } from '../../src/bedrock/clients.js';
+import { streamConverse } from '../../src/bedrock/runtime.js';
 import { createLogger } from '../../src/logger.js';
 import { BedrockSimulator, type ReceivedCall } from '../../src/playground/bedrock-simulator.js';
 
@@ -107,5 +108,20 @@ describe('the app’s Bedrock runtime client, against the simulator', () => {
     await streamAll(clients.runtime, 'And now?');
     expect(since(before)[0]?.finishedAt).toBeDefined();
     expect(since(before)[0]?.remotePort).not.toBe(aborted?.remotePort);
+  });
+
+  it('ends the answer of a stream its reader leaves early, instead of holding the connection', async () => {
+    bedrock.script(SLOW_MODEL, { answer: 'word '.repeat(40), tokensPerSecond: 40 });
+    const request = { invokeId: SLOW_MODEL, messages: ask(SLOW_MODEL, 'Talk slowly').messages };
+    const reading = streamConverse(clients.runtime, request, () => {
+      throw new Error('the reader failed');
+    });
+    await expect(reading).rejects.toThrow('the reader failed');
+    const left = bedrock.calls.at(-1);
+
+    // The whole answer takes a second: past it, an answer still being written would have finished.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(left?.firstTokenSentAt).toBeDefined();
+    expect(left?.finishedAt).toBeUndefined();
   });
 });
