@@ -6,7 +6,7 @@ import { type RetryTiming, retryUntil } from '../kit/retry.js';
 import type { SlackBudget } from '../kit/slack-budget.js';
 import { StreamingMrkdwn } from '../kit/streaming-mrkdwn.js';
 import { findMarkedReply } from '../kit/thread-reader.js';
-import { deliverFinal, ThrottledMessage } from '../kit/throttled-message.js';
+import { deliverFinal, ThrottledMessage, updatesOf } from '../kit/throttled-message.js';
 import { isUncertainFailure } from '../kit/web-client-options.js';
 import {
   type AnswerFooter,
@@ -121,9 +121,7 @@ export class LiveReply implements ThreadReply {
     postAfresh: (message: SlackMessage) => Promise<unknown>,
   ): LiveReply {
     const live = new ThrottledMessage(
-      async (message) => {
-        await deps.client.chat.update({ channel, ts, ...message });
-      },
+      updatesOf(deps.client, channel, ts),
       (error) => deps.logger.warn({ err: error }, 'chat streaming update failed'),
       deps.updateIntervalMs,
       undefined,

@@ -13,7 +13,7 @@ import type { Reply } from '../kit/reply.js';
 import type { Requester } from '../kit/requester.js';
 import { type RetryTiming, retryInBackground } from '../kit/retry.js';
 import type { SlackBudget } from '../kit/slack-budget.js';
-import { deliverFinal, ThrottledMessage } from '../kit/throttled-message.js';
+import { deliverFinal, ThrottledMessage, updatesOf } from '../kit/throttled-message.js';
 import { compareMessage, StreamingCompareMessage } from './message.js';
 
 export interface LiveCompareDeps {
@@ -62,9 +62,7 @@ export class LiveCompare {
     const { client } = this.deps;
     const channel = requester.channelId;
     const live = new ThrottledMessage(
-      async (message) => {
-        await client.chat.update({ channel, ts, ...message });
-      },
+      updatesOf(client, channel, ts),
       (error) => this.deps.logger.warn({ err: error }, 'compare streaming update failed'),
       this.deps.updateIntervalMs,
       undefined,

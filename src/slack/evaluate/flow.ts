@@ -20,7 +20,7 @@ import { notice } from '../kit/notices.js';
 import { problemNotice } from '../kit/problem.js';
 import type { Reply } from '../kit/reply.js';
 import type { Requester } from '../kit/requester.js';
-import { ThrottledMessage } from '../kit/throttled-message.js';
+import { ThrottledMessage, updatesOf } from '../kit/throttled-message.js';
 import {
   answerMessage,
   endedMessage,
@@ -240,9 +240,7 @@ export class EvaluateFlow {
     const messageTs = started?.messageTs ?? '';
     const startedAt = started?.at ?? Date.now();
     const message = new ThrottledMessage(
-      async (next) => {
-        await client.chat.update({ channel: plan.channelId, ts: messageTs, ...next });
-      },
+      updatesOf(client, plan.channelId, messageTs),
       (error) =>
         this.deps.logger.warn(
           { err: error, evaluation: id },

@@ -1,3 +1,4 @@
+import type { WebClient } from '@slack/web-api';
 import type { SlackMessage } from './message.js';
 import { type RetryTiming, retryUntil } from './retry.js';
 import { type Permit, whenPermitted } from './slack-budget.js';
@@ -140,4 +141,26 @@ export async function deliverFinal(
     onGiveUp(error);
     await postAfresh(message);
   }
+}
+
+/**
+ * A live message's `send`: chat.update with the blocks (and metadata) as the JSON strings Slack's
+ * form encoding carries anyway. Handed objects, the Web API client walks every block for a debug line
+ * it builds even with debug off, then serialises them again; a live message is updated every second,
+ * and its blocks are most of what the app sends (bench/load.ts).
+ */
+export function updatesOf(
+  client: WebClient,
+  channel: string,
+  ts: string,
+): (message: SlackMessage) => Promise<void> {
+  return async ({ text, blocks, metadata }) => {
+    await client.apiCall('chat.update', {
+      channel,
+      ts,
+      text,
+      blocks: JSON.stringify(blocks),
+      ...(metadata ? { metadata: JSON.stringify(metadata) } : {}),
+    });
+  };
 }
