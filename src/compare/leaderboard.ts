@@ -1,3 +1,4 @@
+import { billedHourly } from '../bedrock/pricing.js';
 import { keys } from '../store/keys.js';
 import type { CounterStore } from '../store/types.js';
 import type { CompareRun, Verdict } from './types.js';
@@ -56,7 +57,7 @@ export class Leaderboard {
             latencyBucket(model.latencyMs ?? 0),
             1,
           ),
-          ...(model.costUsd === undefined
+          ...(model.costUsd === undefined || billedHourly(model.invokeId)
             ? []
             : [
                 this.counters.increment(
