@@ -2,8 +2,7 @@ import type { Button, KnownBlock, View } from '@slack/types';
 import { BILLED_HOURLY, formatUsd } from '../../bedrock/pricing.js';
 import type { HomeOverview, PricedThroughput, WatchedJob } from '../../home/overview.js';
 import type { ModelUsage, UsageReport } from '../../usage/ledger.js';
-import { seconds } from '../compare/figures.js';
-import { feedbackFigure } from '../compare/leaderboard.js';
+import { feedbackFigure, tierMedians } from '../compare/leaderboard.js';
 import { button, clip, LIMITS } from '../kit/limits.js';
 import { slackView } from '../kit/message.js';
 import { escapeMrkdwn } from '../kit/mrkdwn.js';
@@ -97,7 +96,7 @@ function leaderboardText(overview: HomeOverview, nameOf: NameOf): string {
     return [
       `${place + 1}. *${escapeMrkdwn(nameOf(standing.modelId))}*`,
       `${plural(standing.wins, 'win')}${rate}`,
-      ...(standing.runs > 0 ? [`median ${seconds(standing.medianLatencyMs)}`] : []),
+      ...tierMedians(standing, false),
       ...feedbackFigure(standing),
     ].join(' · ');
   });
