@@ -474,6 +474,7 @@ function wireEvaluate(wiring: Wiring): { flow: EvaluateFlow; resume(): void; sto
     bolt,
     catalog,
     guard,
+    usage,
     files,
     prices,
     seal,
@@ -483,6 +484,7 @@ function wireEvaluate(wiring: Wiring): { flow: EvaluateFlow; resume(): void; sto
     answers: { runtime: bedrock.runtime, metrics, prices, modelTimeoutMs: config.compare.modelTimeoutMs },
     evaluations,
     spend: guard,
+    usage,
     logger,
     // Bedrock quotas usually allow it: start at the ceiling and back off only when throttled.
     concurrency: { initial: config.evaluate.concurrency, max: config.evaluate.concurrency },

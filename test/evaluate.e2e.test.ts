@@ -169,6 +169,26 @@ describe('evaluations on a prompt set', () => {
     });
     const shown = await bench.slack.responseTo('show', 'ephemeral');
     expect(visibleText(shown.body.blocks)).toContain('It is Lyon.');
+
+    // What the evaluation spent is Ada's usage on App Home: 6 answers and the judge's 6 calls.
+    await bench.sender.event({
+      type: 'app_home_opened',
+      user: ADA,
+      channel: `D${ADA}`,
+      tab: 'home',
+      event_ts: `${Date.now() / 1000}`,
+    });
+    const home = await bench.slack.waitFor(() =>
+      bench.slack
+        .callsOf('views.publish')
+        .filter((call) => call.args.user_id === ADA)
+        .map((call) => visibleText((call.args.view as { blocks: unknown }).blocks))
+        .find((text) => text.includes('*Today*:')),
+    );
+    expect(home).toMatch(/\*Today\*: 12 requests · \d+ in \/ \d+ out tokens · \$0\.\d+/);
+    expect(home).toMatch(/• \*Claude 3\.5 Sonnet v2\*: 6 requests/);
+    expect(home).toMatch(/• \*Nova Micro\*: 3 requests/);
+    expect(home).toMatch(/• \*Nova Lite\*: 3 requests/);
   });
 
   it('runs from the /evaluate form too: the prompt set attached there, the estimate posted in the channel', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JobScript, jobTimeline } from '../src/playground/bedrock-simulator.js';
 import type { RecordedCall } from '../src/playground/local-slack.js';
-import { buttonValue, visibleText } from './support/blocks.js';
+import { buttonValue, tableRows, visibleText } from './support/blocks.js';
 import { type Bench, startBench } from './support/harness.js';
 
 let bench: Bench;
@@ -287,6 +287,32 @@ describe('/finetune-status', () => {
       bench.bedrock.calls.some((call) => call.invokedId.endsWith(`provisioned-model/${job.name}-pt`)),
     ).toBe(true);
     expect(bench.bedrock.calls.some((call) => call.invokedId === 'amazon.nova-micro-v1:0')).toBe(true);
+    // The throughput is billed per model unit and hour: its call has no per-token price, nor $0.
+    const [, custom, base] = tableRows(compare.args.blocks);
+    expect(custom?.[0]).toBe(`${job.name}-model (custom)`);
+    expect(custom?.at(-1)).toBe('billed hourly (Provisioned Throughput)');
+    expect(base?.at(-1)).toMatch(/^\$0\.\d+/);
+    expect(visibleText(compare.args.blocks)).toMatch(
+      new RegExp(
+        String.raw`Total cost: \$0\.\d+, excluding ${job.name}-model \(custom\), billed hourly \(Provisioned Throughput\)`,
+      ),
+    );
+
+    await bench.sender.event({
+      type: 'app_home_opened',
+      user: 'U0001',
+      channel: 'DU0001',
+      tab: 'home',
+      event_ts: `${Date.now() / 1000}`,
+    });
+    const home = await bench.slack.waitFor(() =>
+      bench.slack.callsOf('views.publish').find((call) => call.args.user_id === 'U0001'),
+    );
+    const usage = visibleText((home.args.view as { blocks: unknown }).blocks);
+    expect(usage).toMatch(
+      /\*Today\*: 2 requests · \d+ in \/ \d+ out tokens · \$0\.\d+, excluding 1 call billed hourly \(Provisioned Throughput\)/,
+    );
+    expect(usage).not.toContain('unknown price');
   });
 
   it('lists provisioned throughputs', async () => {

@@ -238,6 +238,29 @@ describe('service tiers', () => {
     expect((prices.cost([GPT_OSS], 1000, 1000, undefined, 'flex') ?? 0) / standard).toBeCloseTo(0.5);
   });
 
+  it('ranks the two tiers as one model on the leaderboard, each tier with its own latency and cost', async () => {
+    bench.bedrock.script(GPT_OSS, { answer: 'Same answer on both tiers.' });
+    const who = fresh();
+    await bench.sender.command('/compare', 'gpt-oss-120b@flex gpt-oss-120b@priority nova-micro Say hi', who);
+    const final = await finalIn(who.channelId);
+    await bench.sender.blockAction({
+      actionId: 'compare_vote_0',
+      value: buttonValue(final.args.blocks, 'compare_vote_0'),
+      userId: who.userId,
+      channelId: who.channelId,
+      messageTs: String(final.args.ts),
+      responseId: `${who.responseId}-vote`,
+    });
+    await bench.slack.updateShowing(who.channelId, 'Best answer (1)');
+    await bench.sender.command('/compare', 'leaderboard', { ...who, responseId: `${who.responseId}-board` });
+    const board = visibleText((await ephemeralTo(`${who.responseId}-board`)).body.blocks);
+    // One verdict: gpt-oss-120b won it once, as one contender, not once of two.
+    expect(board).toMatch(
+      /\*gpt-oss-120b\* · 1 win \(100% of 1\) · \d+ runs · (?:standard: median [^·]+ · median [^·]+ · \d+ runs? · )?flex: median \d\.\d\d s · median \$0\.\d+ · \d+ runs? · priority: median \d\.\d\d s · median \$0\.\d+ · \d+ runs?/,
+    );
+    expect(board).toMatch(/\*Nova Micro\* · 0 wins \(0% of 1\)/);
+  });
+
   it('prices a call at the tier Bedrock says served it, and says so when that is not the one asked', async () => {
     bench.bedrock.script('amazon.nova-pro-v1:0', { answer: 'Served anyway.', servedTier: 'default' });
     const who = fresh();

@@ -19,6 +19,20 @@ const overrideSchema = z.record(
 
 export type PriceOverrides = z.infer<typeof overrideSchema>;
 
+/**
+ * Whether a call through this ID is billed by the hour: a Provisioned Throughput's ARN
+ * (`…:provisioned-model/…`) is paid per model unit and hour, used or not, so one call through it has
+ * no price of its own. A custom model deployed on demand (`…:custom-model-deployment/…`) is not: it
+ * is billed per input and output token, like its base model (Amazon Nova user guide, "On-demand
+ * inference on Custom Models", checked 2026-12).
+ */
+export function billedHourly(invokeId: string): boolean {
+  return /^arn:aws[a-z-]*:bedrock:[^:]*:[^:]*:provisioned-model\//.test(invokeId);
+}
+
+/** What a call billed by the hour shows where a per-token call shows its price. */
+export const BILLED_HOURLY = 'billed hourly (Provisioned Throughput)';
+
 export interface PromptCacheTokens {
   readTokens: number;
   writeTokens: number;
@@ -61,7 +75,8 @@ export class PriceBook {
    * Cost of one call in USD; looks up the invoked ID (a profile may be priced apart) then the model ID.
    * `inputTokens` are Bedrock's: they leave out the prompt-cache reads and writes, priced apart.
    * On the flex or priority tier an override written for `<id>@<tier>` wins; otherwise the standard
-   * price times the tier's multiplier (service-tiers.ts).
+   * price times the tier's multiplier (service-tiers.ts). A call through a Provisioned Throughput
+   * has no per-token price at all (`billedHourly`).
    */
   cost(
     ids: string[],
@@ -70,6 +85,7 @@ export class PriceBook {
     cache: PromptCacheTokens = { readTokens: 0, writeTokens: 0 },
     tier?: string,
   ): number | undefined {
+    if (ids.some(billedHourly)) return undefined;
     const multiplier = tierMultiplier(tier);
     if (tier && multiplier !== 1) {
       const tiered = this.overridden(

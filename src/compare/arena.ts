@@ -40,13 +40,16 @@ export function tagsIn(text: string): string[] {
 
 /**
  * One vote as head-to-head outcomes between the models that finished: the pick beats each of the
- * others; a tie and "all bad" are draws between every pair (neither was preferred).
+ * others; a tie and "all bad" are draws between every pair (neither was preferred). Ratings rank
+ * models by the answers they give, which a service tier does not change: two tiers of one model are
+ * that model, never its own opponent, and each pair of models counts once.
  */
 export function voteComparisons(run: CompareRun, verdict: Verdict): Comparison[] {
   const finished = run.models
     .map((model, index) => ({ model, index }))
     .filter(({ model }) => model.status === 'done');
   const comparisons: Comparison[] = [];
+  const counted = new Set<string>();
   for (let i = 0; i < finished.length; i++)
     for (let j = i + 1; j < finished.length; j++) {
       const x = finished[i] as (typeof finished)[number];
@@ -59,8 +62,11 @@ export function voteComparisons(run: CompareRun, verdict: Verdict): Comparison[]
             : typeof verdict === 'number'
               ? undefined
               : 'tie';
+      const pair = JSON.stringify([x.model.modelId, y.model.modelId].sort());
       // A pick among three or more says nothing about the two it passed over.
-      if (winner) comparisons.push({ a: x.model.modelId, b: y.model.modelId, winner });
+      if (!winner || x.model.modelId === y.model.modelId || counted.has(pair)) continue;
+      counted.add(pair);
+      comparisons.push({ a: x.model.modelId, b: y.model.modelId, winner });
     }
   return comparisons;
 }

@@ -1,3 +1,4 @@
+import { billedHourly } from '../bedrock/pricing.js';
 import type { UsageGuard } from '../usage/guard.js';
 import type { ModelUse, UsageLedger } from '../usage/ledger.js';
 import type { Leaderboard } from './leaderboard.js';
@@ -41,7 +42,10 @@ export class CompareBooking {
   }
 }
 
-/** The calls Bedrock charged for: finished models, and timed-out ones at their estimated cost. */
+/**
+ * The calls Bedrock charged for: finished models, and timed-out ones at their estimated cost; a call
+ * through a Provisioned Throughput as billed by the hour.
+ */
 function modelUses(run: CompareRun): ModelUse[] {
   return run.models
     .filter((model) => model.status === 'done' || model.status === 'timed-out')
@@ -49,6 +53,8 @@ function modelUses(run: CompareRun): ModelUse[] {
       modelId: model.modelId,
       inputTokens: model.inputTokens ?? 0,
       outputTokens: model.outputTokens ?? 0,
-      costUsd: model.costUsd ?? model.estimatedCostUsd,
+      ...(billedHourly(model.invokeId)
+        ? { billedHourly: true }
+        : { costUsd: model.costUsd ?? model.estimatedCostUsd }),
     }));
 }

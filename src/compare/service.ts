@@ -47,7 +47,8 @@ function planModel(
 ): ModelRun {
   const notes: string[] = [];
   const run: ModelRun = {
-    label: withTier(Catalog.shortName(model), serviceTier),
+    // A custom model is invoked by its ARN and shares its base's family: its own name tells them apart.
+    label: withTier(invokeId.startsWith('arn:') ? model.name : Catalog.shortName(model), serviceTier),
     name: model.name,
     modelId: model.modelId,
     invokeId,

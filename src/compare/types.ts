@@ -119,4 +119,6 @@ export interface CompareSummary {
   costEstimated: boolean;
   /** True when some model that ran has no known price, so the total is a lower bound. */
   costIncomplete: boolean;
+  /** The models that ran through a Provisioned Throughput: billed by the hour, left out of the total. */
+  billedHourly: ModelRun[];
 }

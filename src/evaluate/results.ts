@@ -161,7 +161,10 @@ function judgeComparisons(plan: EvaluationPlan, results: ReadonlyMap<string, Uni
   );
 }
 
-/** Each judged pair as a head-to-head outcome with its row's tags, for the arena's ratings. */
+/**
+ * Each judged pair as a head-to-head outcome with its row's tags, for the arena's ratings, which rank
+ * models: a pair of two tiers of one model is left out, a model being no opponent of its own.
+ */
 export function judgedPairs(
   plan: EvaluationPlan,
   results: ReadonlyMap<string, UnitResult>,
@@ -170,7 +173,7 @@ export function judgedPairs(
     if (result.kind !== 'pair' || !result.verdict) return [];
     const [comparison] = judgeComparisons(plan, new Map([[unit, result]]));
     const tags = plan.rows.find((row) => row.row === result.row)?.tags ?? [];
-    return comparison ? [{ unit, comparison, tags }] : [];
+    return comparison && comparison.a !== comparison.b ? [{ unit, comparison, tags }] : [];
   });
 }
 

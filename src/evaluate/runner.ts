@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type AnswerDeps, streamAnswer } from '../bedrock/answer.js';
+import { type Answer, type AnswerDeps, streamAnswer } from '../bedrock/answer.js';
 import type { Logger } from '../logger.js';
+import type { ModelUse, UsageLedger } from '../usage/ledger.js';
 import { AimdLimiter } from './aimd.js';
 import { runChecks } from './checks.js';
 import {
@@ -28,6 +29,8 @@ export interface RunnerDeps {
   evaluations: Evaluations;
   /** Every dollar Bedrock bills counts against the person's daily cap, judge included. */
   spend: { recordSpend(teamId: string, userId: string, usd: number): Promise<void> };
+  /** Each call's tokens and cost, per model, in the person's usage (what App Home shows), judge included. */
+  usage: Pick<UsageLedger, 'record'>;
   logger: Pick<Logger, 'warn' | 'info'>;
   /** Calls in flight per model: where AIMD starts and the most it grows to. */
   concurrency: { initial: number; max: number };
@@ -251,19 +254,30 @@ export class EvaluationRunner {
     plan: EvaluationPlan,
     unit: ReturnType<typeof pendingUnits>[number],
   ): Promise<UnitResult | 'throttled'> {
+    const uses: ModelUse[] = [];
     const result =
       unit.models.length === 1
-        ? await this.answer(plan, unit.row, unit.models[0] as number)
-        : await this.judgePair(plan, unit.row, unit.models[0] as number, unit.models[1] as number);
+        ? await this.answer(plan, unit.row, unit.models[0] as number, uses)
+        : await this.judgePair(plan, unit.row, unit.models[0] as number, unit.models[1] as number, uses);
     if (result === 'throttled') return result;
     const paid = (result.costUsd ?? 0) + (result.kind === 'answer' ? (result.judge?.costUsd ?? 0) : 0);
-    await this.deps.spend.recordSpend(plan.teamId, plan.userId, paid);
+    await Promise.all([
+      this.deps.spend.recordSpend(plan.teamId, plan.userId, paid),
+      this.deps.usage.record(plan.teamId, plan.userId, uses),
+    ]);
     return result;
   }
 
-  /** One call as the judge or a model makes it: text in, text out, with its figures. */
-  private call(model: EvaluatedModel, request: { system?: string; prompt: string; maxTokens: number }) {
-    return streamAnswer(
+  /**
+   * One call as the judge or a model makes it: text in, text out, with its figures. What Bedrock
+   * bills for it (an answer, or what a timeout cut short) is added to `uses`.
+   */
+  private async call(
+    model: EvaluatedModel,
+    request: { system?: string; prompt: string; maxTokens: number },
+    uses: ModelUse[],
+  ): Promise<Answer> {
+    const answer = await streamAnswer(
       this.deps.answers,
       model,
       {
@@ -274,19 +288,29 @@ export class EvaluationRunner {
       },
       () => {},
     );
+    const billed = answer.ok ? answer : answer.partial;
+    if (billed)
+      uses.push({
+        modelId: model.modelId,
+        inputTokens: billed.inputTokens ?? 0,
+        outputTokens: billed.outputTokens ?? 0,
+        costUsd: answer.ok ? answer.costUsd : answer.partial?.estimatedCostUsd,
+      });
+    return answer;
   }
 
   private async answer(
     plan: EvaluationPlan,
     row: PromptRow,
     index: number,
+    uses: ModelUse[],
   ): Promise<AnswerResult | 'throttled'> {
     const model = plan.models[index] as EvaluatedModel;
-    const answer = await this.call(model, {
-      system: row.system,
-      prompt: row.prompt,
-      maxTokens: plan.maxTokens,
-    });
+    const answer = await this.call(
+      model,
+      { system: row.system, prompt: row.prompt, maxTokens: plan.maxTokens },
+      uses,
+    );
     if (!answer.ok && answer.failure.kind === 'throttled') return 'throttled';
     const text = answer.ok ? answer.text : (answer.partial?.text ?? '');
     const costUsd = answer.ok ? answer.costUsd : answer.partial?.estimatedCostUsd;
@@ -309,13 +333,13 @@ export class EvaluationRunner {
       finishedAt: Date.now(),
     };
     if (!answer.ok || !plan.judge || plan.pairwise) return base;
-    return { ...base, judge: await this.score(plan, plan.judge, row, text) };
+    return { ...base, judge: await this.score(plan, plan.judge, row, text, uses) };
   }
 
-  private async judgeCall(judge: EvaluatedModel, request: JudgeRequest) {
+  private async judgeCall(judge: EvaluatedModel, request: JudgeRequest, uses: ModelUse[]) {
     const limiter = this.limiter(`${judge.modelId}#judge`);
     const ticket = await limiter.acquire();
-    const reply = await this.call(judge, { ...request, maxTokens: JUDGE_MAX_TOKENS });
+    const reply = await this.call(judge, { ...request, maxTokens: JUDGE_MAX_TOKENS }, uses);
     if (!reply.ok && reply.failure.kind === 'throttled') ticket.throttled();
     else ticket.succeeded();
     return reply;
@@ -326,8 +350,9 @@ export class EvaluationRunner {
     judge: EvaluatedModel,
     row: PromptRow,
     text: string,
+    uses: ModelUse[],
   ): Promise<AnswerResult['judge']> {
-    const reply = await this.judgeCall(judge, scoreRequest(row, text, plan.rubric));
+    const reply = await this.judgeCall(judge, scoreRequest(row, text, plan.rubric), uses);
     if (!reply.ok)
       return {
         error: `the judge failed: ${reply.failure.message}`,
@@ -338,14 +363,20 @@ export class EvaluationRunner {
     return { score: score.score, reason: score.reason, costUsd: reply.costUsd };
   }
 
-  private async judgePair(plan: EvaluationPlan, row: PromptRow, x: number, y: number): Promise<PairResult> {
+  private async judgePair(
+    plan: EvaluationPlan,
+    row: PromptRow,
+    x: number,
+    y: number,
+    uses: ModelUse[],
+  ): Promise<PairResult> {
     const judge = plan.judge as EvaluatedModel;
     const results = await this.deps.evaluations.results(plan.id);
     const textOf = (model: number) =>
       (results.get(answerUnit(row.row, model)) as AnswerResult | undefined)?.text ?? '';
     const [xFirst, yFirst] = await Promise.all([
-      this.judgeCall(judge, pairRequest(row, textOf(x), textOf(y), plan.rubric)),
-      this.judgeCall(judge, pairRequest(row, textOf(y), textOf(x), plan.rubric)),
+      this.judgeCall(judge, pairRequest(row, textOf(x), textOf(y), plan.rubric), uses),
+      this.judgeCall(judge, pairRequest(row, textOf(y), textOf(x), plan.rubric), uses),
     ]);
     const costUsd = [xFirst, yFirst].reduce<number | undefined>((sum, reply) => {
       const cost = reply.ok ? reply.costUsd : reply.partial?.estimatedCostUsd;

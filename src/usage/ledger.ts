@@ -7,6 +7,8 @@ export interface ModelUse {
   inputTokens: number;
   outputTokens: number;
   costUsd?: number;
+  /** Made through a Provisioned Throughput: paid by the hour, so it has no cost of its own. */
+  billedHourly?: boolean;
 }
 
 /** One model's calls in a period. */
@@ -18,6 +20,8 @@ export interface ModelUsage {
   /** Of the calls with a known price; `unpricedRequests` says how many had none. */
   costUsd: number;
   unpricedRequests: number;
+  /** Calls through a Provisioned Throughput, billed by the hour: in neither of the two above. */
+  hourlyRequests: number;
 }
 
 /** Usage in a period: per model, most expensive first, and the totals. */
@@ -33,7 +37,7 @@ export const WORKSPACE = 'workspace';
 // Costs are counted in billionths of a dollar, so each is one atomic integer increment (HINCRBY)
 // and a Nova Micro call of $0.0000042 still adds up exactly.
 const NANO = 1e9;
-const FIELDS = ['requests', 'input', 'output', 'cost', 'unpriced'] as const;
+const FIELDS = ['requests', 'input', 'output', 'cost', 'unpriced', 'hourly'] as const;
 type Field = (typeof FIELDS)[number];
 
 const periodOf = (now: Date, period: Period) => now.toISOString().slice(0, period === 'day' ? 10 : 7);
@@ -70,7 +74,11 @@ export class UsageLedger {
             ...add('requests', 1),
             ...add('input', use.inputTokens),
             ...add('output', use.outputTokens),
-            ...(use.costUsd === undefined ? add('unpriced', 1) : add('cost', Math.round(use.costUsd * NANO))),
+            ...(use.billedHourly
+              ? add('hourly', 1)
+              : use.costUsd === undefined
+                ? add('unpriced', 1)
+                : add('cost', Math.round(use.costUsd * NANO))),
           ];
         }),
       ),
@@ -87,7 +95,14 @@ export class UsageLedger {
       const modelId = name.slice(0, cut);
       const field = name.slice(cut + 1) as Field;
       if (!FIELDS.includes(field)) continue;
-      const entry = byModel.get(modelId) ?? { requests: 0, input: 0, output: 0, cost: 0, unpriced: 0 };
+      const entry = byModel.get(modelId) ?? {
+        requests: 0,
+        input: 0,
+        output: 0,
+        cost: 0,
+        unpriced: 0,
+        hourly: 0,
+      };
       entry[field] += value;
       byModel.set(modelId, entry);
     }
@@ -98,6 +113,7 @@ export class UsageLedger {
       outputTokens: entry.output,
       costUsd: entry.cost / NANO,
       unpricedRequests: entry.unpriced,
+      hourlyRequests: entry.hourly,
     }));
     models.sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests);
     const sum = (pick: (model: ModelUsage) => number) =>
@@ -109,6 +125,7 @@ export class UsageLedger {
       outputTokens: sum((model) => model.outputTokens),
       costUsd: sum((model) => model.costUsd),
       unpricedRequests: sum((model) => model.unpricedRequests),
+      hourlyRequests: sum((model) => model.hourlyRequests),
     };
   }
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PriceBook } from '../../src/bedrock/pricing.js';
+import { billedHourly, PriceBook } from '../../src/bedrock/pricing.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'prices-'));
 const file = (name: string, text: string) => {
@@ -87,5 +87,29 @@ describe('Provisioned Throughput’s hourly price', () => {
     if (!priced.ok) throw new Error('expected a price book');
     expect(priced.value.provisionedPerHour('amazon.nova-micro-v1:0:128k')).toBe(12.5);
     expect(priced.value.provisionedPerHour('amazon.nova-lite-v1:0:300k')).toBeUndefined();
+  });
+});
+
+describe('a custom model’s call', () => {
+  const book = new PriceBook();
+  const base = 'amazon.nova-micro-v1:0';
+  const throughput = 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abc123xyz';
+  const deployment = 'arn:aws:bedrock:us-east-1:123456789012:custom-model-deployment/od1a2b3c';
+
+  it('through a Provisioned Throughput has no per-token price: it is billed per model unit and hour', () => {
+    expect(billedHourly(throughput)).toBe(true);
+    expect(book.cost([throughput, base], 1_000_000, 1_000_000)).toBeUndefined();
+    // Not even an entry written for the throughput or its base turns the hour into tokens.
+    const path = file(
+      'pt-tokens.json',
+      `{"${throughput}": {"inputPerMillionUsd": 1, "outputPerMillionUsd": 2}}`,
+    );
+    const priced = PriceBook.fromFile(path);
+    expect(priced.ok && priced.value.cost([throughput, base], 1_000_000, 1_000_000)).toBeUndefined();
+  });
+
+  it('through an on-demand deployment is billed per token, at its base model’s price', () => {
+    expect(billedHourly(deployment)).toBe(false);
+    expect(book.cost([deployment, base], 1_000_000, 1_000_000)).toBeCloseTo(0.035 + 0.14);
   });
 });

@@ -14,6 +14,17 @@ describe('the arena', () => {
     expect(voteComparisons(run, 'bad')).toEqual([{ a: 'a', b: 'b', winner: 'tie' }]);
   });
 
+  it('counts two service tiers of one model as that model: never a contest with itself, each pair once', () => {
+    const run = compareRun([
+      modelRun('gpt-oss', { label: 'gpt-oss@flex', serviceTier: 'flex' }),
+      modelRun('gpt-oss', { label: 'gpt-oss@priority', serviceTier: 'priority' }),
+      modelRun('haiku'),
+    ]);
+    expect(voteComparisons(run, 1)).toEqual([{ a: 'gpt-oss', b: 'haiku', winner: 'a' }]);
+    expect(voteComparisons(run, 2)).toEqual([{ a: 'gpt-oss', b: 'haiku', winner: 'b' }]);
+    expect(voteComparisons(run, 'tie')).toEqual([{ a: 'gpt-oss', b: 'haiku', winner: 'tie' }]);
+  });
+
   it('reads #tags in a prompt', () => {
     expect(tagsIn('Write SQL #sql #Data-Eng, not C#')).toEqual(['sql', 'data-eng']);
   });

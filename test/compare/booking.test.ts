@@ -49,3 +49,34 @@ describe('booking a finished compare', () => {
     expect((await usage.report('T1', WORKSPACE, 'month')).costUsd).toBe(0.75);
   });
 });
+
+describe('booking a compare of a custom model on Provisioned Throughput', () => {
+  it('books its call as billed hourly: no spend, no per-token cost, no median cost, and not as unknown', async () => {
+    const store = storeOn(new MemoryBackend());
+    const now = new Date('2026-11-25T10:00:00Z');
+    const guard = new UsageGuard(
+      store,
+      { userPerMinute: 10, teamPerMinute: 10, dailySpendCapUsd: 1 },
+      () => now,
+    );
+    const leaderboard = new Leaderboard(store);
+    const usage = new UsageLedger(store, () => now);
+    const booking = new CompareBooking({ spend: guard, leaderboard, usage });
+    const run = compareRun([
+      modelRun('amazon.nova-micro-v1:0', {
+        label: 'helpdesk (custom)',
+        invokeId: 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abc123xyz',
+        // As the previous version priced it: its base model's per-token rate.
+        costUsd: 0.25,
+      }),
+    ]);
+
+    await booking.of(run)();
+
+    expect(await store.readTotal('spend:T1:U1:2026-11-25')).toBe(0);
+    const today = await usage.report('T1', 'U1', 'day');
+    expect(today).toMatchObject({ requests: 1, costUsd: 0, unpricedRequests: 0, hourlyRequests: 1 });
+    expect(today.models).toEqual([expect.objectContaining({ requests: 1, costUsd: 0, hourlyRequests: 1 })]);
+    expect((await leaderboard.standings('T1'))[0]).toMatchObject({ runs: 1, medianCostUsd: undefined });
+  });
+});

@@ -90,4 +90,64 @@ describe('the compare leaderboard', () => {
       { modelId: 'haiku', wins: 0, runs: 0, thumbsUp: 1, thumbsDown: 0 },
     ]);
   });
+
+  describe('two service tiers of one model', () => {
+    const tiered = () =>
+      compareRun([
+        modelRun('gpt-oss', {
+          label: 'gpt-oss@flex',
+          serviceTier: 'flex',
+          latencyMs: 3_000,
+          costUsd: 0.0005,
+        }),
+        modelRun('gpt-oss', {
+          label: 'gpt-oss@priority',
+          serviceTier: 'priority',
+          latencyMs: 800,
+          costUsd: 0.0018,
+        }),
+        modelRun('haiku', { latencyMs: 1_000, costUsd: 0.002 }),
+      ]);
+
+    it('are one model for quality: a verdict counts one contest for it, and a win once', async () => {
+      const run = tiered();
+      await leaderboard.recordRun(run);
+      await leaderboard.recordVerdict(run, 1);
+
+      const standings = await leaderboard.standings('T1');
+      expect(
+        standings.map(({ modelId, wins, contests, winRate }) => ({ modelId, wins, contests, winRate })),
+      ).toEqual([
+        { modelId: 'gpt-oss', wins: 1, contests: 1, winRate: 1 },
+        { modelId: 'haiku', wins: 0, contests: 1, winRate: 0 },
+      ]);
+    });
+
+    it('keep their own latency and cost: each tier’s medians apart from the standard tier’s', async () => {
+      await leaderboard.recordRun(tiered());
+      await leaderboard.recordRun(
+        compareRun([modelRun('gpt-oss', { latencyMs: 1_500, costUsd: 0.001 }), modelRun('haiku')]),
+      );
+
+      const [gptOss] = (await leaderboard.standings('T1')).filter(
+        (standing) => standing.modelId === 'gpt-oss',
+      );
+      expect(gptOss).toMatchObject({ runs: 3, medianLatencyMs: 1_500, medianCostUsd: 0.001 });
+      expect(gptOss?.tiers).toEqual([
+        { tier: 'flex', runs: 1, medianLatencyMs: 3_000, medianCostUsd: 0.0005 },
+        { tier: 'priority', runs: 1, medianLatencyMs: 800, medianCostUsd: 0.0018 },
+      ]);
+    });
+
+    it('still reads a board written before tiers were kept apart, as the standard tier’s', async () => {
+      const store = storeOn(new MemoryBackend());
+      // What the previous version wrote for one run of gpt-oss@flex: everything under the model ID.
+      await store.increment('leaderboard:T1:runs', 'gpt-oss', 1);
+      await store.increment('leaderboard:T1:latency:gpt-oss', '3000', 1);
+      await store.increment('leaderboard:T1:cost:gpt-oss', '0.00050', 1);
+
+      const [standing] = await new Leaderboard(store).standings('T1');
+      expect(standing).toMatchObject({ modelId: 'gpt-oss', runs: 1, medianLatencyMs: 3_000, tiers: [] });
+    });
+  });
 });

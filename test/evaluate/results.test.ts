@@ -4,9 +4,10 @@ import {
   type AnswerResult,
   answerUnit,
   type EvaluationPlan,
+  pairUnit,
   type UnitResult,
 } from '../../src/evaluate/evaluations.js';
-import { progressOf, resultsCsv, summarize, worstRows } from '../../src/evaluate/results.js';
+import { judgedPairs, progressOf, resultsCsv, summarize, worstRows } from '../../src/evaluate/results.js';
 
 const plan: EvaluationPlan = {
   id: 'E1',
@@ -126,5 +127,28 @@ describe('evaluation results', () => {
       costUnknown: true,
       etaMs: 10_000,
     });
+  });
+});
+
+describe('the judge’s pairwise verdicts lent to the arena', () => {
+  it('leave out a pair of two tiers of one model: ratings rank models, and a model is not its own opponent', () => {
+    const tiered: EvaluationPlan = {
+      ...plan,
+      pairwise: true,
+      models: [
+        { modelId: 'gpt-oss', invokeId: 'gpt-oss', name: 'gpt-oss@flex', serviceTier: 'flex' },
+        { modelId: 'gpt-oss', invokeId: 'gpt-oss', name: 'gpt-oss@priority', serviceTier: 'priority' },
+        { modelId: 'haiku', invokeId: 'haiku', name: 'Haiku' },
+      ],
+    };
+    const pair = (x: number, y: number, verdict: 'x' | 'y' | 'tie'): [string, UnitResult] => [
+      pairUnit(1, x, y),
+      { kind: 'pair', row: 1, x, y, verdict, finishedAt: 0 },
+    ];
+    const judged = judgedPairs(tiered, new Map([pair(0, 1, 'x'), pair(0, 2, 'y'), pair(1, 2, 'tie')]));
+    expect(judged.map(({ unit, comparison }) => ({ unit, comparison }))).toEqual([
+      { unit: pairUnit(1, 0, 2), comparison: { a: 'gpt-oss', b: 'haiku', winner: 'b' } },
+      { unit: pairUnit(1, 1, 2), comparison: { a: 'gpt-oss', b: 'haiku', winner: 'tie' } },
+    ]);
   });
 });

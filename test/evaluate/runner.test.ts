@@ -19,6 +19,7 @@ import { BedrockSimulator } from '../../src/playground/bedrock-simulator.js';
 import { MemoryBackend } from '../../src/store/memory-backend.js';
 import { storeOn } from '../../src/store/store.js';
 import type { Store } from '../../src/store/types.js';
+import { UsageLedger, WORKSPACE } from '../../src/usage/ledger.js';
 
 const NOVA_MICRO = 'amazon.nova-micro-v1:0';
 const NOVA_LITE = 'amazon.nova-lite-v1:0';
@@ -31,6 +32,7 @@ describe('the evaluation runner, against the Bedrock emulator and the store', ()
   let store: Store;
   let evaluations: Evaluations;
   let spent: number;
+  let ledger: UsageLedger;
 
   beforeAll(async () => {
     await bedrock.start();
@@ -48,6 +50,7 @@ describe('the evaluation runner, against the Bedrock emulator and the store', ()
     store = storeOn(new MemoryBackend());
     evaluations = new Evaluations(store, 3600, { warn: () => {} });
     spent = 0;
+    ledger = new UsageLedger(store);
     bedrock.script(NOVA_MICRO, { answer: 'The capital of France is Paris.' });
     bedrock.script(NOVA_LITE, { answer: 'I think it is Lyon.' });
     bedrock.script(JUDGE, {
@@ -70,6 +73,7 @@ describe('the evaluation runner, against the Bedrock emulator and the store', ()
           spent += usd;
         },
       },
+      usage: ledger,
       logger: { warn: () => {}, info: () => {} },
       concurrency: { initial: 4, max: 8 },
       owner,
@@ -122,6 +126,26 @@ describe('the evaluation runner, against the Bedrock emulator and the store', ()
     expect(spent).toBeCloseTo(summary.totalCostUsd ?? Number.NaN, 12);
     expect(bedrock.callsFor(JUDGE)).toHaveLength(6);
     expect((await evaluations.control(planned.id)).finished).toBeDefined();
+  });
+
+  it('books every call it pays for in the person’s usage per model, the judge’s included, as Home shows it', async () => {
+    const planned = await plan();
+    await runner().run(planned.id);
+    const usage = await ledger.report('T1', 'U1', 'day');
+    const requests = Object.fromEntries(usage.models.map((entry) => [entry.modelId, entry.requests]));
+    expect(requests).toEqual({ [NOVA_MICRO]: 3, [NOVA_LITE]: 3, [JUDGE]: 6 });
+    expect(usage.inputTokens).toBeGreaterThan(0);
+    expect(usage.unpricedRequests).toBe(0);
+    expect(usage.costUsd).toBeCloseTo(spent, 9);
+    expect(await ledger.report('T1', WORKSPACE, 'month')).toMatchObject({ requests: 12 });
+  });
+
+  it('books both of a pairwise judge’s calls on each pair', async () => {
+    const planned = await plan({ pairwise: true, rows: rows(2) });
+    await runner().run(planned.id);
+    const usage = await ledger.report('T1', 'U1', 'day');
+    expect(usage.models.find((entry) => entry.modelId === JUDGE)?.requests).toBe(4);
+    expect(usage.costUsd).toBeCloseTo(spent, 9);
   });
 
   it('carries on where it stopped: a recorded row is never asked again', async () => {

@@ -34,6 +34,7 @@ describe('the usage ledger', () => {
         outputTokens: 30,
         costUsd: 0.0000042,
         unpricedRequests: 0,
+        hourlyRequests: 0,
       },
       // No known price: counted as such, never as $0 spent.
       {
@@ -43,6 +44,7 @@ describe('the usage ledger', () => {
         outputTokens: 7,
         costUsd: 0,
         unpricedRequests: 1,
+        hourlyRequests: 0,
       },
     ]);
     const workspace = await ledger.report('T1', WORKSPACE, 'month');

@@ -1,6 +1,6 @@
 import type { KnownBlock, TableBlock } from '@slack/types';
 import { timedOutAfter } from '../../bedrock/answer.js';
-import { formatUsd } from '../../bedrock/pricing.js';
+import { BILLED_HOURLY, billedHourly, formatUsd } from '../../bedrock/pricing.js';
 import type { CompareRun, ModelRun } from '../../compare/types.js';
 import { clip, LIMITS } from '../kit/limits.js';
 
@@ -9,11 +9,16 @@ export function seconds(ms: number | undefined): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** A model's cost as shown: its price, or a timed-out model's estimate marked ≈, or "price unknown". */
+/**
+ * A model's cost as shown: its price, or a timed-out model's estimate marked ≈, or "price unknown";
+ * a call through a Provisioned Throughput has no price of its own, whatever an older run stored.
+ */
 export const modelCost = (model: ModelRun) =>
-  model.status === 'timed-out'
-    ? formatUsd(model.estimatedCostUsd, { estimate: true })
-    : formatUsd(model.costUsd);
+  billedHourly(model.invokeId)
+    ? BILLED_HOURLY
+    : model.status === 'timed-out'
+      ? formatUsd(model.estimatedCostUsd, { estimate: true })
+      : formatUsd(model.costUsd);
 
 /** `×3.7`, `×110`: how many times worse than the best of the compare a figure is. */
 function ratio(value: number, best: number): string | undefined {
@@ -62,7 +67,7 @@ const COLUMNS: Column[] = [
   },
   {
     title: 'Cost',
-    value: (model) => model.costUsd,
+    value: (model) => (billedHourly(model.invokeId) ? undefined : model.costUsd),
     show: modelCost,
     unfinished: (model) => (model.status === 'timed-out' ? modelCost(model) : '–'),
   },

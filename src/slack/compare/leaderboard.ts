@@ -16,6 +16,28 @@ export function feedbackFigure(standing: Pick<Standing, 'thumbsUp' | 'thumbsDown
 }
 
 /**
+ * A model's median latency, and on the board its median cost and the runs behind them: the standard
+ * tier's, then each other tier's it ran on, labelled. A tier changes how fast and at what price a
+ * model answers, so its figures stay apart even though its wins are the model's.
+ */
+export function tierMedians(standing: Standing, board: boolean): string[] {
+  const medians = (figures: Pick<Standing, 'medianLatencyMs' | 'medianCostUsd'>) =>
+    [
+      `median ${seconds(figures.medianLatencyMs)}`,
+      ...(board ? [`median ${formatUsd(figures.medianCostUsd)}`] : []),
+    ].join(' · ');
+  const runs = (count: number) => (board ? [`${count} run${count === 1 ? '' : 's'}`] : []);
+  if (standing.tiers.length === 0)
+    return [...(standing.runs > 0 ? [medians(standing)] : []), ...runs(standing.runs)];
+  const standardRuns = standing.runs - standing.tiers.reduce((sum, tier) => sum + tier.runs, 0);
+  return [
+    ...runs(standing.runs),
+    ...(standardRuns > 0 ? [`standard: ${medians(standing)}`, ...runs(standardRuns)] : []),
+    ...standing.tiers.flatMap((tier) => [`${tier.tier}: ${medians(tier)}`, ...runs(tier.runs)]),
+  ];
+}
+
+/**
  * The arena's ranking: Bradley–Terry ratings with their 95% bootstrap intervals and the votes behind
  * each, for one tag when asked, and saying whether pairwise judges' verdicts are in it.
  */
@@ -80,10 +102,7 @@ export function leaderboardMessage(
     return [
       `${place + 1}. *${escapeMrkdwn(nameOf(standing.modelId))}*`,
       `${standing.wins} win${standing.wins === 1 ? '' : 's'}${rate}`,
-      ...(standing.runs > 0
-        ? [`median ${seconds(standing.medianLatencyMs)}`, `median ${formatUsd(standing.medianCostUsd)}`]
-        : []),
-      `${standing.runs} run${standing.runs === 1 ? '' : 's'}`,
+      ...tierMedians(standing, true),
       ...feedbackFigure(standing),
     ].join(' · ');
   });
@@ -99,7 +118,7 @@ export function leaderboardMessage(
     elements: [
       {
         type: 'mrkdwn',
-        text: 'Wins come from “Best answer” votes and blind verdicts; win rate is wins over verdicts on compares the model finished in. Feedback (👍 👎) is a separate signal: thumbs on single answers, in compares and threads, one per person per answer.',
+        text: 'Wins come from “Best answer” votes and blind verdicts; win rate is wins over verdicts on compares the model finished in. A model’s service tiers share its wins, each with its own latency and cost. Feedback (👍 👎) is a separate signal: thumbs on single answers, in compares and threads, one per person per answer.',
       },
     ],
   });

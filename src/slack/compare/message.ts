@@ -1,6 +1,6 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { timedOutAfter } from '../../bedrock/answer.js';
-import { formatUsd } from '../../bedrock/pricing.js';
+import { BILLED_HOURLY, formatUsd } from '../../bedrock/pricing.js';
 import { summarize } from '../../compare/summary.js';
 import type { CompareRun, ModelRun } from '../../compare/types.js';
 import { FEEDBACK_ACTION, feedbackBlock } from '../kit/feedback.js';
@@ -229,6 +229,10 @@ function modelButtons(
   ];
 }
 
+/** What the total leaves out: the models on Provisioned Throughput, paid by the hour rather than per call. */
+const excludedHourly = (models: ModelRun[]) =>
+  models.length === 0 ? '' : `, excluding ${models.map((model) => model.label).join(', ')}, ${BILLED_HOURLY}`;
+
 function summaryText(run: CompareRun): string {
   const summary = summarize(run);
   const line = (label: string, model: ModelRun | undefined, value: (model: ModelRun) => string) =>
@@ -242,7 +246,7 @@ function summaryText(run: CompareRun): string {
       summary.longest,
       (model) => `${tokenCount(model.answerTokens ?? model.outputTokens, model.tokensEstimated)} tokens`,
     ),
-    `Total cost: ${formatUsd(summary.totalCostUsd, { estimate: summary.costEstimated })}${summary.costIncomplete ? ' + models with unknown prices' : ''}`,
+    `Total cost: ${formatUsd(summary.totalCostUsd, { estimate: summary.costEstimated })}${summary.costIncomplete ? ' + models with unknown prices' : ''}${excludedHourly(summary.billedHourly)}`,
   ].filter((entry): entry is string => entry !== undefined);
   return clip(`*Summary*\n${lines.join('\n')}`, LIMITS.sectionText);
 }

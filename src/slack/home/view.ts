@@ -1,9 +1,8 @@
 import type { Button, KnownBlock, View } from '@slack/types';
-import { formatUsd } from '../../bedrock/pricing.js';
+import { BILLED_HOURLY, formatUsd } from '../../bedrock/pricing.js';
 import type { HomeOverview, PricedThroughput, WatchedJob } from '../../home/overview.js';
 import type { ModelUsage, UsageReport } from '../../usage/ledger.js';
-import { seconds } from '../compare/figures.js';
-import { feedbackFigure } from '../compare/leaderboard.js';
+import { feedbackFigure, tierMedians } from '../compare/leaderboard.js';
 import { button, clip, LIMITS } from '../kit/limits.js';
 import { slackView } from '../kit/message.js';
 import { escapeMrkdwn } from '../kit/mrkdwn.js';
@@ -31,12 +30,22 @@ const context = (text: string): KnownBlock => ({
 const plural = (count: number, word: string) =>
   `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
 
-/** Known cost, and the calls whose price is unknown said as such: never a $0 for them. */
-function cost(usage: Pick<ModelUsage, 'costUsd' | 'requests' | 'unpricedRequests'>): string {
-  if (usage.unpricedRequests === usage.requests) return 'price unknown';
+/**
+ * Known cost, and the calls whose price is unknown said as such: never a $0 for them. Calls through a
+ * Provisioned Throughput are paid by the hour, so a figure that counts them says it leaves them out.
+ */
+function cost(
+  usage: Pick<ModelUsage, 'costUsd' | 'requests' | 'unpricedRequests' | 'hourlyRequests'>,
+): string {
+  const perToken = usage.requests - usage.hourlyRequests;
+  if (perToken === 0) return BILLED_HOURLY;
   const unknown =
     usage.unpricedRequests > 0 ? ` + ${plural(usage.unpricedRequests, 'call')} of unknown price` : '';
-  return `${formatUsd(usage.costUsd)}${unknown}`;
+  const known =
+    usage.unpricedRequests === perToken ? 'price unknown' : `${formatUsd(usage.costUsd)}${unknown}`;
+  return usage.hourlyRequests > 0
+    ? `${known}, excluding ${plural(usage.hourlyRequests, 'call')} ${BILLED_HOURLY}`
+    : known;
 }
 
 const tokens = (usage: Pick<ModelUsage, 'inputTokens' | 'outputTokens'>) =>
@@ -87,7 +96,7 @@ function leaderboardText(overview: HomeOverview, nameOf: NameOf): string {
     return [
       `${place + 1}. *${escapeMrkdwn(nameOf(standing.modelId))}*`,
       `${plural(standing.wins, 'win')}${rate}`,
-      ...(standing.runs > 0 ? [`median ${seconds(standing.medianLatencyMs)}`] : []),
+      ...tierMedians(standing, false),
       ...feedbackFigure(standing),
     ].join(' · ');
   });

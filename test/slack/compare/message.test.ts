@@ -100,6 +100,26 @@ describe('the compare message', () => {
     expect(text).toContain('Total cost: $0.000072 + models with unknown prices');
   });
 
+  it('shows a custom model on Provisioned Throughput as billed hourly, never per token, and the total without it', () => {
+    // As the previous version stored it: priced at its base model's per-token rate.
+    const custom = model(1, {
+      label: 'helpdesk (custom)',
+      invokeId: 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abc123xyz',
+      costUsd: 0.0000091,
+      stopReason: 'end_turn',
+      text: 'Short.',
+    });
+    const message = compareMessage(run([model(0, { label: 'nova-micro' }), custom]));
+    expect(blockKitError({ ...message })).toBeUndefined();
+    expect(tableRows(message.blocks)[2]?.at(-1)).toBe('billed hourly (Provisioned Throughput)');
+    const text = visibleText(message.blocks);
+    expect(text).not.toContain('$0.0000091');
+    expect(text).toContain('Cheapest: *nova-micro*');
+    expect(text).toContain(
+      'Total cost: $0.000072, excluding helpdesk (custom), billed hourly (Provisioned Throughput)',
+    );
+  });
+
   it('keeps the figures table out of a blind compare until its verdict, then names rows by letter and model', () => {
     const blind = { ...run([model(0, { label: 'nova-micro' }), model(1, { label: 'sonnet' })]) };
     blind.options = { ...blind.options, blind: true };
