@@ -412,7 +412,7 @@ export async function startStandIns(answerTokens: number) {
 }
 
 /** CPU per streamed token of a bare SDK loop over `count` compares' streams, warmed as the app was. */
-export async function bareLoopCpuPerToken(
+async function bareLoopCpuPerToken(
   env: Record<string, string | undefined>,
   count: number,
   client: BareClient,
