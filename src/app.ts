@@ -205,7 +205,7 @@ export async function createBedrockSlackApp(
   bolt.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
-  bolt.use(acknowledgeUnhandled(logger));
+  acknowledgeUnhandled(bolt, logger);
   bolt.use(countRequests(metrics));
   bolt.use(dropRedeliveredEvents(store, logger));
 
