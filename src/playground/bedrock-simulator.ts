@@ -167,6 +167,8 @@ export interface ReceivedCall {
   /** When the first token of the answer itself (not its reasoning) was sent. */
   firstAnswerTokenSentAt?: number;
   finishedAt?: number;
+  /** When the client ended the call before the answer was whole (Bedrock then generates no more). */
+  cancelledAt?: number;
 }
 
 const REGION = 'us-east-1';
@@ -886,9 +888,14 @@ export class BedrockSimulator {
     const gapMs = script.tokensPerSecond ? (1000 * perChunk) / script.tokensPerSecond : 0;
     // Reasoning comes first, in a content block of its own; the answer's text block follows it.
     const answerIndex = thought ? 1 : 0;
+    // A client that ends the call mid-answer resets the stream: nothing more is generated.
+    const cancelled = () => {
+      if (stream.destroyed) call.cancelledAt ??= performance.now();
+      return stream.destroyed;
+    };
     if (thought) {
       for (const [index, delta] of thought.deltas.entries()) {
-        if (stream.destroyed) return;
+        if (cancelled()) return;
         if (index > 0 && gapMs > 0 && 'text' in delta) await sleep(gapMs);
         call.firstTokenSentAt ??= performance.now();
         stream.write(
@@ -897,7 +904,7 @@ export class BedrockSimulator {
       }
       stream.write(frame('contentBlockStop', { contentBlockIndex: 0 }));
     }
-    for (let index = 0; index < words.length && !stream.destroyed; index += perChunk) {
+    for (let index = 0; index < words.length && !cancelled(); index += perChunk) {
       if ((index > 0 || thought) && gapMs > 0) await sleep(gapMs);
       call.firstTokenSentAt ??= performance.now();
       call.firstAnswerTokenSentAt ??= performance.now();
@@ -908,7 +915,7 @@ export class BedrockSimulator {
         }),
       );
     }
-    if (stream.destroyed) return;
+    if (cancelled()) return;
     stream.write(frame('contentBlockStop', { contentBlockIndex: answerIndex }));
     stream.write(frame('messageStop', { stopReason: script.stopReason ?? 'end_turn' }));
     stream.end(

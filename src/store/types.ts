@@ -53,8 +53,10 @@ export interface ConversationTurn {
   /** Display name of the person who said it, for threads with several people. */
   author?: string;
   ts?: string;
-  /** An assistant answer cut off at the time limit: what arrived, not a finished answer. */
+  /** An assistant answer cut short (at the time limit, or by the person): not a finished answer. */
   partial?: boolean;
+  /** The person stopped this answer as it streamed: `text` is what they were shown. */
+  stoppedByPerson?: boolean;
   /**
    * Claude's signed thinking before this answer, kept only where the family needs it handed back
    * (reasoning.ts); never shown. Redacted thinking is kept as the base64 Bedrock sent.
