@@ -225,6 +225,8 @@ export async function createBedrockSlackApp(
   const channels = new ChannelDefaults(store, logger);
   const files = new SlackFiles(config.slack.botToken, config.slack.apiUrl);
   const seal = new FormSeal(config.slack.botToken);
+  const budget = new SlackBudget(store, config.slack.rateLimits, logger);
+  budget.follow(bolt.client);
   const wiring: Wiring = {
     config,
     logger,
@@ -243,7 +245,7 @@ export async function createBedrockSlackApp(
     files,
     prices,
     seal,
-    budget: new SlackBudget(store, config.slack.rateLimits, logger),
+    budget,
   };
   const compare = wireCompare(wiring);
   const evaluate = wireEvaluate(wiring);

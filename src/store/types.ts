@@ -34,6 +34,8 @@ export interface RateLimitStore {
    * 0 when taken, else the milliseconds until one could be.
    */
   takeToken(key: string, bucket: TokenBucket): Promise<number>;
+  /** Empties the bucket `key` for `forMs`, for every replica: no token until then, then it refills. */
+  emptyBucket(key: string, bucket: Omit<TokenBucket, 'keep'>, forMs: number): Promise<void>;
   /** Adds to a running total that expires `ttlSeconds` after it was first written; returns the new total. */
   addToTotal(key: string, amount: number, ttlSeconds: number): Promise<number>;
   readTotal(key: string): Promise<number>;

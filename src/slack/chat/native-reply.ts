@@ -112,9 +112,9 @@ export class NativeReply implements ThreadReply {
   ) {
     const { budget } = deps;
     this.permits = {
-      start: budget.calls(place.teamId, 'chat.startStream'),
-      append: budget.calls(place.teamId, 'chat.appendStream'),
-      stop: budget.calls(place.teamId, 'chat.stopStream'),
+      start: budget.calls(place, 'chat.startStream'),
+      append: budget.calls(place, 'chat.appendStream'),
+      stop: budget.calls(place, 'chat.stopStream'),
     };
   }
 
