@@ -289,6 +289,8 @@ export class LocalSlack {
   readonly scopes = new Set(MANIFEST_BOT_SCOPES);
   /** Channels where Slack refuses to stream (a Slack Connect channel, a client too old): `channel_type_not_supported`. */
   readonly streamingUnsupported = new Set<string>();
+  /** Channels where the person stops every stream the moment it shows (see `stopStreamAsPerson`). */
+  readonly streamsStoppedOnSight = new Set<string>();
   /** How long a stream stays open: Slack closes one about five minutes after it started. */
   streamLifetimeMs = 5 * 60_000;
   /**
@@ -403,8 +405,6 @@ export class LocalSlack {
     this.streams.delete(`${channel} ${ts}`);
   }
 
-  /** Channels where the person stops every stream the moment it shows (see `stopStreamAsPerson`). */
-  readonly streamsStoppedOnSight = new Set<string>();
   /**
    * The person a stream is shown to stops it (Slack's stop button on a streaming message): it keeps
    * what it shows, and Slack refuses further appends, and the app's stop, with `stopped_by_user`.
