@@ -205,7 +205,7 @@ export async function createBedrockSlackApp(
   bolt.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
-  bolt.use(acknowledgeUnhandled(logger));
+  acknowledgeUnhandled(bolt, logger);
   bolt.use(countRequests(metrics));
   bolt.use(dropRedeliveredEvents(store, logger));
 
@@ -225,6 +225,8 @@ export async function createBedrockSlackApp(
   const channels = new ChannelDefaults(store, logger);
   const files = new SlackFiles(config.slack.botToken, config.slack.apiUrl);
   const seal = new FormSeal(config.slack.botToken);
+  const budget = new SlackBudget(store, config.slack.rateLimits, logger);
+  budget.follow(bolt.client);
   const wiring: Wiring = {
     config,
     logger,
@@ -243,7 +245,7 @@ export async function createBedrockSlackApp(
     files,
     prices,
     seal,
-    budget: new SlackBudget(store, config.slack.rateLimits, logger),
+    budget,
   };
   const compare = wireCompare(wiring);
   const evaluate = wireEvaluate(wiring);

@@ -1,6 +1,6 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { Metrics } from '../ops/metrics.js';
-import { classifyBedrockError, type ModelFailure } from './errors.js';
+import { classifyBedrockError, type ModelFailure, STOPPED_BY_PERSON } from './errors.js';
 import type { PriceBook } from './pricing.js';
 import { type ModelEvent, type ModelRequest, streamConverse } from './runtime.js';
 import { estimateTokens } from './token-estimate.js';
@@ -56,11 +56,15 @@ function splitOutput(soFar: AnswerSoFar, outputTokens: number): OutputSplit {
 }
 
 /**
- * What arrived before the model ran out of time. Bedrock bills what it generated, but a stream cut
- * short never sends its usage, so the cost is an estimate from the text (never $0).
+ * What arrived before the answer was cut short: at the time limit (`timeoutMs`), or by the person
+ * who asked (failure `stopped`), either way ending the call so Bedrock generates no more. Bedrock
+ * bills what it generated, but a stream cut short never sends its usage, so the tokens and the cost
+ * are estimated from the texts (never $0).
  */
-interface PartialAnswer extends AnswerSoFar {
-  timeoutMs: number;
+export interface PartialAnswer extends AnswerSoFar {
+  /** Set when the time limit cut it short. */
+  timeoutMs?: number;
+  estimatedTokens: { input: number; output: number };
   estimatedCostUsd?: number;
 }
 
@@ -154,24 +158,50 @@ function failedAnswer(call: Call, failure: ModelFailure, partial?: PartialAnswer
   return partial ? { ok: false, failure, latencyMs, partial } : { ok: false, failure, latencyMs };
 }
 
+/** What a call cut short has cost: Bedrock's usage when it came, else estimated from the texts. */
+function estimate(
+  call: Call,
+  soFar: AnswerSoFar,
+): Pick<PartialAnswer, 'estimatedTokens' | 'estimatedCostUsd'> {
+  const input = soFar.inputTokens ?? estimateTokens(requestText(call.request));
+  const output = soFar.outputTokens ?? estimateTokens(soFar.text) + estimateTokens(soFar.reasoning ?? '');
+  const { prices } = call.deps;
+  return {
+    estimatedTokens: { input, output },
+    estimatedCostUsd: prices.cost(call.ids, input, output, undefined, call.request.serviceTier),
+  };
+}
+
 /** A timeout keeps what arrived, priced from Bedrock's usage when it came, else estimated from the text. */
 function timedOut(call: Call, soFar: AnswerSoFar): Answer {
   const { deps } = call;
-  const estimatedCostUsd = deps.prices.cost(
-    call.ids,
-    soFar.inputTokens ?? estimateTokens(requestText(call.request)),
-    soFar.outputTokens ?? estimateTokens(soFar.text) + estimateTokens(soFar.reasoning ?? ''),
-    undefined,
-    call.request.serviceTier,
-  );
   return failedAnswer(
     call,
     {
       kind: 'timeout',
       message: `The model ${timedOutAfter(deps.modelTimeoutMs)}, before it finished its answer.`,
     },
-    { ...soFar, timeoutMs: deps.modelTimeoutMs, estimatedCostUsd },
+    { ...soFar, timeoutMs: deps.modelTimeoutMs, ...estimate(call, soFar) },
   );
+}
+
+/** The person who asked stopped it: what arrived is kept, estimated as a timeout's is; no failure counted. */
+function stoppedByPerson(call: Call, soFar: AnswerSoFar): Answer {
+  return {
+    ok: false,
+    failure: STOPPED_BY_PERSON,
+    latencyMs: performance.now() - call.started,
+    partial: { ...soFar, ...estimate(call, soFar) },
+  };
+}
+
+/**
+ * A stream ended from outside: by the person who asked (unless the whole answer, usage and all, had
+ * arrived by then), or at the time limit.
+ */
+function endedEarly(call: Call, soFar: AnswerSoFar, timeout: AbortSignal, stop?: AbortSignal) {
+  if (stop?.aborted && soFar.outputTokens === undefined) return stoppedByPerson(call, soFar);
+  return timeout.aborted ? timedOut(call, soFar) : undefined;
 }
 
 function finished(call: Call, soFar: AnswerSoFar): Answer {
@@ -198,13 +228,15 @@ function finished(call: Call, soFar: AnswerSoFar): Answer {
  * One model's streamed answer, timed, priced and counted in the metrics, with failures turned into
  * words. A timeout is a failure however the stream ends: an aborted stream may end quietly rather
  * than throw, so the signal is checked after the loop too, and what arrived is kept as partial.
- * `onProgress` sees the answer after each event; compare and chat decide how often Slack shows it.
+ * `stop` ends the call early the same way, for the person who asked. `onProgress` sees the answer
+ * after each event; compare and chat decide how often Slack shows it.
  */
 export async function streamAnswer(
   deps: AnswerDeps,
   model: { modelId: string; invokeId: string },
   request: Omit<ModelRequest, 'invokeId'>,
   onProgress: (soFar: AnswerSoFar) => void,
+  stop?: AbortSignal,
 ): Promise<Answer> {
   const call: Call = {
     deps,
@@ -223,10 +255,10 @@ export async function streamAnswer(
         absorb(call, soFar, event);
         onProgress(soFar);
       },
-      timeout,
+      stop ? AbortSignal.any([timeout, stop]) : timeout,
     );
   } catch (error) {
-    return timeout.aborted ? timedOut(call, soFar) : failedAnswer(call, classifyBedrockError(error));
+    return endedEarly(call, soFar, timeout, stop) ?? failedAnswer(call, classifyBedrockError(error));
   }
-  return timeout.aborted ? timedOut(call, soFar) : finished(call, soFar);
+  return endedEarly(call, soFar, timeout, stop) ?? finished(call, soFar);
 }

@@ -14,6 +14,7 @@ export const FAILURE_KINDS = [
   'unreadable',
   'no-credentials',
   'credentials-denied',
+  'stopped',
 ] as const;
 
 export type FailureKind = (typeof FAILURE_KINDS)[number];
@@ -67,7 +68,11 @@ const MESSAGES: Record<FailureKind, string> = {
     'The app’s AWS credentials are missing, so it cannot call Bedrock. Whoever runs the app must give it credentials (see the README).',
   'credentials-denied':
     'Bedrock denied the app’s AWS credentials (unknown, expired or wrongly signed). Whoever runs the app must renew them.',
+  stopped: 'The person who asked stopped the answer.',
 };
+
+/** Not a failure of Bedrock's: the person who asked ended the call while the answer streamed. */
+export const STOPPED_BY_PERSON: ModelFailure = { kind: 'stopped', message: MESSAGES.stopped };
 
 /** Failures that are not Bedrock being busy or down, so their message must not be "Bedrock did not answer". */
 const NOT_AN_OUTAGE: ReadonlySet<FailureKind> = new Set([

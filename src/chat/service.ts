@@ -1,5 +1,5 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { type Answer, type AnswerSoFar, streamAnswer } from '../bedrock/answer.js';
+import { type Answer, type AnswerSoFar, type PartialAnswer, streamAnswer } from '../bedrock/answer.js';
 import { TEXT_DOCUMENT_FORMATS } from '../bedrock/attachments.js';
 import {
   acceptsDocuments,
@@ -40,6 +40,23 @@ export interface ChatDeps {
   tokens?: TokenCounter;
 }
 
+/**
+ * Lets the person who asked stop an answer while it streams: the call to Bedrock ends, so nothing
+ * more is generated or billed, and the turn keeps the answer as far as they were shown it.
+ */
+export class PersonStop {
+  private readonly controller = new AbortController();
+  readonly signal = this.controller.signal;
+  /** The start of the answer the person was shown when they stopped it. */
+  shown = '';
+
+  stop(shown: string): void {
+    if (this.signal.aborted) return;
+    this.shown = shown;
+    this.controller.abort();
+  }
+}
+
 export interface ChatRequest {
   conversationId: string;
   /** The conversation as loaded under the lock, or a fresh one. */
@@ -47,6 +64,8 @@ export interface ChatRequest {
   model: ResolvedModel;
   turn: ConversationTurn;
   attachments: Attachment[];
+  /** Where the person may stop the answer as it streams. */
+  stop?: PersonStop;
 }
 
 export type ChatReply =
@@ -59,10 +78,12 @@ export type ChatReply =
       /** Input tokens read from and written to the prompt cache, apart from `inputTokens`. */
       cacheReadTokens: number;
       cacheWriteTokens: number;
-      /** Undefined when no price is known for the model; an estimate when `cutOffAfterMs` is set. */
+      /** Undefined when no price is known for the model; an estimate when the answer was cut short. */
       costUsd?: number;
       /** Set when the model was still answering at the time limit: `text` is what arrived. */
       cutOffAfterMs?: number;
+      /** The person stopped it as it streamed: `text` is what they were shown. */
+      stoppedByPerson?: boolean;
       conversation: Conversation;
       /** False when the store was unreachable: the caller shows the answer and saves `conversation` later. */
       saved: boolean;
@@ -115,6 +136,22 @@ export class ChatService {
     return this.exclusive(id, async () => {
       const conversation = await this.load(id);
       if (conversation) await this.save(id, { ...conversation, turns: [] });
+    });
+  }
+
+  /**
+   * The person stopped an answer in Slack only as it ended, once the model had finished: its stored
+   * turn (the latest that reads `answer`) becomes what they were shown, marked as stopped by them.
+   */
+  keepShown(id: string, answer: string, shown: string): Promise<void> {
+    return this.exclusive(id, async () => {
+      const conversation = await this.load(id);
+      const index = conversation?.turns.findLastIndex(
+        (turn) => turn.role === 'assistant' && turn.text === answer,
+      );
+      if (!conversation || index === undefined || index < 0) return;
+      const turn = { ...conversation.turns[index]!, text: shown, partial: true, stoppedByPerson: true };
+      await this.save(id, { ...conversation, turns: conversation.turns.with(index, turn) });
     });
   }
 
@@ -176,10 +213,11 @@ export class ChatService {
         thought = reasoning?.length ?? 0;
         onText(text, reasoning);
       },
+      request.stop?.signal,
     );
-    const received = receivedFrom(answer);
+    const received = receivedFrom(answer, request.stop);
     if (!received.ok) return received;
-    const { text, costUsd, cutOffAfterMs } = received.value;
+    const { text, costUsd, cutOffAfterMs, stoppedByPerson } = received.value;
     const inputTokens = received.value.inputTokens ?? 0;
     const outputTokens = received.value.outputTokens ?? 0;
     const conversation = extendConversation(request, routed.turn, received.value);
@@ -202,6 +240,7 @@ export class ChatService {
       cacheWriteTokens: received.value.cacheWriteTokens ?? 0,
       costUsd,
       cutOffAfterMs,
+      stoppedByPerson,
       conversation,
       droppedTurns: window.dropped,
       unseenImages: routed.unseenImages,
@@ -235,14 +274,33 @@ function routeAttachments(
   return { turn: { ...turn, text: text || '(see the attached files)' }, sent, unseenImages, unseenDocuments };
 }
 
-type Received = AnswerSoFar & { costUsd?: number; cutOffAfterMs?: number };
+type Received = AnswerSoFar & { costUsd?: number; cutOffAfterMs?: number; stoppedByPerson?: boolean };
 
-/** A timed-out answer that got some text is kept, marked partial; with nothing it is a failure. */
-function receivedFrom(answer: Answer): { ok: true; value: Received } | { ok: false; failure: ModelFailure } {
+/**
+ * A timed-out answer that got some text is kept, marked partial; with nothing it is a failure. An
+ * answer the person stopped is kept as far as they were shown it.
+ */
+function receivedFrom(
+  answer: Answer,
+  stop?: PersonStop,
+): { ok: true; value: Received } | { ok: false; failure: ModelFailure } {
   if (answer.ok) return { ok: true, value: answer };
-  if (!answer.partial?.text) return { ok: false, failure: answer.failure };
-  const { timeoutMs, estimatedCostUsd, ...soFar } = answer.partial;
-  return { ok: true, value: { ...soFar, costUsd: estimatedCostUsd, cutOffAfterMs: timeoutMs } };
+  const { partial } = answer;
+  if (answer.failure.kind === 'stopped' && partial && stop?.shown) {
+    return { ok: true, value: { ...cutShort(partial), text: stop.shown, stoppedByPerson: true } };
+  }
+  if (!partial?.text) return { ok: false, failure: answer.failure };
+  return { ok: true, value: { ...cutShort(partial), cutOffAfterMs: partial.timeoutMs } };
+}
+
+/** What arrived of an answer cut short, its estimated figures in place of Bedrock's usage. */
+function cutShort({ timeoutMs, estimatedTokens, estimatedCostUsd, ...soFar }: PartialAnswer): Received {
+  return {
+    ...soFar,
+    inputTokens: estimatedTokens.input,
+    outputTokens: estimatedTokens.output,
+    costUsd: estimatedCostUsd,
+  };
 }
 
 /** Thinking as it came, whole: signed text or redacted bytes; an unsigned piece cannot be handed back. */
@@ -261,7 +319,7 @@ function extendConversation(request: ChatRequest, turn: ConversationTurn, receiv
   const storedTurn: ConversationTurn = attachedNames.length
     ? { ...turn, text: `${turn.text}\n[attached: ${attachedNames.join(', ')}]` }
     : turn;
-  const { text, cutOffAfterMs } = received;
+  const { text, cutOffAfterMs, stoppedByPerson } = received;
   // Reasoning is never part of the answer kept; Claude's signed thinking is kept beside it, to hand back.
   const thinking = keepsSignedThinking(request.model.model.modelId) ? signedThinking(received) : undefined;
   return {
@@ -273,7 +331,8 @@ function extendConversation(request: ChatRequest, turn: ConversationTurn, receiv
       {
         role: 'assistant' as const,
         text,
-        ...(cutOffAfterMs === undefined ? {} : { partial: true }),
+        ...(cutOffAfterMs === undefined && !stoppedByPerson ? {} : { partial: true }),
+        ...(stoppedByPerson ? { stoppedByPerson } : {}),
         ...(thinking ? { thinking } : {}),
       },
     ].slice(-MAX_STORED_TURNS),

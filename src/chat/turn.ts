@@ -13,7 +13,7 @@ import type { UsageGuard } from '../usage/guard.js';
 import type { UsageLedger } from '../usage/ledger.js';
 import { chooseModel, type Speaking } from './model-choice.js';
 import { replyNotes } from './notes.js';
-import { type AnsweredReply, type ChatService, emptyConversation } from './service.js';
+import { type AnsweredReply, type ChatService, emptyConversation, type PersonStop } from './service.js';
 
 /** Where a conversation the store has lost can be read again: the thread it lives in. */
 export interface EarlierTurns {
@@ -26,6 +26,8 @@ export interface TurnRequest extends Speaking {
   attachments: Attachment[];
   /** Where earlier turns can be re-read when the store has none; absent when there can be none. */
   earlier?: EarlierTurns;
+  /** Where the person may stop the answer as it streams. */
+  stop?: PersonStop;
 }
 
 export type TurnOutcome =
@@ -93,6 +95,7 @@ export class ChatTurns {
           model: model.value,
           turn: request.turn,
           attachments: request.attachments,
+          stop: request.stop,
         },
         (soFar, reasoning) => onText(soFar, modelName, reasoning),
       );

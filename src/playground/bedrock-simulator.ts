@@ -172,6 +172,8 @@ export interface ReceivedCall {
   /** When the first token of the answer itself (not its reasoning) was sent. */
   firstAnswerTokenSentAt?: number;
   finishedAt?: number;
+  /** When the client ended the call before the answer was whole (Bedrock then generates no more). */
+  cancelledAt?: number;
 }
 
 const REGION = 'us-east-1';
@@ -881,9 +883,14 @@ export class BedrockSimulator {
     const gapMs = script.tokensPerSecond ? (1000 * perChunk) / script.tokensPerSecond : 0;
     // Reasoning comes first, in a content block of its own; the answer's text block follows it.
     const answerIndex = thought ? 1 : 0;
+    // A client that ends the call mid-answer resets the stream: nothing more is generated.
+    const cancelled = () => {
+      if (closed) call.cancelledAt ??= performance.now();
+      return closed;
+    };
     if (thought) {
       for (const [index, delta] of thought.deltas.entries()) {
-        if (closed) return;
+        if (cancelled()) return;
         if (index > 0 && gapMs > 0 && 'text' in delta) await sleep(gapMs);
         call.firstTokenSentAt ??= performance.now();
         response.write(
@@ -892,7 +899,7 @@ export class BedrockSimulator {
       }
       response.write(frame('contentBlockStop', { contentBlockIndex: 0 }));
     }
-    for (let index = 0; index < words.length && !closed; index += perChunk) {
+    for (let index = 0; index < words.length && !cancelled(); index += perChunk) {
       if ((index > 0 || thought) && gapMs > 0) await sleep(gapMs);
       call.firstTokenSentAt ??= performance.now();
       call.firstAnswerTokenSentAt ??= performance.now();
@@ -903,7 +910,7 @@ export class BedrockSimulator {
         }),
       );
     }
-    if (closed) return;
+    if (cancelled()) return;
     response.write(frame('contentBlockStop', { contentBlockIndex: answerIndex }));
     response.write(frame('messageStop', { stopReason: script.stopReason ?? 'end_turn' }));
     response.end(

@@ -289,10 +289,15 @@ export class LocalSlack {
   readonly scopes = new Set(MANIFEST_BOT_SCOPES);
   /** Channels where Slack refuses to stream (a Slack Connect channel, a client too old): `channel_type_not_supported`. */
   readonly streamingUnsupported = new Set<string>();
+  /** Channels where the person stops every stream the moment it shows (see `stopStreamAsPerson`). */
+  readonly streamsStoppedOnSight = new Set<string>();
   /** How long a stream stays open: Slack closes one about five minutes after it started. */
   streamLifetimeMs = 5 * 60_000;
-  /** Messages being streamed, by `channel ts`, with when their stream started; gone once stopped. */
-  private readonly streams = new Map<string, { startedAt: number }>();
+  /**
+   * Messages being streamed, by `channel ts`, with when their stream started and whether the person
+   * it is shown to stopped it; gone once the app stops it.
+   */
+  private readonly streams = new Map<string, { startedAt: number; stoppedByUser?: boolean }>();
   /**
    * What the assistant panel shows for each thread (`channel thread_ts`): its status (until the bot
    * replies there), its title, and its suggested prompts; a playground renders these.
@@ -398,6 +403,15 @@ export class LocalSlack {
   /** Slack ends a stream on its own (its five minutes are up): later appends and stops are refused. */
   endStream(channel: string, ts: string): void {
     this.streams.delete(`${channel} ${ts}`);
+  }
+
+  /**
+   * The person a stream is shown to stops it (Slack's stop button on a streaming message): it keeps
+   * what it shows, and Slack refuses further appends, and the app's stop, with `stopped_by_user`.
+   */
+  stopStreamAsPerson(channel: string, ts: string): void {
+    const stream = this.streams.get(`${channel} ${ts}`);
+    if (stream) stream.stoppedByUser = true;
   }
 
   /** The status the assistant shows in a thread now ("is thinking…"), or undefined. */
@@ -745,7 +759,10 @@ export class LocalSlack {
         if (!args.recipient_user_id) return { ok: false, error: 'missing_recipient_user_id' };
       }
       const ts = (this.nextTs++ / 1e6).toFixed(6);
-      this.streams.set(`${channel} ${ts}`, { startedAt: performance.now() });
+      this.streams.set(`${channel} ${ts}`, {
+        startedAt: performance.now(),
+        stoppedByUser: this.streamsStoppedOnSight.has(channel),
+      });
       this.remember(channel, ts, { thread_ts: args.thread_ts, text: text ?? '' });
       return { ok: true, channel, ts };
     }
@@ -756,6 +773,7 @@ export class LocalSlack {
     if (!stream || performance.now() - stream.startedAt > this.streamLifetimeMs) {
       return { ok: false, error: 'message_not_in_streaming_state' };
     }
+    if (stream.stoppedByUser) return { ok: false, error: 'stopped_by_user' };
     if (method === 'chat.appendStream') {
       if (!text) return { ok: false, error: 'no_text' };
       message.text += text;

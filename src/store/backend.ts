@@ -21,6 +21,11 @@ export interface StoreBackend {
    * the milliseconds until one could be taken. The bucket expires once it would be full anyway.
    */
   takeToken(key: string, capacity: number, perSecond: number, keep: number): Promise<number>;
+  /**
+   * Empties that bucket for `forMs`: it holds no token until then (it keeps fewer, if it had), and
+   * refills from there at its rate.
+   */
+  emptyBucket(key: string, capacity: number, perSecond: number, forMs: number): Promise<void>;
   /** Adds to a float total whose expiry is set when it is created. */
   addFloat(key: string, amount: number, ttlSeconds: number): Promise<number>;
   hashSet(key: string, field: string, value: string): Promise<boolean>;

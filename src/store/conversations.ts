@@ -10,6 +10,7 @@ const turnSchema = z.object({
   author: z.string().optional(),
   ts: z.string().optional(),
   partial: z.boolean().optional(),
+  stoppedByPerson: z.boolean().optional(),
   thinking: z
     .object({
       text: z.string().optional(),

@@ -5,6 +5,14 @@ interface Entry {
   expiresAt?: number;
 }
 
+/** A token bucket as one call sees it: its key, size and rate, and the time of the call. */
+interface Bucket {
+  key: string;
+  capacity: number;
+  perMs: number;
+  now: number;
+}
+
 /**
  * The embedded store for one replica (socket mode on a laptop). Node runs each method to completion
  * before the next, so every primitive is atomic without locks. State is lost on restart.
@@ -80,19 +88,33 @@ export class MemoryBackend implements StoreBackend {
   }
 
   async takeToken(key: string, capacity: number, perSecond: number, keep: number) {
-    const perMs = perSecond / 1000;
-    const now = this.now();
-    const bucket = this.hash(key, true) as Map<string, string>;
-    const entry = this.entries.get(key) as Entry;
-    const at = Number(bucket.get('at') ?? now);
-    let tokens = Math.min(capacity, Number(bucket.get('tokens') ?? capacity) + Math.max(0, now - at) * perMs);
+    const bucket = { key, capacity, perMs: perSecond / 1000, now: this.now() };
+    let tokens = this.tokensIn(bucket);
     let wait = 0;
     if (tokens >= keep + 1) tokens -= 1;
-    else wait = Math.ceil((keep + 1 - tokens) / perMs);
-    bucket.set('tokens', String(tokens));
-    bucket.set('at', String(now));
-    entry.expiresAt = now + Math.ceil((capacity - tokens) / perMs) + 1000;
+    else wait = Math.ceil((keep + 1 - tokens) / bucket.perMs);
+    this.keepTokens(bucket, tokens);
     return wait;
+  }
+
+  async emptyBucket(key: string, capacity: number, perSecond: number, forMs: number) {
+    const bucket = { key, capacity, perMs: perSecond / 1000, now: this.now() };
+    this.keepTokens(bucket, Math.min(this.tokensIn(bucket), -forMs * bucket.perMs));
+  }
+
+  /** A token bucket's tokens at `now`, refilled since they were last kept. */
+  private tokensIn({ key, capacity, perMs, now }: Bucket): number {
+    const held = this.hash(key, true) as Map<string, string>;
+    const at = Number(held.get('at') ?? now);
+    return Math.min(capacity, Number(held.get('tokens') ?? capacity) + Math.max(0, now - at) * perMs);
+  }
+
+  /** Keeps a bucket's tokens as of `now`, until it would be full again. */
+  private keepTokens({ key, capacity, perMs, now }: Bucket, tokens: number): void {
+    const held = this.hash(key, true) as Map<string, string>;
+    held.set('tokens', String(tokens));
+    held.set('at', String(now));
+    (this.entries.get(key) as Entry).expiresAt = now + Math.ceil((capacity - tokens) / perMs) + 1000;
   }
 
   async countInWindow(key: string, windowSeconds: number) {

@@ -3,6 +3,19 @@ import { failed, ok, problem, type Result } from '../result.js';
 import type { StoreBackend } from './backend.js';
 import { StoreUnavailableError } from './types.js';
 
+/** A token bucket's tokens now (ARGV[1] capacity, ARGV[2] per second), refilled by the server's clock. */
+const BUCKET_NOW = `local capacity = tonumber(ARGV[1])
+local perMs = tonumber(ARGV[2]) / 1000
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or capacity
+local at = tonumber(state[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - at) * perMs)`;
+/** Keeps a bucket's tokens, until it would be full again. */
+const BUCKET_SAVE = `redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / perMs) + 1000)`;
+
 // Each script reads and writes in one step on the server, so replicas racing on the same key agree.
 const SCRIPTS = {
   extendIfEquals: {
@@ -21,20 +34,19 @@ return {count, redis.call('TTL', KEYS[1])}`,
   },
   takeToken: {
     numberOfKeys: 1,
-    lua: `local capacity = tonumber(ARGV[1])
-local perMs = tonumber(ARGV[2]) / 1000
+    lua: `${BUCKET_NOW}
 local keep = tonumber(ARGV[3])
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(state[1]) or capacity
-local at = tonumber(state[2]) or now
-tokens = math.min(capacity, tokens + math.max(0, now - at) * perMs)
 local wait = 0
 if tokens >= keep + 1 then tokens = tokens - 1 else wait = math.ceil((keep + 1 - tokens) / perMs) end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
-redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / perMs) + 1000)
+${BUCKET_SAVE}
 return wait`,
+  },
+  emptyBucket: {
+    numberOfKeys: 1,
+    lua: `${BUCKET_NOW}
+tokens = math.min(tokens, -tonumber(ARGV[3]) * perMs)
+${BUCKET_SAVE}
+return 0`,
   },
   addFloat: {
     numberOfKeys: 1,
@@ -270,6 +282,12 @@ export class RedisBackend implements StoreBackend {
 
   takeToken(key: string, capacity: number, perSecond: number, keep: number) {
     return this.run(async () => Number(await this.redis.takeToken(key, capacity, perSecond, keep)));
+  }
+
+  emptyBucket(key: string, capacity: number, perSecond: number, forMs: number) {
+    return this.run(async () => {
+      await this.redis.emptyBucket(key, capacity, perSecond, forMs);
+    });
   }
 
   /** Writes a real key: PING would answer from a node that cannot serve any key. */

@@ -76,6 +76,10 @@ class DomainStore implements Store {
     return this.backend.takeToken(`${PREFIX}bucket:${key}`, capacity, perSecond, keep);
   }
 
+  emptyBucket(key: string, { capacity, perSecond }: Omit<TokenBucket, 'keep'>, forMs: number) {
+    return this.backend.emptyBucket(`${PREFIX}bucket:${key}`, capacity, perSecond, forMs);
+  }
+
   addToTotal(key: string, amount: number, ttlSeconds: number) {
     return this.backend.addFloat(`${PREFIX}total:${key}`, amount, ttlSeconds);
   }

@@ -34,6 +34,8 @@ export interface RateLimitStore {
    * 0 when taken, else the milliseconds until one could be.
    */
   takeToken(key: string, bucket: TokenBucket): Promise<number>;
+  /** Empties the bucket `key` for `forMs`, for every replica: no token until then, then it refills. */
+  emptyBucket(key: string, bucket: Omit<TokenBucket, 'keep'>, forMs: number): Promise<void>;
   /** Adds to a running total that expires `ttlSeconds` after it was first written; returns the new total. */
   addToTotal(key: string, amount: number, ttlSeconds: number): Promise<number>;
   readTotal(key: string): Promise<number>;
@@ -53,8 +55,10 @@ export interface ConversationTurn {
   /** Display name of the person who said it, for threads with several people. */
   author?: string;
   ts?: string;
-  /** An assistant answer cut off at the time limit: what arrived, not a finished answer. */
+  /** An assistant answer cut short (at the time limit, or by the person): not a finished answer. */
   partial?: boolean;
+  /** The person stopped this answer as it streamed: `text` is what they were shown. */
+  stoppedByPerson?: boolean;
   /**
    * Claude's signed thinking before this answer, kept only where the family needs it handed back
    * (reasoning.ts); never shown. Redacted thinking is kept as the base64 Bedrock sent.

@@ -69,6 +69,21 @@ describe.each([
     expect(empty).toBeLessThanOrEqual(2000);
   });
 
+  it('empties a token bucket for a while, for every taker: no token until then, then it refills', async () => {
+    const key = unique();
+    // One token every 100 ms, ten at most.
+    const bucket = { capacity: 10, perSecond: 10, keep: 0 };
+    expect(await store.takeToken(key, bucket)).toBe(0);
+    await store.emptyBucket(key, bucket, 1000);
+    // Nothing for the second asked, then the first token one refill later.
+    const wait = await store.takeToken(key, bucket);
+    expect(wait).toBeGreaterThan(1000);
+    expect(wait).toBeLessThanOrEqual(1100);
+    // A shorter wait asked meanwhile leaves the longer one standing.
+    await store.emptyBucket(key, bucket, 200);
+    expect(await store.takeToken(key, bucket)).toBeGreaterThan(1000);
+  });
+
   it('adds spend atomically', async () => {
     const key = unique();
     await Promise.all(Array.from({ length: 20 }, () => store.addToTotal(key, 0.25, 60)));

@@ -1,7 +1,7 @@
 import type { Catalog, CatalogSource } from '../../bedrock/catalog.js';
 import { type ChatCommand, parseChatCommand } from '../../chat/command.js';
 import type { ModelChoice } from '../../chat/model-choice.js';
-import type { ChatService } from '../../chat/service.js';
+import { type ChatService, PersonStop } from '../../chat/service.js';
 import type { ChatTurns, TurnOutcome } from '../../chat/turn.js';
 import type { WorkTracker } from '../../ops/work-tracker.js';
 import type { Result } from '../../result.js';
@@ -31,7 +31,7 @@ export interface ChatFlowDeps extends NativeReplyDeps {
   statusIntervalMs?: number;
   files: SlackFiles;
   catalog: CatalogSource;
-  service: Pick<ChatService, 'forget'>;
+  service: Pick<ChatService, 'forget' | 'keepShown'>;
   turns: ChatTurns;
   models: ModelChoice;
   names: UserNames;
@@ -105,12 +105,20 @@ export class ChatFlow {
       return;
     }
     const where = { teamId: event.teamId, channelId: event.channelId, replyTo: event.ts };
+    // Slack lets the person stop a natively streamed answer; the model then stops too.
+    const stop = new PersonStop();
     const reply: ThreadReply =
       native && place.threadTs
-        ? new NativeReply(this.deps, { ...where, threadTs: place.threadTs, userId: event.userId }, voice.post)
+        ? new NativeReply(
+            this.deps,
+            { ...where, threadTs: place.threadTs, userId: event.userId },
+            voice.post,
+            (shown) => stop.stop(shown),
+          )
         : await LiveReply.open(this.deps, { ...where, threadTs: place.threadTs }, voice.post);
     try {
-      await this.answer(catalog, event, place, { role: 'user', text, author, ts: event.ts }, reply, status);
+      const turn: ConversationTurn = { role: 'user', text, author, ts: event.ts };
+      await this.answer(catalog, event, place, { turn, stop }, reply, status);
     } catch (error) {
       await reply.finish(this.failureNotice(error));
     } finally {
@@ -122,7 +130,7 @@ export class ChatFlow {
     catalog: Catalog,
     event: ChatEvent,
     place: Place,
-    turn: ConversationTurn,
+    { turn, stop }: { turn: ConversationTurn; stop: PersonStop },
     reply: ThreadReply,
     status: ThinkingStatus | undefined,
   ): Promise<void> {
@@ -138,7 +146,7 @@ export class ChatFlow {
         : undefined;
       const outcome = await this.deps.turns.take(
         catalog,
-        { ...place.at, turn, attachments, earlier },
+        { ...place.at, turn, attachments, earlier, stop },
         (soFar, modelName, reasoning) => {
           if (!soFar) {
             // Still thinking: the latest line of thought shows in the status.
@@ -150,6 +158,12 @@ export class ChatFlow {
         },
       );
       await this.render(outcome, problems, reply, { catalog, conversationId: place.at.conversationId });
+      // The person stopped the stream only as it ended, after the model had finished: the stored turn
+      // becomes what they were shown (Bedrock's whole answer stays booked: it was generated).
+      const answered = outcome.ok && outcome.value.kind === 'answered' ? outcome.value.reply : undefined;
+      if (stop.signal.aborted && answered && !answered.stoppedByPerson) {
+        await this.deps.service.keepShown(place.at.conversationId, answered.text, stop.shown);
+      }
     } finally {
       release();
     }
@@ -166,6 +180,8 @@ export class ChatFlow {
       return reply.finish(chatFailureMessage(outcome.value.modelName, outcome.value.failure));
     }
     const { reply: answer, modelName, notes } = outcome.value;
+    // The person stopped it in Slack: the message stays as they left it.
+    if (answer.stoppedByPerson) return;
     const { conversation } = answer;
     await reply.finishAnswer(answer.text, {
       modelName,

@@ -125,7 +125,7 @@ export class LiveReply implements ThreadReply {
       (error) => deps.logger.warn({ err: error }, 'chat streaming update failed'),
       deps.updateIntervalMs,
       undefined,
-      deps.budget.calls(teamId, 'chat.update'),
+      deps.budget.calls({ teamId, channelId: channel }, 'chat.update'),
     );
     return new LiveReply(deps, live, postAfresh);
   }

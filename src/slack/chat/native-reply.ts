@@ -35,6 +35,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const errorCode = (error: unknown) => (error as { data?: { error?: string } }).data?.error;
 
+/** Slack's answer to a call on a stream the person it was shown to stopped (chat.appendStream's reference). */
+const stoppedByPerson = (error: unknown) => errorCode(error) === 'stopped_by_user';
+
 /**
  * Channels where Slack refused to start a stream for a reason that will not change by the next
  * message (a channel type it does not stream in, a scope the app lacks): their replies are edited in
@@ -72,6 +75,8 @@ export class StreamingRefusals {
  * sent again by the Web API client. When Slack refuses to stream, before the first words or at any
  * point after, the reply carries on as a LiveReply edited in place, in the streamed message where
  * there is one, with all the text so far: nothing that arrived is lost, and nothing is posted twice.
+ * A stream the person stopped in Slack (Slack then answers `stopped_by_user`) is left as they stopped
+ * it: nothing more is sent, and `onPersonStop` hears what they were shown.
  */
 export class NativeReply implements ThreadReply {
   private latest = { modelName: 'Bedrock', text: '' };
@@ -93,6 +98,8 @@ export class NativeReply implements ThreadReply {
   private closing = false;
   /** A final state was delivered: nothing overwrites it. */
   private closed = false;
+  /** The person stopped the stream in Slack: the message stays as they stopped it. */
+  private stoppedByPerson = false;
   /** The workspace's budgets for the three calls of a stream. */
   private readonly permits: Record<'start' | 'append' | 'stop', Permit>;
 
@@ -100,12 +107,14 @@ export class NativeReply implements ThreadReply {
     private readonly deps: NativeReplyDeps,
     private readonly place: StreamPlace,
     private readonly postAfresh: (message: SlackMessage) => Promise<unknown>,
+    /** Told the start of the answer the person was shown, once they stop the stream. */
+    private readonly onPersonStop: (shown: string) => void,
   ) {
     const { budget } = deps;
     this.permits = {
-      start: budget.calls(place.teamId, 'chat.startStream'),
-      append: budget.calls(place.teamId, 'chat.appendStream'),
-      stop: budget.calls(place.teamId, 'chat.stopStream'),
+      start: budget.calls(place, 'chat.startStream'),
+      append: budget.calls(place, 'chat.appendStream'),
+      stop: budget.calls(place, 'chat.stopStream'),
     };
   }
 
@@ -142,6 +151,8 @@ export class NativeReply implements ThreadReply {
         metadata: answerMetadata(1, 1 + rest.length, footer),
       });
       if (!stopped) return this.fallback!.finishAnswer(answer, footer);
+      // A stream the person stopped ends there: the rest of the answer is not theirs to see.
+      if (this.stoppedByPerson) return;
       for (const part of rest) await this.postAfresh(part);
     });
   }
@@ -180,7 +191,7 @@ export class NativeReply implements ThreadReply {
     clearTimeout(this.timer);
     this.timer = undefined;
     const attempt = this.queue.then(async () => {
-      if (this.closed) return;
+      if (this.closed || this.stoppedByPerson) return;
       await deliver();
       this.closed = true;
     });
@@ -288,7 +299,8 @@ export class NativeReply implements ThreadReply {
       this.sent = target.length;
       return true;
     } catch (error) {
-      await this.fallBack(error);
+      if (stoppedByPerson(error)) this.stoppedInSlack();
+      else await this.fallBack(error);
       return false;
     } finally {
       // Slack may have taken it as late as its answer (after a 429 waited out): the next call is an
@@ -299,7 +311,8 @@ export class NativeReply implements ThreadReply {
 
   /**
    * Ends the stream with the text not yet sent and `extra` (blocks, metadata) after it. Returns
-   * false when Slack refused, after which the reply is edited in place (`fallback`).
+   * false when Slack refused, after which the reply is edited in place (`fallback`); true when it
+   * ended, by this call or by the person who stopped it first.
    */
   private async stop(
     streamed: string,
@@ -330,9 +343,26 @@ export class NativeReply implements ThreadReply {
       this.sent = streamed.length;
       return true;
     } catch (error) {
-      await this.fallBack(error);
-      return false;
+      if (!stoppedByPerson(error)) {
+        await this.fallBack(error);
+        return false;
+      }
+      this.stoppedInSlack();
+      return true;
     }
+  }
+
+  /**
+   * The person stopped the stream in Slack: it stays as they stopped it, nothing more goes to it, and
+   * they were shown the answer as far as Slack had it.
+   */
+  private stoppedInSlack(): void {
+    this.stoppedByPerson = true;
+    this.closing = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.logger.info({ channel: this.place.channelId, ts: this.ts }, 'the person stopped a streamed reply');
+    this.onPersonStop(this.latest.text.slice(0, this.sent));
   }
 
   /**

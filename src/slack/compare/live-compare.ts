@@ -66,7 +66,7 @@ export class LiveCompare {
       (error) => this.deps.logger.warn({ err: error }, 'compare streaming update failed'),
       this.deps.updateIntervalMs,
       undefined,
-      this.deps.budget.calls(requester.teamId, 'chat.update'),
+      this.deps.budget.calls(requester, 'chat.update'),
     );
     const release = this.closeOnShutdown(run, live);
     const message = new StreamingCompareMessage();

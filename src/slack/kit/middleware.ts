@@ -1,4 +1,4 @@
-import { type AnyMiddlewareArgs, ErrorCode, type Middleware } from '@slack/bolt';
+import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../ops/metrics.js';
 import { keys } from '../../store/keys.js';
@@ -46,22 +46,42 @@ export function countRequests(metrics: Metrics): Middleware<AnyMiddlewareArgs> {
   };
 }
 
+/** The context key of a request's "has it been acknowledged?" (see `acknowledgeUnhandled`). */
+const ACKNOWLEDGED = 'acknowledged';
+
 /**
  * Acknowledges, once every listener has run, a request none of them acknowledged (an unknown
- * action_id or callback_id, a shortcut, a block_suggestion, a view_closed…), so Slack hears 200 at
- * once instead of Bolt's 404 after three seconds. Events are acknowledged by Bolt before this runs.
+ * action_id or callback_id, a shortcut, a block_suggestion, a view_closed, a listener that failed
+ * first…), so Slack hears 200 at once instead of Bolt's 404 after three seconds. Events are
+ * acknowledged by Bolt before this runs. Every request's ack() is routed through a tracker that its
+ * context carries, so a request a listener acknowledged is never acknowledged a second time.
  */
-export function acknowledgeUnhandled(logger: Logger): Middleware<AnyMiddlewareArgs> {
-  return async (args) => {
+export function acknowledgeUnhandled(app: App, logger: Logger): void {
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = (event) => {
+    let acknowledged = false;
+    return processEvent({
+      ...event,
+      ack: (response) => {
+        acknowledged = true;
+        return event.ack(response);
+      },
+      customProperties: { ...event.customProperties, [ACKNOWLEDGED]: () => acknowledged },
+    });
+  };
+  app.use(async (args) => {
     try {
       await args.next();
     } finally {
-      if ('ack' in args && typeof args.ack === 'function') await acknowledgeOnce(args.ack, args.body, logger);
+      const acknowledged = args.context[ACKNOWLEDGED] as (() => boolean) | undefined;
+      if ('ack' in args && typeof args.ack === 'function' && !acknowledged?.()) {
+        await acknowledge(args.ack, args.body, logger);
+      }
     }
-  };
+  });
 }
 
-async function acknowledgeOnce(ack: () => Promise<void>, body: unknown, logger: Logger): Promise<void> {
+async function acknowledge(ack: () => Promise<void>, body: unknown, logger: Logger): Promise<void> {
   try {
     await ack();
     logger.info(
@@ -69,8 +89,6 @@ async function acknowledgeOnce(ack: () => Promise<void>, body: unknown, logger: 
       'acknowledged a Slack request no listener handled',
     );
   } catch (error) {
-    // A listener acknowledged it already: the usual case.
-    if ((error as { code?: string }).code !== ErrorCode.ReceiverMultipleAckError)
-      logger.warn({ err: error }, 'could not acknowledge a Slack request');
+    logger.warn({ err: error }, 'could not acknowledge a Slack request');
   }
 }
