@@ -18,6 +18,9 @@
  *
  * BENCH_TREES=before=/path/to/old/tree,after=. runs the same levels against several trees side by
  * side (level by level, one after the other), for before/after figures in one run.
+ * BENCH_NODE_FLAGS="--max-semi-space-size=64 …" starts every child with those Node flags.
+ * On this 2-core machine the CPU per token of one tree swings ±20% from one run to the next (the bare
+ * loops swing with it, so the ratios are steadier): compare trees side by side, over several runs.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import http from 'node:http';
@@ -88,6 +91,7 @@ export class Child {
         execArgv: [
           '--import',
           'tsx',
+          ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
           ...(process.env.BENCH_CPU_PROF
             ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
             : []),
@@ -205,6 +209,7 @@ async function measureAll(apps: Child[], work: () => Promise<unknown>): Promise<
   const measured = await Promise.all(measuring);
   return {
     cpuMs: measured.reduce((sum, one) => sum + one.cpuMs, 0),
+    mainThreadCpuMs: measured.reduce((sum, one) => sum + one.mainThreadCpuMs, 0),
     loopDelayP99Ms: Math.max(...measured.map((one) => one.loopDelayP99Ms)),
     loopDelayMaxMs: Math.max(...measured.map((one) => one.loopDelayMaxMs)),
   };
@@ -237,6 +242,8 @@ interface LevelFigures {
   commandAckP99: number;
   probeAckP99: number;
   cpuUsPerToken: number;
+  /** Of that CPU, the share on the app's main thread (its event loop). */
+  mainThreadShare: number;
   unfinished: number;
   /** Compares finished per minute: the level over the time from the first command to the last final update. */
   perMinute: number;
@@ -345,6 +352,7 @@ async function runLevel(
     commandAckP99: quantile(commandAcks, 0.99),
     probeAckP99: quantile(probes, 0.99),
     cpuUsPerToken: (loop.cpuMs * 1000) / (count * MODELS.length * ANSWER_TOKENS),
+    mainThreadShare: loop.mainThreadCpuMs / loop.cpuMs,
     unfinished: channels.filter((channel) => !watcher.finals.has(channel)).length,
   };
 }
@@ -416,7 +424,7 @@ async function bareLoopCpuPerToken(
   env: Record<string, string | undefined>,
   count: number,
   client: BareClient,
-): Promise<number> {
+): Promise<{ perToken: number; mainThreadShare: number }> {
   const [sdk] = await Child.start('sdk', env);
   await sdk.ask({ type: 'streams', modelIds: MODELS, prompt: 'Warm loop', count: 4, client });
   let tokens = 0;
@@ -425,7 +433,7 @@ async function bareLoopCpuPerToken(
     if (answer.type === 'streamed') tokens = answer.tokens;
   });
   await sdk.stop();
-  return (bare.cpuMs * 1000) / tokens;
+  return { perToken: (bare.cpuMs * 1000) / tokens, mainThreadShare: bare.mainThreadCpuMs / bare.cpuMs };
 }
 
 /** One replica, then three behind a round-robin proxy, on one Redis: does throughput grow with replicas? */
@@ -486,10 +494,11 @@ export async function benchLoad(
             await bareLoopCpuPerToken(env, count, 'sdk defaults'),
             await bareLoopCpuPerToken({ ...env, APP_ROOT: tree.root }, count, 'as the app builds it'),
           ];
-          const ratio = (bare: number) =>
-            `${bare.toFixed(1)} µs | ${(figures.cpuUsPerToken / bare).toFixed(2)}×`;
+          const share = (part: number) => `${(100 * part).toFixed(0)}%`;
+          const ratio = (bare: { perToken: number; mainThreadShare: number }) =>
+            `${bare.perToken.toFixed(1)} µs (${share(bare.mainThreadShare)}) | ${(figures.cpuUsPerToken / bare.perToken).toFixed(2)}×`;
           ratios.push(
-            `| ${tree.name} | ${count} | ${figures.cpuUsPerToken.toFixed(1)} µs | ${ratio(defaults)} | ${ratio(asApp)} | ${load()} |`,
+            `| ${tree.name} | ${count} | ${figures.cpuUsPerToken.toFixed(1)} µs (${share(figures.mainThreadShare)}) | ${ratio(defaults)} | ${ratio(asApp)} | ${load()} |`,
           );
         }
       }
@@ -522,7 +531,9 @@ export async function benchLoad(
         : 'throughput within the rule: none (the first level already passed the knee)',
     );
   }
-  console.log('\nApp CPU per streamed token over a bare AWS SDK loop on the same streams\n');
+  console.log(
+    "\nApp CPU per streamed token over a bare AWS SDK loop on the same streams (in brackets: the share on the main thread; the rest is garbage collection and compilation on V8's helper threads)\n",
+  );
   console.log(
     '| tree | compares | app | bare loop, SDK defaults | ratio | bare loop, runtime client as the app builds it | ratio | load average |',
   );
