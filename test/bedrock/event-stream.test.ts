@@ -10,6 +10,7 @@ import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { converseEventStreams } from '../../src/bedrock/event-stream.js';
 import { BedrockSimulator } from '../../src/playground/bedrock-simulator.js';
+import { simulatorClientConfig } from '../support/simulator-client.js';
 
 let bedrock: BedrockSimulator;
 /** The SDK's own event stream reader, and the app's, against the same simulator. */
@@ -19,16 +20,7 @@ let appReader: BedrockRuntimeClient;
 beforeAll(async () => {
   bedrock = new BedrockSimulator();
   await bedrock.start();
-  const env = bedrock.env();
-  const options = {
-    region: env.AWS_REGION,
-    endpoint: bedrock.runtimeUrl,
-    maxAttempts: 1,
-    credentials: {
-      accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
-    },
-  };
+  const options = simulatorClientConfig(bedrock);
   sdkReader = new BedrockRuntimeClient(options);
   appReader = new BedrockRuntimeClient({ ...options, eventStreamSerdeProvider: converseEventStreams });
 });

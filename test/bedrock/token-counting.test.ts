@@ -2,6 +2,7 @@ import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenCounter } from '../../src/bedrock/token-counting.js';
 import { BedrockSimulator } from '../../src/playground/bedrock-simulator.js';
+import { simulatorClientConfig } from '../support/simulator-client.js';
 
 let bedrock: BedrockSimulator;
 let runtime: BedrockRuntimeClient;
@@ -9,16 +10,7 @@ let runtime: BedrockRuntimeClient;
 beforeAll(async () => {
   bedrock = new BedrockSimulator();
   await bedrock.start();
-  const env = bedrock.env();
-  runtime = new BedrockRuntimeClient({
-    region: env.AWS_REGION,
-    endpoint: bedrock.runtimeUrl,
-    maxAttempts: 1,
-    credentials: {
-      accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
-    },
-  });
+  runtime = new BedrockRuntimeClient(simulatorClientConfig(bedrock));
 });
 afterAll(async () => {
   runtime.destroy();
@@ -47,16 +39,7 @@ describe('TokenCounter', () => {
   it('stops asking once the role is denied CountTokens', async () => {
     const denying = new BedrockSimulator();
     await denying.start();
-    const env = denying.env();
-    const client = new BedrockRuntimeClient({
-      region: env.AWS_REGION,
-      endpoint: denying.runtimeUrl,
-      maxAttempts: 1,
-      credentials: {
-        accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
-        secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
-      },
-    });
+    const client = new BedrockRuntimeClient(simulatorClientConfig(denying));
     denying.denyTokenCounts = true;
     const counter = new TokenCounter(client);
     const claude = 'anthropic.claude-3-5-haiku-20241022-v1:0';

@@ -8,16 +8,22 @@ import { UsageGuard } from '../../src/usage/guard.js';
 import { UsageLedger, WORKSPACE } from '../../src/usage/ledger.js';
 import { compareRun, modelRun } from './fixtures.js';
 
+/** What a booking writes to, on one embedded store, at 10:00 UTC on 2026-11-25. */
+function bookingParts() {
+  const store = storeOn(new MemoryBackend());
+  const now = new Date('2026-11-25T10:00:00Z');
+  const limits = { userPerMinute: 10, teamPerMinute: 10, dailySpendCapUsd: 1 };
+  return {
+    store,
+    guard: new UsageGuard(store, limits, () => now),
+    leaderboard: new Leaderboard(store),
+    usage: new UsageLedger(store, () => now),
+  };
+}
+
 describe('booking a finished compare', () => {
   it('counts its spend and its leaderboard run once each, even when a first try fails half-way', async () => {
-    const store = storeOn(new MemoryBackend());
-    const now = new Date('2026-11-25T10:00:00Z');
-    const guard = new UsageGuard(
-      store,
-      { userPerMinute: 10, teamPerMinute: 10, dailySpendCapUsd: 1 },
-      () => now,
-    );
-    const leaderboard = new Leaderboard(store);
+    const { store, guard, leaderboard, usage } = bookingParts();
     let outage = true;
     // The store goes away after the spend was written, before the leaderboard's run was.
     const flakyLeaderboard = {
@@ -26,7 +32,6 @@ describe('booking a finished compare', () => {
         await leaderboard.recordRun(run);
       },
     };
-    const usage = new UsageLedger(store, () => now);
     const booking = new CompareBooking({ spend: guard, leaderboard: flakyLeaderboard, usage });
     const run = compareRun([
       modelRun('nova-micro', { costUsd: 0.25 }),
@@ -52,15 +57,7 @@ describe('booking a finished compare', () => {
 
 describe('booking a compare of a custom model on Provisioned Throughput', () => {
   it('books its call as billed hourly: no spend, no per-token cost, no median cost, and not as unknown', async () => {
-    const store = storeOn(new MemoryBackend());
-    const now = new Date('2026-11-25T10:00:00Z');
-    const guard = new UsageGuard(
-      store,
-      { userPerMinute: 10, teamPerMinute: 10, dailySpendCapUsd: 1 },
-      () => now,
-    );
-    const leaderboard = new Leaderboard(store);
-    const usage = new UsageLedger(store, () => now);
+    const { store, guard, leaderboard, usage } = bookingParts();
     const booking = new CompareBooking({ spend: guard, leaderboard, usage });
     const run = compareRun([
       modelRun('amazon.nova-micro-v1:0', {

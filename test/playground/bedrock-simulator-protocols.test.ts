@@ -10,19 +10,14 @@ import {
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BedrockSimulator } from '../../src/playground/bedrock-simulator.js';
+import { simulatorClientConfig } from '../support/simulator-client.js';
 
 const CLAUDE = 'anthropic.claude-3-5-haiku-20241022-v1:0';
 const NOVA_MICRO = 'amazon.nova-micro-v1:0';
 const messages = (text: string) => [{ role: 'user' as const, content: [{ text }] }];
 
 function clientOf(bedrock: BedrockSimulator, requestHandler: NodeHttpHandler | NodeHttp2Handler) {
-  return new BedrockRuntimeClient({
-    region: 'us-east-1',
-    endpoint: bedrock.runtimeUrl,
-    maxAttempts: 1,
-    credentials: { accessKeyId: 'AKIAEMULATOR00000000', secretAccessKey: 'emulator-secret-key-not-real' },
-    requestHandler,
-  });
+  return new BedrockRuntimeClient({ ...simulatorClientConfig(bedrock), requestHandler });
 }
 
 async function streamedText(client: BedrockRuntimeClient, modelId: string): Promise<string> {
