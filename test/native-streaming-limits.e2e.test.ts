@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../src/playground/local-slack.js';
 import { type Bench, mentionBot, startBench } from './support/harness.js';
 
 /**
@@ -16,12 +15,12 @@ const STREAM_METHODS = ['chat.startStream', 'chat.appendStream', 'chat.stopStrea
 let bench: Bench;
 let counter = 0;
 
-const callsIn = (channel: string, method: string): RecordedCall[] =>
-  bench.slack.callsOf(method).filter((call) => call.args.channel === channel);
-
 /** The answer's final stop, once Slack took it. */
 const stopIn = (channel: string) =>
-  bench.slack.waitFor(() => callsIn(channel, 'chat.stopStream').find((call) => call.response?.ok), 30_000);
+  bench.slack.waitFor(
+    () => bench.slack.callsIn(channel, 'chat.stopStream').find((call) => call.response?.ok),
+    30_000,
+  );
 
 async function ask(channel: string, text: string, sender = bench.sender): Promise<string> {
   const ts = `${1_820_000_000 + ++counter}.000100`;
@@ -42,7 +41,10 @@ async function ask(channel: string, text: string, sender = bench.sender): Promis
 const finalIn = (channel: string) =>
   bench.slack.waitFor(
     () =>
-      [...callsIn(channel, 'chat.stopStream'), ...callsIn(channel, 'chat.update')].find(
+      [
+        ...bench.slack.callsIn(channel, 'chat.stopStream'),
+        ...bench.slack.callsIn(channel, 'chat.update'),
+      ].find(
         (call) =>
           call.response?.ok &&
           (call.args.metadata as { event_type?: string } | undefined)?.event_type === 'bedrock_slack_answer',
@@ -79,16 +81,18 @@ describe('native streaming within Slack’s limits', () => {
     expect(streamed.length).toBeGreaterThanOrEqual(10);
     for (const channel of streamed) {
       const stop = finals[channels.indexOf(channel)]!;
-      expect(callsIn(channel, 'chat.startStream').filter((call) => call.response?.ok)).toHaveLength(1);
+      expect(
+        bench.slack.callsIn(channel, 'chat.startStream').filter((call) => call.response?.ok),
+      ).toHaveLength(1);
       expect(bench.slack.textOf(channel, String(stop.args.ts))).toBe(words);
       // ...each with its share of the appends while it streamed, none holding its words to the end.
       expect(
-        callsIn(channel, 'chat.appendStream').filter((call) => call.response?.ok).length,
+        bench.slack.callsIn(channel, 'chat.appendStream').filter((call) => call.response?.ok).length,
       ).toBeGreaterThan(0);
     }
     // The others did not wait for the next start: a placeholder edited in place, to every word.
     for (const channel of channels.filter((each) => !streamed.includes(each))) {
-      expect(callsIn(channel, 'chat.startStream')).toHaveLength(0);
+      expect(bench.slack.callsIn(channel, 'chat.startStream')).toHaveLength(0);
       const final = finals[channels.indexOf(channel)]!;
       expect(String(final.args.text)).toBe(words);
     }
@@ -106,18 +110,20 @@ describe('native streaming within Slack’s limits', () => {
 
     const stop = await stopIn(channel);
     for (const method of STREAM_METHODS) {
-      const [refused, ...sent] = callsIn(channel, method);
+      const [refused, ...sent] = bench.slack.callsIn(channel, method);
       // Slack refused the first call of each kind; the app waited a second and sent it again.
       expect(refused?.response).toBeUndefined();
       expect(sent[0]?.at).toBeGreaterThanOrEqual((refused?.at ?? 0) + 1000);
       expect(sent[0]?.args.markdown_text ?? null).toEqual(refused?.args.markdown_text ?? null);
     }
-    expect(callsIn(channel, 'chat.startStream').filter((call) => call.response?.ok)).toHaveLength(1);
+    expect(bench.slack.callsIn(channel, 'chat.startStream').filter((call) => call.response?.ok)).toHaveLength(
+      1,
+    );
     expect(bench.slack.textOf(channel, String(stop.args.ts))).toBe(words);
     expect(stop.args.metadata).toMatchObject({ event_type: 'bedrock_slack_answer' });
     // Nothing was edited in place or posted instead.
-    expect(callsIn(channel, 'chat.update')).toHaveLength(0);
-    expect(callsIn(channel, 'chat.postMessage')).toHaveLength(0);
+    expect(bench.slack.callsIn(channel, 'chat.update')).toHaveLength(0);
+    expect(bench.slack.callsIn(channel, 'chat.postMessage')).toHaveLength(0);
   });
 
   it('is one budget for every replica: answers streaming from two replicas at once draw no 429', async () => {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimateTokens } from '../src/bedrock/token-estimate.js';
-import type { RecordedCall } from '../src/playground/local-slack.js';
 import { conversationId } from '../src/store/types.js';
 import { UsageLedger } from '../src/usage/ledger.js';
 import { type Bench, mentionBot, startBench } from './support/harness.js';
@@ -10,9 +9,6 @@ const TEAM = 'T0001';
 const HAIKU = 'anthropic.claude-3-5-haiku-20241022-v1:0';
 const ASKER = 'UGRACE';
 const LONG_ANSWER = Array.from({ length: 200 }, (_, index) => `step${index}`).join(' ');
-
-const callsIn = (channel: string, method: string): RecordedCall[] =>
-  bench.slack.callsOf(method).filter((call) => call.args.channel === channel);
 
 beforeAll(async () => {
   bench = await startBench({
@@ -35,16 +31,20 @@ describe('a person who stops a streamed answer in Slack', () => {
     expect(await mentionBot(bench, { channel, text: 'Walk me through it', ts: root, user: ASKER })).toBe(200);
 
     const start = await bench.slack.waitFor(() =>
-      callsIn(channel, 'chat.startStream').find((call) => call.response?.ok),
+      bench.slack.callsIn(channel, 'chat.startStream').find((call) => call.response?.ok),
     );
     const ts = String(start.response?.ts);
-    await bench.slack.waitFor(() => callsIn(channel, 'chat.appendStream').some((call) => call.response?.ok));
+    await bench.slack.waitFor(() =>
+      bench.slack.callsIn(channel, 'chat.appendStream').some((call) => call.response?.ok),
+    );
     bench.slack.stopStreamAsPerson(channel, ts);
     const shown = bench.slack.textOf(channel, ts) ?? '';
 
     // Slack refuses the next append, as it does once the person stopped the stream...
     const refused = await bench.slack.waitFor(() =>
-      callsIn(channel, 'chat.appendStream').find((call) => call.response?.error === 'stopped_by_user'),
+      bench.slack
+        .callsIn(channel, 'chat.appendStream')
+        .find((call) => call.response?.error === 'stopped_by_user'),
     );
     const stored = await bench.slack.waitFor(async () => {
       const conversation = await bench.app.store.getConversation(conversationId(TEAM, channel, root));
@@ -53,10 +53,12 @@ describe('a person who stops a streamed answer in Slack', () => {
 
     // ...and the message stays as the person stopped it: no more appends, no stop, no edit, no post.
     expect(bench.slack.textOf(channel, ts)).toBe(shown);
-    expect(callsIn(channel, 'chat.appendStream').filter((call) => call.at > refused.at)).toEqual([]);
-    expect(callsIn(channel, 'chat.stopStream')).toEqual([]);
-    expect(callsIn(channel, 'chat.update')).toEqual([]);
-    expect(callsIn(channel, 'chat.postMessage')).toEqual([]);
+    expect(bench.slack.callsIn(channel, 'chat.appendStream').filter((call) => call.at > refused.at)).toEqual(
+      [],
+    );
+    expect(bench.slack.callsIn(channel, 'chat.stopStream')).toEqual([]);
+    expect(bench.slack.callsIn(channel, 'chat.update')).toEqual([]);
+    expect(bench.slack.callsIn(channel, 'chat.postMessage')).toEqual([]);
 
     // The model was stopped too: Bedrock's call was ended before the answer was whole.
     const [call] = bench.bedrock.calls.slice(bedrockCalls);
@@ -106,7 +108,9 @@ describe('a person who stops a streamed answer the moment it shows', () => {
     expect(await mentionBot(bench, { channel, text: 'Write at length', ts: root, user })).toBe(200);
 
     const refused = await bench.slack.waitFor(() =>
-      callsIn(channel, 'chat.stopStream').find((call) => call.response?.error === 'stopped_by_user'),
+      bench.slack
+        .callsIn(channel, 'chat.stopStream')
+        .find((call) => call.response?.error === 'stopped_by_user'),
     );
     const ts = String(refused.args.ts);
     const shown = bench.slack.textOf(channel, ts) ?? '';
@@ -117,8 +121,8 @@ describe('a person who stops a streamed answer the moment it shows', () => {
 
     expect(shown.length).toBeGreaterThan(0);
     expect(shown.length).toBeLessThan(answer.length);
-    expect(callsIn(channel, 'chat.update')).toEqual([]);
-    expect(callsIn(channel, 'chat.postMessage')).toEqual([]);
+    expect(bench.slack.callsIn(channel, 'chat.update')).toEqual([]);
+    expect(bench.slack.callsIn(channel, 'chat.postMessage')).toEqual([]);
     expect(stored.turns[1]).toEqual({ role: 'assistant', text: shown, partial: true, stoppedByPerson: true });
     // Bedrock generated the whole answer and said what it cost: that is what is booked.
     const [call] = bench.bedrock.calls.slice(bedrockCalls);

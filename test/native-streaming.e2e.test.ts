@@ -21,9 +21,6 @@ async function mention(channel: string, text: string, threadTs?: string): Promis
   return ts;
 }
 
-const callsIn = (channel: string, method: string): RecordedCall[] =>
-  bench.slack.callsOf(method).filter((call) => call.args.channel === channel);
-
 /** The markdown a streaming call carried (the web client sends it as `markdown_text` or as chunks). */
 const streamedBy = (call: RecordedCall): string => {
   const chunks = (call.args.chunks as { type: string; text: string }[] | undefined) ?? [];
@@ -31,7 +28,9 @@ const streamedBy = (call: RecordedCall): string => {
 };
 
 const stopIn = (channel: string) =>
-  bench.slack.waitFor(() => callsIn(channel, 'chat.stopStream').find((call) => call.response?.ok));
+  bench.slack.waitFor(() =>
+    bench.slack.callsIn(channel, 'chat.stopStream').find((call) => call.response?.ok),
+  );
 
 beforeAll(async () => {
   bench = await startBench({
@@ -60,7 +59,7 @@ describe('a thread answer streamed natively', () => {
     await bench.slack.waitFor(() => bench.slack.statusOf(channel, root) === 'is thinking…');
     const stop = await stopIn(channel);
 
-    const [start, ...more] = callsIn(channel, 'chat.startStream');
+    const [start, ...more] = bench.slack.callsIn(channel, 'chat.startStream');
     expect(more).toHaveLength(0);
     expect(start?.args).toMatchObject({
       thread_ts: root,
@@ -75,8 +74,8 @@ describe('a thread answer streamed natively', () => {
     expect(JSON.stringify(stop.args.blocks)).toContain('"type":"feedback_buttons"');
     // Replying cleared the status; nothing was edited in place or posted besides the stream.
     expect(bench.slack.statusOf(channel, root)).toBeUndefined();
-    expect(callsIn(channel, 'chat.update')).toHaveLength(0);
-    expect(callsIn(channel, 'chat.postMessage')).toHaveLength(0);
+    expect(bench.slack.callsIn(channel, 'chat.update')).toHaveLength(0);
+    expect(bench.slack.callsIn(channel, 'chat.postMessage')).toHaveLength(0);
 
     const stored = await bench.app.store.getConversation(conversationId(TEAM, channel, root));
     expect(stored?.turns.map((turn) => turn.role)).toEqual(['user', 'assistant']);
@@ -92,8 +91,8 @@ describe('a thread answer streamed natively', () => {
     const stop = await stopIn(channel);
 
     const streaming = [
-      ...callsIn(channel, 'chat.startStream'),
-      ...callsIn(channel, 'chat.appendStream'),
+      ...bench.slack.callsIn(channel, 'chat.startStream'),
+      ...bench.slack.callsIn(channel, 'chat.appendStream'),
     ].sort((a, b) => a.at - b.at);
     expect(streaming.length).toBeGreaterThan(2);
     expect(streaming.length).toBeLessThan(60);
@@ -125,12 +124,12 @@ describe('what a streamed answer holds', () => {
     });
     const root = await mention(channel, 'Are you there?');
     const failure = await bench.slack.waitFor(() =>
-      callsIn(channel, 'chat.postMessage').find((call) =>
-        visibleText(call.args.blocks).includes('could not answer'),
-      ),
+      bench.slack
+        .callsIn(channel, 'chat.postMessage')
+        .find((call) => visibleText(call.args.blocks).includes('could not answer')),
     );
     expect(failure.args.thread_ts).toBe(root);
-    expect(callsIn(channel, 'chat.startStream')).toHaveLength(0);
+    expect(bench.slack.callsIn(channel, 'chat.startStream')).toHaveLength(0);
     expect(bench.slack.statusOf(channel, root)).toBeUndefined();
     bench.bedrock.script(HAIKU, { answer: ANSWER });
   });
@@ -144,9 +143,9 @@ describe('what a streamed answer holds', () => {
     await mention(channel, 'Write at length');
     const stop = await stopIn(channel);
     const rest = await bench.slack.waitFor(() =>
-      callsIn(channel, 'chat.postMessage').find((call) =>
-        visibleText(call.args.blocks).includes('out tokens'),
-      ),
+      bench.slack
+        .callsIn(channel, 'chat.postMessage')
+        .find((call) => visibleText(call.args.blocks).includes('out tokens')),
     );
     const streamed = bench.slack.textOf(channel, String(stop.args.ts)) ?? '';
     expect(streamed.length).toBeLessThanOrEqual(12_000);
@@ -164,23 +163,26 @@ describe('when Slack refuses to stream', () => {
     const root = await mention(channel, 'What is Amazon Bedrock?');
 
     const final = await bench.slack.waitFor(() =>
-      callsIn(channel, 'chat.update').find((call) => visibleText(call.args.blocks).includes('out tokens')),
+      bench.slack
+        .callsIn(channel, 'chat.update')
+        .find((call) => visibleText(call.args.blocks).includes('out tokens')),
     );
-    expect(callsIn(channel, 'chat.startStream')[0]?.response).toMatchObject({
+    expect(bench.slack.callsIn(channel, 'chat.startStream')[0]?.response).toMatchObject({
       ok: false,
       error: 'channel_type_not_supported',
     });
     expect(visibleText(final.args.blocks)).toContain('Amazon Bedrock is a *managed service*');
     expect(final.args.metadata).toMatchObject({ event_type: 'bedrock_slack_answer' });
-    expect(callsIn(channel, 'chat.postMessage')).toHaveLength(1);
+    expect(bench.slack.callsIn(channel, 'chat.postMessage')).toHaveLength(1);
 
     await mention(channel, 'And what does it cost?', root);
     await bench.slack.waitFor(
       () =>
-        callsIn(channel, 'chat.update').filter((call) => visibleText(call.args.blocks).includes('out tokens'))
-          .length === 2 && true,
+        bench.slack
+          .callsIn(channel, 'chat.update')
+          .filter((call) => visibleText(call.args.blocks).includes('out tokens')).length === 2 && true,
     );
-    expect(callsIn(channel, 'chat.startStream')).toHaveLength(1);
+    expect(bench.slack.callsIn(channel, 'chat.startStream')).toHaveLength(1);
   });
 
   it('edits in place when the token lacks the scope to stream', async () => {
@@ -189,7 +191,9 @@ describe('when Slack refuses to stream', () => {
     bench.bedrock.script(HAIKU, { answer: ANSWER });
     await mention(channel, 'What is Amazon Bedrock?');
     const final = await bench.slack.waitFor(() =>
-      callsIn(channel, 'chat.update').find((call) => visibleText(call.args.blocks).includes('out tokens')),
+      bench.slack
+        .callsIn(channel, 'chat.update')
+        .find((call) => visibleText(call.args.blocks).includes('out tokens')),
     );
     expect(visibleText(final.args.blocks)).toContain('Amazon Bedrock is a *managed service*');
   });
@@ -201,24 +205,27 @@ describe('when Slack refuses to stream', () => {
     await mention(channel, 'Go on for a while');
     // Once the first words are out, Slack ends the stream (as it does after five minutes).
     const start = await bench.slack.waitFor(() =>
-      callsIn(channel, 'chat.startStream').find((call) => call.response),
+      bench.slack.callsIn(channel, 'chat.startStream').find((call) => call.response),
     );
     bench.slack.endStream(channel, String(start.response?.ts));
 
     const final = await bench.slack.waitFor(() =>
-      callsIn(channel, 'chat.update').find((call) => visibleText(call.args.blocks).includes('out tokens')),
+      bench.slack
+        .callsIn(channel, 'chat.update')
+        .find((call) => visibleText(call.args.blocks).includes('out tokens')),
     );
     // Slack refused the append or the stop that came next, whichever came first.
-    const refusals = [...callsIn(channel, 'chat.appendStream'), ...callsIn(channel, 'chat.stopStream')].map(
-      (call) => call.response?.error,
-    );
+    const refusals = [
+      ...bench.slack.callsIn(channel, 'chat.appendStream'),
+      ...bench.slack.callsIn(channel, 'chat.stopStream'),
+    ].map((call) => call.response?.error);
     expect(refusals).toContain('message_not_in_streaming_state');
     // The update is of the streamed message itself, with the whole answer once.
     expect(final.args.ts).toBe(start.response?.ts);
     expect(String(final.args.text)).toBe(words);
     expect(bench.slack.textOf(channel, String(final.args.ts))).toBe(words);
     expect(final.args.metadata).toMatchObject({ event_type: 'bedrock_slack_answer' });
-    expect(callsIn(channel, 'chat.postMessage')).toHaveLength(0);
+    expect(bench.slack.callsIn(channel, 'chat.postMessage')).toHaveLength(0);
   });
 
   it('edits in place, with every word once, when an append or the stop fails with a 5xx that may have landed', async () => {
@@ -227,17 +234,19 @@ describe('when Slack refuses to stream', () => {
     bench.bedrock.script(HAIKU, { answer: words, tokensPerSecond: 30, wordsPerChunk: 1 });
     await mention(channel, 'Go on for a while');
     const start = await bench.slack.waitFor(() =>
-      callsIn(channel, 'chat.startStream').find((call) => call.response?.ok),
+      bench.slack.callsIn(channel, 'chat.startStream').find((call) => call.response?.ok),
     );
     // Slack takes the next call, then answers 500: the app cannot know whether it landed.
     bench.slack.failNext('chat.appendStream', { status: 500, landed: true });
     bench.slack.failNext('chat.stopStream', { status: 500, landed: true });
 
     const final = await bench.slack.waitFor(() =>
-      callsIn(channel, 'chat.update').find((call) => visibleText(call.args.blocks).includes('out tokens')),
+      bench.slack
+        .callsIn(channel, 'chat.update')
+        .find((call) => visibleText(call.args.blocks).includes('out tokens')),
     );
     expect(final.args.ts).toBe(start.response?.ts);
     expect(bench.slack.textOf(channel, String(final.args.ts))).toBe(words);
-    expect(callsIn(channel, 'chat.postMessage')).toHaveLength(0);
+    expect(bench.slack.callsIn(channel, 'chat.postMessage')).toHaveLength(0);
   });
 });

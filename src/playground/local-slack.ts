@@ -438,6 +438,11 @@ export class LocalSlack {
     return this.calls.filter((call) => call.method === method);
   }
 
+  /** The calls of `method` made in `channel`. */
+  callsIn(channel: string, method: string): RecordedCall[] {
+    return this.callsOf(method).filter((call) => call.args.channel === channel);
+  }
+
   /** The first `chat.update` in `channel` that shows `marker`, once it has come. */
   updateShowing(channel: string, marker: string): Promise<RecordedCall> {
     return this.waitFor(() =>
