@@ -229,6 +229,20 @@ describe('costs, criteria, blind mode and the leaderboard', () => {
     expect(bench.bedrock.callsFor('mistral.mistral-7b-instruct-v0:2').length - before).toBe(2);
   });
 
+  it('says an answer whose connection broke mid-way is incomplete, and keeps what arrived', async () => {
+    const channel = unique('CCUT');
+    bench.bedrock.script('mistral.mistral-7b-instruct-v0:2', {
+      answer: 'Alpha beta gamma delta epsilon',
+      tokensPerSecond: 100,
+      cutAfterWords: 3,
+    });
+    await bench.sender.command('/compare', 'nova-micro mistral-7b Count to six', { channelId: channel });
+    const text = visibleText((await updateIn(channel, 'Summary')).args.blocks);
+    expect(text).toContain('Alpha beta gamma');
+    expect(text).not.toContain('delta');
+    expect(text).toContain('The connection to Bedrock broke before the answer ended');
+  });
+
   it('prices from genai-prices’ table and from the operator’s override file, and flags the criteria', async () => {
     const channel = unique('CCOST');
     await bench.sender.command(

@@ -1,3 +1,5 @@
+import { STREAM_CUT_SHORT } from './runtime.js';
+
 /** What went wrong with a model call, in words a Slack user can act on. */
 export const FAILURE_KINDS = [
   'throttled',
@@ -11,6 +13,7 @@ export const FAILURE_KINDS = [
   'model-error',
   'unavailable',
   'network',
+  'cut-short',
   'unreadable',
   'no-credentials',
   'credentials-denied',
@@ -46,6 +49,7 @@ const KIND_BY_ERROR: Record<string, FailureKind> = {
   ModelStreamErrorException: 'model-error',
   InternalServerException: 'unavailable',
   ServiceUnavailableException: 'unavailable',
+  [STREAM_CUT_SHORT]: 'cut-short',
 };
 
 const MESSAGES: Record<FailureKind, string> = {
@@ -62,6 +66,8 @@ const MESSAGES: Record<FailureKind, string> = {
   'model-error': 'The model failed while answering. Try again, or rephrase the prompt.',
   unavailable: 'Bedrock is unavailable for this model right now. Try again shortly.',
   network: 'Could not reach Bedrock.',
+  'cut-short':
+    'The connection to Bedrock broke before the answer ended: what arrived is shown, but it is incomplete. Try again.',
   unreadable:
     'I couldn’t read Bedrock’s answer: it was not in the form the AWS SDK expects. The details are in the app’s log for whoever runs it.',
   'no-credentials':

@@ -47,8 +47,17 @@ export type ModelEvent =
       cacheWriteTokens?: number;
     };
 
+/**
+ * The name of the error a stream throws when it ends before Bedrock's `messageStop`: Bedrock ends
+ * every answer with it, but a connection reset or cut between two frames ends the body as quietly
+ * as a finished answer (over HTTP/2 the SDK reads a reset stream as ended), so an answer cut short
+ * would otherwise pass for a whole one.
+ */
+export const STREAM_CUT_SHORT = 'StreamCutShortError';
+
 /** In-stream errors worth another try: the SDK retries these when they are the HTTP answer, not mid-stream. */
 const RETRYABLE_IN_STREAM = new Set([
+  STREAM_CUT_SHORT,
   'ThrottlingException',
   'ServiceUnavailableException',
   'InternalServerException',
@@ -91,14 +100,17 @@ export async function streamConverse(
       // Errors of the HTTP answer itself were already retried by the SDK's retry strategy.
       const answer = await openStream(client, request, attemptSignal.signal);
       let delivered = false;
+      let stopped = false;
       try {
         for await (const streamed of answer.stream ?? []) {
           const event = toModelEvent(streamed);
           if (!event) continue;
           delivered = true;
+          stopped ||= event.type === 'stop';
           onEvent(event);
         }
         ended = true;
+        if (!stopped && !signal?.aborted) throw streamCutShort();
         return;
       } catch (error) {
         const name = error instanceof Error ? error.name : '';
@@ -112,6 +124,12 @@ export async function streamConverse(
       if (!ended) attemptSignal.abort();
     }
   }
+}
+
+function streamCutShort(): Error {
+  const error = new Error('The answer stream ended before Bedrock’s messageStop: the connection was cut.');
+  error.name = STREAM_CUT_SHORT;
+  return error;
 }
 
 function openStream(

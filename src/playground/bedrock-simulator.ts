@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
+import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
@@ -31,6 +32,11 @@ export interface ModelScript {
   stopReason?: string;
   /** After `messageStart`, send a frame whose checksum is wrong, as a broken stand-in or proxy might. */
   garbledFrame?: boolean;
+  /**
+   * The connection breaks after this many answer words have been sent: the answer stops between two
+   * frames, with no `messageStop` or usage, as a dropped connection or a proxy's reset leaves it.
+   */
+  cutAfterWords?: number;
   /** Answer the next `times` calls with this error instead (default: every call). */
   failure?: { type: string; status: number; message?: string; times?: number; inStream?: boolean };
   /** What a reasoning model thinks before it answers (when it reasons); words stand in for tokens. */
@@ -560,6 +566,12 @@ const spaced = (clockMs: number) =>
     .replace(/\.\d+Z$/, '');
 
 /** A valid event frame with one byte of its body flipped, so its message checksum no longer matches. */
+/** Breaks an answer off between two frames, as a reset stream (HTTP/2) or a dropped connection does. */
+function cutOff(response: ServedResponse): void {
+  if (response instanceof http2.Http2ServerResponse) response.stream.close(http2.constants.NGHTTP2_CANCEL);
+  else if (response instanceof http.ServerResponse) response.destroy();
+}
+
 function garbled(): Uint8Array {
   const bytes = frame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'garbled' } });
   const broken = Uint8Array.from(bytes);
@@ -900,6 +912,10 @@ export class BedrockSimulator {
       response.write(frame('contentBlockStop', { contentBlockIndex: 0 }));
     }
     for (let index = 0; index < words.length && !cancelled(); index += perChunk) {
+      if (script.cutAfterWords !== undefined && index >= script.cutAfterWords) {
+        cutOff(response);
+        return;
+      }
       if ((index > 0 || thought) && gapMs > 0) await sleep(gapMs);
       call.firstTokenSentAt ??= performance.now();
       call.firstAnswerTokenSentAt ??= performance.now();

@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import {
   BedrockRuntimeClient,
   ConverseStreamCommand,
@@ -128,6 +129,36 @@ describe('frames across chunk boundaries', () => {
     expect(read).toEqual(
       texts.map((text) => ({ contentBlockDelta: { delta: { text }, contentBlockIndex: 0 } })),
     );
+  });
+
+  it('hands on every event, in order, to a reader slower than the body', async () => {
+    const many = Array.from({ length: 300 }, (_, index) => `w${index} `);
+    const frames = async function* () {
+      for (const text of many) yield textDelta(text);
+    };
+
+    const read: string[] = [];
+    for await (const event of marshaller.deserialize(frames(), noOtherEvents)) {
+      read.push((event as { contentBlockDelta: { delta: { text: string } } }).contentBlockDelta.delta.text);
+      if (read.length % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+
+    expect(read).toEqual(many);
+  });
+
+  it('fails the read of a body that closes before it ends, after the events that arrived', async () => {
+    const body = new PassThrough();
+    body.write(textDelta('Grüße '));
+    const read: unknown[] = [];
+    const reading = (async () => {
+      for await (const event of marshaller.deserialize(body, noOtherEvents)) {
+        read.push(event);
+        body.destroy();
+      }
+    })();
+
+    await expect(reading).rejects.toThrow('The answer’s connection closed before the answer ended.');
+    expect(read).toEqual([{ contentBlockDelta: { delta: { text: 'Grüße ' }, contentBlockIndex: 0 } }]);
   });
 
   it('says a stream that ends mid-frame was truncated', async () => {
