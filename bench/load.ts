@@ -44,6 +44,15 @@ const ANSWER_TOKENS = 800;
 const LEVEL_DEADLINE_MS = 120_000;
 /** The level where the app's CPU per token is compared with the bare SDK loop's. */
 const RATIO_LEVEL = 50;
+/**
+ * Compares run before any level is measured, in the app and in each bare loop alike, so both are
+ * measured as a process in operation is: V8 optimizes a function only once it has run hot for a
+ * while, and a compare's per-update code (rendering, the Web API call) runs about once a second per
+ * compare. After 4 compares the app was still compiling during the level of 50, about 2 s of
+ * TurboFan work on V8's helper threads (--trace-opt), a quarter of its CPU: a cost a server pays
+ * once, not for each token.
+ */
+const WARM_COMPARES = RATIO_LEVEL;
 
 /** An answer of `tokens` words shaped like a model's: headings, lists, bold, inline and fenced code. */
 function markdownAnswer(seed: number, tokens: number): string {
@@ -426,7 +435,7 @@ async function bareLoopCpuPerToken(
   client: BareClient,
 ): Promise<{ perToken: number; mainThreadShare: number }> {
   const [sdk] = await Child.start('sdk', env);
-  await sdk.ask({ type: 'streams', modelIds: MODELS, prompt: 'Warm loop', count: 4, client });
+  await sdk.ask({ type: 'streams', modelIds: MODELS, prompt: 'Warm loop', count: WARM_COMPARES, client });
   let tokens = 0;
   const bare = await sdk.measure(async () => {
     const answer = await sdk.ask({ type: 'streams', modelIds: MODELS, prompt: 'Bare loop', count, client });
@@ -475,13 +484,14 @@ export async function benchLoad(
         url: proxy?.url ?? `http://127.0.0.1:${ports[0]}`,
       };
       // The first compares load the catalog and warm the JIT: not part of any level.
-      await runLevel(tree, 4, slack, bedrock, watcher, 'warm');
+      await runLevel(tree, WARM_COMPARES, slack, bedrock, watcher, 'warm');
       trees.push(tree);
       rows.set(spec.name, []);
     }
-    for (const count of levels) {
+    for (const [index, count] of levels.entries()) {
       for (const tree of trees) {
-        const figures = await runLevel(tree, count, slack, bedrock, watcher);
+        // A level may be repeated (LOAD_LEVELS=50,50): each run has channels of its own.
+        const figures = await runLevel(tree, count, slack, bedrock, watcher, `${count}-${index}`);
         const kneed = figures.wallMedian > 1.1 || figures.probeAckP99 > 300 || figures.unfinished > 0;
         if (kneed && !knees.has(tree.name)) knees.set(tree.name, count);
         if (!knees.has(tree.name)) within.set(tree.name, { count, perMinute: figures.perMinute });

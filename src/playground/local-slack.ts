@@ -523,7 +523,12 @@ export class LocalSlack {
       return;
     }
     const method = path.replace(/^\/api\//, '').split('?')[0] ?? '';
-    const args = parseArgs(raw, String(request.headers['content-type'] ?? ''));
+    const contentType = String(request.headers['content-type'] ?? '');
+    // Slack reads a JSON body's token only from the Authorization header, never from the body.
+    if (contentType.includes('application/json') && !/^Bearer \S/.test(request.headers.authorization ?? '')) {
+      return json(200, { ok: false, error: 'not_authed' });
+    }
+    const args = parseArgs(raw, contentType);
     const call: RecordedCall = { method, args, at: performance.now() };
     this.calls.push(call);
     if (method.startsWith('chat.'))

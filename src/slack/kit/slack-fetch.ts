@@ -3,7 +3,17 @@ import { Agent, request } from 'undici';
 /** Statuses whose answer has no body, which a Response must be made without. */
 const NO_BODY = new Set([101, 204, 205, 304]);
 
-const dispatcher = new Agent({ keepAliveTimeout: 60_000 });
+/** Connections to Slack, kept alive and shared by every call the app makes itself. */
+export const slackDispatcher = new Agent({ keepAliveTimeout: 60_000 });
+
+/** undici's answer headers as one string each, as a Response and the Web API client's errors carry them. */
+export function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
 
 /**
  * The Web API client's `fetch`, over undici's `request`: Node's built-in fetch spends about three
@@ -18,12 +28,8 @@ export const slackFetch: typeof fetch = async (input, init) => {
     headers: init.headers as Record<string, string>,
     body: init.body,
     signal: init.signal ?? undefined,
-    dispatcher,
+    dispatcher: slackDispatcher,
   });
   const body = NO_BODY.has(answer.statusCode) ? null : Buffer.from(await answer.body.arrayBuffer());
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(answer.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  return new Response(body, { status: answer.statusCode, headers });
+  return new Response(body, { status: answer.statusCode, headers: flatHeaders(answer.headers) });
 };

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { callWithJson } from './json-call.js';
 import type { SlackMessage } from './message.js';
 import { type RetryTiming, retryUntil } from './retry.js';
 import { type Permit, whenPermitted } from './slack-budget.js';
@@ -144,10 +145,8 @@ export async function deliverFinal(
 }
 
 /**
- * A live message's `send`: chat.update with the blocks (and metadata) as the JSON strings Slack's
- * form encoding carries anyway. Handed objects, the Web API client walks every block for a debug line
- * it builds even with debug off, then serialises them again; a live message is updated every second,
- * and its blocks are most of what the app sends (bench/load.ts).
+ * A live message's `send`: chat.update, as JSON sent by the app itself (json-call.ts): a live
+ * message is updated every second, and its blocks are most of what the app sends (bench/load.ts).
  */
 export function updatesOf(
   client: WebClient,
@@ -155,12 +154,12 @@ export function updatesOf(
   ts: string,
 ): (message: SlackMessage) => Promise<void> {
   return async ({ text, blocks, metadata }) => {
-    await client.apiCall('chat.update', {
+    await callWithJson(client, 'chat.update', {
       channel,
       ts,
       text,
-      blocks: JSON.stringify(blocks),
-      ...(metadata ? { metadata: JSON.stringify(metadata) } : {}),
+      blocks,
+      ...(metadata ? { metadata } : {}),
     });
   };
 }

@@ -15,10 +15,15 @@ function isRateLimitRetry(error: Error): boolean {
   return RATE_LIMITED.test(error.message);
 }
 
+/** How many 429s in a row a call waits out before it fails. */
+export const RATE_LIMIT_RETRIES = 5;
+/** How long a Web API call may take before it fails as a request error. */
+export const SLACK_CALL_TIMEOUT_MS = 15_000;
+
 // The client hands retryConfig to p-retry, which honours onFailedAttempt (throwing there stops the
 // retries); the published RetryOptions type only lists node-retry's fields, hence the widening.
 const onlyRateLimits: RetryOptions & { onFailedAttempt: (error: Error) => void } = {
-  retries: 5,
+  retries: RATE_LIMIT_RETRIES,
   minTimeout: 0,
   maxTimeout: 0,
   onFailedAttempt: (error) => {
@@ -30,7 +35,7 @@ export function webClientOptions(apiUrl: string | undefined, logger: Logger): We
   return {
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
     logger,
-    timeout: 15_000,
+    timeout: SLACK_CALL_TIMEOUT_MS,
     retryConfig: onlyRateLimits,
     fetch: slackFetch,
   };
