@@ -1,17 +1,14 @@
-import { ErrorCode, WebClient, WebClientEvent } from '@slack/web-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, slackLogger } from '../../../src/logger.js';
-import { LocalSlack } from '../../../src/playground/local-slack.js';
+import { ErrorCode, type WebClient, WebClientEvent } from '@slack/web-api';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { callWithJson } from '../../../src/slack/kit/json-call.js';
-import { isUncertainFailure, webClientOptions } from '../../../src/slack/kit/web-client-options.js';
+import { isUncertainFailure } from '../../../src/slack/kit/web-client-options.js';
+import { startedLocalSlack, webClientFor } from '../../support/web-client.js';
 
-const slack = new LocalSlack();
+const slack = startedLocalSlack();
 let client: WebClient;
-beforeAll(async () => {
-  await slack.start();
-  client = new WebClient('xoxb-test', webClientOptions(slack.apiUrl, slackLogger(createLogger('silent'))));
+beforeEach(() => {
+  client = webClientFor(slack);
 });
-afterAll(() => slack.stop());
 
 const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: '*Nova Micro* writing…' } }];
 const updatesIn = (channel: string) =>
@@ -86,10 +83,7 @@ describe('a Web API call with a JSON body, sent by the app itself', () => {
   });
 
   it('is refused by Slack without a token, which a JSON body may carry only as a bearer header', async () => {
-    const tokenless = new WebClient(
-      undefined,
-      webClientOptions(slack.apiUrl, slackLogger(createLogger('silent'))),
-    );
+    const tokenless = webClientFor(slack, null);
 
     const failure = await failureOf(
       callWithJson(tokenless, 'chat.update', { channel: 'CAUTH', ts: '1.000005', text: 'x' }),

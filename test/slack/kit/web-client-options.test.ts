@@ -1,16 +1,12 @@
-import { WebClient } from '@slack/web-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, slackLogger } from '../../../src/logger.js';
-import { LocalSlack } from '../../../src/playground/local-slack.js';
-import { webClientOptions } from '../../../src/slack/kit/web-client-options.js';
+import type { WebClient } from '@slack/web-api';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { startedLocalSlack, webClientFor } from '../../support/web-client.js';
 
-const slack = new LocalSlack();
+const slack = startedLocalSlack();
 let client: WebClient;
-beforeAll(async () => {
-  await slack.start();
-  client = new WebClient('xoxb-test', webClientOptions(slack.apiUrl, slackLogger(createLogger('silent'))));
+beforeEach(() => {
+  client = webClientFor(slack);
 });
-afterAll(() => slack.stop());
 
 describe('the Slack Web API client policy', () => {
   it('retries a post Slack refused with 429, after Retry-After', async () => {
