@@ -1,5 +1,3 @@
-import { STREAM_CUT_SHORT } from './runtime.js';
-
 /** What went wrong with a model call, in words a Slack user can act on. */
 export const FAILURE_KINDS = [
   'throttled',
@@ -28,6 +26,16 @@ export interface ModelFailure {
   message: string;
   /** Bedrock's own message, shortened, for people who need the detail. */
   detail?: string;
+}
+
+/** The name of the error an answer's stream throws when it ended before the answer did. */
+export const STREAM_CUT_SHORT = 'StreamCutShortError';
+
+/** An answer's stream that ended before the answer did: a reset stream, a dropped connection. */
+export function streamCutShort(message: string): Error {
+  const error = new Error(message);
+  error.name = STREAM_CUT_SHORT;
+  return error;
 }
 
 const KIND_BY_ERROR: Record<string, FailureKind> = {

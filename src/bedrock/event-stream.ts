@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { eventStreamSerdeProvider } from '@smithy/core/event-streams';
 import type { EventStreamMarshaller, EventStreamSerdeProvider, Message } from '@smithy/types';
+import { streamCutShort } from './errors.js';
 
 /**
  * A frame (application/vnd.amazon.eventstream): total length and headers length (4-byte big-endian
@@ -182,7 +183,7 @@ class EventReader<T> implements AsyncIterator<T> {
     });
     body.once('error', (error) => this.fail(error));
     body.once('close', () => {
-      if (!this.ended) this.fail(new Error('The answer’s connection closed before the answer ended.'));
+      if (!this.ended) this.fail(streamCutShort('The answer’s connection closed before the answer ended.'));
     });
   }
 

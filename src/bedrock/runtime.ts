@@ -9,6 +9,7 @@ import {
   type ServiceTierType,
   type SystemContentBlock,
 } from '@aws-sdk/client-bedrock-runtime';
+import { STREAM_CUT_SHORT, streamCutShort } from './errors.js';
 
 export interface ChatMessage {
   role: 'user' | 'assistant';
@@ -46,14 +47,6 @@ export type ModelEvent =
       cacheReadTokens?: number;
       cacheWriteTokens?: number;
     };
-
-/**
- * The name of the error a stream throws when it ends before Bedrock's `messageStop`: Bedrock ends
- * every answer with it, but a connection reset or cut between two frames ends the body as quietly
- * as a finished answer (over HTTP/2 the SDK reads a reset stream as ended), so an answer cut short
- * would otherwise pass for a whole one.
- */
-export const STREAM_CUT_SHORT = 'StreamCutShortError';
 
 /** In-stream errors worth another try: the SDK retries these when they are the HTTP answer, not mid-stream. */
 const RETRYABLE_IN_STREAM = new Set([
@@ -110,7 +103,13 @@ export async function streamConverse(
           onEvent(event);
         }
         ended = true;
-        if (!stopped && !signal?.aborted) throw streamCutShort();
+        // Bedrock ends every answer with messageStop, but over HTTP/2 the SDK reads a stream reset
+        // between two frames as ended: without this, an answer cut short would pass for a whole one.
+        if (!stopped && !signal?.aborted) {
+          throw streamCutShort(
+            'The answer stream ended before Bedrock’s messageStop: the connection was cut.',
+          );
+        }
         return;
       } catch (error) {
         const name = error instanceof Error ? error.name : '';
@@ -124,12 +123,6 @@ export async function streamConverse(
       if (!ended) attemptSignal.abort();
     }
   }
-}
-
-function streamCutShort(): Error {
-  const error = new Error('The answer stream ended before Bedrock’s messageStop: the connection was cut.');
-  error.name = STREAM_CUT_SHORT;
-  return error;
 }
 
 function openStream(

@@ -9,6 +9,7 @@ import { EventStreamCodec } from '@smithy/eventstream-codec';
 import type { Message } from '@smithy/types';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STREAM_CUT_SHORT } from '../../src/bedrock/errors.js';
 import { converseEventStreams } from '../../src/bedrock/event-stream.js';
 import { BedrockSimulator } from '../../src/playground/bedrock-simulator.js';
 import { simulatorClientConfig } from '../support/simulator-client.js';
@@ -157,7 +158,10 @@ describe('frames across chunk boundaries', () => {
       }
     })();
 
-    await expect(reading).rejects.toThrow('The answer’s connection closed before the answer ended.');
+    await expect(reading).rejects.toMatchObject({
+      name: STREAM_CUT_SHORT,
+      message: 'The answer’s connection closed before the answer ended.',
+    });
     expect(read).toEqual([{ contentBlockDelta: { delta: { text: 'Grüße ' }, contentBlockIndex: 0 } }]);
   });
 
