@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { blockKitError } from '../src/playground/local-slack.js';
 import { visibleText } from './support/blocks.js';
 import { type Bench, startBench } from './support/harness.js';
@@ -146,6 +146,34 @@ describe('/compare end to end', () => {
         response.path.endsWith(`/${who.responseId}`) && response.body.response_type === 'ephemeral',
     );
     expect(String(hint?.body.text)).toContain('/invite @Bedrock');
+  });
+
+  it('calls the models while the placeholder is posted, and stops them when the post fails', async () => {
+    const SLOW = 'mistral.mistral-7b-instruct-v0:2';
+    bench.bedrock.script(SLOW, { answer: 'word '.repeat(60), tokensPerSecond: 20 });
+    const waiting = fresh();
+    bench.slack.rateLimitNext('chat.postMessage', 1, 1, (args) => args.channel === waiting.channelId);
+    const calledBefore = bench.bedrock.callsFor(SLOW).length;
+    await bench.sender.command('/compare', 'nova-micro mistral-7b Count while I wait', waiting);
+    await bench.slack.waitFor(
+      () =>
+        bench.slack.callsIn(waiting.channelId, 'chat.postMessage').filter((call) => call.response?.ok)
+          .length === 1,
+    );
+    const posted = bench.slack.callsIn(waiting.channelId, 'chat.postMessage').at(-1);
+    // The post waited out Slack's Retry-After of a second; the models were asked meanwhile.
+    expect(bench.bedrock.callsFor(SLOW)[calledBefore]?.receivedAt).toBeLessThan((posted?.at ?? 0) - 500);
+
+    const failing = fresh();
+    bench.slack.failNext('chat.postMessage', { status: 500 }, 1);
+    await bench.sender.command('/compare', 'nova-micro mistral-7b Count for nobody', failing);
+    const reply = await ephemeralTo(failing.responseId);
+    const stopped = bench.bedrock.callsFor(SLOW).at(-1);
+
+    expect(String(reply.body.text)).toContain('did not finish');
+    // The simulator sees the call ended at its next word.
+    await vi.waitFor(() => expect(stopped?.cancelledAt).toBeDefined());
+    expect(stopped?.finishedAt).toBeUndefined();
   });
 
   it('never posts the compare twice when Slack fails a post, and retries one Slack rate-limited', async () => {

@@ -135,17 +135,18 @@ export class CompareService {
 
   /**
    * Calls every model at once and resolves when the slowest is done. `onChange` fires after each
-   * streamed piece; the caller decides how often to show it.
+   * streamed piece; the caller decides how often to show it. `stop` ends every call still running.
    */
   async execute(
     run: CompareRun,
     onChange: (run: CompareRun) => void,
     images: Attachment[] = [],
+    stop?: AbortSignal,
   ): Promise<CompareRun> {
     await this.deps.runs.save(run);
     await Promise.all(
       run.models.map((model) =>
-        model.status === 'waiting' ? this.callModel(run, model, onChange, images) : undefined,
+        model.status === 'waiting' ? this.callModel(run, model, onChange, images, stop) : undefined,
       ),
     );
     run.finishedAt = Date.now();
@@ -158,6 +159,7 @@ export class CompareService {
     model: ModelRun,
     onChange: (run: CompareRun) => void,
     images: Attachment[],
+    stop?: AbortSignal,
   ): Promise<void> {
     const answer = await streamAnswer(
       this.deps,
@@ -179,6 +181,7 @@ export class CompareService {
         }
         onChange(run);
       },
+      stop,
     );
     if (!isUnfinished(model)) return;
     model.latencyMs = answer.latencyMs;
