@@ -3,7 +3,7 @@ import { jobTimeline } from '../src/playground/bedrock-simulator.js';
 import type { RecordedCall } from '../src/playground/local-slack.js';
 import { conversationId } from '../src/store/types.js';
 import { visibleText } from './support/blocks.js';
-import { type Bench, startBench } from './support/harness.js';
+import { type Bench, NATIVE_STREAMING_ENV, startBench } from './support/harness.js';
 
 let bench: Bench;
 let counter = 0;
@@ -66,9 +66,7 @@ const stopsIn = (threadTs: string) => {
 beforeAll(async () => {
   bench = await startBench({
     env: {
-      CHAT_STREAMING: 'native',
-      CHAT_DEFAULT_MODEL: 'claude-3.5-haiku',
-      RATE_LIMIT_USER_PER_MINUTE: '1000',
+      ...NATIVE_STREAMING_ENV,
     },
   });
 });

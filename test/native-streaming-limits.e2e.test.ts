@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bench, mentionBot, startBench } from './support/harness.js';
+import { type Bench, mentionBot, NATIVE_STREAMING_ENV, startBench } from './support/harness.js';
 
 /**
  * Slack's limits on native streaming, tight enough that a dozen answers at once go past them unless
@@ -55,9 +55,7 @@ const finalIn = (channel: string) =>
 beforeAll(async () => {
   bench = await startBench({
     env: {
-      CHAT_STREAMING: 'native',
-      CHAT_DEFAULT_MODEL: 'claude-3.5-haiku',
-      RATE_LIMIT_USER_PER_MINUTE: '1000',
+      ...NATIVE_STREAMING_ENV,
       RATE_LIMIT_TEAM_PER_MINUTE: '1000',
       SLACK_STREAMS_PER_MINUTE: String(6 * PACE),
       SLACK_STREAM_APPENDS_PER_MINUTE: String(30 * PACE),

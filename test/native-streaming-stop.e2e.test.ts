@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimateTokens } from '../src/bedrock/token-estimate.js';
 import { conversationId } from '../src/store/types.js';
 import { UsageLedger } from '../src/usage/ledger.js';
-import { type Bench, mentionBot, startBench } from './support/harness.js';
+import { type Bench, mentionBot, NATIVE_STREAMING_ENV, startBench } from './support/harness.js';
 
 let bench: Bench;
 const TEAM = 'T0001';
@@ -13,9 +13,7 @@ const LONG_ANSWER = Array.from({ length: 200 }, (_, index) => `step${index}`).jo
 beforeAll(async () => {
   bench = await startBench({
     env: {
-      CHAT_STREAMING: 'native',
-      CHAT_DEFAULT_MODEL: 'claude-3.5-haiku',
-      RATE_LIMIT_USER_PER_MINUTE: '1000',
+      ...NATIVE_STREAMING_ENV,
     },
   });
 });

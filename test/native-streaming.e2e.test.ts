@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../src/playground/local-slack.js';
 import { conversationId } from '../src/store/types.js';
 import { visibleText } from './support/blocks.js';
-import { type Bench, mentionBot, startBench } from './support/harness.js';
+import { type Bench, mentionBot, NATIVE_STREAMING_ENV, startBench } from './support/harness.js';
 
 let bench: Bench;
 let counter = 0;
@@ -35,9 +35,7 @@ const stopIn = (channel: string) =>
 beforeAll(async () => {
   bench = await startBench({
     env: {
-      CHAT_STREAMING: 'native',
-      CHAT_DEFAULT_MODEL: 'claude-3.5-haiku',
-      RATE_LIMIT_USER_PER_MINUTE: '1000',
+      ...NATIVE_STREAMING_ENV,
     },
   });
 });

@@ -2,6 +2,7 @@ import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { JobsClient } from '../../src/jobs/client.js';
 import type { JobStatus } from '../../src/jobs/types.js';
 import { BedrockSimulator, jobTimeline } from '../../src/playground/bedrock-simulator.js';
+import { simulatorClientConfig } from '../support/simulator-client.js';
 
 export const NOVA_BASE = 'amazon.nova-micro-v1:0:128k';
 
@@ -9,17 +10,7 @@ export const NOVA_BASE = 'amazon.nova-micro-v1:0:128k';
 export async function startEmulatedJobs() {
   const bedrock = new BedrockSimulator();
   await bedrock.start();
-  const env = bedrock.env();
-  const control = new BedrockClient({
-    region: env.AWS_REGION,
-    endpoint: bedrock.controlUrl,
-    // One attempt: a spec that makes Bedrock fail sees it fail at once.
-    maxAttempts: 1,
-    credentials: {
-      accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
-    },
-  });
+  const control = new BedrockClient(simulatorClientConfig(bedrock, 'control'));
   let counter = 0;
   return {
     bedrock,

@@ -10,6 +10,13 @@ import { RedisServer } from './redis-server.js';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-1111-2222-testtokenvalue';
 
+/** The app answering threads through Slack's native streaming, with Claude 3.5 Haiku, one person asking often. */
+export const NATIVE_STREAMING_ENV = {
+  CHAT_STREAMING: 'native',
+  CHAT_DEFAULT_MODEL: 'claude-3.5-haiku',
+  RATE_LIMIT_USER_PER_MINUTE: '1000',
+} as const;
+
 /** Every line the app logged, for assertions (nothing secret in them, for one). */
 export class LogCapture extends Writable {
   readonly lines: string[] = [];

@@ -1,12 +1,14 @@
-import type { BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import type { BedrockSimulator } from '../../src/playground/bedrock-simulator.js';
 
-/** A runtime client's settings for `bedrock`: its endpoint and credentials, one attempt per call. */
-export function simulatorClientConfig(bedrock: BedrockSimulator): BedrockRuntimeClientConfig {
+/**
+ * A Bedrock client's settings for `bedrock`'s runtime or control plane: its endpoint and credentials,
+ * one attempt per call (a spec that makes Bedrock fail sees it fail at once).
+ */
+export function simulatorClientConfig(bedrock: BedrockSimulator, plane: 'runtime' | 'control' = 'runtime') {
   const env = bedrock.env();
   return {
     region: env.AWS_REGION,
-    endpoint: bedrock.runtimeUrl,
+    endpoint: plane === 'runtime' ? bedrock.runtimeUrl : bedrock.controlUrl,
     maxAttempts: 1,
     credentials: {
       accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
