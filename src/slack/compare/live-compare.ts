@@ -62,6 +62,7 @@ export class LiveCompare {
     const { client } = this.deps;
     const channel = requester.channelId;
     const posting = this.postPlaceholders(run, requester);
+    const budget = this.deps.budget.calls(requester, 'chat.update');
     const live = new ThrottledMessage(
       async (shown) => {
         const ts = await posting;
@@ -70,7 +71,8 @@ export class LiveCompare {
       (error) => this.deps.logger.warn({ err: error }, 'compare streaming update failed'),
       this.deps.updateIntervalMs,
       undefined,
-      this.deps.budget.calls(requester, 'chat.update'),
+      // Without a message (the bot may not post here) an update sends nothing, so it spends no budget.
+      async (urgent) => ((await posting) ? budget(urgent) : 0),
     );
     const release = this.closeOnShutdown(run, live);
     const message = new StreamingCompareMessage();
