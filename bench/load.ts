@@ -286,7 +286,8 @@ async function runLevel(
   slack: LocalSlack,
   bedrock: BedrockSimulator,
   watcher: Watcher,
-  label = String(count),
+  /** Names the run's channels, which no other run shares. */
+  label: string,
 ): Promise<LevelFigures> {
   const send = compareSender(tree.url, slack);
   const tag = `${tree.name}-${label}`;

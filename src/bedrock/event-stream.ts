@@ -106,7 +106,7 @@ class FrameSplitter {
     let offset = 0;
     while (bytes.length - offset >= LENGTH_BYTES) {
       const length = new DataView(bytes.buffer, bytes.byteOffset + offset, LENGTH_BYTES).getUint32(0, false);
-      // A length shorter than a frame's fixed parts cannot be split on: the codec rejects the frame.
+      // A length shorter than a frame's fixed parts cannot be split on: the SDK's reader rejects the frame.
       const take = Math.max(length, LENGTH_BYTES);
       if (bytes.length - offset < take) break;
       frames.push(bytes.subarray(offset, offset + take));
@@ -160,7 +160,7 @@ const READ_AHEAD = 64;
 class EventReader<T> implements AsyncIterator<T> {
   private readonly frames = new FrameSplitter();
   /** What arrived and was not taken yet: events, and frames for the SDK's reader. */
-  private queued: (T | Uint8Array)[] = [];
+  private readonly queued: (T | Uint8Array)[] = [];
   private taken = 0;
   /** The SDK's reader of the frame being read. */
   private sdkEvents: AsyncIterator<T> | undefined;
@@ -230,8 +230,9 @@ class EventReader<T> implements AsyncIterator<T> {
     return { value: undefined, done: true };
   }
 
+  /** Everything queued was taken: the queue is emptied in place, not made anew for every event. */
   private drained(): void {
-    this.queued = [];
+    this.queued.length = 0;
     this.taken = 0;
     if (this.body.isPaused() && !this.ended) this.body.resume();
   }
